@@ -1,0 +1,141 @@
+"""Settings from environment variables and an optional ``.env`` file (CONTRACT.md "Settings").
+
+Validated once at start so a typo in ``DATABASE_URL`` or ``NIANBAO_TIMEZONE`` gives a clear message
+instead of a traceback deep inside SQLAlchemy or the scheduler.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_API_BASE = "https://api.telegram.org/bot"
+DEFAULT_FILE_BASE = "https://api.telegram.org/file/bot"
+
+
+def _id_list(value: object) -> list[int]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, (list, tuple, set)):
+        return [int(v) for v in value]
+    items = [part.strip() for part in str(value).replace(";", ",").split(",")]
+    try:
+        return [int(item) for item in items if item]
+    except ValueError as exc:
+        raise ValueError(f"应为逗号分隔的数字 id（如 -1001234,5678），实际为 {value!r}") from exc
+
+
+class Settings(BaseSettings):
+    """All runtime settings. Field names map to the environment variables of CONTRACT.md."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
+
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(default=DEFAULT_API_BASE, alias="TELEGRAM_API_BASE_URL")
+    telegram_api_file_url: str = Field(default=DEFAULT_FILE_BASE, alias="TELEGRAM_API_FILE_URL")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    data_dir: Path = Field(default=Path("data"), alias="NIANBAO_DATA_DIR")
+    admins: Annotated[list[int], NoDecode] = Field(default_factory=list, alias="NIANBAO_ADMINS")
+    allowed_chats: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, alias="NIANBAO_ALLOWED_CHATS"
+    )
+    timezone: str = Field(default="Asia/Shanghai", alias="NIANBAO_TIMEZONE")
+    webhook_url: str | None = Field(default=None, alias="NIANBAO_WEBHOOK_URL")
+    webhook_secret: str | None = Field(default=None, alias="NIANBAO_WEBHOOK_SECRET")
+    listen: str = Field(default="127.0.0.1:8080", alias="NIANBAO_LISTEN")
+    #: Whether this process sends reminders (exactly one process per database should).
+    scheduler: bool = Field(default=True, alias="NIANBAO_SCHEDULER")
+    #: Seconds a single file may take to parse before the worker is killed.
+    parse_timeout: float = Field(default=20.0, alias="NIANBAO_PARSE_TIMEOUT")
+    parse_workers: int = Field(default=2, alias="NIANBAO_PARSE_WORKERS")
+    log_level: str = Field(default="INFO", alias="NIANBAO_LOG_LEVEL")
+
+    @field_validator("admins", "allowed_chats", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> list[int]:
+        return _id_list(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"未知时区 {value!r}，例如 Asia/Shanghai") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_db(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value[len("postgres://") :]
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value[len("postgresql://") :]
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                "格式不对，应为 sqlite:///data/nianbao.db 或 postgresql+psycopg://用户@主机/库名"
+            ) from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(f"只支持 SQLite 和 PostgreSQL，收到 {url.get_backend_name()!r}")
+        return value
+
+    @field_validator("listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"应为 主机:端口，例如 0.0.0.0:8080，收到 {value!r}")
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        """The reminder time zone as a ``ZoneInfo``."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL in use: ``DATABASE_URL`` or a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'nianbao.db').as_posix()}"
+
+
+class SettingsError(SystemExit):
+    """Raised (as a clean exit with a Chinese message) when a setting is malformed."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load and validate settings; a bad value exits with a short explanation, not a traceback."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = ["配置有误 (configuration error):"]
+        for err in exc.errors():
+            name = err.get("loc", ("?",))[0]
+            env = Settings.model_fields[name].alias if name in Settings.model_fields else name
+            lines.append(f"  {env}: {err.get('msg', '')}")
+        lines.append("请检查环境变量或 .env 文件 (see README, 'Settings').")
+        raise SettingsError("\n".join(lines)) from None
+
+
+def env_flag(name: str) -> bool:
+    """True when an environment variable is set to a truthy value."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
