@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import logging
 import sys
 
 #: Modules that each add one or more sub-commands via ``register(subparsers)``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "bot.commands.parse",  # nianbao parse
+    "bot.commands.validate",  # nianbao validate
+    "bot.commands.store",  # nianbao import, nianbao db upgrade
+    "bot.commands.ask",  # nianbao ask
+    "bot.commands.run",  # nianbao run, nianbao console
+    "bot.commands.export",  # nianbao export
 )
 
 
@@ -24,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
+        # TODO(integration): while parts are being built in parallel a module may not exist yet.
+        if importlib.util.find_spec(name) is None:
+            continue
         importlib.import_module(name).register(sub)
     return parser
 
