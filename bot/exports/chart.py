@@ -1,0 +1,269 @@
+"""PNG charts for the group chat: applications per office, outcome shares, appeals, one office by year.
+
+Drawn with matplotlib's object API (``Figure`` + Agg canvas, no pyplot global state), so charts can be
+rendered from any thread or worker. Chinese labels need a CJK font (:mod:`bot.exports.fonts`); without
+one, titles switch to English and office names to pinyin instead of drawing empty boxes.
+Sizes are chosen for a phone screen: wide enough to read when zoomed (about 1300 px), one bar per office.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from bot.exports.fonts import cjk_font, romanize  # noqa: E402
+from bot.exports.rows import ExportItem, add  # noqa: E402
+from bot.schema import T3_COLUMN_LABELS, T3_COLUMN_LABELS_EN, T3_COLUMNS, T3_GROUPS  # noqa: E402
+
+WIDTH_IN = 11.0
+DPI = 120
+TOP_N = 20
+COLORS = ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
+
+#: /chart metrics: key → words a person may type.
+METRICS: dict[str, tuple[str, ...]] = {
+    "applications": ("applications", "申请", "新收", "申请量", "收到"),
+    "outcomes": ("outcomes", "结果", "办理结果", "公开", "公开率", "答复"),
+    "appeals": ("appeals", "复议", "诉讼", "复议诉讼", "行政复议", "行政诉讼"),
+}
+
+#: 办理结果 categories for the outcome chart: (zh, en, rows).
+OUTCOMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("予以公开", "granted", ("granted",)),
+    ("部分公开", "partly granted", ("partial",)),
+    ("不予公开", "refused", T3_GROUPS["deny"]),
+    ("无法提供", "unable to provide", T3_GROUPS["unable"]),
+    ("不予处理", "not processed", T3_GROUPS["noproc"]),
+    ("其他处理", "other handling", T3_GROUPS["other"]),
+)
+
+
+def parse_metric(word: str) -> str | None:
+    """The metric key for a typed word (``复议`` → ``appeals``), ``None`` when it is not a metric."""
+    text = word.strip().lower()
+    for key, words in METRICS.items():
+        if text in words:
+            return key
+    return None
+
+
+class _Lang:
+    """Chooses Chinese or English/pinyin text depending on whether a CJK font is available."""
+
+    def __init__(self) -> None:
+        self.font = cjk_font()
+
+    def t(self, zh: str, en: str) -> str:
+        return zh if self.font else en
+
+    def name(self, text: str) -> str:
+        return text if self.font else romanize(text)
+
+
+@contextlib.contextmanager
+def _style(lang: _Lang) -> Iterator[None]:
+    family = [lang.font.family, "DejaVu Sans"] if lang.font else ["DejaVu Sans"]
+    with rc_context({"font.family": family, "axes.unicode_minus": False, "font.size": 11}):
+        yield
+
+
+def to_png(fig: Figure) -> bytes:
+    """Render a figure to PNG bytes."""
+    lang = _Lang()
+    buf = io.BytesIO()
+    with _style(lang):
+        FigureCanvasAgg(fig)
+        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def _figure(n_bars: int) -> Figure:
+    height = min(max(2.0 + 0.38 * n_bars, 4.5), 14.0)
+    fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _num(value: float | int | None) -> float:
+    return float(value or 0)
+
+
+def applications_figure(items: Sequence[ExportItem], *, year: int | None, top: int = TOP_N) -> Figure:
+    """Horizontal bars of new applications per office (top ``top``), stacked by applicant type."""
+    lang = _Lang()
+    six = T3_COLUMNS[:6]
+
+    def total(item: ExportItem) -> float:
+        r = item.report
+        known = r.t3("new_received", "total")
+        return _num(known if known is not None else add(r.t3("new_received", c) for c in six))
+
+    ranked = sorted(items, key=lambda it: (-total(it), it.office))[:top]
+    ranked.reverse()  # biggest at the top of a horizontal bar chart
+    with _style(lang):
+        fig = _figure(len(ranked))
+        ax = fig.add_subplot()
+        labels = [lang.name(it.label) for it in ranked]
+        left = [0.0] * len(ranked)
+        for color, col in zip(COLORS, six, strict=True):
+            values = [_num(it.report.t3("new_received", col)) for it in ranked]
+            label = lang.t(T3_COLUMN_LABELS[col], T3_COLUMN_LABELS_EN[col])
+            ax.barh(labels, values, left=left, color=color, label=label)
+            left = [a + b for a, b in zip(left, values, strict=True)]
+        for i, it in enumerate(ranked):
+            ax.text(left[i], i, f" {total(it):g}", va="center", fontsize=9)
+        shown = f"（前{top}名）" if len(items) > top else ""
+        ax.set_title(
+            lang.t(
+                f"{_year_zh(year)}各单位本年新收政府信息公开申请{shown}",
+                f"New information-disclosure applications per office {_year_en(year)}",
+            )
+        )
+        ax.set_xlabel(lang.t("件数", "applications"))
+        ax.legend(loc="lower right", fontsize=9)
+        ax.margins(x=0.08)
+        ax.grid(axis="x", alpha=0.3)
+        if not any(left):
+            ax.text(
+                0.5,
+                0.5,
+                lang.t("本年度各单位均未收到申请", "No applications this year"),
+                transform=ax.transAxes,
+                ha="center",
+                fontsize=14,
+            )
+    return fig
+
+
+def outcome_totals(items: Sequence[ExportItem]) -> list[tuple[str, str, float]]:
+    """(zh, en, count) per 办理结果 category, summed over offices (blank counts as 0 here)."""
+    out = []
+    for zh, en, rows in OUTCOMES:
+        count = sum(_num(it.report.t3(row)) for it in items for row in rows)
+        out.append((zh, en, count))
+    return out
+
+
+def outcomes_figure(items: Sequence[ExportItem], *, year: int | None) -> Figure:
+    """Share of each 办理结果 category over all offices, as labelled horizontal bars."""
+    lang = _Lang()
+    totals = outcome_totals(items)
+    grand = sum(count for _, _, count in totals)
+    with _style(lang):
+        fig = _figure(len(totals))
+        ax = fig.add_subplot()
+        labels = [lang.t(zh, en) for zh, en, _ in reversed(totals)]
+        counts = [count for _, _, count in reversed(totals)]
+        ax.barh(labels, counts, color=list(reversed(COLORS)))
+        for i, count in enumerate(counts):
+            share = f"{count / grand:.1%}" if grand else "–"
+            ax.text(count, i, f" {count:g}{lang.t('件', '')} ({share})", va="center", fontsize=10)
+        ax.set_title(
+            lang.t(
+                f"{_year_zh(year)}申请办理结果构成（{len(items)}个单位）",
+                f"Outcomes of applications {_year_en(year)} ({len(items)} offices)",
+            )
+        )
+        ax.set_xlabel(lang.t("件数", "applications"))
+        ax.margins(x=0.2)
+        ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def appeals_figure(items: Sequence[ExportItem], *, year: int | None, top: int = TOP_N) -> Figure:
+    """Administrative reviews and lawsuits per office (offices with any), stacked by kind."""
+    lang = _Lang()
+    blocks = (
+        ("review", "行政复议", "reviews"),
+        ("litigation_direct", "直接起诉", "lawsuits"),
+        ("litigation_after_review", "复议后起诉", "lawsuits after review"),
+    )
+
+    def total(item: ExportItem) -> float:
+        return sum(_num(item.report.t4(block)) for block, _, _ in blocks)
+
+    ranked = sorted((it for it in items if total(it) > 0), key=lambda it: (-total(it), it.office))[:top]
+    ranked.reverse()
+    with _style(lang):
+        fig = _figure(max(len(ranked), 3))
+        ax = fig.add_subplot()
+        labels = [lang.name(it.label) for it in ranked]
+        left = [0.0] * len(ranked)
+        for color, (block, zh, en) in zip(COLORS, blocks, strict=False):
+            values = [_num(it.report.t4(block)) for it in ranked]
+            ax.barh(labels, values, left=left, color=color, label=lang.t(zh, en))
+            left = [a + b for a, b in zip(left, values, strict=True)]
+        ax.set_title(
+            lang.t(
+                f"{_year_zh(year)}各单位行政复议、行政诉讼",
+                f"Reviews and lawsuits per office {_year_en(year)}",
+            )
+        )
+        ax.set_xlabel(lang.t("件数", "cases"))
+        if ranked:
+            ax.legend(loc="lower right", fontsize=9)
+        else:
+            ax.text(
+                0.5,
+                0.5,
+                lang.t("本年度无行政复议、行政诉讼", "No reviews or lawsuits"),
+                transform=ax.transAxes,
+                ha="center",
+                fontsize=14,
+            )
+        ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def office_years_figure(items: Sequence[ExportItem]) -> Figure:
+    """One office over the years: new, processed and carried-forward applications side by side."""
+    lang = _Lang()
+    ordered = sorted(items, key=lambda it: it.year or 0)
+    series = (
+        ("new_received", "本年新收", "new"),
+        ("total_processed", "办结", "processed"),
+        ("carried_forward", "结转下年", "carried forward"),
+    )
+    name = ordered[0].office if ordered else ""
+    with _style(lang):
+        fig = _figure(6)
+        ax = fig.add_subplot()
+        xs = list(range(len(ordered)))
+        width = 0.8 / len(series)
+        for k, (row, zh, en) in enumerate(series):
+            pos = [x + (k - 1) * width for x in xs]
+            values = [_num(it.report.t3(row)) for it in ordered]
+            bars = ax.bar(pos, values, width=width, color=COLORS[k], label=lang.t(zh, en))
+            ax.bar_label(bars, fmt="%g", fontsize=9)
+        ax.set_xticks(xs, [str(it.year) for it in ordered])
+        ax.set_title(lang.t(f"{name} 历年政府信息公开申请", f"{lang.name(name)}: applications by year"))
+        ax.set_ylabel(lang.t("件数", "applications"))
+        ax.legend(fontsize=9)
+        ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def chart_for(metric: str, items: Sequence[ExportItem], *, year: int | None) -> Figure:
+    """The figure for a metric key of :data:`METRICS`."""
+    if metric == "outcomes":
+        return outcomes_figure(items, year=year)
+    if metric == "appeals":
+        return appeals_figure(items, year=year)
+    return applications_figure(items, year=year)
+
+
+def _year_zh(year: int | None) -> str:
+    return f"{year}年度" if year else ""
+
+
+def _year_en(year: int | None) -> str:
+    return f"({year})" if year else ""
