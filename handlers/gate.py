@@ -1,0 +1,108 @@
+"""Group -2 (the gate) and group -1 (observers): run before every feature handler.
+
+The gate drops updates from chats the bot does not serve and updates it has already processed (the
+same ``update_id`` delivered twice, e.g. a webhook retry). Observers keep the workspace table in step
+with Telegram: a group upgraded to a supergroup keeps its data, a bot removed from a chat stops
+sending there.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers.access import chat_allowed, forget_admins
+from handlers.common import db_of, settings_of
+
+logger = logging.getLogger(__name__)
+
+NOT_ALLOWED = "抱歉，本机器人只服务指定的工作群。如需使用，请联系管理员。\n(This bot only serves configured chats.)"
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from chats not allowed and updates already processed."""
+    from storage import repo
+
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and not chat_allowed(settings_of(context), chat.id, user.id if user else None):
+        logger.info("update %s from chat %s not allowed: ignored", update.update_id, chat.id)
+        if chat.type == ChatType.PRIVATE and update.message and update.message.text:
+            await update.message.reply_text(NOT_ALLOWED)
+        raise ApplicationHandlerStop
+    if not await repo.mark_update_processed(db_of(context), update_id=update.update_id):
+        logger.info("update %s already processed: dropped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def ensure_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Make sure the chat has a workspace (once per chat per process)."""
+    from storage import repo
+
+    chat = update.effective_chat
+    if chat is None:
+        return
+    known: set[int] = context.application.bot_data.setdefault("known_chats", set())
+    if chat.id in known:
+        return
+    kind = "private" if chat.type == ChatType.PRIVATE else "group"
+    await repo.ensure_workspace(db_of(context), chat_id=chat.id, title=chat.title or chat.full_name, kind=kind)
+    known.add(chat.id)
+
+
+async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: move its reports, roster and reminders to the new id."""
+    message = update.effective_message
+    if message is None or not message.migrate_to_chat_id:
+        return
+    await migrate(context, message.chat_id, message.migrate_to_chat_id)
+
+
+async def migrate(context: ContextTypes.DEFAULT_TYPE, old_chat_id: int, new_chat_id: int) -> None:
+    """Move a chat's data to its new id (used by the observer and by the error handler)."""
+    from storage import repo
+
+    await repo.ensure_workspace(db_of(context), chat_id=new_chat_id, kind="group")
+    await repo.migrate_chat(db_of(context), old_chat_id=old_chat_id, new_chat_id=new_chat_id)
+    context.application.bot_data.setdefault("known_chats", set()).add(new_chat_id)
+    forget_admins(context, old_chat_id)
+    logger.info("chat %s migrated to %s", old_chat_id, new_chat_id)
+
+
+async def my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot was added to or removed from a chat: (de)activate its workspace."""
+    from storage import repo
+
+    change: ChatMemberUpdated | None = update.my_chat_member
+    if change is None:
+        return
+    gone = change.new_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+    if not gone:
+        await ensure_chat(update, context)
+    await repo.set_chat_active(db_of(context), chat_id=change.chat.id, active=not gone)
+    forget_admins(context, change.chat.id)
+
+
+async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Someone's rights changed: forget the cached administrator list."""
+    if update.chat_member:
+        forget_admins(context, update.chat_member.chat.id)
+
+
+def register(app: Application) -> None:
+    """Gate in group -2; observers in group -1 (the first matching observer runs)."""
+    app.add_handler(TypeHandler(Update, gate), group=-2)
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated), group=-1)
+    app.add_handler(ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER), group=-1)
+    app.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER), group=-1)
+    app.add_handler(TypeHandler(Update, ensure_chat), group=-1)  # any other update: workspace exists
