@@ -1,0 +1,55 @@
+"""Flood control for reminder sends: ≤ 20 messages/minute and ≤ 1/second per group, ~25/s overall.
+
+Telegram's FAQ limits ("no more than 20 messages per minute to the same group", "30 messages per second or
+so" in bulk). The bot's AIORateLimiter applies too, but it re-raises RetryAfter by default; pacing here
+keeps a burst of 1,000 due reminders inside the limits instead of provoking 429s. Slots are reserved
+under a lock without awaiting, then each caller sleeps until its slot, so concurrent senders interleave
+fairly. The clock and sleep are injectable for tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+
+class Limiter:
+    """Reserve a send slot per chat; ``await acquire(chat_id)`` returns when it is safe to send."""
+
+    def __init__(self, *, per_group_per_minute: int = 20, per_second: float = 25.0,
+                 per_chat_gap: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        self.per_group_per_minute = per_group_per_minute
+        self.interval = 1.0 / per_second
+        self.per_chat_gap = per_chat_gap
+        self.clock = clock
+        self.sleep = sleep
+        self._next_slot = 0.0
+        self._chats: dict[int, deque[float]] = {}
+        self.reserved: list[tuple[int, float]] = []  # (chat_id, slot) history, for tests and the bench
+        self.keep_history = False
+
+    def reserve(self, chat_id: int) -> float:
+        """Book the earliest allowed slot for ``chat_id`` (clock time); no waiting."""
+        now = self.clock()
+        window = self._chats.setdefault(chat_id, deque(maxlen=self.per_group_per_minute))
+        ready = now
+        if window:
+            ready = max(ready, window[-1] + self.per_chat_gap)
+            if chat_id < 0 and len(window) == self.per_group_per_minute:
+                ready = max(ready, window[0] + 60.0)
+        slot = max(ready, self._next_slot)
+        self._next_slot = slot + self.interval
+        window.append(slot)
+        if self.keep_history:
+            self.reserved.append((chat_id, slot))
+        return slot
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until this chat may receive the next message."""
+        slot = self.reserve(chat_id)
+        delay = slot - self.clock()
+        if delay > 0:
+            await self.sleep(delay)

@@ -1,0 +1,66 @@
+"""Chinese reminder texts: short, phone-sized, naming who still has to act."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MAX_NAMES = 25
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= MAX_NAMES:
+        return "、".join(names)
+    return "、".join(names[:MAX_NAMES]) + f" 等{len(names)}个单位"
+
+
+def _md(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def when_phrase(due: date, today: date) -> str:
+    """还有N天 / 明天截止 / 今天截止 / 已逾期N天."""
+    left = (due - today).days
+    if left > 1:
+        return f"还有{left}天"
+    if left == 1:
+        return "明天截止"
+    if left == 0:
+        return "今天截止"
+    return f"已逾期{-left}天"
+
+
+def deadline_text(*, title: str, due: date, today: date, report_year: int, total: int | None,
+                  missing: list[str], errors: list[str]) -> str:
+    """A ladder or overdue reminder. ``total`` None means the chat has no roster to check against."""
+    overdue = due < today
+    head = "⚠️ 逾期提醒" if overdue else "⏰ 截止提醒"
+    lines = [f"{head}：{title}，截止{_md(due)}（{when_phrase(due, today)}）。"]
+    if total is None:
+        lines.append(f"请各单位按时报送{report_year}年度报告。用 /roster 设置名单后，我会列出未交的单位。")
+        return "\n".join(lines)
+    if missing:
+        lines.append(f"未提交（{len(missing)}/{total}）：{_names(missing)}")
+    if errors:
+        lines.append(f"有错误待修改（{len(errors)}）：{_names(errors)}")
+    lines.append("请在群里发送年报文件（Word/PDF）。")
+    return "\n".join(lines)
+
+
+def complete_text(*, title: str, report_year: int, total: int) -> str:
+    return f"✅ 全部提交：名单内{total}个单位的{report_year}年度报告均已提交且无错误（{title}）。此项不再提醒。"
+
+
+def custom_text(text: str) -> str:
+    return f"⏰ 提醒：{text}"
+
+
+def application_text(*, seq: int, summary: str, received: date, due: date, workdays_left: int) -> str:
+    return (f"📮 依申请公开答复提醒：第{seq}号申请（{summary}），{_md(received)}收到，"
+            f"答复期限{due.year}年{_md(due)}，还剩{workdays_left}个工作日。"
+            f"如需延期请发 /extend {seq}（须经负责人同意并告知申请人）。")
+
+
+def missed_text(descriptions: list[str]) -> str:
+    head = f"⚠️ 机器人停机期间错过了{len(descriptions)}条提醒（已超过补发时限，未补发）："
+    return "\n".join([head, *[f"· {d}" for d in descriptions[:10]]]) + (
+        f"\n… 等{len(descriptions)}条" if len(descriptions) > 10 else "")
