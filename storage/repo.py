@@ -1,0 +1,913 @@
+"""Repository: every query of the application, as async functions returning plain dataclasses.
+
+Conventions (docs/ARCHITECTURE.md "Storage"): ``db`` first, keyword arguments after; results are the
+dataclasses of :mod:`storage.types`. A workspace is one chat (``chat_id``); ``chat_id=None`` in a list
+function means every workspace (admin views). "Current" means the latest non-deleted version of an
+office's report for a year in a chat. Every write runs in one transaction, so a failure halfway leaves
+the database as it was; writes that can race (two uploads of the same office at once) are retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.report import Finding, Report
+from storage.aliases import aliases_for, core_name, guess_kind, normalise, split_region
+from storage.db import Database
+from storage.models import (
+    AuditRow,
+    OfficeAlias,
+    OfficeRow,
+    ProcessedUpdate,
+    ReportCell,
+    ReportFinding,
+    ReportRow,
+    RosterRow,
+    Workspace,
+    utcnow,
+)
+from storage.types import AuditEntry, OfficeInfo, StoredReport, StoreResult
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+W = Workspace.__table__
+O = OfficeRow.__table__  # noqa: E741
+A = OfficeAlias.__table__
+RO = RosterRow.__table__
+R = ReportRow.__table__
+C = ReportCell.__table__
+F = ReportFinding.__table__
+AU = AuditRow.__table__
+PU = ProcessedUpdate.__table__
+
+#: How often a write that lost a race (unique index) is tried again.
+WRITE_ATTEMPTS = 6
+#: Above this many offices, load the whole office table instead of an IN (...) list.
+_BULK_OFFICES = 500
+
+
+# -- transaction helpers ---------------------------------------------------------------------------
+
+
+async def _write(db: Database, fn: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """Run ``fn`` in one write transaction, retrying when a concurrent writer won a unique index."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            async with db.connect(write=True) as conn:
+                return await fn(conn)
+        except IntegrityError:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            log.info("write lost a race, retrying (attempt %d)", attempt)
+            await asyncio.sleep(0.01 * attempt)
+    raise AssertionError("unreachable")
+
+
+async def _read(db: Database, fn: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    async with db.connect() as conn:
+        return await fn(conn)
+
+
+# -- workspaces ------------------------------------------------------------------------------------
+
+
+async def _ws_id(conn: AsyncConnection, chat_id: int) -> int | None:
+    return (await conn.execute(select(W.c.id).where(W.c.chat_id == chat_id))).scalar_one_or_none()
+
+
+async def _ensure_ws(conn: AsyncConnection, chat_id: int, title: str | None = None, kind: str = "group") -> int:
+    ws = await _ws_id(conn, chat_id)
+    if ws is not None:
+        if title:
+            await conn.execute(update(W).where(W.c.id == ws).values(title=title))
+        return ws
+    result = await conn.execute(
+        insert(W).values(chat_id=chat_id, title=title, kind=kind, active=True, settings={}, created_at=utcnow())
+    )
+    return int(result.inserted_primary_key[0])
+
+
+async def ensure_workspace(db: Database, *, chat_id: int, title: str | None = None, kind: str = "group") -> None:
+    """Create the chat's workspace if needed (and update its title when one is given)."""
+
+    async def run(conn: AsyncConnection) -> None:
+        await _ensure_ws(conn, chat_id, title, kind)
+
+    await _write(db, run)
+
+
+async def migrate_chat(db: Database, *, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup (ChatMigrated): move the workspace to the new chat id, data intact.
+
+    If the new id already has a workspace (a message arrived there first), its reports, roster and
+    audit lines are moved into the old workspace before it is dropped.
+    """
+
+    async def run(conn: AsyncConnection) -> None:
+        old = await _ws_id(conn, old_chat_id)
+        new = await _ws_id(conn, new_chat_id)
+        if old is None:
+            if new is None:
+                await _ensure_ws(conn, new_chat_id)
+            return
+        if new is not None and new != old:
+            await conn.execute(update(R).where(R.c.workspace_id == new).values(workspace_id=old))
+            await conn.execute(update(AU).where(AU.c.workspace_id == new).values(workspace_id=old))
+            have = set((await conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == old))).scalars())
+            await conn.execute(
+                update(RO)
+                .where(RO.c.workspace_id == new, RO.c.office_id.notin_(have or {-1}))
+                .values(workspace_id=old)
+            )
+            await conn.execute(delete(RO).where(RO.c.workspace_id == new))
+            await conn.execute(delete(W).where(W.c.id == new))
+        await conn.execute(update(W).where(W.c.id == old).values(chat_id=new_chat_id))
+
+    await _write(db, run)
+
+
+async def set_chat_active(db: Database, *, chat_id: int, active: bool) -> None:
+    """Mark a chat active/inactive (the bot was removed → no reminders there)."""
+
+    async def run(conn: AsyncConnection) -> None:
+        ws = await _ensure_ws(conn, chat_id)
+        await conn.execute(update(W).where(W.c.id == ws).values(active=active))
+
+    await _write(db, run)
+
+
+async def get_chat_setting(db: Database, *, chat_id: int, key: str, default: Any = None) -> Any:
+    """One per-chat setting (JSON value), ``default`` when unset or the chat is unknown."""
+
+    async def run(conn: AsyncConnection) -> Any:
+        settings = (await conn.execute(select(W.c.settings).where(W.c.chat_id == chat_id))).scalar_one_or_none()
+        return (settings or {}).get(key, default)
+
+    return await _read(db, run)
+
+
+async def set_chat_setting(db: Database, *, chat_id: int, key: str, value: Any) -> None:
+    """Set one per-chat setting; ``value`` must be JSON-serialisable (``None`` removes it)."""
+
+    async def run(conn: AsyncConnection) -> None:
+        ws = await _ensure_ws(conn, chat_id)
+        settings = dict((await conn.execute(select(W.c.settings).where(W.c.id == ws))).scalar_one() or {})
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
+        await conn.execute(update(W).where(W.c.id == ws).values(settings=settings))
+
+    await _write(db, run)
+
+
+async def list_workspaces(db: Database, *, active_only: bool = True) -> list[int]:
+    """Chat ids of every workspace (only active ones by default), ascending."""
+
+    async def run(conn: AsyncConnection) -> list[int]:
+        q = select(W.c.chat_id).order_by(W.c.chat_id)
+        if active_only:
+            q = q.where(W.c.active.is_(True))
+        return [int(x) for x in (await conn.execute(q)).scalars()]
+
+    return await _read(db, run)
+
+
+# -- offices ---------------------------------------------------------------------------------------
+
+
+async def _office_infos(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, OfficeInfo]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    oq = select(O.c.id, O.c.name, O.c.short_name, O.c.kind, O.c.region)
+    aq = select(A.c.office_id, A.c.alias).order_by(A.c.id)
+    if len(wanted) <= _BULK_OFFICES:
+        oq = oq.where(O.c.id.in_(wanted))
+        aq = aq.where(A.c.office_id.in_(wanted))
+    aliases: dict[int, list[str]] = {}
+    for office_id, alias in await conn.execute(aq):
+        aliases.setdefault(office_id, []).append(alias)
+    return {
+        row.id: OfficeInfo(row.id, row.name, row.short_name, row.kind, row.region, aliases.get(row.id, []))
+        for row in await conn.execute(oq)
+        if row.id in wanted
+    }
+
+
+async def _office_info(conn: AsyncConnection, office_id: int) -> OfficeInfo:
+    info = (await _office_infos(conn, [office_id])).get(office_id)
+    if info is None:
+        raise LookupError(f"office {office_id} not found")
+    return info
+
+
+async def _follow_merges(conn: AsyncConnection, office_id: int) -> int:
+    seen = {office_id}
+    while True:
+        nxt = (await conn.execute(select(O.c.merged_into).where(O.c.id == office_id))).scalar_one_or_none()
+        if nxt is None or nxt in seen:
+            return office_id
+        seen.add(nxt)
+        office_id = nxt
+
+
+async def _resolve_id(conn: AsyncConnection, name: str) -> int | None:
+    """Canonical name, else a unique alias; merged offices resolve to the office that kept them."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    found = (await conn.execute(select(O.c.id).where(O.c.name == name))).scalar_one_or_none()
+    if found is not None:
+        return await _follow_merges(conn, found)
+    ids = set((await conn.execute(select(A.c.office_id).where(A.c.alias == normalise(name)))).scalars())
+    kept = {await _follow_merges(conn, i) for i in ids}
+    return kept.pop() if len(kept) == 1 else None
+
+
+async def _add_aliases(conn: AsyncConnection, office_id: int, aliases: Iterable[str]) -> None:
+    have = set((await conn.execute(select(A.c.alias).where(A.c.office_id == office_id))).scalars())
+    new = [a for a in dict.fromkeys(normalise(x) for x in aliases) if a and a not in have]
+    if new:
+        await conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in new])
+
+
+async def _create_office(conn: AsyncConnection, name: str, short_name: str = "", kind: str | None = None) -> int:
+    name = name.strip()
+    if not kind or kind == "其他":
+        kind = guess_kind(name)
+    region, _ = split_region(name)
+    short = short_name.strip() or core_name(name, kind)
+    result = await conn.execute(
+        insert(O).values(name=name, short_name=short, kind=kind, region=region, created_at=utcnow())
+    )
+    office_id = int(result.inserted_primary_key[0])
+    await _add_aliases(conn, office_id, aliases_for(name, short, kind))
+    return office_id
+
+
+async def resolve_office(db: Database, *, name: str) -> OfficeInfo | None:
+    """The office called ``name`` (exact canonical name or an unambiguous alias), else ``None``."""
+
+    async def run(conn: AsyncConnection) -> OfficeInfo | None:
+        office_id = await _resolve_id(conn, name)
+        return None if office_id is None else await _office_info(conn, office_id)
+
+    return await _read(db, run)
+
+
+async def find_offices(db: Database, *, chat_id: int | None) -> list[OfficeInfo]:
+    """Offices with reports in the chat or on its roster (``None``: every office not merged away)."""
+
+    async def run(conn: AsyncConnection) -> list[OfficeInfo]:
+        if chat_id is None:
+            ids = set((await conn.execute(select(O.c.id).where(O.c.merged_into.is_(None)))).scalars())
+        else:
+            ws = await _ws_id(conn, chat_id)
+            if ws is None:
+                return []
+            ids = set(
+                (
+                    await conn.execute(
+                        select(R.c.office_id).where(R.c.workspace_id == ws, R.c.deleted_at.is_(None)).distinct()
+                    )
+                ).scalars()
+            )
+            ids |= set((await conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws))).scalars())
+        infos = await _office_infos(conn, ids)
+        return sorted(infos.values(), key=lambda o: o.name)
+
+    return await _read(db, run)
+
+
+async def add_alias(db: Database, *, office_id: int, alias: str) -> None:
+    """Teach another name for an office (stored normalised; adding an existing alias is a no-op)."""
+
+    async def run(conn: AsyncConnection) -> None:
+        await _office_info(conn, office_id)
+        await _add_aliases(conn, office_id, [alias])
+
+    await _write(db, run)
+
+
+async def rename_office(db: Database, *, office_id: int, new_name: str) -> None:
+    """Give an office a new canonical name; the old name stays an alias, reports stay attached.
+
+    Raises ``ValueError`` when another office already has that name (merge them instead).
+    """
+    new_name = new_name.strip()
+
+    async def run(conn: AsyncConnection) -> None:
+        info = await _office_info(conn, office_id)
+        other = (await conn.execute(select(O.c.id).where(O.c.name == new_name))).scalar_one_or_none()
+        if other is not None and other != office_id:
+            raise ValueError(f"已有单位名为「{new_name}」，请改用合并")
+        region, _ = split_region(new_name)
+        await conn.execute(update(O).where(O.c.id == office_id).values(name=new_name, region=region))
+        await _add_aliases(conn, office_id, [*aliases_for(info.name, "", info.kind), info.name])
+        await _add_aliases(conn, office_id, aliases_for(new_name, info.short_name, info.kind))
+
+    await _write(db, run)
+
+
+async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
+    """Fold office ``merge_id`` into ``keep_id`` (撤并): its reports, roster places and aliases move.
+
+    Reports keep their versions; where both offices have a current report for the same chat and year,
+    the kept office's stays current and the merged one's becomes history. The merged office remains
+    (history) with ``merged_into`` pointing at the kept one, so its old name still resolves.
+    """
+    if keep_id == merge_id:
+        raise ValueError("cannot merge an office into itself")
+
+    async def run(conn: AsyncConnection) -> None:
+        await _office_info(conn, keep_id)
+        merged = await _office_info(conn, merge_id)
+        kept_current = {
+            (ws, yr)
+            for ws, yr in await conn.execute(
+                select(R.c.workspace_id, R.c.year).where(R.c.office_id == keep_id, R.c.is_current.is_(True))
+            )
+        }
+        for rid, ws, yr in await conn.execute(
+            select(R.c.id, R.c.workspace_id, R.c.year).where(R.c.office_id == merge_id, R.c.is_current.is_(True))
+        ):
+            if (ws, yr) in kept_current:
+                await conn.execute(update(R).where(R.c.id == rid).values(is_current=False))
+        await conn.execute(update(R).where(R.c.office_id == merge_id).values(office_id=keep_id))
+        kept_ws = set((await conn.execute(select(RO.c.workspace_id).where(RO.c.office_id == keep_id))).scalars())
+        await conn.execute(
+            update(RO)
+            .where(RO.c.office_id == merge_id, RO.c.workspace_id.notin_(kept_ws or {-1}))
+            .values(office_id=keep_id)
+        )
+        await conn.execute(delete(RO).where(RO.c.office_id == merge_id))
+        await _add_aliases(conn, keep_id, [*merged.aliases, merged.name])
+        await conn.execute(delete(A).where(A.c.office_id == merge_id))
+        await conn.execute(update(O).where(O.c.id == merge_id).values(merged_into=keep_id))
+
+    await _write(db, run)
+
+
+# -- reports ---------------------------------------------------------------------------------------
+
+_REPORT_COLS = [c for c in R.c if c.name != "report_json"]
+
+
+def _report_query() -> Any:
+    return select(*_REPORT_COLS, W.c.chat_id).join(W, W.c.id == R.c.workspace_id)
+
+
+def _current() -> Any:
+    return and_(R.c.is_current.is_(True), R.c.deleted_at.is_(None))
+
+
+def _year_is(year: int | None) -> Any:
+    return R.c.year.is_(None) if year is None else R.c.year == year
+
+
+async def _stored(conn: AsyncConnection, rows: list[Any]) -> list[StoredReport]:
+    offices = await _office_infos(conn, {r.office_id for r in rows})
+    return [
+        StoredReport(
+            id=r.id,
+            workspace_chat_id=int(r.chat_id),
+            office=offices[r.office_id],
+            year=r.year,
+            version=r.version,
+            is_current=bool(r.is_current),
+            verdict=r.verdict,
+            errors=r.errors,
+            warnings=r.warnings,
+            infos=r.infos,
+            filename=r.filename,
+            sha256=r.sha256,
+            kind=r.kind,
+            format=r.format,
+            sender_id=r.sender_id,
+            sender_name=r.sender_name,
+            received_at=r.received_at,
+            deleted_at=r.deleted_at,
+        )
+        for r in rows
+    ]
+
+
+async def _one(conn: AsyncConnection, query: Any) -> StoredReport | None:
+    row = (await conn.execute(query.limit(1))).first()
+    return None if row is None else (await _stored(conn, [row]))[0]
+
+
+def report_sha256(report: Report) -> str:
+    """The file's SHA-256 as the reader recorded it, else a digest of the report JSON."""
+    if report.source.sha256:
+        return report.source.sha256
+    blob = json.dumps(report.to_json(), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _office_name(report: Report) -> str:
+    return (report.office.name or "").strip() or Path(report.source.filename).stem.strip() or "未知单位"
+
+
+async def store_report(
+    db: Database,
+    *,
+    chat_id: int,
+    report: Report,
+    sender_id: int | None = None,
+    sender_name: str | None = None,
+    file_unique_id: str | None = None,
+) -> StoreResult:
+    """Store a validated report in the chat's workspace.
+
+    The same file again (same SHA-256 in this chat) → ``duplicate``, nothing written. Another file for
+    an office and year that already has a current report → ``new_version`` (the old one is kept as
+    history). Otherwise ``new``. Cells and findings go to their own indexed tables in one transaction.
+    """
+    sha = report_sha256(report)
+    payload = report.to_json(detail=True)
+    cells = [
+        {"tbl": t, "row": r, "col": c, "value": None if v.value is None else float(v.value), "raw": v.raw or ""}
+        for t, r, c, v in report.cells()
+    ]
+    findings = [
+        {
+            "code": f.code,
+            "severity": f.severity,
+            "message": f.message,
+            "where": f.where,
+            "message_en": f.message_en,
+            "left": _num(f.left),
+            "right": _num(f.right),
+            "delta": _num(f.delta),
+        }
+        for f in report.findings
+    ]
+    counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
+    office_name = _office_name(report)
+
+    async def run(conn: AsyncConnection) -> StoreResult:
+        ws = await _ensure_ws(conn, chat_id)
+        dup = await _one(
+            conn, _report_query().where(R.c.workspace_id == ws, R.c.sha256 == sha, R.c.deleted_at.is_(None))
+        )
+        if dup is not None:
+            return StoreResult("duplicate", dup, None)
+        office_id = await _resolve_id(conn, office_name)
+        if office_id is None:
+            office_id = await _create_office(conn, office_name, report.office.short_name, report.office.kind)
+        same = and_(R.c.workspace_id == ws, R.c.office_id == office_id, _year_is(report.year))
+        previous = await _one(conn, _report_query().where(same, _current()))
+        await conn.execute(update(R).where(same, R.c.is_current.is_(True)).values(is_current=False))
+        last = (await conn.execute(select(func.max(R.c.version)).where(same))).scalar_one_or_none() or 0
+        result = await conn.execute(
+            insert(R).values(
+                workspace_id=ws,
+                office_id=office_id,
+                year=report.year,
+                version=last + 1,
+                is_current=True,
+                sha256=sha,
+                filename=report.source.filename[:512],
+                kind=report.source.kind or "",
+                format=report.format or "unknown",
+                verdict=report.verdict,
+                errors=counts["error"],
+                warnings=counts["warning"],
+                infos=counts["info"],
+                sender_id=sender_id,
+                sender_name=sender_name,
+                file_unique_id=file_unique_id,
+                received_at=utcnow(),
+                report_json=payload,
+            )
+        )
+        report_id = int(result.inserted_primary_key[0])
+        if cells:
+            await conn.execute(insert(C), [{"report_id": report_id, **c} for c in cells])
+        if findings:
+            await conn.execute(insert(F), [{"report_id": report_id, **f} for f in findings])
+        stored = await _one(conn, _report_query().where(R.c.id == report_id))
+        assert stored is not None
+        return StoreResult("new_version" if previous else "new", stored, previous)
+
+    return await _write(db, run)
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+async def previous_report(db: Database, *, chat_id: int, office_name: str, year: int | None) -> Report | None:
+    """The current report of ``year - 1`` for the office called ``office_name`` in this chat (XY rules).
+
+    ``year`` is the year of the report being checked; ``None`` when unknown or nothing was stored.
+    """
+    if year is None:
+        return None
+
+    async def run(conn: AsyncConnection) -> Report | None:
+        ws = await _ws_id(conn, chat_id)
+        office_id = await _resolve_id(conn, office_name)
+        if ws is None or office_id is None:
+            return None
+        payload = (
+            await conn.execute(
+                select(R.c.report_json)
+                .where(R.c.workspace_id == ws, R.c.office_id == office_id, R.c.year == year - 1, _current())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        return None if payload is None else Report.from_json(payload)
+
+    return await _read(db, run)
+
+
+async def get_report(db: Database, *, chat_id: int, office_id: int, year: int | None = None) -> StoredReport | None:
+    """The office's current report in this chat for ``year`` (``None``: the latest year)."""
+
+    async def run(conn: AsyncConnection) -> StoredReport | None:
+        q = _report_query().where(W.c.chat_id == chat_id, R.c.office_id == office_id, _current())
+        if year is not None:
+            q = q.where(R.c.year == year)
+        return await _one(conn, q.order_by(R.c.year.desc().nulls_last(), R.c.version.desc()))
+
+    return await _read(db, run)
+
+
+async def load_report(db: Database, *, report_id: int) -> Report:
+    """The full stored report (cells with locations, prose, findings). ``LookupError`` when unknown."""
+
+    async def run(conn: AsyncConnection) -> Report:
+        payload = (await conn.execute(select(R.c.report_json).where(R.c.id == report_id))).scalar_one_or_none()
+        if payload is None:
+            raise LookupError(f"report {report_id} not found")
+        return Report.from_json(payload)
+
+    return await _read(db, run)
+
+
+def _order() -> list[Any]:
+    return [O.c.name, R.c.year, R.c.version]
+
+
+async def list_reports(
+    db: Database, *, chat_id: int | None, year: int | None = None, include_history: bool = False
+) -> list[StoredReport]:
+    """Non-deleted reports of the chat (``None``: all chats), current versions only unless asked.
+
+    Sorted by office name, year, version.
+    """
+
+    async def run(conn: AsyncConnection) -> list[StoredReport]:
+        q = _report_query().join(O, O.c.id == R.c.office_id).where(R.c.deleted_at.is_(None))
+        if chat_id is not None:
+            q = q.where(W.c.chat_id == chat_id)
+        if year is not None:
+            q = q.where(R.c.year == year)
+        if not include_history:
+            q = q.where(R.c.is_current.is_(True))
+        rows = list(await conn.execute(q.order_by(*_order(), W.c.chat_id)))
+        return await _stored(conn, rows)
+
+    return await _read(db, run)
+
+
+async def report_history(db: Database, *, chat_id: int, office_id: int, year: int | None) -> list[StoredReport]:
+    """Every version of the office's report for ``year`` in this chat, oldest first (deleted ones too,
+    with ``deleted_at`` set)."""
+
+    async def run(conn: AsyncConnection) -> list[StoredReport]:
+        q = _report_query().where(W.c.chat_id == chat_id, R.c.office_id == office_id, _year_is(year))
+        rows = list(await conn.execute(q.order_by(R.c.version, R.c.id)))
+        return await _stored(conn, rows)
+
+    return await _read(db, run)
+
+
+async def report_findings(db: Database, *, report_id: int) -> list[Finding]:
+    """The stored findings of one report, errors first, in stored order within a severity."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+
+    async def run(conn: AsyncConnection) -> list[Finding]:
+        rows = await conn.execute(select(F).where(F.c.report_id == report_id).order_by(F.c.id))
+        out = [
+            Finding(
+                code=r.code,
+                severity=r.severity,
+                message=r.message,
+                where=r.where,
+                message_en=r.message_en,
+                left=_int_if_whole(r.left),
+                right=_int_if_whole(r.right),
+                delta=_int_if_whole(r.delta),
+            )
+            for r in rows
+        ]
+        return sorted(out, key=lambda f: rank.get(f.severity, 3))
+
+    return await _read(db, run)
+
+
+def _int_if_whole(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+async def cell_values(
+    db: Database, *, chat_id: int | None, year: int, table: str, row: str, col: str
+) -> list[tuple[StoredReport, float | None]]:
+    """One cell across the current reports of ``year`` in the chat (``None``: all chats).
+
+    Every current report appears; the value is ``None`` when that cell is blank or its table absent.
+    Sorted by office name.
+    """
+
+    async def run(conn: AsyncConnection) -> list[tuple[StoredReport, float | None]]:
+        cell = C.alias("c")
+        q = (
+            select(*_REPORT_COLS, W.c.chat_id, cell.c.value)
+            .join(W, W.c.id == R.c.workspace_id)
+            .join(O, O.c.id == R.c.office_id)
+            .outerjoin(
+                cell,
+                and_(cell.c.report_id == R.c.id, cell.c.tbl == table, cell.c.row == row, cell.c.col == col),
+            )
+            .where(R.c.year == year, _current())
+            .order_by(O.c.name, W.c.chat_id)
+        )
+        if chat_id is not None:
+            q = q.where(W.c.chat_id == chat_id)
+        rows = list(await conn.execute(q))
+        stored = await _stored(conn, rows)
+        return [(s, r.value) for s, r in zip(stored, rows, strict=True)]
+
+    return await _read(db, run)
+
+
+async def report_cells(db: Database, *, report_id: int) -> dict[tuple[str, str, str], float | None]:
+    """Every cell of one report: ``{(table, row, col): value}`` (``None`` = blank)."""
+
+    async def run(conn: AsyncConnection) -> dict[tuple[str, str, str], float | None]:
+        rows = await conn.execute(
+            select(C.c.tbl, C.c.row, C.c.col, C.c.value).where(C.c.report_id == report_id).order_by(C.c.id)
+        )
+        return {(t, r, c): v for t, r, c, v in rows}
+
+    return await _read(db, run)
+
+
+async def years(db: Database, *, chat_id: int | None) -> list[int]:
+    """Years with at least one current report in the chat (``None``: any chat), ascending."""
+
+    async def run(conn: AsyncConnection) -> list[int]:
+        q = select(R.c.year).join(W, W.c.id == R.c.workspace_id).where(_current(), R.c.year.is_not(None))
+        if chat_id is not None:
+            q = q.where(W.c.chat_id == chat_id)
+        return sorted({int(y) for y in (await conn.execute(q.distinct())).scalars()})
+
+    return await _read(db, run)
+
+
+async def delete_report(
+    db: Database, *, chat_id: int, office_id: int, year: int | None, user_id: int | None
+) -> int:
+    """Soft-delete the office's current report for ``year`` (``None``: every year); returns how many.
+
+    Older versions stay as history; ``restore_report`` undoes it.
+    """
+
+    async def run(conn: AsyncConnection) -> int:
+        ws = await _ws_id(conn, chat_id)
+        if ws is None:
+            return 0
+        cond = [R.c.workspace_id == ws, R.c.office_id == office_id, _current()]
+        if year is not None:
+            cond.append(R.c.year == year)
+        result = await conn.execute(update(R).where(*cond).values(deleted_at=utcnow(), deleted_by=user_id))
+        count = result.rowcount or 0
+        if count:
+            await _audit(conn, ws, user_id, "delete_report", f"office={office_id} year={year} count={count}")
+        return count
+
+    return await _write(db, run)
+
+
+async def restore_report(
+    db: Database, *, chat_id: int, office_id: int, year: int | None, user_id: int | None
+) -> int:
+    """Undo soft deletes of the office's reports for ``year`` (``None``: every year); returns how many.
+
+    If no version is current afterwards, the newest restored one becomes current again. A deleted
+    file that was sent again meanwhile is left deleted (the new copy already stands for it).
+    """
+
+    async def run(conn: AsyncConnection) -> int:
+        ws = await _ws_id(conn, chat_id)
+        if ws is None:
+            return 0
+        cond = [R.c.workspace_id == ws, R.c.office_id == office_id, R.c.deleted_at.is_not(None)]
+        if year is not None:
+            cond.append(R.c.year == year)
+        rows = list(await conn.execute(select(R.c.id, R.c.year, R.c.sha256).where(*cond).order_by(R.c.version)))
+        live = set(
+            (
+                await conn.execute(select(R.c.sha256).where(R.c.workspace_id == ws, R.c.deleted_at.is_(None)))
+            ).scalars()
+        )
+        restored = [r for r in rows if r.sha256 not in live]
+        if not restored:
+            return 0
+        await conn.execute(
+            update(R).where(R.c.id.in_([r.id for r in restored])).values(deleted_at=None, deleted_by=None)
+        )
+        for yr in {r.year for r in restored}:
+            same = and_(R.c.workspace_id == ws, R.c.office_id == office_id, _year_is(yr))
+            currents = list((await conn.execute(select(R.c.id).where(same, R.c.is_current.is_(True)))).scalars())
+            if not currents:
+                newest = (
+                    await conn.execute(
+                        select(R.c.id).where(same, R.c.deleted_at.is_(None)).order_by(R.c.version.desc()).limit(1)
+                    )
+                ).scalar_one()
+                await conn.execute(update(R).where(R.c.id == newest).values(is_current=True))
+        await _audit(conn, ws, user_id, "restore_report", f"office={office_id} year={year} count={len(restored)}")
+        return len(restored)
+
+    return await _write(db, run)
+
+
+# -- roster ----------------------------------------------------------------------------------------
+
+
+async def roster(db: Database, *, chat_id: int) -> list[OfficeInfo]:
+    """The offices expected to report in this chat, by name."""
+
+    async def run(conn: AsyncConnection) -> list[OfficeInfo]:
+        q = select(RO.c.office_id).join(W, W.c.id == RO.c.workspace_id).where(W.c.chat_id == chat_id)
+        infos = await _office_infos(conn, set((await conn.execute(q)).scalars()))
+        return sorted(infos.values(), key=lambda o: o.name)
+
+    return await _read(db, run)
+
+
+async def roster_add(
+    db: Database, *, chat_id: int, name: str, kind: str | None = None, user_id: int | None = None
+) -> OfficeInfo:
+    """Put an office on the chat's roster (found by name or alias, created when new); idempotent."""
+
+    async def run(conn: AsyncConnection) -> OfficeInfo:
+        ws = await _ensure_ws(conn, chat_id)
+        office_id = await _resolve_id(conn, name)
+        if office_id is None:
+            office_id = await _create_office(conn, name, "", kind)
+        exists = (
+            await conn.execute(select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
+        ).scalar_one_or_none()
+        if exists is None:
+            await conn.execute(
+                insert(RO).values(workspace_id=ws, office_id=office_id, added_by=user_id, added_at=utcnow())
+            )
+            await _audit(conn, ws, user_id, "roster_add", name)
+        return await _office_info(conn, office_id)
+
+    return await _write(db, run)
+
+
+async def roster_remove(db: Database, *, chat_id: int, office_id: int, user_id: int | None = None) -> bool:
+    """Take an office off the chat's roster; ``False`` when it was not on it."""
+
+    async def run(conn: AsyncConnection) -> bool:
+        ws = await _ws_id(conn, chat_id)
+        if ws is None:
+            return False
+        result = await conn.execute(delete(RO).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
+        if result.rowcount:
+            await _audit(conn, ws, user_id, "roster_remove", f"office={office_id}")
+        return bool(result.rowcount)
+
+    return await _write(db, run)
+
+
+async def submission_status(
+    db: Database, *, chat_id: int, year: int
+) -> list[tuple[OfficeInfo, StoredReport | None]]:
+    """Roster ∪ offices that reported for ``year``: each with its current report or ``None`` (未交).
+
+    Sorted: missing first, then by office name.
+    """
+
+    async def run(conn: AsyncConnection) -> list[tuple[OfficeInfo, StoredReport | None]]:
+        ws = await _ws_id(conn, chat_id)
+        if ws is None:
+            return []
+        rows = list(await conn.execute(_report_query().where(R.c.workspace_id == ws, R.c.year == year, _current())))
+        reports = {s.office.id: s for s in await _stored(conn, rows)}
+        on_roster = set((await conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws))).scalars())
+        infos = await _office_infos(conn, on_roster | set(reports))
+        out = [(info, reports.get(oid)) for oid, info in infos.items()]
+        return sorted(out, key=lambda pair: (pair[1] is not None, pair[0].name))
+
+    return await _read(db, run)
+
+
+# -- audit and updates -----------------------------------------------------------------------------
+
+
+async def _audit(conn: AsyncConnection, ws: int | None, user_id: int | None, action: str, detail: str) -> None:
+    await conn.execute(
+        insert(AU).values(workspace_id=ws, user_id=user_id, action=action, detail=detail or "", at=utcnow())
+    )
+
+
+async def audit(db: Database, *, chat_id: int | None, user_id: int | None, action: str, detail: str = "") -> None:
+    """Record an action in the chat's audit log (``chat_id=None``: a global admin action)."""
+
+    async def run(conn: AsyncConnection) -> None:
+        ws = None if chat_id is None else await _ensure_ws(conn, chat_id)
+        await _audit(conn, ws, user_id, action, detail)
+
+    await _write(db, run)
+
+
+async def audit_log(db: Database, *, chat_id: int | None, limit: int = 50) -> list[AuditEntry]:
+    """The newest audit entries of the chat (``None``: every chat), newest first."""
+
+    async def run(conn: AsyncConnection) -> list[AuditEntry]:
+        q = select(AU, W.c.chat_id).outerjoin(W, W.c.id == AU.c.workspace_id)
+        if chat_id is not None:
+            q = q.where(W.c.chat_id == chat_id)
+        rows = await conn.execute(q.order_by(AU.c.at.desc(), AU.c.id.desc()).limit(limit))
+        return [
+            AuditEntry(r.id, None if r.chat_id is None else int(r.chat_id), r.user_id, r.action, r.detail, r.at)
+            for r in rows
+        ]
+
+    return await _read(db, run)
+
+
+async def mark_update_processed(db: Database, *, update_id: int) -> bool:
+    """Remember a Telegram update id; ``False`` when it was already processed (drop the redelivery)."""
+    if db.is_sqlite:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+
+    async def run(conn: AsyncConnection) -> bool:
+        stmt = dialect_insert(PU).values(update_id=update_id, at=utcnow()).on_conflict_do_nothing()
+        result = await conn.execute(stmt)
+        return bool(result.rowcount)
+
+    return await _write(db, run)
+
+
+__all__ = [
+    "add_alias",
+    "audit",
+    "audit_log",
+    "cell_values",
+    "delete_report",
+    "ensure_workspace",
+    "find_offices",
+    "get_chat_setting",
+    "get_report",
+    "list_reports",
+    "list_workspaces",
+    "load_report",
+    "mark_update_processed",
+    "merge_offices",
+    "migrate_chat",
+    "previous_report",
+    "rename_office",
+    "report_cells",
+    "report_findings",
+    "report_history",
+    "report_sha256",
+    "resolve_office",
+    "restore_report",
+    "roster",
+    "roster_add",
+    "roster_remove",
+    "set_chat_active",
+    "set_chat_setting",
+    "store_report",
+    "submission_status",
+    "years",
+]

@@ -1,0 +1,74 @@
+"""Plain dataclasses returned by :mod:`storage.repo` (never ORM objects).
+
+Callers (handlers, questions, exports, reminders) get frozen snapshots they can keep after the database
+session is gone, so no lazy loading can surprise them in another task or thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """A reporting office: canonical name, short name, kind, region and every alias (normalised)."""
+
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    region: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """One stored report version (the numbers live in ``report_cells``/``load_report``)."""
+
+    id: int
+    workspace_chat_id: int
+    office: OfficeInfo
+    year: int | None
+    version: int
+    is_current: bool
+    verdict: str
+    errors: int
+    warnings: int
+    infos: int
+    filename: str
+    sha256: str
+    kind: str
+    format: str
+    sender_id: int | None
+    sender_name: str | None
+    received_at: datetime
+    deleted_at: datetime | None
+
+
+StoreStatus = Literal["new", "new_version", "duplicate"]
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What ``store_report`` did: ``new``, ``new_version`` (``previous`` is the replaced one) or ``duplicate``.
+
+    For a duplicate, ``report`` is the version already stored with the same file.
+    """
+
+    status: StoreStatus
+    report: StoredReport
+    previous: StoredReport | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of a chat's audit log."""
+
+    id: int
+    chat_id: int | None
+    user_id: int | None
+    action: str
+    detail: str
+    at: datetime
