@@ -134,15 +134,13 @@ def romanize(text: str) -> str:
     from pypinyin import lazy_pinyin
 
     out: list[str] = []
-    word = ""
-    for syllable in lazy_pinyin(text):
-        if syllable.isascii() and syllable.isalpha() and syllable.islower():
-            word += syllable
+    run = ""  # a run of Chinese characters, romanised as one capitalised word (鹿山 → Lushan)
+    for ch in [*text, ""]:
+        if ch and "\u4e00" <= ch <= "\u9fff":
+            run += ch
             continue
-        if word:
-            out.append(word.capitalize())
-            word = ""
-        out.append(syllable)
-    if word:
-        out.append(word.capitalize())
+        if run:
+            out.append("".join(lazy_pinyin(run)).capitalize())
+            run = ""
+        out.append(ch)
     return "".join(out)
