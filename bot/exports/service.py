@@ -75,11 +75,8 @@ async def resolve_year(db: Any, *, chat_id: int | None, year: int | None) -> int
     """The year asked for, or the latest year with reports in the chat (``None`` when there are none)."""
     if year is not None:
         return year
-    if chat_id is None:
-        known = sorted({s.year for s in await repo.list_reports(db, chat_id=None) if s.year is not None})
-    else:
-        known = sorted(y for y in await repo.years(db, chat_id=chat_id) if y is not None)
-    return known[-1] if known else None
+    known = await repo.years(db, chat_id=chat_id)
+    return max(known) if known else None
 
 
 async def _item(db: Any, stored: StoredReport) -> ExportItem:
