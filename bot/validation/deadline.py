@@ -1,0 +1,49 @@
+"""Deadline rules decided from one report (RULES.md §6.9 DL-01, DL-03). DL-02 and DL-04 are reminders
+(bot/deadlines), not findings about a report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from bot.validation.engine import Context, Hit, rule
+
+
+def legal_deadline(year: int, kind: str) -> date:
+    """The publication deadline for a year-``year`` report: 3月31日 for a government's own report (and
+    for every report under the old 条例, ≤2018), 1月31日 for departments, 街道 and 乡镇 (条例第四十九条)."""
+    if kind == "区县政府" or year <= 2018:
+        return date(year + 1, 3, 31)
+    return date(year + 1, 1, 31)
+
+
+@rule("DL-01", "warning", "晚于法定期限提交")
+def received_late(ctx: Context) -> Iterator[Hit]:
+    """The report arrived after the deadline of year + 1."""
+    if ctx.received is None or ctx.year is None:
+        return
+    due = legal_deadline(ctx.year, ctx.report.office.kind)
+    if ctx.received > due:
+        days = (ctx.received - due).days
+        yield Hit(
+            f"该报告于{ctx.received.isoformat()}收到，晚于{due.month}月{due.day}日的法定期限{days}天。",
+            f"Received on {ctx.received.isoformat()}, {days} days after the {due.isoformat()} deadline.",
+            "提交时间",
+            days,
+        )
+
+
+@rule("DL-03", "warning", "报告年度过早或过晚")
+def unexpected_year(ctx: Context) -> Iterator[Hit]:
+    """The report year is neither last year nor the year before (judged on ``today`` or ``received``)."""
+    today = ctx.today or ctx.received
+    if today is None or ctx.year is None:
+        return
+    if ctx.year not in (today.year - 1, today.year - 2):
+        yield Hit(
+            f"收到的是{ctx.year}年度报告，是否发错文件？",
+            f"This is a {ctx.year} report — is it the right file?",
+            "年度",
+            ctx.year,
+            today.year - 1,
+        )

@@ -1,0 +1,211 @@
+"""The rule engine: a registry of small named rules and the ``validate`` entry point.
+
+Each rule is a function over a :class:`Context` that yields :class:`Hit` objects; the ``@rule`` decorator
+gives it its stable code (RULES.md §6) and default severity, so adding a rule touches one place. A rule
+that crashes on odd input is logged and skipped — a civil servant must get the other findings, never a
+stack trace.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from bot.report import Finding, Number, Report
+from bot.schema import T3_ROW_KEYS_2021, t3_result_rows, t3_row_keys
+
+log = logging.getLogger(__name__)
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+#: Rule modules, imported once by :func:`load_rules` (each registers its rules on import).
+RULE_MODULES: tuple[str, ...] = (
+    "bot.validation.fmt",
+    "bot.validation.structure",
+    "bot.validation.t2",
+    "bot.validation.t3",
+    "bot.validation.t4",
+    "bot.validation.text",
+    "bot.validation.meta",
+    "bot.validation.cross_year",
+    "bot.validation.deadline",
+    "bot.validation.ingest",
+)
+
+
+@dataclass
+class Hit:
+    """What a rule found; the engine turns it into a :class:`Finding` with the rule's code."""
+
+    message: str
+    message_en: str = ""
+    where: str = ""
+    left: Number | None = None
+    right: Number | None = None
+    delta: Number | None = None
+    severity: str | None = None  # overrides the rule's default (e.g. T3-05 W → E in the 总计 column)
+
+
+@dataclass
+class Rule:
+    """One registered check: code, default severity, one-line title and the function."""
+
+    code: str
+    severity: str
+    title: str
+    check: Callable[[Context], Iterable[Hit]] = field(repr=False)
+
+    def run(self, ctx: Context) -> list[Finding]:
+        """Run the check and wrap its hits as findings."""
+        return [
+            Finding(
+                code=self.code,
+                severity=h.severity or self.severity,
+                message=h.message,
+                where=h.where,
+                message_en=h.message_en,
+                left=h.left,
+                right=h.right,
+                delta=h.delta,
+            )
+            for h in self.check(ctx)
+        ]
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, severity: str, title: str = "") -> Callable[[Callable], Callable]:
+    """Register ``func`` as the rule ``code`` with default ``severity`` (error | warning | info)."""
+    if severity not in SEVERITY_ORDER:
+        raise ValueError(f"bad severity {severity!r} for {code}")
+
+    def decorate(func: Callable[[Context], Iterable[Hit]]) -> Callable[[Context], Iterable[Hit]]:
+        if any(r.code == code for r in RULES):
+            raise ValueError(f"rule {code} registered twice")
+        RULES.append(Rule(code, severity, title or (func.__doc__ or "").strip().splitlines()[0], func))
+        return func
+
+    return decorate
+
+
+def load_rules() -> list[Rule]:
+    """Import every rule module once; returns the registry."""
+    for name in RULE_MODULES:
+        importlib.import_module(name)
+    return RULES
+
+
+def get_rule(code: str) -> Rule:
+    """The registered rule with this code (KeyError when unknown)."""
+    load_rules()
+    for r in RULES:
+        if r.code == code:
+            return r
+    raise KeyError(code)
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at, with cached derived views (computed once per validation)."""
+
+    report: Report
+    previous: Report | None = None
+    received: date | None = None
+    today: date | None = None
+
+    @cached_property
+    def fmt(self) -> str:
+        """The table schema to check against: ``2019`` uses 23 rows; anything else 25."""
+        fmt = self.report.format
+        if fmt in ("2019", "2021"):
+            return fmt
+        apps = self.report.applications
+        if apps is not None and "other_other" in apps and "other_no_correction" not in apps:
+            return "2019"
+        return "2021"
+
+    @cached_property
+    def row_keys(self) -> tuple[str, ...]:
+        return t3_row_keys(self.fmt)
+
+    @cached_property
+    def result_rows(self) -> tuple[str, ...]:
+        return t3_result_rows(self.fmt)
+
+    @cached_property
+    def text(self) -> str:
+        """The whole text (or the section texts joined when the reader gave no full text)."""
+        r = self.report
+        return r.text or "\n".join([r.title, *r.section_text.values()])
+
+    @cached_property
+    def norm_text(self) -> str:
+        """NFKC-normalised text with spaces between digits and 年/月/日 removed (「2021 年」)."""
+        return normalize(self.text)
+
+    @cached_property
+    def year(self) -> int | None:
+        return self.report.year
+
+    def section(self, canonical: str) -> str | None:
+        """A section's text by canonical name (schema.SECTIONS), ``None`` when absent."""
+        return self.report.section_text.get(canonical)
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits/brackets → ASCII) and no blanks next to digits, for regex matching."""
+    text = unicodedata.normalize("NFKC", text)
+    return _collapse_digit_spaces(text)
+
+
+_DIGIT_SPACE_RE = re.compile(r"(?<=\d)[ \u3000\xa0]+(?=[年月日号件条个项%])|(?<=[年月日第至])[ \u3000\xa0]+(?=\d)")
+
+
+def _collapse_digit_spaces(text: str) -> str:
+    return _DIGIT_SPACE_RE.sub("", text)
+
+
+def validate(
+    report: Report,
+    previous: Report | None = None,
+    *,
+    received: date | None = None,
+    today: date | None = None,
+) -> list[Finding]:
+    """Run every rule, merge the reader's findings, sort error → warning → info, set ``report.findings``.
+
+    ``previous`` is the same office's report for year − 1 (XY rules, T2-08); ``received`` the date the
+    file arrived (DL-01); ``today`` the date DL-03 judges the year against (falls back to ``received``;
+    with neither, DL-03 is not checked so results stay deterministic).
+    """
+    ctx = Context(report, previous, received, today)
+    findings: list[Finding] = list(report.ingest_findings)
+    seen = {(f.code, f.where) for f in findings}
+    for r in load_rules():
+        try:
+            produced = r.run(ctx)
+        except Exception:  # a broken rule must not hide the other findings
+            log.exception("rule %s failed on %s", r.code, report.source.filename)
+            continue
+        for f in produced:
+            key = (f.code, f.where)
+            if key in seen and f.code in _READER_CODES:
+                continue
+            seen.add(key)
+            findings.append(f)
+    findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+    report.findings = findings
+    return findings
+
+
+#: Codes the reader may already have reported (so a rule re-finding them does not duplicate).
+_READER_CODES = frozenset({"ING-04", "ING-05", "ING-06", "ING-07", "FMT-05", "STR-05", "STR-06"})
+
+ALL_T3_ROWS = T3_ROW_KEYS_2021

@@ -1,0 +1,268 @@
+"""Metadata rules (RULES.md §6.7 META-01..07): years and periods, document numbers, unit names,
+template placeholders. All regexes run on NFKC text (full-width brackets/digits become ASCII) except
+where the original bracket matters (META-05)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from bot.validation.engine import Context, Hit, normalize, rule
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+_PERIOD_RE = re.compile(
+    r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:起)?\s*(?:至|到|~|～|—|-|－)+\s*"
+    r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(\d{1,2})日"
+)
+_PERIOD_CONTEXT = ("统计", "期限", "数据", "时限")
+
+
+def title_text(ctx: Context) -> str:
+    """The title block: the reader's title, else the lines before the first section heading."""
+    if ctx.report.title.strip():
+        return normalize(ctx.report.title)
+    head = ctx.norm_text[:400]
+    cut = re.search(r"(?m)^\s*(?:一|1)\s*[、.]", head)
+    return head[: cut.start()] if cut else head.split("\n\n", 1)[0]
+
+
+def title_year(ctx: Context) -> int | None:
+    m = _YEAR_RE.search(title_text(ctx))
+    return int(m.group(1)) if m else None
+
+
+def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
+    """Date ranges stated as the statistics period (a 统计/期限 word within 40 chars before)."""
+    out = []
+    text = ctx.norm_text
+    for m in _PERIOD_RE.finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if not any(w in before or w in m.group(0) for w in _PERIOD_CONTEXT):
+            continue
+        y1, m1, d1 = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y2 = int(m.group(4)) if m.group(4) else y1
+        out.append((m.group(0), (y1, m1, d1), (y2, int(m.group(5)), int(m.group(6)))))
+    return out
+
+
+def _body(ctx: Context) -> str:
+    text = ctx.norm_text
+    title = title_text(ctx)
+    i = text.find(title) if title else -1
+    return text[i + len(title) :] if i >= 0 else text
+
+
+@rule("META-01", "error", "标题、统计期限与正文年份不一致")
+def year_mismatch(ctx: Context) -> Iterator[Hit]:
+    """Title year vs statistics period vs the body (a body that never names the title's year)."""
+    ty = title_year(ctx)
+    if ty is None:
+        return
+    for shown, start, end in periods(ctx):
+        if start[0] != ty and end[0] != ty:
+            yield Hit(
+                f"标题为{ty}年度，正文统计期限写为“{shown}”。",
+                f"The title says {ty}, but the statistics period reads “{shown}”.",
+                "统计期限",
+                ty,
+                start[0],
+                ty - start[0],
+            )
+            return
+    years = Counter(int(y) for y in _YEAR_RE.findall(_body(ctx)))
+    if years and ty not in years:
+        other, n = years.most_common(1)[0]
+        if n >= 2 and other != ty:
+            yield Hit(
+                f"标题为{ty}年度，但正文通篇写的是{other}年（{n}处），疑似沿用往年报告。",
+                f"The title says {ty}, but the body only speaks of {other} ({n} times).",
+                "标题",
+                ty,
+                other,
+                ty - other,
+            )
+
+
+@rule("META-02", "warning", "统计期限不是整个自然年")
+def partial_period(ctx: Context) -> Iterator[Hit]:
+    """The stated statistics period is not 1月1日–12月31日 of one year."""
+    for shown, start, end in periods(ctx):
+        if start[1:] != (1, 1) or end[1:] != (12, 31) or start[0] != end[0]:
+            y = ctx.year or start[0]
+            yield Hit(
+                f"统计期限应为{y}年1月1日至{y}年12月31日，报告写为“{shown}”。",
+                f"The statistics period must be 1 Jan – 31 Dec {y}; the report says “{shown}”.",
+                "统计期限",
+            )
+            return
+
+
+_LATE_DATE_RE = re.compile(r"(截至|截止|至)?((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+_PLAN_WORDS = ("计划", "将", "下一步", "预计", "力争", "发布", "印发", "成文", "日期", "时间", "前", "以前")
+
+
+@rule("META-03", "warning", "出现晚于报告年度的日期")
+def dates_after_year(ctx: Context) -> Iterator[Hit]:
+    """「截至2022年12月31日」 in a 2021 report (not a publication or plan date)."""
+    y = ctx.year or title_year(ctx)
+    if y is None:
+        return
+    text = ctx.norm_text
+    for m in _LATE_DATE_RE.finditer(text):
+        year, month = int(m.group(2)), int(m.group(3))
+        if year <= y:
+            continue
+        around = text[max(0, m.start() - 12) : m.end() + 6]
+        if any(w in around for w in _PLAN_WORDS):
+            continue
+        if not m.group(1) and year == y + 1 and month <= 3:
+            continue  # the signature date of a report published early next year
+        yield Hit(
+            f"{y}年度报告中出现“{m.group(0)}”，请核对年份。",
+            f"A {y} report mentions “{m.group(0)}”; check the year.",
+            "正文",
+            year,
+            y,
+        )
+        return
+
+
+_DOCNO_RE = re.compile(r"([\u4e00-\u9fa5]{2,8}?)\s*[\[(【〔]\s*((?:19|20)\d{2})\s*[\])】〕]\s*(\d{1,4})\s*号")
+_DECREE_RE = re.compile(r"(?:国务院令|中华人民共和国国务院令)\s*(?:第)?\s*(\d+)\s*号")
+
+
+@rule("META-04", "warning", "文号或文件名称错误")
+def document_numbers(ctx: Context) -> Iterator[Hit]:
+    """109号 = 国办函〔2020〕109号; 30号 = 国办公开办函〔2021〕30号 (its own title); 60号 only for
+    2019/2020 reports; the 条例 is 国务院令第711号."""
+    text = ctx.norm_text
+    done: set[str] = set()
+    for m in _DOCNO_RE.finditer(text):
+        prefix, year, no = m.group(1), int(m.group(2)), m.group(3)
+        cited = m.group(0)
+        before = text[max(0, m.start() - 80) : m.start()]
+        msg: tuple[str, str] | None = None
+        if no == "109" and (prefix.endswith("国办函") or "处理费" in before):
+            if year != 2020 or not prefix.endswith("国办函"):
+                msg = (
+                    f"《政府信息公开信息处理费管理办法》文号应为国办函〔2020〕109号，报告写作“{cited}”。",
+                    f"The fee measures are 国办函〔2020〕109号; the report cites “{cited}”.",
+                )
+        elif no == "30" and prefix.endswith("国办公开办函"):
+            if year != 2021:
+                msg = (
+                    f"年度报告格式通知文号应为国办公开办函〔2021〕30号，报告写作“{cited}”。",
+                    f"The format notice is 国办公开办函〔2021〕30号; the report cites “{cited}”.",
+                )
+            elif "有关事项的通知" in before[-40:]:
+                msg = (
+                    f"“{cited}”的标题应为《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》，"
+                    "“关于政府信息公开工作年度报告有关事项的通知”是国办公开办函〔2019〕60号。",
+                    f"“{cited}” is the notice issuing the report format; the “有关事项” notice is 60号 (2019).",
+                )
+        elif no == "60" and prefix.endswith("国办公开办函"):
+            if ctx.year is not None and ctx.year >= 2021:
+                msg = (
+                    f"{ctx.year}年度报告应按国办公开办函〔2021〕30号编制，“{cited}”（2019年试行格式）仅适用于2019、2020年度。",
+                    f"“{cited}” (2019 trial format) applies only to 2019/2020 reports; use 30号 (2021).",
+                )
+            elif year != 2019:
+                msg = (
+                    f"文号应为国办公开办函〔2019〕60号，报告写作“{cited}”。",
+                    f"The notice is 国办公开办函〔2019〕60号; the report cites “{cited}”.",
+                )
+        if msg and cited not in done:
+            done.add(cited)
+            yield Hit(msg[0], msg[1], "正文")
+    for m in _DECREE_RE.finditer(text):
+        near = text[max(0, m.start() - 60) : m.end() + 10]
+        if "信息公开条例" in near and m.group(1) != "711" and (ctx.year or 2019) >= 2019:
+            yield Hit(
+                f"现行《中华人民共和国政府信息公开条例》为国务院令第711号，报告写作“{m.group(0)}”。",
+                f"The current Regulations are State Council Decree No. 711; the report cites “{m.group(0)}”.",
+                "正文",
+            )
+            return
+
+
+_BAD_BRACKET_RE = re.compile(r"([\u4e00-\u9fa5]{1,8}?)([\[(（【])((?:19|20)\d{2})([\])）】])(\d{1,4})号")
+
+
+@rule("META-05", "info", "文号年份应使用六角括号〔〕")
+def bracket_style(ctx: Context) -> Iterator[Hit]:
+    """文号 written with [ ] or ( ) instead of 〔 〕 (checked on the original text)."""
+    seen: set[str] = set()
+    for m in _BAD_BRACKET_RE.finditer(ctx.text):
+        if not re.search(r"[发函字办令]$", m.group(1)):
+            continue
+        cited = m.group(0)
+        if cited in seen:
+            continue
+        seen.add(cited)
+        fixed = f"{m.group(1)}〔{m.group(3)}〕{m.group(5)}号"
+        yield Hit(
+            f"文号年份应使用六角括号：“{cited}”应为“{fixed}”。",
+            f"Document numbers take 〔 〕 around the year: “{fixed}”.",
+            "正文",
+        )
+
+
+_UNIT_SUFFIX_RE = re.compile(r"([\u4e00-\u9fa5]{2,16}?(?:街道办事处|街道|办事处|街|人民政府|政府|乡|镇|局|委员会|委|办公室|中心))")
+_REGION_RE = re.compile(r"^.*?(?:省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fa5]{2,})")
+
+
+def _title_unit(ctx: Context) -> str | None:
+    title = re.sub(r"[\s()（）]", "", title_text(ctx))
+    title = re.sub(r"(?:19|20)\d{2}年度?", "", title)
+    title = title.replace("政府信息公开工作年度报告", "").replace("政府信息公开工作", "").replace("年度报告", "")
+    m = _UNIT_SUFFIX_RE.search(title)
+    return m.group(1) if m else None
+
+
+@rule("META-06", "info", "标题单位名称与正文不一致")
+def unit_name(ctx: Context) -> Iterator[Hit]:
+    """The unit in the title is truncated or differs from the body (「红旗街」 vs 「红旗街道」)."""
+    unit = _title_unit(ctx)
+    if not unit:
+        return
+    core = _REGION_RE.sub("", unit) or unit
+    body = _body(ctx)
+    if not body:
+        return
+    m = re.search(re.escape(core) + r"(道办事处|道|办事处)", body)
+    if unit.endswith("街") and m:
+        longer = core + m.group(1)
+        yield Hit(
+            f"标题单位“{core}”与正文“{longer}”不一致，请统一单位全称。",
+            f"The title names the unit “{core}”, the body “{longer}”.",
+            "标题",
+        )
+    elif core not in body and len(core) >= 3:
+        short = core[:2]
+        m2 = re.search(re.escape(short) + r"[\u4e00-\u9fa5]{0,4}?(?:街道|乡|镇|局|办事处)", body)
+        if m2 and m2.group(0) != core:
+            yield Hit(
+                f"标题单位“{core}”与正文“{m2.group(0)}”不一致，请统一单位名称。",
+                f"The title names the unit “{core}”, the body “{m2.group(0)}”.",
+                "标题",
+            )
+
+
+_PLACEHOLDER_RE = re.compile(
+    r"20[Xx×Ｘｘ]{2}年|(?<![A-Za-z])[Xx×Ｘｘ]{2,3}(?=[\u4e00-\u9fa5])|(?<=[\u4e00-\u9fa5])[Xx×Ｘｘ]{2,3}(?![A-Za-z])"
+    r"|【(?:单位|单位名称|机关|机关名称|部门|部门名称|年份|日期|名称)[^】]{0,4}】|[×]{2,}|○○"
+)
+
+
+@rule("META-07", "error", "报告中残留模板占位符")
+def placeholders(ctx: Context) -> Iterator[Hit]:
+    """Template placeholders left in the text: XX街道, ××, 【单位】, 20XX."""
+    m = _PLACEHOLDER_RE.search(ctx.text)
+    if m:
+        around = ctx.text[max(0, m.start() - 2) : m.end() + 4].strip()
+        yield Hit(
+            f"报告中仍有模板占位符“{around}”，请替换。",
+            f"A template placeholder is still in the text (“{around}”).",
+            "正文",
+        )

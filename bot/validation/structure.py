@@ -1,0 +1,219 @@
+"""Structure rules (RULES.md §6.2 STR-01..07): the six statutory sections, their numbering and titles,
+tables in the table sections, standard rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.report import Heading
+from bot.schema import SECTIONS, T3_ROW_LABELS
+from bot.validation.engine import Context, Hit, rule
+
+NUMERALS = "一二三四五六"
+SECTION_ORDINAL = {name: NUMERALS[i] for i, name in enumerate(SECTIONS)}
+
+#: Keywords that identify a heading with a section even when it is worded differently (seed 001:
+#: 「5、 存在问题及整改情况」).
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    SECTIONS[0]: ("总体情况", "概述"),
+    SECTIONS[1]: ("主动公开",),
+    SECTIONS[2]: ("申请",),
+    SECTIONS[3]: ("复议", "诉讼"),
+    SECTIONS[4]: ("问题",),
+    SECTIONS[5]: ("其他需要报告", "其他事项"),
+}
+
+_SPACE_PUNCT_RE = re.compile(r"[\s、，,.．：:（）()“”\"]+")
+
+
+def section_of(title: str) -> str | None:
+    """The canonical section a heading text stands for, by keywords; ``None`` when none."""
+    for name, words in _KEYWORDS.items():
+        if any(w in title for w in words):
+            return name
+    return None
+
+
+def _canonical(h: Heading) -> str | None:
+    return h.canonical if h.canonical in SECTIONS else section_of(h.title)
+
+
+def present_sections(ctx: Context) -> set[str]:
+    """Sections the reader found, by any of the signals it gives (names, headings, section texts)."""
+    found = {s for s in ctx.report.sections if s in SECTIONS}
+    found |= {c for h in ctx.report.headings if (c := _canonical(h))}
+    found |= {s for s in ctx.report.section_text if s in SECTIONS}
+    for s in list(ctx.report.sections):
+        if s not in SECTIONS and (c := section_of(s)):
+            found.add(c)
+    return found
+
+
+def _checkable(ctx: Context) -> bool:
+    """Structure is only judged for the 2019/2021 formats and when the reader saw any structure."""
+    r = ctx.report
+    return r.format != "pre2019" and bool(r.sections or r.headings or r.section_text)
+
+
+@rule("STR-01", "error", "缺少法定部分")
+def missing_section(ctx: Context) -> Iterator[Hit]:
+    """One of the six statutory sections is missing."""
+    if not _checkable(ctx):
+        return
+    present = present_sections(ctx)
+    for i, name in enumerate(SECTIONS):
+        if name not in present:
+            yield Hit(
+                f"缺少第{NUMERALS[i]}部分“{name}”。",
+                f"Section {i + 1} “{name}” is missing.",
+                f"第{NUMERALS[i]}部分",
+            )
+
+
+_ARABIC = re.compile(r"^[0-9０-９]+$")
+
+
+@rule("STR-02", "warning", "部分编号错误或顺序颠倒")
+def numbering(ctx: Context) -> Iterator[Hit]:
+    """Section numerals are not 一…六 in order (「5、」「1、」, restarted or shifted numbering)."""
+    heads = [(h, c) for h in ctx.report.headings if (c := _canonical(h))]
+    if not heads:
+        return
+    arabic = [h for h, _ in heads if _ARABIC.match(h.numeral.strip())]
+    wrong = [
+        (h, c)
+        for h, c in heads
+        if h.numeral.strip() and not _ARABIC.match(h.numeral.strip()) and h.numeral.strip() != SECTION_ORDINAL[c]
+    ]
+    order = [SECTIONS.index(c) for _, c in heads]
+    if arabic:
+        ords = [SECTION_ORDINAL[c] for h, c in heads if h in arabic]
+        shown = "”“".join(f"{h.numeral.strip()}、" for h in arabic)
+        want = "”“".join(f"{o}、" for o in ords)
+        yield Hit(
+            f"第{'、'.join(ords)}部分标题使用“{shown}”，应为“{want}”。",
+            f"Section headings numbered “{shown}” should use Chinese numerals (“{want}”).",
+            f"第{arabic[0].line}行" if arabic[0].line else "标题",
+        )
+    if wrong:
+        h, c = wrong[0]
+        yield Hit(
+            f"“{h.numeral}、{h.title}”编号有误，应为“{SECTION_ORDINAL[c]}、”。",
+            f"Heading “{h.numeral}、{h.title}” should be numbered {SECTION_ORDINAL[c]}.",
+            f"第{h.line}行" if h.line else "标题",
+        )
+    elif order != sorted(order):
+        yield Hit(
+            "各部分顺序与规定格式不一致，应依次为总体情况、主动公开、依申请公开、复议诉讼、问题及改进、其他事项。",
+            "The sections are out of the prescribed order.",
+            "标题",
+        )
+
+
+#: Accepted wordings besides the canonical one (2019 format titles of section 五, etc.).
+_ACCEPTED = {
+    SECTIONS[2]: ("收到和处理政府信息公开申请情况",),
+    SECTIONS[3]: ("行政复议、行政诉讼情况", "行政复议和行政诉讼情况", "行政复议或提起行政诉讼情况"),
+    SECTIONS[4]: ("存在的主要问题及改进情况",),
+}
+_TYPOS = {"行政法复议": "行政复议", "主动公开政府息": "主动公开政府信息", "政府信公开": "政府信息公开"}
+
+
+@rule("STR-03", "info", "部分标题与规定格式不一致")
+def heading_text(ctx: Context) -> Iterator[Hit]:
+    """A section heading's wording deviates from the canonical text (incl. typos)."""
+    for h in ctx.report.headings:
+        c = _canonical(h)
+        if c is None:
+            continue
+        title = _SPACE_PUNCT_RE.sub("", h.title)
+        for typo, right in _TYPOS.items():
+            if typo in title:
+                yield Hit(
+                    f"第{SECTION_ORDINAL[c]}部分标题“{h.title.strip()}”中“{typo}”疑为“{right}”。",
+                    f"Heading “{h.title.strip()}” seems to contain a typo (“{typo}” → “{right}”).",
+                    f"第{h.line}行" if h.line else f"第{SECTION_ORDINAL[c]}部分",
+                )
+                break
+        else:
+            want = _SPACE_PUNCT_RE.sub("", c)
+            if want in title or any(_SPACE_PUNCT_RE.sub("", a) in title for a in _ACCEPTED.get(c, ())):
+                continue
+            yield Hit(
+                f"第{SECTION_ORDINAL[c]}部分标题“{h.title.strip()}”与规定格式“{c}”不一致。",
+                f"Heading “{h.title.strip()}” differs from the prescribed “{c}”.",
+                f"第{h.line}行" if h.line else f"第{SECTION_ORDINAL[c]}部分",
+            )
+
+
+_TABLE_OF = {SECTIONS[1]: ("proactive", "表2"), SECTIONS[2]: ("applications", "表3"), SECTIONS[3]: ("appeals", "表4")}
+
+
+@rule("STR-04", "error", "表格部分缺少统计表")
+def section_without_table(ctx: Context) -> Iterator[Hit]:
+    """A table section is present but has no table (e.g. only 「未收到申请」)."""
+    if not _checkable(ctx):
+        return
+    present = present_sections(ctx)
+    for name, (attr, table) in _TABLE_OF.items():
+        if name in present and getattr(ctx.report, attr) is None:
+            text = (ctx.section(name) or "").strip()
+            said = f"只有文字“{text[:20]}”，" if text else ""
+            yield Hit(
+                f"第{SECTION_ORDINAL[name]}部分{said}缺少统计{table}；即使全部为0也应列出表格。",
+                f"Section {NUMERALS.index(SECTION_ORDINAL[name]) + 1} has no table ({table}); "
+                "list it even when all zero.",
+                table,
+            )
+
+
+@rule("STR-05", "warning", "表格行缺失或改名")
+def missing_rows(ctx: Context) -> Iterator[Hit]:
+    """Standard rows missing or renamed (the reader lists them; 表3 keys absent from the table)."""
+    named = list(ctx.report.missing_rows)
+    apps = ctx.report.applications
+    if apps is not None:
+        for key in ctx.row_keys:
+            if key not in apps:
+                label = T3_ROW_LABELS[key]
+                if label not in named:
+                    named.append(label)
+    if ctx.report.format == "2019" or ctx.fmt == "2019":
+        named = [n for n in named if n not in (T3_ROW_LABELS["other_no_correction"], T3_ROW_LABELS["other_fee_unpaid"])]
+    for label in named:
+        yield Hit(
+            f"表格缺少“{label}”行（或行名被改写），请按规定格式填报。",
+            f"The row “{label}” is missing or renamed.",
+            f"“{label}”行",
+        )
+
+
+@rule("STR-06", "warning", "非标准行或表格重复")
+def extra_rows(ctx: Context) -> Iterator[Hit]:
+    """Non-standard rows such as a 「不予公开小计」 (the reader lists them)."""
+    if any(f.code == "STR-06" for f in ctx.report.ingest_findings):
+        return
+    for label in ctx.report.extra_rows:
+        yield Hit(
+            f"表格出现非标准行“{label}”，已忽略，请勿另加小计行。",
+            f"Non-standard row “{label}” ignored; do not add subtotal rows.",
+            f"“{label}”行",
+        )
+
+
+_SUBTOPICS = re.compile(r"^(?:主动公开(?:情况)?|依申请公开(?:情况)?|政府信息管理(?:情况)?|"
+                        r"(?:政府信息公开)?平台建设(?:情况)?|监督保障(?:情况)?)$")
+
+
+@rule("STR-07", "warning", "总体情况的小标题被提升为一级标题")
+def promoted_subtopics(ctx: Context) -> Iterator[Hit]:
+    """「二、政府信息管理」 as a top-level heading instead of 「（三）政府信息管理」 under 总体情况."""
+    for h in ctx.report.headings:
+        title = _SPACE_PUNCT_RE.sub("", h.title)
+        if h.canonical in (None, "", SECTIONS[0]) and _SUBTOPICS.match(title) and "政府信息情况" not in title:
+            yield Hit(
+                f"“{h.numeral}、{h.title.strip()}”应为总体情况下的小标题（如“（三）{h.title.strip()}”）。",
+                f"“{h.title.strip()}” is a sub-topic of section 1, not a top-level section.",
+                f"第{h.line}行" if h.line else "标题",
+            )

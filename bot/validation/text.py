@@ -1,0 +1,330 @@
+"""Prose ↔ table rules (RULES.md §6.6 TXT-01..11), over the numbers the reader found in the prose
+(``report.prose``) and the section texts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.report import Number, ProseNumber
+from bot.schema import SECTIONS, T3_GROUPS
+from bot.validation import labels as L
+from bot.validation.engine import Context, Hit, rule
+from bot.validation.t3 import total_of
+
+
+def _prose(ctx: Context, *kinds: str) -> list[ProseNumber]:
+    return [p for p in ctx.report.prose if p.kind in kinds]
+
+
+def _where(p: ProseNumber, default: str = "正文") -> str:
+    return f"正文 {p.where}".strip() if p.where else default
+
+
+@rule("TXT-01", "warning", "正文收到申请数与表3不符")
+def received(ctx: Context) -> Iterator[Hit]:
+    """Prose 「收到/新收 N件」 ≠ 本年新收·总计 and ≠ 新收 + 上年结转."""
+    new, old = total_of(ctx, "new_received"), total_of(ctx, "carried_over")
+    if new is None:
+        return
+    for p in _prose(ctx, "received"):
+        if p.value == new or (old is not None and p.value == new + old):
+            continue
+        if new == 0 and (old or 0) == 0 and p.value > 0:
+            continue  # TXT-06 says it (as an error)
+        both = f"（含上年结转共{L.num(new + old)}件）" if old else ""
+        yield Hit(
+            f"正文称收到申请{L.num(p.value)}件，表3本年新收为{L.num(new)}件{both}。",
+            f"The text says {L.num(p.value)} applications were received; 表3 says {L.num(new)} new.",
+            _where(p),
+            p.value,
+            new,
+            p.value - new,
+        )
+
+
+@rule("TXT-02", "warning", "正文办结数与表3不符")
+def processed(ctx: Context) -> Iterator[Hit]:
+    """Prose 「办结/答复 N件」 ≠ （七）总计."""
+    done = total_of(ctx, "total_processed")
+    if done is None:
+        return
+    for p in _prose(ctx, "processed"):
+        if p.value != done:
+            yield Hit(
+                f"正文称办结{L.num(p.value)}件，表3“（七）总计”为{L.num(done)}件。",
+                f"The text says {L.num(p.value)} were answered; 表3 total processed is {L.num(done)}.",
+                _where(p),
+                p.value,
+                done,
+                p.value - done,
+            )
+
+
+@rule("TXT-03", "warning", "正文结转数与表3不符")
+def carried_forward(ctx: Context) -> Iterator[Hit]:
+    """Prose 「结转 N件」 ≠ 结转下年度·总计."""
+    fwd = total_of(ctx, "carried_forward")
+    if fwd is None:
+        return
+    for p in _prose(ctx, "carried_forward"):
+        if p.value != fwd:
+            yield Hit(
+                f"正文称{L.num(p.value)}件结转下年度，表3结转下年度为{L.num(fwd)}件。",
+                f"The text says {L.num(p.value)} carried forward; 表3 says {L.num(fwd)}.",
+                _where(p),
+                p.value,
+                fwd,
+                p.value - fwd,
+            )
+
+
+#: Prose kinds for 办理结果 categories → the 表3 rows they sum.
+_CATEGORY_ROWS: dict[str, tuple[str, ...]] = {
+    "granted": ("granted",),
+    "partial": ("partial",),
+    "granted_or_partial": ("granted", "partial"),
+    "denied": T3_GROUPS["deny"],
+    "deny": T3_GROUPS["deny"],
+    "unable": T3_GROUPS["unable"],
+    "not_processed": T3_GROUPS["noproc"],
+    "noproc": T3_GROUPS["noproc"],
+    "other_handling": T3_GROUPS["other"],
+}
+_CATEGORY_NAMES = {
+    "granted": "予以公开",
+    "partial": "部分公开",
+    "granted_or_partial": "予以公开及部分公开",
+    "denied": "不予公开",
+    "deny": "不予公开",
+    "unable": "无法提供",
+    "not_processed": "不予处理",
+    "noproc": "不予处理",
+    "other_handling": "其他处理",
+}
+
+
+def _group_sum(ctx: Context, rows: tuple[str, ...]) -> tuple[Number | None, list[Number]]:
+    parts = [total_of(ctx, r) for r in rows if ctx.report.applications and r in ctx.report.applications]
+    if not parts or any(p is None for p in parts):
+        return None, []
+    return sum(parts), parts  # type: ignore[arg-type]
+
+
+@rule("TXT-04", "warning", "正文办理结果分类数与表3不符")
+def categories(ctx: Context) -> Iterator[Hit]:
+    """Prose category counts ≠ 表3 group sums, or the stated categories exceed 办结."""
+    stated: list[Number] = []
+    for p in _prose(ctx, *_CATEGORY_ROWS):
+        kind = p.kind
+        if kind == "granted" and "部分公开" in p.text:
+            kind = "granted_or_partial"
+        total, parts = _group_sum(ctx, _CATEGORY_ROWS[kind])
+        if total is None:
+            continue
+        stated.append(p.value)
+        if p.value != total:
+            expr = "+".join(L.num(x) for x in parts if x) if len([x for x in parts if x]) > 1 else ""
+            shown = f"{expr}={L.num(total)}" if expr else L.num(total)
+            yield Hit(
+                f"正文“{p.text or _CATEGORY_NAMES[kind]}”（{L.num(p.value)}件）与表3{_CATEGORY_NAMES[kind]}（{shown}件）不符。",
+                f"The text gives {L.num(p.value)} for “{_CATEGORY_NAMES[kind]}”; 表3 gives {L.num(total)}.",
+                _where(p),
+                p.value,
+                total,
+                p.value - total,
+            )
+    done = total_of(ctx, "total_processed")
+    if done is not None and stated and sum(stated) > done:
+        yield Hit(
+            f"正文各类办理结果合计{L.num(sum(stated))}件，超过办结总数{L.num(done)}件。",
+            f"The categories in the text add up to {L.num(sum(stated))}, more than the {L.num(done)} processed.",
+            "正文",
+            sum(stated),
+            done,
+            sum(stated) - done,
+        )
+
+
+@rule("TXT-05", "warning", "正文复议/诉讼数与表4不符")
+def appeals(ctx: Context) -> Iterator[Hit]:
+    """Prose 行政复议/行政诉讼 N件 ≠ 表4 totals (诉讼 = 直接起诉 + 复议后起诉)."""
+    if not ctx.report.appeals:
+        return
+    review = ctx.report.t4("review")
+    direct, after = ctx.report.t4("litigation_direct"), ctx.report.t4("litigation_after_review")
+    lawsuits = None if direct is None or after is None else direct + after
+    for kind, table, name, name_en in (
+        ("review", review, "行政复议", "administrative reviews"),
+        ("litigation", lawsuits, "行政诉讼", "lawsuits"),
+    ):
+        if table is None:
+            continue
+        for p in _prose(ctx, kind):
+            if p.value != table:
+                extra = "（直接起诉+复议后起诉）" if kind == "litigation" else ""
+                yield Hit(
+                    f"正文称{name}{L.num(p.value)}件，表4{name}合计{extra}为{L.num(table)}件。",
+                    f"The text says {L.num(p.value)} {name_en}; 表4 says {L.num(table)}.",
+                    _where(p),
+                    p.value,
+                    table,
+                    p.value - table,
+                )
+
+
+@rule("TXT-06", "error", "正文称未收到申请但表3有申请（或相反）")
+def none_received(ctx: Context) -> Iterator[Hit]:
+    """Prose 「未收到申请」 while 本年新收 > 0, or prose counts applications while the table has none."""
+    new = total_of(ctx, "new_received")
+    if new is None:
+        return
+    claims = _prose(ctx, "none_received")
+    if new > 0 and claims:
+        yield Hit(
+            f"正文称“{claims[0].text or '未收到政府信息公开申请'}”，但表3本年新收为{L.num(new)}件。",
+            f"The text says no applications were received, but 表3 shows {L.num(new)} new ones.",
+            _where(claims[0]),
+            0,
+            new,
+        )
+        return
+    old = total_of(ctx, "carried_over") or 0
+    if new == 0 and old == 0:
+        for p in _prose(ctx, "received"):
+            if p.value > 0:
+                yield Hit(
+                    f"正文称收到申请{L.num(p.value)}件，但表3本年新收和上年结转均为0。",
+                    f"The text says {L.num(p.value)} applications were received, but 表3 shows none.",
+                    _where(p),
+                    p.value,
+                    0,
+                    p.value,
+                )
+                return
+
+
+_NORMATIVE_KINDS = {"normative_issued": ("normative_documents", "行政规范性文件"), "regulations_issued": ("regulations", "规章")}
+
+
+@rule("TXT-07", "warning", "正文规范性文件/规章件数与表2不符")
+def normative_documents(ctx: Context) -> Iterator[Hit]:
+    """Prose 制发规范性文件/规章 N件 ≠ 表2 本年制发件数."""
+    if not ctx.report.proactive:
+        return
+    for p in _prose(ctx, *_NORMATIVE_KINDS):
+        row, name = _NORMATIVE_KINDS[p.kind]
+        table = ctx.report.t2(row, "issued")
+        if table is not None and p.value != table:
+            yield Hit(
+                f"正文称制发{name}{L.num(p.value)}件，表2本年制发件数为{L.num(table)}件。",
+                f"The text says {L.num(p.value)} {row} issued; 表2 says {L.num(table)}.",
+                _where(p),
+                p.value,
+                table,
+                p.value - table,
+            )
+
+
+def _percent_base(ctx: Context, what: str) -> float | None:
+    """The percentage a phrase like 「予以公开占」 or 「办结率」 refers to, computed from 表3/表4."""
+    done = total_of(ctx, "total_processed")
+    granted, partial = total_of(ctx, "granted"), total_of(ctx, "partial")
+    if "办结率" in what or "答复率" in what:
+        new, old = total_of(ctx, "new_received"), total_of(ctx, "carried_over")
+        if None in (new, old, done) or not (new + old):  # type: ignore[operator]
+            return None
+        return 100 * done / (new + old)  # type: ignore[operator]
+    if "纠错率" in what or "纠正率" in what:
+        review = [ctx.report.t4("review", c) for c in ("corrected", "total", "pending")]
+        if None in review or not (review[1] - review[2]):  # type: ignore[operator]
+            return None
+        return 100 * review[0] / (review[1] - review[2])  # type: ignore[operator]
+    if not done:
+        return None
+    if "实质公开" in what or ("予以公开" in what and "部分公开" in what) or what.strip() == "公开率":
+        if granted is None or partial is None:
+            return None
+        return 100 * (granted + partial) / done
+    for key, rows in (("部分公开", ("partial",)), ("予以公开", ("granted",)), ("不予公开", T3_GROUPS["deny"]),
+                      ("无法提供", T3_GROUPS["unable"]), ("不予处理", T3_GROUPS["noproc"])):
+        if key in what:
+            total, _ = _group_sum(ctx, rows)
+            return None if total is None else 100 * total / done
+    return None
+
+
+@rule("TXT-08", "info", "正文百分比无法由表格复算")
+def percentages(ctx: Context) -> Iterator[Hit]:
+    """Percentages in prose that the tables do not reproduce (to one decimal, with rounding slack)."""
+    for p in _prose(ctx, "percent"):
+        base = _percent_base(ctx, p.what or p.text)
+        if base is None:
+            continue
+        if abs(base - p.value) > 0.15:
+            yield Hit(
+                f"正文“{p.text or p.what}”为{L.num(p.value)}%，按表格计算为{base:.1f}%。",
+                f"The text says {L.num(p.value)}% ({p.what}); the tables give {base:.1f}%.",
+                _where(p),
+                p.value,
+                round(base, 1),
+                round(p.value - base, 1),
+            )
+
+
+_FEE_WORDS = ("处理费", "收费", "收取费用", "信息公开费")
+_NOTHING_RE = re.compile(r"^[\s。.]*(?:无|暂无|没有|无其他需要报告的事项|无需要报告的事项)[\s。.]*$")
+
+
+@rule("TXT-09", "info", "第六部分未说明信息处理费")
+def six_silent_on_fees(ctx: Context) -> Iterator[Hit]:
+    """Section 六 says nothing about 信息处理费 (even 「未收取」 should be stated)."""
+    six = ctx.section(SECTIONS[5])
+    if six is None:
+        return
+    if not any(w in six for w in _FEE_WORDS):
+        yield Hit(
+            "第六部分未说明信息处理费收取情况（无收费也应说明“未收取”）。",
+            "Section 6 does not mention information-processing fees (say so even when none were charged).",
+            "第六部分",
+        )
+
+
+_FEE_AMOUNT_RE = re.compile(r"(?:信息处理费|处理费)[^。；\n]{0,20}?([1-9]\d*(?:\.\d+)?)\s*万?元")
+
+
+@rule("TXT-10", "warning", "第六部分写“无”但别处有收费")
+def six_empty_but_fees(ctx: Context) -> Iterator[Hit]:
+    """Section 六 is just 「无」 while a fee shows in 表2 or the prose."""
+    six = ctx.section(SECTIONS[5])
+    if six is None or not _NOTHING_RE.match(six.strip()):
+        return
+    fee = ctx.report.t2("fees_10k_yuan") if ctx.report.proactive else None
+    elsewhere = _FEE_AMOUNT_RE.search(ctx.norm_text)
+    if fee or elsewhere:
+        shown = f"表2收费{L.num(fee)}万元" if fee else f"正文“{elsewhere.group(0)}”"  # type: ignore[union-attr]
+        yield Hit(
+            f"{shown}，但第六部分仅写“{six.strip()}”，请说明收费情况。",
+            "Fees are reported elsewhere, but section 6 only says “none”.",
+            "第六部分",
+            fee,
+        )
+
+
+@rule("TXT-11", "warning", "第五部分内容过于简略")
+def five_too_short(ctx: Context) -> Iterator[Hit]:
+    """Section 五 empty, 「无」 or under 30 characters."""
+    five = ctx.section(SECTIONS[4])
+    if five is None:
+        return
+    n = len(re.sub(r"\s", "", five))
+    if n < 30:
+        yield Hit(
+            f"第五部分内容过于简略（{n}字），应写明存在问题及改进措施。",
+            f"Section 5 is too short ({n} characters); describe the problems and the improvements.",
+            "第五部分",
+            n,
+            30,
+        )
+
+
