@@ -87,19 +87,25 @@ async def _ws_id(conn: AsyncConnection, chat_id: int) -> int | None:
     return (await conn.execute(select(W.c.id).where(W.c.chat_id == chat_id))).scalar_one_or_none()
 
 
-async def _ensure_ws(conn: AsyncConnection, chat_id: int, title: str | None = None, kind: str = "group") -> int:
+async def _ensure_ws(
+    conn: AsyncConnection, chat_id: int, title: str | None = None, kind: str = "group"
+) -> int:
     ws = await _ws_id(conn, chat_id)
     if ws is not None:
         if title:
             await conn.execute(update(W).where(W.c.id == ws).values(title=title))
         return ws
     result = await conn.execute(
-        insert(W).values(chat_id=chat_id, title=title, kind=kind, active=True, settings={}, created_at=utcnow())
+        insert(W).values(
+            chat_id=chat_id, title=title, kind=kind, active=True, settings={}, created_at=utcnow()
+        )
     )
     return int(result.inserted_primary_key[0])
 
 
-async def ensure_workspace(db: Database, *, chat_id: int, title: str | None = None, kind: str = "group") -> None:
+async def ensure_workspace(
+    db: Database, *, chat_id: int, title: str | None = None, kind: str = "group"
+) -> None:
     """Create the chat's workspace if needed (and update its title when one is given)."""
 
     async def run(conn: AsyncConnection) -> None:
@@ -152,7 +158,9 @@ async def get_chat_setting(db: Database, *, chat_id: int, key: str, default: Any
     """One per-chat setting (JSON value), ``default`` when unset or the chat is unknown."""
 
     async def run(conn: AsyncConnection) -> Any:
-        settings = (await conn.execute(select(W.c.settings).where(W.c.chat_id == chat_id))).scalar_one_or_none()
+        settings = (
+            await conn.execute(select(W.c.settings).where(W.c.chat_id == chat_id))
+        ).scalar_one_or_none()
         return (settings or {}).get(key, default)
 
     return await _read(db, run)
@@ -244,7 +252,9 @@ async def _add_aliases(conn: AsyncConnection, office_id: int, aliases: Iterable[
         await conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in new])
 
 
-async def _create_office(conn: AsyncConnection, name: str, short_name: str = "", kind: str | None = None) -> int:
+async def _create_office(
+    conn: AsyncConnection, name: str, short_name: str = "", kind: str | None = None
+) -> int:
     name = name.strip()
     if not kind or kind == "其他":
         kind = guess_kind(name)
@@ -281,7 +291,9 @@ async def find_offices(db: Database, *, chat_id: int | None) -> list[OfficeInfo]
             ids = set(
                 (
                     await conn.execute(
-                        select(R.c.office_id).where(R.c.workspace_id == ws, R.c.deleted_at.is_(None)).distinct()
+                        select(R.c.office_id)
+                        .where(R.c.workspace_id == ws, R.c.deleted_at.is_(None))
+                        .distinct()
                     )
                 ).scalars()
             )
@@ -342,12 +354,16 @@ async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
             )
         }
         for rid, ws, yr in await conn.execute(
-            select(R.c.id, R.c.workspace_id, R.c.year).where(R.c.office_id == merge_id, R.c.is_current.is_(True))
+            select(R.c.id, R.c.workspace_id, R.c.year).where(
+                R.c.office_id == merge_id, R.c.is_current.is_(True)
+            )
         ):
             if (ws, yr) in kept_current:
                 await conn.execute(update(R).where(R.c.id == rid).values(is_current=False))
         await conn.execute(update(R).where(R.c.office_id == merge_id).values(office_id=keep_id))
-        kept_ws = set((await conn.execute(select(RO.c.workspace_id).where(RO.c.office_id == keep_id))).scalars())
+        kept_ws = set(
+            (await conn.execute(select(RO.c.workspace_id).where(RO.c.office_id == keep_id))).scalars()
+        )
         await conn.execute(
             update(RO)
             .where(RO.c.office_id == merge_id, RO.c.workspace_id.notin_(kept_ws or {-1}))
@@ -440,7 +456,13 @@ async def store_report(
     sha = report_sha256(report)
     payload = report.to_json(detail=True)
     cells = [
-        {"tbl": t, "row": r, "col": c, "value": None if v.value is None else float(v.value), "raw": v.raw or ""}
+        {
+            "tbl": t,
+            "row": r,
+            "col": c,
+            "value": None if v.value is None else float(v.value),
+            "raw": v.raw or "",
+        }
         for t, r, c, v in report.cells()
     ]
     findings = [
@@ -539,7 +561,9 @@ async def previous_report(db: Database, *, chat_id: int, office_name: str, year:
     return await _read(db, run)
 
 
-async def get_report(db: Database, *, chat_id: int, office_id: int, year: int | None = None) -> StoredReport | None:
+async def get_report(
+    db: Database, *, chat_id: int, office_id: int, year: int | None = None
+) -> StoredReport | None:
     """The office's current report in this chat for ``year`` (``None``: the latest year)."""
 
     async def run(conn: AsyncConnection) -> StoredReport | None:
@@ -555,7 +579,9 @@ async def load_report(db: Database, *, report_id: int) -> Report:
     """The full stored report (cells with locations, prose, findings). ``LookupError`` when unknown."""
 
     async def run(conn: AsyncConnection) -> Report:
-        payload = (await conn.execute(select(R.c.report_json).where(R.c.id == report_id))).scalar_one_or_none()
+        payload = (
+            await conn.execute(select(R.c.report_json).where(R.c.id == report_id))
+        ).scalar_one_or_none()
         if payload is None:
             raise LookupError(f"report {report_id} not found")
         return Report.from_json(payload)
@@ -589,7 +615,9 @@ async def list_reports(
     return await _read(db, run)
 
 
-async def report_history(db: Database, *, chat_id: int, office_id: int, year: int | None) -> list[StoredReport]:
+async def report_history(
+    db: Database, *, chat_id: int, office_id: int, year: int | None
+) -> list[StoredReport]:
     """Every version of the office's report for ``year`` in this chat, oldest first (deleted ones too,
     with ``deleted_at`` set)."""
 
@@ -726,7 +754,9 @@ async def restore_report(
         cond = [R.c.workspace_id == ws, R.c.office_id == office_id, R.c.deleted_at.is_not(None)]
         if year is not None:
             cond.append(R.c.year == year)
-        rows = list(await conn.execute(select(R.c.id, R.c.year, R.c.sha256).where(*cond).order_by(R.c.version)))
+        rows = list(
+            await conn.execute(select(R.c.id, R.c.year, R.c.sha256).where(*cond).order_by(R.c.version))
+        )
         live = set(
             (
                 await conn.execute(select(R.c.sha256).where(R.c.workspace_id == ws, R.c.deleted_at.is_(None)))
@@ -740,15 +770,22 @@ async def restore_report(
         )
         for yr in {r.year for r in restored}:
             same = and_(R.c.workspace_id == ws, R.c.office_id == office_id, _year_is(yr))
-            currents = list((await conn.execute(select(R.c.id).where(same, R.c.is_current.is_(True)))).scalars())
+            currents = list(
+                (await conn.execute(select(R.c.id).where(same, R.c.is_current.is_(True)))).scalars()
+            )
             if not currents:
                 newest = (
                     await conn.execute(
-                        select(R.c.id).where(same, R.c.deleted_at.is_(None)).order_by(R.c.version.desc()).limit(1)
+                        select(R.c.id)
+                        .where(same, R.c.deleted_at.is_(None))
+                        .order_by(R.c.version.desc())
+                        .limit(1)
                     )
                 ).scalar_one()
                 await conn.execute(update(R).where(R.c.id == newest).values(is_current=True))
-        await _audit(conn, ws, user_id, "restore_report", f"office={office_id} year={year} count={len(restored)}")
+        await _audit(
+            conn, ws, user_id, "restore_report", f"office={office_id} year={year} count={len(restored)}"
+        )
         return len(restored)
 
     return await _write(db, run)
@@ -818,7 +855,9 @@ async def submission_status(
         ws = await _ws_id(conn, chat_id)
         if ws is None:
             return []
-        rows = list(await conn.execute(_report_query().where(R.c.workspace_id == ws, R.c.year == year, _current())))
+        rows = list(
+            await conn.execute(_report_query().where(R.c.workspace_id == ws, R.c.year == year, _current()))
+        )
         reports = {s.office.id: s for s in await _stored(conn, rows)}
         on_roster = set((await conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws))).scalars())
         infos = await _office_infos(conn, on_roster | set(reports))
@@ -831,13 +870,17 @@ async def submission_status(
 # -- audit and updates -----------------------------------------------------------------------------
 
 
-async def _audit(conn: AsyncConnection, ws: int | None, user_id: int | None, action: str, detail: str) -> None:
+async def _audit(
+    conn: AsyncConnection, ws: int | None, user_id: int | None, action: str, detail: str
+) -> None:
     await conn.execute(
         insert(AU).values(workspace_id=ws, user_id=user_id, action=action, detail=detail or "", at=utcnow())
     )
 
 
-async def audit(db: Database, *, chat_id: int | None, user_id: int | None, action: str, detail: str = "") -> None:
+async def audit(
+    db: Database, *, chat_id: int | None, user_id: int | None, action: str, detail: str = ""
+) -> None:
     """Record an action in the chat's audit log (``chat_id=None``: a global admin action)."""
 
     async def run(conn: AsyncConnection) -> None:
@@ -856,7 +899,9 @@ async def audit_log(db: Database, *, chat_id: int | None, limit: int = 50) -> li
             q = q.where(W.c.chat_id == chat_id)
         rows = await conn.execute(q.order_by(AU.c.at.desc(), AU.c.id.desc()).limit(limit))
         return [
-            AuditEntry(r.id, None if r.chat_id is None else int(r.chat_id), r.user_id, r.action, r.detail, r.at)
+            AuditEntry(
+                r.id, None if r.chat_id is None else int(r.chat_id), r.user_id, r.action, r.detail, r.at
+            )
             for r in rows
         ]
 

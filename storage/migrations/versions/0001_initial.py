@@ -113,7 +113,9 @@ def upgrade() -> None:
     op.create_table(
         "roster",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("workspace_id", sa.Integer(), sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "workspace_id", sa.Integer(), sa.ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("office_id", sa.Integer(), sa.ForeignKey("office.id"), nullable=False),
         sa.Column("added_by", sa.BigInteger(), nullable=True),
         _ts("added_at"),

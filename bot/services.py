@@ -1,0 +1,206 @@
+"""Telegram-free services shared by the handlers, the CLI and the console.
+
+``ingest`` is the one path a file takes into the database: read it in the worker pool (with a hard
+timeout), fetch the same office's report for the year before, validate, store. ``verdict_reply`` turns
+the outcome into the short Chinese-first message a civil servant reads on a phone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.report import Finding, Report
+from storage import repo
+from storage.db import Database
+from storage.types import StoreResult
+
+log = logging.getLogger(__name__)
+
+#: Dates (DL-01 "received") are judged in China time unless told otherwise.
+DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
+
+Progress = Callable[[int, int], Awaitable[object]]
+
+
+@dataclass
+class IngestOutcome:
+    """One document of an upload: the report and what storing it did, or why it could not be read."""
+
+    filename: str
+    report: Report | None
+    stored: StoreResult | None
+    error: object | None  # bot.reading.ReadError (kept loose so this module imports without the reader)
+
+    @property
+    def ok(self) -> bool:
+        """True when the document was read (and stored, or recognised as a duplicate)."""
+        return self.error is None and self.report is not None
+
+
+async def ingest(
+    db: Database,
+    *,
+    chat_id: int,
+    filename: str,
+    data: bytes,
+    sender_id: int | None = None,
+    sender_name: str | None = None,
+    file_unique_id: str | None = None,
+    timeout: float = 20,
+    progress: Progress | None = None,
+    received: date | None = None,
+) -> list[IngestOutcome]:
+    """Read → previous year → validate → store, one outcome per document (a .zip gives several).
+
+    ``progress(done, total)`` is awaited after each document of a multi-document upload (a failing
+    callback is logged, never fatal). ``received`` is the arrival date for DL-01 (default: today in
+    China). Database errors propagate; unreadable files become outcomes with ``error`` set.
+    """
+    from bot.reading import read_in_worker
+
+    received = received or datetime.now(DEFAULT_TZ).date()
+    results = await read_in_worker(filename, data, timeout=timeout)
+    outcomes: list[IngestOutcome] = []
+    total = len(results)
+    for done, result in enumerate(results, start=1):
+        if result.report is None or result.error is not None:
+            outcomes.append(IngestOutcome(result.filename, result.report, None, result.error))
+        else:
+            report = result.report
+            await _validate(db, chat_id=chat_id, report=report, received=received)
+            stored = await repo.store_report(
+                db,
+                chat_id=chat_id,
+                report=report,
+                sender_id=sender_id,
+                sender_name=sender_name,
+                file_unique_id=file_unique_id,
+            )
+            outcomes.append(IngestOutcome(result.filename, report, stored, None))
+        if progress is not None and total > 1:
+            try:
+                await progress(done, total)
+            except Exception:  # a failed "3/10…" edit must not lose the upload
+                log.warning("progress callback failed", exc_info=True)
+    return outcomes
+
+
+async def _validate(db: Database, *, chat_id: int, report: Report, received: date) -> None:
+    from bot.validation import validate
+
+    office_name = (report.office.name or "").strip() or Path(report.source.filename).stem
+    previous = await repo.previous_report(db, chat_id=chat_id, office_name=office_name, year=report.year)
+    try:
+        validate(report, previous, received=received)
+    except Exception:  # a validator bug must not lose the file: keep what the reader found
+        log.exception("validation failed for %s", report.source.filename)
+        report.findings = list(report.ingest_findings)
+
+
+# -- replies ---------------------------------------------------------------------------------------
+
+_EMOJI = {"通过": "✅", "有警告": "⚠️", "有错误": "❌"}
+_VERDICT_EN = {"通过": "passed", "有警告": "warnings", "有错误": "errors"}
+
+
+def _emoji(verdict: str) -> str:
+    try:
+        from bot.validation import verdict_emoji
+
+        return verdict_emoji(verdict)
+    except Exception:  # validation not importable: same mapping
+        return _EMOJI.get(verdict, "❔")
+
+
+def _n(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _sum(*values: float | int | None) -> float | int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def key_numbers(report: Report, lang: str = "zh") -> str:
+    """新收/办结/结转 (表3 总计) and 复议/诉讼 (表4 总计), blanks as —."""
+    new = report.t3("new_received")
+    done = report.t3("total_processed")
+    forward = report.t3("carried_forward")
+    review = report.t4("review")
+    lawsuits = _sum(report.t4("litigation_direct"), report.t4("litigation_after_review"))
+    if lang == "en":
+        return (
+            f"new {_n(new)}, processed {_n(done)}, carried forward {_n(forward)}; "
+            f"reviews {_n(review)}, lawsuits {_n(lawsuits)}"
+        )
+    return f"新收{_n(new)}件，办结{_n(done)}件，结转{_n(forward)}件；复议{_n(review)}件，诉讼{_n(lawsuits)}件"
+
+
+def _top_findings(report: Report, lang: str, limit: int = 3) -> str:
+    try:
+        from bot.validation import summarize
+
+        return summarize(report, lang=lang, limit=limit).strip()
+    except Exception:  # summarize missing or failing: a plain list
+        log.debug("summarize unavailable", exc_info=True)
+        return "\n".join(_finding_line(f, lang) for f in report.findings[:limit])
+
+
+def _finding_line(finding: Finding, lang: str) -> str:
+    mark = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}.get(finding.severity, "•")
+    text = finding.message_en if lang == "en" and finding.message_en else finding.message
+    return f"{mark} {finding.code} {text}"
+
+
+def _office_label(report: Report, outcome: IngestOutcome) -> str:
+    if outcome.stored is not None:
+        return outcome.stored.report.office.name
+    return report.office.name or Path(outcome.filename).stem
+
+
+def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
+    """The chat reply for one document: ✅/⚠️/❌ office year, key numbers, top findings, version note."""
+    en = lang == "en"
+    if outcome.error is not None or outcome.report is None:
+        code = getattr(outcome.error, "code", "ING-01")
+        message = getattr(outcome.error, "message", "") or (
+            "无法读取该文件。" if not en else "cannot read the file."
+        )
+        return (
+            f"❌ {outcome.filename}：{message}（{code}）"
+            if not en
+            else f"❌ {outcome.filename}: {message} ({code})"
+        )
+    report = outcome.report
+    stored = outcome.stored
+    year = report.year
+    if stored is not None and stored.status == "duplicate":
+        old = stored.report
+        when = old.received_at.astimezone(DEFAULT_TZ).strftime("%Y-%m-%d")
+        office = old.office.name
+        yr = f"{old.year}年度" if old.year else "年度未知"
+        if en:
+            return f"ℹ️ {office} {old.year or '?'}: this file was already received on {when} (v{old.version}); not stored again."
+        return f"ℹ️ {office} {yr}：该文件已收到过（{when}，第{old.version}版），未重复保存。"
+    verdict = stored.report.verdict if stored is not None else report.verdict
+    head_year = (f"{year}" if en else f"{year}年度") if year else ("year unknown" if en else "年度未识别")
+    verdict_text = _VERDICT_EN.get(verdict, verdict) if en else verdict
+    lines = [f"{_emoji(verdict)} {_office_label(report, outcome)} {head_year} · {verdict_text}"]
+    if report.applications is not None or report.appeals is not None:
+        lines.append(key_numbers(report, lang))
+    findings = _top_findings(report, lang) if report.findings else ""
+    if findings:
+        lines.append(findings)
+    if stored is not None and stored.status == "new_version":
+        n = stored.report.version
+        lines.append(
+            f"Updated to version {n} (earlier version kept)." if en else f"已更新为第{n}版（旧版已保留）。"
+        )
+    return "\n".join(lines)
