@@ -1,0 +1,70 @@
+"""Rows → :class:`Report`: title, office, year, format, sections, tables and prose in one pass each."""
+
+from __future__ import annotations
+
+from bot.reading.cells import squash
+from bot.reading.doc import Doc
+from bot.reading.errors import MSG_NOT_REPORT, ReadError
+from bot.reading.meta import (
+    detect_format,
+    find_headings,
+    find_title,
+    find_year,
+    office_from_title,
+    prose_numbers,
+)
+from bot.reading.tables import read_tables
+from bot.report import Finding, Report, Source
+
+_REPORT_WORDS = ("政府信息公开", "信息公开", "政务公开")
+
+
+def build_report(doc: Doc, source: Source) -> Report:
+    """Read a whole document. Raises ReadError (ING-01) when it is not an annual report."""
+    rows = doc.rows
+    text = doc.text
+    squashed = squash(text)
+    if not any(w in squashed for w in _REPORT_WORDS):
+        raise ReadError("ING-01", MSG_NOT_REPORT)
+    title, body_start = find_title(rows)
+    fmt, evidence = detect_format(text)
+    tables = read_tables(rows, fmt)
+    if fmt == "2019" and tables.single_other_row:
+        evidence = [*evidence, "（六）其他处理单行"]
+    if tables.proactive is None and tables.applications is None and tables.appeals is None:
+        if not any(w in squashed for w in ("年度报告", "年报")):
+            raise ReadError("ING-01", MSG_NOT_REPORT)
+    headings = find_headings(rows)
+    section_text: dict[str, str] = {}
+    for n, (idx, heading) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(rows)
+        if heading.canonical and heading.canonical not in section_text:
+            section_text[heading.canonical] = "\n".join(r.text.strip("\t") for r in rows[idx + 1 : end]).strip()
+    sections = [h.canonical for _, h in headings if h.canonical]
+    sections = list(dict.fromkeys(sections))
+    report = Report(
+        source=source,
+        office=office_from_title(title),
+        year=find_year(title, text),
+        format=fmt,
+        format_evidence=evidence,
+        title=title,
+        sections=sections,
+        headings=[h for _, h in headings],
+        section_text=section_text,
+        text=text,
+        proactive=tables.proactive,
+        applications=tables.applications,
+        appeals=tables.appeals,
+        proactive_2019=tables.proactive_2019,
+        extra_rows=tables.extra_rows,
+        missing_rows=tables.missing_rows,
+    )
+    report.prose = prose_numbers(section_text, report.headings)
+    findings = list(tables.findings)
+    if doc.artefacts:
+        what = "、".join(f"{n}处{name}" for name, n in doc.artefacts.items())
+        findings.append(Finding("ING-06", "info", f"已自动清除{what}。", ""))
+    report.ingest_findings = findings
+    del body_start
+    return report

@@ -1,0 +1,207 @@
+"""Everything around the tables: title, office, year, format version, section headings and prose numbers."""
+
+from __future__ import annotations
+
+import re
+
+from bot.reading.cells import nfkc, squash
+from bot.reading.doc import Row
+from bot.report import Heading, Office, ProseNumber
+from bot.schema import SECTIONS
+
+# -- headings -----------------------------------------------------------------------------------
+
+_HEADING_RE = re.compile(r"^\s*([一二三四五六七八九十]|[1-9])\s*[、.．]\s*(\S.{0,40}?)\s*$")
+#: Keywords that identify each canonical section in a heading's text (order matters: first match wins).
+_SECTION_KEYS: list[tuple[str, tuple[str, ...]]] = [
+    ("其他需要报告的事项", ("其他需要报告",)),
+    ("存在的主要问题及改进情况", ("问题", "改进", "整改")),
+    ("政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼")),
+    ("收到和处理政府信息公开申请情况", ("收到和处理", "依申请公开", "申请情况")),
+    ("主动公开政府信息情况", ("主动公开",)),
+    ("总体情况", ("总体情况", "概述", "基本情况")),
+]
+#: 表3 row labels that reuse section numerals: never section headings.
+_ROW_LABELS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
+
+
+def canonical_section(title: str) -> str | None:
+    """The canonical section a heading text names, or None (e.g. a promoted sub-topic)."""
+    s = squash(title)
+    if any(r in s for r in _ROW_LABELS):
+        return None
+    for name, keys in _SECTION_KEYS:
+        if any(k in s for k in keys):
+            return name
+    return None
+
+
+def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
+    """Top-level headings as (row index, Heading). Accepts 「一、」 and 「5、」 numerals."""
+    out: list[tuple[int, Heading]] = []
+    for i, row in enumerate(rows):
+        cells = [c for c in row.cells if c.strip()]
+        if len(cells) != 1 or not row.cells[0].strip():
+            continue
+        m = _HEADING_RE.match(nfkc(cells[0]).replace("\u3000", " "))
+        if not m:
+            continue
+        title = m.group(2).strip()
+        canon = canonical_section(title)
+        if canon is None and (len(title) > 16 or any(r in squash(title) for r in _ROW_LABELS)):
+            continue
+        if canon is None and (re.search(r"[。，；：]", title) or m.group(1).isdigit()):
+            continue
+        numeral = m.group(1)
+        out.append((i, Heading(numeral, title, canon, row.line)))
+    return out
+
+
+# -- title, year, office ------------------------------------------------------------------------
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_PERIOD_RE = re.compile(r"统计期限[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_TITLE_WORDS_RE = re.compile(
+    r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?|政府信息公开工作年度报告|政府信息公开年度报告|政府信息公开工作|年度报告|工作报告"
+)
+_REGION_RE = re.compile(r"^(?:[^省市区县旗镇乡街]{1,7}?(?:省|自治区))?(?:[^省市区县旗镇乡街]{1,7}?(?:市|自治州|地区|盟))?"
+                        r"(?:[^省市区县旗镇乡街]{1,7}?(?:区|县|旗))?")
+_SUFFIXES = ("街道办事处", "街道办", "办事处", "街道", "人民政府", "乡人民政府", "镇人民政府", "街")
+
+
+def find_title(rows: list[Row]) -> tuple[str, int]:
+    """The title lines before the first heading (joined) and the index of the first body row."""
+    parts: list[str] = []
+    for i, row in enumerate(rows[:12]):
+        text = row.text.strip()
+        if not text:
+            continue
+        if _HEADING_RE.match(nfkc(text)) or text.startswith(("根据", "本报告", "本年度报告", "按照")) or len(text) > 60:
+            return "".join(parts), i
+        parts.append(text)
+    return "".join(parts), 0
+
+
+def find_year(title: str, text: str) -> int | None:
+    """Report year from the title, else 统计期限, else the first year in the opening text."""
+    for source in (nfkc(title), nfkc(text[:3000])):
+        m = _PERIOD_RE.search(source)
+        if source is not title and m:
+            return int(m.group(1))
+        m = _YEAR_RE.search(source) if source == nfkc(title) else None
+        if m:
+            return int(m.group(1))
+    m = _PERIOD_RE.search(nfkc(text))
+    if m:
+        return int(m.group(1))
+    m = _YEAR_RE.search(nfkc(text[:1500]))
+    return int(m.group(1)) if m else None
+
+
+def office_from_title(title: str) -> Office:
+    """Office name from the title, its short name and its kind."""
+    name = _TITLE_WORDS_RE.sub(" ", title)
+    name = re.sub(r"\s+", " ", name).strip(" 　()（）")
+    name = name.split(" ")[0] if " " in name else name
+    if not name:
+        return Office()
+    return Office(name, short_name(name), office_kind(name))
+
+
+def short_name(name: str) -> str:
+    """The name people type: region prefix and 街道/办事处/人民政府 suffix removed (富阳区鹿山街道 → 鹿山)."""
+    core = name
+    for suffix in _SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix) + 1:
+            core = core[: -len(suffix)]
+            break
+    stripped = _REGION_RE.sub("", core, count=1)
+    if len(stripped) >= 2:
+        core = stripped
+    if core.endswith(("镇", "乡")) and len(core) > 2:
+        core = core[:-1]
+    return core
+
+
+def office_kind(name: str) -> str:
+    """街道 / 乡镇 / 区县政府 / 部门 / 其他 from the name's ending."""
+    if re.search(r"(街道办事处|街道|办事处|街)$", name):
+        return "街道"
+    if re.search(r"[镇乡](人民政府)?$", name):
+        return "乡镇"
+    if re.search(r"[区县旗市](人民政府)?$", name) or name.endswith(("管委会", "实验区")):
+        return "区县政府"
+    if re.search(r"(局|委员会|委|办公室|办|厅|中心|院|所|队|站)$", name):
+        return "部门"
+    return "其他"
+
+
+# -- format -------------------------------------------------------------------------------------
+
+_FP_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期未按收费通知要求缴纳费用")
+_FP_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "其他对外管理服务事项",
+            "第二十条第(九)项", "政府集中采购", "采购总金额")
+_FP_PRE = ("指标名称", "计量单位", "同意公开", "同意部分公开", "信息不存在", "非本部门掌握", "收费及减免", "概述")
+
+
+def detect_format(text: str) -> tuple[str, list[str]]:
+    """FORMAT.md §1.7 fingerprints: score every version, pick the best, keep the evidence."""
+    s = squash(text)
+    hits = {
+        "2021": [f for f in _FP_2021 if squash(f) in s],
+        "2019": [f for f in _FP_2019 if squash(f) in s],
+        "pre2019": [f for f in _FP_PRE if f in s] if "第二十条第" not in s else [],
+    }
+    best = max(hits, key=lambda k: len(hits[k]))
+    if not hits[best]:
+        return "unknown", []
+    if best == "pre2019" and len(hits[best]) < 2:
+        return "unknown", hits[best]
+    return best, hits[best]
+
+
+# -- prose numbers ------------------------------------------------------------------------------
+
+_N = r"(\d+(?:\.\d+)?)"
+_PROSE_RES: list[tuple[str, re.Pattern[str]]] = [
+    ("received", re.compile(r"(?:收到|新收|受理)[^。；，,\d]{0,16}?申请(?:共|数量为?|总数为?)?" + _N + r"\s*件")),
+    ("received", re.compile(r"(?:共|全年)?(?:收到|新收|受理)" + _N + r"\s*件[^。；，]{0,12}?申请")),
+    ("processed", re.compile(r"(?<!的)(?:办结|答复|办理)[^。；，,\d]{0,8}?" + _N + r"\s*件")),
+    ("carried_forward", re.compile(_N + r"\s*件[^。；，\d]{0,4}结转")),
+    ("carried_forward", re.compile(r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?" + _N + r"\s*件")),
+    ("review", re.compile(r"行政复议[^。；，,\d]{0,6}?" + _N + r"\s*(?:件|起)")),
+    ("litigation", re.compile(r"行政诉讼[^。；，,\d]{0,6}?" + _N + r"\s*(?:件|起)")),
+    ("published", re.compile(r"主动公开[^。；，,\d]{0,16}?(?:信息|政府信息)[^。；，,\d]{0,4}?" + _N + r"\s*条")),
+    ("normative_issued", re.compile(r"制发[^。；，,\d]{0,8}?规范性文件[^。；，,\d]{0,4}?" + _N + r"\s*件")),
+    ("granted", re.compile(r"予以公开[^。；，,\d]{0,4}?" + _N + r"\s*件")),
+]
+_NONE_RECEIVED_RE = re.compile(r"(?:未|没有)(?:收到|受理)[^。；，]{0,16}?申请(?!行政复议|复议)")
+_ALL_PROCESSED_RE = re.compile(r"(?:全部|均已|已全部)(?:办结|答复)")
+_ALL_UPHELD_RE = re.compile(r"均(?:获|被)?维持|零败诉")
+_PERCENT_RE = re.compile(r"([^。；，,\d]{1,12}?)" + _N + r"\s*%")
+
+
+def prose_numbers(section_text: dict[str, str], headings: list[Heading]) -> list[ProseNumber]:
+    """Numbers the narrative states (ProseNumber kinds of bot/report.py), with their section."""
+    out: list[ProseNumber] = []
+    label = {h.canonical: f"{h.numeral}、{h.canonical}" for h in headings if h.canonical}
+    for section, text in section_text.items():
+        if section not in (SECTIONS[0], SECTIONS[4], SECTIONS[5]) and section in SECTIONS[1:4]:
+            # the table sections' text is mostly table cells; still read their sentences
+            text = "\n".join(line for line in text.split("\n") if "\t" not in line and len(line) > 12)
+        where = label.get(section, section)
+        flat = nfkc(text)
+        for kind, pattern in _PROSE_RES:
+            for m in pattern.finditer(flat):
+                num = m.group(1)
+                out.append(ProseNumber(kind, float(num) if "." in num else int(num), m.group(0), where))
+        for m in _NONE_RECEIVED_RE.finditer(flat):
+            out.append(ProseNumber("none_received", 0, m.group(0), where))
+        for m in _ALL_PROCESSED_RE.finditer(flat):
+            out.append(ProseNumber("all_processed", 0, m.group(0), where))
+        for m in _ALL_UPHELD_RE.finditer(flat):
+            out.append(ProseNumber("all_upheld", 0, m.group(0), where))
+        for m in _PERCENT_RE.finditer(flat):
+            num = m.group(2)
+            out.append(ProseNumber("percent", float(num), m.group(0), where, what=m.group(1).strip()))
+    return out

@@ -1,0 +1,475 @@
+"""Read 表2, 表3 and 表4 out of document rows, aligning cells by row label, never by column index.
+
+Rows are found by their labels (fuzzy: whitespace, bracket width and quotes ignored); the numbers of a
+row are the cells after its label. Shifted rows (an extra or missing empty cell) keep their last 7
+numbers; a blank row stays blank (``None``); glued digits are split with the identities (glued.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.reading import glued
+from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
+from bot.reading.doc import Row
+from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
+from bot.schema import (
+    T2_LABELS,
+    T3_COLUMN_LABELS,
+    T3_COLUMNS,
+    T3_ROW_LABELS,
+    T3_ROW_SHORT,
+    T4_BLOCK_LABELS,
+    T4_BLOCKS,
+    T4_COLUMN_LABELS,
+    T4_COLUMNS,
+    t3_result_rows,
+    t3_row_keys,
+)
+
+_NUMERAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.])")
+_GROUPS = {
+    "三、本年度办理结果": None,
+    "(三)不予公开": "deny",
+    "(四)无法提供": "unable",
+    "(五)不予处理": "noproc",
+    "(六)其他处理": "other",
+    "(六)其他": "other",
+}
+
+
+def _strip_numeral(s: str) -> str:
+    return _NUMERAL_RE.sub("", s, count=1)
+
+
+_T3_FULL: dict[str, str] = {squash(label): key for key, label in T3_ROW_LABELS.items()}
+_T3_CORES: list[tuple[str, str]] = sorted(
+    ((_strip_numeral(squash(label)), key) for key, label in T3_ROW_LABELS.items()),
+    key=lambda kc: -len(kc[0]),
+)
+_GROUP_FULL = {squash(g): g for g in _GROUPS}
+
+
+def match_t3(cell: str) -> str | None:
+    """The 表3 row key a label cell names, or None. Short labels (「3.其他」「（七）总计」) need their numeral."""
+    s = squash(cell)
+    if not s:
+        return None
+    if s in _T3_FULL:
+        return _T3_FULL[s]
+    core = _strip_numeral(s)
+    if len(core) < 4:
+        return None
+    for label_core, key in _T3_CORES:
+        if len(label_core) < 4:
+            continue
+        if core == label_core or core.startswith(label_core[:10]) and len(label_core) >= 6:
+            return key
+        if len(core) >= 6 and label_core.startswith(core):
+            return key
+    return None
+
+
+def match_group(cell: str) -> str | None:
+    """「（三）不予公开」 and the other group labels of 办理结果 (they carry no numbers)."""
+    s = squash(cell)
+    if s in _GROUP_FULL:
+        return _GROUP_FULL[s]
+    return None
+
+
+def _label_regex(labels: list[str]) -> re.Pattern[str]:
+    parts = sorted({squash(lb) for lb in labels}, key=len, reverse=True)
+    return re.compile("|".join(r"\s*".join(re.escape(ch) for ch in p) for p in parts))
+
+
+_T3_SPLIT_RE = _label_regex([*T3_ROW_LABELS.values(), *_GROUPS])
+_T2_NAMES: list[tuple[str, str]] = [
+    ("normative_documents", "行政规范性文件"),
+    ("normative_documents", "规范性文件"),
+    ("other_admin_services", "其他对外管理服务事项"),
+    ("licensing", "行政许可"),
+    ("penalty", "行政处罚"),
+    ("enforcement", "行政强制"),
+    ("fees", "行政事业性收费"),
+    ("procurement", "政府集中采购"),
+    ("regulations", "规章"),
+]
+_T2_SPLIT_RE = re.compile(
+    r"第二十条第\s*[（(][一二三四五六七八九十]+[)）]\s*项|"
+    + _label_regex([n for _, n in _T2_NAMES]).pattern
+)
+_QUOTE_RE = re.compile(r"[\"'“”‘’「」]")
+
+
+def expand_glued(rows: list[Row], splitter: re.Pattern[str], min_labels: int = 2) -> list[Row]:
+    """Break a long line holding several labels (glued page text) into one row per label."""
+    out: list[Row] = []
+    for row in rows:
+        joined = " ".join(c for c in row.cells if c.strip())
+        text = _QUOTE_RE.sub("", nfkc(joined))
+        matches = list(splitter.finditer(text)) if len(text) > 40 else []
+        if len(matches) < min_labels:
+            out.append(row)
+            continue
+        head = text[: matches[0].start()].strip()
+        if head:
+            out.append(Row(row.line, [head]))
+        for i, m in enumerate(matches):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            rest = text[m.end() : end]
+            tokens = [t for t in re.split(r"\s+", rest) if t]
+            if tokens and not all(is_value_cell(t) for t in tokens):
+                # keep only the leading numbers; trailing header words are not cells of this row
+                kept = []
+                for t in tokens:
+                    if not is_value_cell(t):
+                        break
+                    kept.append(t)
+                tokens = kept
+            out.append(Row(row.line, [m.group(0), *tokens]))
+    return out
+
+
+@dataclass
+class Tables:
+    """What the table reader found, with its own findings (ING-04/05/07, STR-06, FMT-05)."""
+
+    proactive: dict | None = None
+    proactive_2019: dict[str, list[Value]] | None = None
+    applications: dict[str, list[Value]] | None = None
+    appeals: dict[str, dict[str, Value]] | None = None
+    extra_rows: list[str] = field(default_factory=list)
+    missing_rows: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    single_other_row: bool = False
+
+
+def _first(rows: list[Row], pred, start: int = 0) -> int | None:
+    for i in range(start, len(rows)):
+        if pred(rows[i]):
+            return i
+    return None
+
+
+def _has(row: Row, *needles: str) -> bool:
+    s = squash(row.text)
+    return any(n in s for n in needles)
+
+
+_END_OF_T4_RE = re.compile(r"^[五六七5-7][、.]")
+
+
+def _is_section_after_t4(row: Row) -> bool:
+    s = squash(row.text)
+    if not s or len(s) > 60:
+        return False
+    return bool(_END_OF_T4_RE.match(s)) or "存在的主要问题" in s or "其他需要报告" in s
+
+
+def read_tables(rows: list[Row], fmt: str) -> Tables:
+    """Find the three tables by their anchors and read each."""
+    out = Tables()
+    t3_start = _first(rows, lambda r: _has(r, "勾稽关系", "申请人情况", "本年新收政府信息公开申请"))
+    t2_start = _first(rows, lambda r: _has(r, "第二十条第", "本年制发件数", "本年新制作数量"))
+    t2_end = t3_start if t3_start is not None and (t2_start is None or t3_start > t2_start) else len(rows)
+    if t2_start is not None:
+        _read_t2(expand_glued(rows[t2_start:t2_end], _T2_SPLIT_RE), fmt, out)
+    t4_from = 0
+    if t3_start is not None:
+        fwd = _first(rows, lambda r: _has(r, "结转下年度继续办理"), t3_start)
+        t3_end = fwd + 1 if fwd is not None else len(rows)
+        t4_head = _first(rows, lambda r: _has(r, "行政复议") and len(squash(r.text)) < 60, t3_start + 1)
+        if fwd is None and t4_head is not None:
+            t3_end = t4_head
+        _read_t3(expand_glued(rows[t3_start:t3_end], _T3_SPLIT_RE), fmt, out)
+        t4_from = t3_end
+    t4_start = _first(rows, lambda r: _has(r, "结果维持", "结果纠正", "尚未审结"), t4_from)
+    if t4_start is not None:
+        t4_end = _first(rows, _is_section_after_t4, t4_start) or len(rows)
+        _read_t4(rows[t4_start:t4_end], out)
+    return out
+
+
+# -- 表2 ----------------------------------------------------------------------------------------
+
+
+def _match_t2(cell: str) -> str | None:
+    s = squash(cell)
+    for key, name in _T2_NAMES:
+        if s == name or (s.startswith(name) and len(s) - len(name) <= 4 and key != "regulations"):
+            return key
+    return None
+
+
+def _t2_where(key: str, col: str, line: int) -> str:
+    return f"表2 {T2_LABELS.get(key, key)}·{T2_LABELS.get(col, col)} (第{line}行)"
+
+
+def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
+    is2019 = fmt == "2019"
+    want = {
+        "regulations": 3,
+        "normative_documents": 3,
+        "licensing": 3 if is2019 else 1,
+        "other_admin_services": 3,
+        "penalty": 3 if is2019 else 1,
+        "enforcement": 3 if is2019 else 1,
+        "fees": 2 if is2019 else 1,
+        "procurement": 2,
+    }
+    found: dict[str, list[Value]] = {}
+    for row in rows:
+        if "保留4位小数" in squash(row.text) and not any(f.code == "FMT-05" for f in out.findings):
+            out.findings.append(
+                Finding("FMT-05", "info", "收费金额表头为地方模板（保留4位小数），按“万元”处理。", "表2 第二十条第（八）项")
+            )
+        texts = [i for i, c in enumerate(row.cells) if clean_cell(c) and not is_value_cell(c)]
+        if not texts:
+            continue
+        key = _match_t2(row.cells[texts[-1]])
+        if key is None or key in found:
+            continue
+        after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :]]
+        n = want[key]
+        filled = [c for c in after if c]
+        cols = ("issued", "repealed", "in_force") if key in ("regulations", "normative_documents") else ()
+        names = cols or tuple(f"c{i}" for i in range(n))
+        if len(filled) < n and filled and all(is_digits(c) for c in filled) and sum(map(len, filled)) >= n:
+            options = list(glued.splits([squash(c) for c in filled], n))
+            label = T2_LABELS.get(key, key)
+            if len(options) == 1:
+                filled = [str(v) for v in options[0]]
+                out.findings.append(Finding("ING-05", "warning", f"表2“{label}”行数字粘连，已拆分为{'/'.join(filled)}，请确认。", _t2_where(key, names[0], row.line)))
+            else:
+                out.findings.append(
+                    Finding("ING-05", "error", f"表2“{label}”行数字粘连（{''.join(filled)}），无法唯一拆分，请核对。", _t2_where(key, names[0], row.line))
+                )
+                found[key] = [Value(None, "".join(filled), _t2_where(key, c, row.line)) for c in names]
+                continue
+        cells = filled[:n] if filled else [""] * n
+        cells += [""] * (n - len(cells))
+        found[key] = [parse_value(c, _t2_where(key, names[i], row.line)) for i, c in enumerate(cells)]
+    if not found:
+        return
+    t2 = empty_proactive()
+    for key in ("regulations", "normative_documents"):
+        if key in found:
+            t2[key] = dict(zip(("issued", "repealed", "in_force"), found[key], strict=True))
+    for key in ("licensing", "penalty", "enforcement"):
+        if key in found:
+            t2[key] = found[key][-1]
+    if "fees" in found and not is2019:
+        t2["fees_10k_yuan"] = found["fees"][0]
+    out.proactive = t2
+    if is2019:
+        out.proactive_2019 = {k: v for k, v in found.items() if k not in ("regulations", "normative_documents")}
+
+
+# -- 表3 ----------------------------------------------------------------------------------------
+
+
+def _t3_where(key: str, col: int, line: int) -> str:
+    label = T3_ROW_LABELS[key] if len(T3_ROW_LABELS[key]) <= 12 else T3_ROW_SHORT[key]
+    return f"表3 {label}·{T3_COLUMN_LABELS[T3_COLUMNS[col]]} (第{line}行)"
+
+
+@dataclass
+class _T3Row:
+    key: str
+    line: int
+    cells: list[str]
+
+
+def _pick7(cells: list[str]) -> tuple[list[str] | None, list[str]]:
+    """The 7 cells of a row (blanks kept) or None; second item: the digit tokens if it looks glued."""
+    filled = [c for c in cells if c]
+    if len(filled) == 7:
+        return filled, []
+    if len(filled) > 7:
+        return filled[-7:], []
+    if not filled:
+        return [""] * 7, []
+    if all(is_digits(c) for c in filled) and sum(len(squash(c)) for c in filled) > 7 - 0 and len(filled) < 7:
+        if sum(len(squash(c)) for c in filled) >= 7 and any(len(squash(c)) > 1 for c in filled):
+            return None, [squash(c) for c in filled]
+    lead = 0
+    while lead < len(cells) and not cells[lead]:
+        lead += 1
+    body = cells[lead:]
+    if len(body) >= 7:
+        return body[:7], []
+    if len(cells) >= 7:
+        return cells[-7:], []
+    return None, []
+
+
+def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
+    keys = t3_row_keys(fmt)
+    entries: list[_T3Row] = []
+    current: _T3Row | None = None
+    for row in rows:
+        cells = [clean_cell(c) for c in row.cells]
+        texts = [i for i, c in enumerate(cells) if c and not is_value_cell(c)]
+        if not texts:
+            if current is not None and sum(1 for c in current.cells if c) < 7:
+                current.cells.extend(c for c in cells if c)
+            continue
+        last = texts[-1]
+        key = match_t3(cells[last])
+        values = cells[last + 1 :]
+        if key is None:
+            group = match_group(cells[last])
+            has_numbers = any(c for c in values)
+            if group is not None and group.startswith("(六)") and has_numbers:
+                key = "other_other"
+                out.single_other_row = True
+            elif has_numbers and group is not None or has_numbers and len(cells[last]) >= 2 and (
+                "计" in cells[last] or "小" in cells[last]
+            ):
+                out.extra_rows.append(cells[last])
+                out.findings.append(
+                    Finding("STR-06", "warning", f"表3出现非标准行“{cells[last]}”，已忽略，请勿另加小计行。", f"表3 第{row.line}行")
+                )
+                current = None
+                continue
+            else:
+                current = None
+                continue
+        if any(e.key == key for e in entries):
+            current = None
+            continue  # a repeated header block after a page break: keep the first
+        current = _T3Row(key, row.line, values)
+        entries.append(current)
+    if not entries:
+        return
+    apps = empty_applications(fmt)
+    glued_rows: dict[str, list[str]] = {}
+    for e in entries:
+        if e.key not in apps:
+            out.extra_rows.append(T3_ROW_LABELS[e.key])
+            continue
+        cells, digits = _pick7(e.cells)
+        if cells is not None:
+            apps[e.key] = [parse_value(c, _t3_where(e.key, i, e.line)) for i, c in enumerate(cells)]
+        elif digits:
+            glued_rows[e.key] = digits
+            apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line)) for i in range(7)]
+        else:
+            n = sum(1 for c in e.cells if c)
+            label = T3_ROW_SHORT[e.key]
+            out.findings.append(
+                Finding("ING-04", "error", f"表3“{label}”行识别到{n}个数值（应为7个），请核对该行是否缺格或合并单元格。", _t3_where(e.key, 0, e.line).split("·")[0] + f" (第{e.line}行)")
+            )
+            apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line)) for i in range(7)]
+    if glued_rows:
+        _resolve_glued_t3(apps, glued_rows, fmt, out)
+    seen = {e.key for e in entries}
+    out.missing_rows = [T3_ROW_LABELS[k] for k in keys if k not in seen]
+    for k in keys:
+        if k not in seen:
+            del apps[k]
+    out.applications = apps
+
+
+def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[str]], fmt: str, out: Tables) -> None:
+    candidates = {k: glued.t3_row_candidates(tokens) for k, tokens in glued_rows.items()}
+    results = t3_result_rows(fmt)
+
+    def cell(values: dict[str, list[int]], key: str, col: int) -> int | float | None:
+        if key in values:
+            return values[key][col]
+        row = apps.get(key)
+        return row[col].value if row else None
+
+    def check(values: dict[str, list[int]]) -> bool:
+        for col in range(7):
+            a1 = [cell(values, k, col) for k in ("new_received", "carried_over", "total_processed", "carried_forward")]
+            if None not in a1 and a1[0] + a1[1] != a1[2] + a1[3]:
+                return False
+            parts = [cell(values, k, col) for k in results]
+            total = cell(values, "total_processed", col)
+            if total is not None and None not in parts and sum(parts) != total:
+                return False
+        return True
+
+    chosen = glued.resolve(candidates, check)
+    for key, tokens in glued_rows.items():
+        raw = " ".join(tokens)
+        label = T3_ROW_SHORT[key]
+        line_where = apps[key][0].where
+        split = chosen.get(key)
+        if split is None:
+            for v in apps[key]:
+                v.raw = raw
+            out.findings.append(
+                Finding("ING-05", "error", f"表3“{label}”行数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", line_where)
+            )
+            continue
+        for v, n in zip(apps[key], split, strict=True):
+            v.value, v.raw = n, str(n)
+        out.findings.append(
+            Finding(
+                "ING-05",
+                "warning",
+                f"表3“{label}”行数字粘连（{raw}），已按勾稽关系拆分为{'/'.join(map(str, split))}，请确认。",
+                line_where,
+            )
+        )
+
+
+# -- 表4 ----------------------------------------------------------------------------------------
+
+_HEADER_WORDS_RE = re.compile(r"\d+(?:\.\d+)?|[^\d\s]+")
+
+
+def _read_t4(rows: list[Row], out: Tables) -> None:
+    tokens: list[tuple[str, int]] = []
+    for row in rows:
+        for c in row.cells:
+            c = clean_cell(c)
+            if not c:
+                continue
+            if is_value_cell(c):
+                tokens.append((c, row.line))
+            elif any(w in squash(c) for w in ("结果维持", "尚未审结", "复议后起诉")) and re.search(r"\d", c):
+                # glued header and numbers: 「…尚未审结总计10203120001200000」
+                tokens.extend((t, row.line) for t in _HEADER_WORDS_RE.findall(nfkc(c)) if t[0].isdigit())
+    appeals = empty_appeals()
+    cols = [(b, c) for b in T4_BLOCKS for c in T4_COLUMNS]
+
+    def where(i: int, line: int) -> str:
+        b, c = cols[i]
+        return f"表4 {T4_BLOCK_LABELS[b]}·{T4_COLUMN_LABELS[c]} (第{line}行)"
+
+    if len(tokens) >= 15:
+        for i, (t, line) in enumerate(tokens[-15:]):
+            b, c = cols[i]
+            appeals[b][c] = parse_value(t, where(i, line))
+        out.appeals = appeals
+        return
+    if not tokens:
+        return
+    line = tokens[0][1]
+    if all(is_digits(t) for t, _ in tokens) and sum(len(t) for t, _ in tokens) >= 15:
+        options = glued.t4_candidates([squash(t) for t, _ in tokens])
+        raw = " ".join(t for t, _ in tokens)
+        if len(options) == 1:
+            for i, n in enumerate(options[0]):
+                b, c = cols[i]
+                appeals[b][c] = Value(n, str(n), where(i, line))
+            out.appeals = appeals
+            out.findings.append(
+                Finding("ING-05", "warning", f"表4数字粘连（{raw}），已按勾稽关系拆分为{'/'.join(map(str, options[0]))}，请确认。", f"表4 (第{line}行)")
+            )
+            return
+        out.findings.append(
+            Finding("ING-05", "error", f"表4数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", f"表4 (第{line}行)")
+        )
+        out.appeals = appeals
+        return
+    out.findings.append(
+        Finding("ING-07", "error", f"表4应为15个数值，实际识别到{len(tokens)}个，请核对行政诉讼部分。", f"表4 (第{line}行)")
+    )
+    out.appeals = appeals
