@@ -1,0 +1,75 @@
+"""``nianbao export --year Y --format xlsx|csv --out FILE [--chat ID]`` — the leaders' workbook from the CLI.
+
+The same file the bot's /export sends, for an office that wants to build it on a desk computer or in a
+scheduled job. Without ``--chat`` it covers every chat in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+#: Exit codes: 0 written, 1 nothing to export, 2 database not ready / cannot write.
+EXIT_EMPTY = 1
+EXIT_SETUP = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``nianbao export``."""
+    parser = subparsers.add_parser(
+        "export",
+        help="导出年报汇总表（.xlsx 或 .csv）",
+        description="把数据库中的年报导出为汇总表：.xlsx（汇总、表3明细、表4明细、问题清单）或汇总 .csv。",
+    )
+    parser.add_argument("--year", type=int, default=None, help="年度，如 2021（默认：最近一年）")
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("xlsx", "csv"),
+        default=None,
+        help="文件格式（默认按 --out 的扩展名，否则 xlsx）",
+    )
+    parser.add_argument("--out", default=None, help="输出文件（默认：当前目录下的 年报汇总_年度.xlsx）")
+    parser.add_argument("--chat", type=int, default=None, help="只导出这个群（chat id）的年报；默认全部")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the export file; messages go to stderr so stdout stays clean for scripts."""
+    fmt = args.fmt or (Path(args.out).suffix.lstrip(".").lower() if args.out else "") or "xlsx"
+    if fmt not in ("xlsx", "csv"):
+        print(f"不支持的格式 {fmt!r}：请用 --format xlsx 或 --format csv", file=sys.stderr)
+        return EXIT_SETUP
+    return asyncio.run(_export(args.year, fmt, args.out, args.chat))
+
+
+async def _export(year: int | None, fmt: str, out: str | None, chat_id: int | None) -> int:
+    from bot.config import load_settings
+    from bot.exports import NothingToExport, export_file
+    from storage.db import Database
+
+    settings = load_settings()
+    db = Database(settings.db_url)
+    try:
+        status = await db.schema_status()
+        if status != "current":
+            print(f"数据库未就绪（{status}）：请先运行 nianbao db upgrade", file=sys.stderr)
+            return EXIT_SETUP
+        try:
+            file = await export_file(db, chat_id=chat_id, year=year, fmt=fmt)
+        except NothingToExport as exc:
+            print(exc.message, file=sys.stderr)
+            return EXIT_EMPTY
+    finally:
+        await db.close()
+    path = Path(out) if out else Path(file.filename)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file.data)
+    except OSError as exc:
+        print(f"无法写入 {path}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_SETUP
+    print(f"已导出 {path}（{file.caption}）", file=sys.stderr)
+    return 0
