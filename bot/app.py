@@ -1,0 +1,188 @@
+"""Wiring: the python-telegram-bot ``Application`` with every handler in order, and the webhook server.
+
+``build_application(settings, db=db)`` has no side effects until the application is initialized, so
+``nianbao run``, ``nianbao console`` and the end-to-end tests all build the same bot. The handler order
+matters (ENGINEERING.md §1.3):
+
+    group -2  gate       chats not allowed and already-processed update ids stop here
+    group -1  observers  workspace bookkeeping: supergroup migration, bot added/removed
+    group  0  features   files, commands, questions, reminders, exports
+    group  1  fallbacks  unknown commands, non-report messages in private chats
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import secrets
+from typing import Any
+
+from aiohttp import web
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Feature modules in registration order; optional ones are skipped until their file exists.
+CORE_MODULES = ("handlers.commands", "handlers.files", "handlers.questions")
+OPTIONAL_MODULES = ("handlers.reminders", "handlers.exports")
+
+#: Menu descriptions for commands registered by modules that do not list their own ``COMMANDS``.
+FALLBACK_DESCRIPTIONS = {
+    "deadline": "年报公开截止日期与剩余工作日",
+    "remind": "设置截止提醒",
+    "reminders": "查看本群的提醒",
+    "apply": "登记依申请公开的收到日期，计算答复期限",
+    "extend": "延长答复期限",
+    "export": "导出本群报告汇总表（Excel）",
+    "chart": "生成统计图",
+    "summary": "本群报告汇总",
+}
+
+#: Retries of a request that hit Telegram's flood limit (429 RetryAfter) before giving up.
+RATE_LIMIT_RETRIES = 3
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database schema is not at the version this code needs."""
+
+
+def feature_modules() -> list[Any]:
+    """The imported feature modules, core first, then the optional ones that exist."""
+    modules = [importlib.import_module(name) for name in CORE_MODULES]
+    for name in OPTIONAL_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            modules.append(importlib.import_module(name))
+    return modules
+
+
+def bot_commands(modules: list[Any], app: Application) -> list[BotCommand]:
+    """Commands for setMyCommands, with Chinese descriptions, in module order (no duplicates)."""
+    from telegram.ext import CommandHandler
+
+    seen: set[str] = set()
+    result: list[BotCommand] = []
+    for module in modules:
+        for name, description in getattr(module, "COMMANDS", []):
+            if name not in seen:
+                seen.add(name)
+                result.append(BotCommand(name, description))
+    for handler in app.handlers.get(0, []):
+        if isinstance(handler, CommandHandler):
+            for name in sorted(handler.commands):
+                if name not in seen and name in FALLBACK_DESCRIPTIONS:
+                    seen.add(name)
+                    result.append(BotCommand(name, FALLBACK_DESCRIPTIONS[name]))
+    return result
+
+
+def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = True,
+                      concurrent_updates: int = 64) -> Application:
+    """The bot, ready for ``run_polling``/webhook/tests. ``db`` defaults to ``Database(settings.db_url)``.
+
+    ``rate_limit=False`` drops the AIORateLimiter (Telegram's 30 msg/s, 20/min per group) — for
+    benchmarks against the fake API only.
+    """
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    owns_db = db is None
+    if db is None:
+        from storage.db import Database
+
+        db = Database(settings.db_url)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_file_url)
+        .defaults(Defaults(tzinfo=settings.tz))
+        .concurrent_updates(concurrent_updates)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    app = builder.build()
+    app.bot_data["db"] = db
+    app.bot_data["settings"] = settings
+    app.bot_data["owns_db"] = owns_db
+
+    from handlers import errors, fallbacks, gate
+
+    gate.register(app)  # groups -2 and -1
+    modules = feature_modules()
+    for module in modules:  # group 0
+        module.register(app)
+    fallbacks.register(app)  # group 1
+    app.add_error_handler(errors.on_error)
+    app.bot_data["feature_modules"] = modules
+    return app
+
+
+async def check_schema(db: Any) -> None:
+    """Raise :class:`SchemaNotCurrent` with the command to run when the database is not at head."""
+    from storage.db import UPGRADE_HINT
+
+    status = await db.schema_status()
+    if status != "current":
+        raise SchemaNotCurrent(
+            f"数据库结构不是最新（{status}），请先运行：{UPGRADE_HINT}\n"
+            f"(Database schema is {status}; run `{UPGRADE_HINT}`.)"
+        )
+
+
+async def _post_init(app: Application) -> None:
+    """Startup checks and the command menu (setMyCommands with Chinese descriptions)."""
+    await check_schema(app.bot_data["db"])
+    commands = bot_commands(app.bot_data.get("feature_modules", []), app)
+    await app.bot.set_my_commands(commands)
+    logger.info("bot @%s ready, %d commands", app.bot.username, len(commands))
+
+
+async def _post_shutdown(app: Application) -> None:
+    """Close the database when this application opened it."""
+    if app.bot_data.get("owns_db"):
+        await app.bot_data["db"].close()
+
+
+# ---------------------------------------------------------------------------------------------- webhook
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def webhook_path(settings: Settings) -> str:
+    """The path Telegram posts to: the path of NIANBAO_WEBHOOK_URL, or /telegram."""
+    from urllib.parse import urlparse
+
+    path = urlparse(settings.webhook_url or "").path
+    return path if path and path != "/" else "/telegram"
+
+
+def webhook_server(app: Application, *, secret: str | None, path: str = "/telegram") -> web.Application:
+    """An aiohttp app: POST ``path`` (secret checked in constant time) → update queue; GET /healthz.
+
+    The update is queued and Telegram gets 200 at once, so a slow parse never triggers its retries.
+    """
+
+    async def receive(request: web.Request) -> web.Response:
+        if secret is not None:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not secrets.compare_digest(given.encode(), secret.encode()):
+                return web.Response(status=403, text="forbidden")
+        try:
+            payload = await request.json()
+            update = Update.de_json(payload, app.bot)
+        except Exception:  # malformed body: tell the sender, never crash
+            return web.Response(status=400, text="bad update")
+        await app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "running": app.running, "bot": app.bot.username})
+
+    server = web.Application(client_max_size=2 * 1024 * 1024)
+    server.router.add_post(path, receive)
+    server.router.add_get("/healthz", healthz)
+    return server

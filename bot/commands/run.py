@@ -1,0 +1,185 @@
+"""``nianbao run [--webhook]`` and ``nianbao console``.
+
+Without a token ``run`` does not crash: it says how to get one, then validates the bundled example
+reports so a first-time user sees the product work, and points to ``nianbao console``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+NO_TOKEN = (
+    "未设置 TELEGRAM_BOT_TOKEN。在 Telegram 里找 @BotFather，发送 /newbot 创建机器人，复制它给出的 token。\n"
+    "然后设置环境变量 TELEGRAM_BOT_TOKEN=<token>（或写进当前目录的 .env 文件）再运行 nianbao run。"
+)
+CONSOLE_HINT = "想先在本机试试？运行 nianbao console 打开本地对话（不需要 token，不连接 Telegram）。"
+
+
+def register(subparsers: Any) -> None:
+    """Add ``run`` and ``console``."""
+    run = subparsers.add_parser("run", help="启动机器人（默认长轮询；--webhook 为 webhook 模式）")
+    run.add_argument("--webhook", action="store_true",
+                     help="webhook 模式：需 NIANBAO_WEBHOOK_URL，监听 NIANBAO_LISTEN，另有 GET /healthz")
+    run.set_defaults(func=cmd_run)
+    console = subparsers.add_parser("console", help="本地对话：在终端里和机器人对话，/send 文件 发送年报")
+    console.set_defaults(func=cmd_console)
+
+
+def examples_dir() -> Path | None:
+    """The bundled example reports: ``examples/`` next to the package, or in the current directory."""
+    import bot
+
+    for candidate in (Path(bot.__file__).resolve().parent.parent / "examples", Path.cwd() / "examples"):
+        if candidate.is_dir() and any(candidate.glob("*.txt")):
+            return candidate
+    return None
+
+
+def show_examples(echo: Any = print) -> int:
+    """Validate each bundled example and print its verdict; returns how many were shown."""
+    from bot.reading import read_path
+    from bot.validation import summarize, validate
+
+    folder = examples_dir()
+    if folder is None:
+        echo("（没有找到自带的示例年报 examples/*.txt）")
+        return 0
+    files = sorted(folder.glob("*.txt"))
+    echo(f"\n先在本机校验自带的 {len(files)} 份示例年报（{folder}）：")
+    for path in files:
+        for result in read_path(path):
+            if result.report is None:
+                message = getattr(result.error, "message", "无法读取")
+                echo(f"\n❌ {path.name}：{message}")
+                continue
+            validate(result.report)
+            echo(f"\n📄 {path.name}\n{summarize(result.report, lang='zh')}")
+    return len(files)
+
+
+def no_token(settings: Any) -> int:
+    """What ``nianbao run`` does without a token: explain, demo, offer the console."""
+    print(NO_TOKEN)
+    try:
+        show_examples()
+    except Exception as exc:  # the demo must never turn the explanation into a traceback
+        logger.debug("example validation failed", exc_info=exc)
+        print(f"（示例校验未能运行：{exc}）")
+    print("\n" + CONSOLE_HINT)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        try:
+            answer = input("现在打开本地对话吗？[y/N] ").strip().lower()
+        except EOFError:
+            answer = ""
+        if answer in ("y", "yes", "是", "好"):
+            from bot.console import run_console
+
+            return run_console(settings)
+    return 0
+
+
+async def _schema_status(url: str) -> str:
+    from storage.db import Database
+
+    db = Database(url)
+    try:
+        return await db.schema_status()
+    finally:
+        await db.close()
+
+
+def prepare_database(settings: Any) -> bool:
+    """Create the schema on a brand-new database; refuse (False) one that is behind or ahead."""
+    from storage.db import UPGRADE_HINT, upgrade
+
+    status = asyncio.run(_schema_status(settings.db_url))
+    if status == "empty":
+        print("新数据库，正在建表… (creating the schema)")
+        upgrade(settings.db_url)
+        return True
+    if status == "behind":
+        print(f"数据库结构不是最新，请先运行：{UPGRADE_HINT}\n(The database schema is behind; run `{UPGRADE_HINT}`.)")
+        return False
+    if status == "ahead":
+        print("数据库由更新版本的 nianbao 创建，请升级本程序。(The database is newer than this program.)")
+        return False
+    return True
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the bot: long polling, or webhook with ``--webhook``."""
+    from bot.config import load_settings
+
+    settings = load_settings()
+    if not settings.telegram_bot_token:
+        return no_token(settings)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if not prepare_database(settings):
+        return 2
+    from telegram import Update
+
+    from bot.app import build_application
+
+    app = build_application(settings)
+    if args.webhook:
+        if not settings.webhook_url:
+            print("webhook 模式需要 NIANBAO_WEBHOOK_URL（例如 https://bot.example.gov.cn/telegram）。")
+            return 2
+        asyncio.run(serve_webhook(app, settings))
+        return 0
+    app.run_polling(allowed_updates=Update.ALL_TYPES)  # stops cleanly on SIGINT/SIGTERM
+    return 0
+
+
+async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None = None) -> None:
+    """Run the application behind the aiohttp webhook server until SIGTERM/SIGINT (or ``stop``)."""
+    from aiohttp import web
+    from telegram import Update
+
+    from bot.app import webhook_path, webhook_server
+
+    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    host, _, port = settings.listen.rpartition(":")
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not on Windows / not the main thread
+            pass
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    await app.start()
+    runner = web.AppRunner(webhook_server(app, secret=secret, path=webhook_path(settings)), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, int(port)).start()
+    logger.info("webhook listening on %s%s", settings.listen, webhook_path(settings))
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """A local chat with the bot in the terminal (no token, no network)."""
+    from bot.config import load_settings
+    from bot.console import run_console
+
+    return run_console(load_settings())
