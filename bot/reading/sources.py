@@ -1,0 +1,279 @@
+"""File bytes → :class:`Doc` for each supported kind, refusing unsafe or unreadable input with ReadError.
+
+Text encodings are sniffed (BOM, strict UTF-8, GB18030, UTF-16, then charset-normalizer) and refused
+rather than guessed wrongly. Word files are zips of XML: the zip is pre-scanned before python-docx opens
+it. PDFs are read from their text layer with page and character caps.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from bot.reading.doc import Doc, Row, clean_artefacts, doc_from_text
+from bot.reading.errors import MSG_CORRUPT, MSG_EMPTY, MSG_ENCODING, MSG_SCANNED, ReadError
+
+MAX_PDF_PAGES = 60
+MAX_CHARS = 400_000
+MAX_ZIP_MEMBERS = 400
+MAX_ZIP_TOTAL = 200 * 1024 * 1024
+MAX_ZIP_MEMBER = 60 * 1024 * 1024
+MAX_ZIP_RATIO = 120
+ANTIWORD_TIMEOUT = 15
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+# -- text ---------------------------------------------------------------------------------------
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text.strip():
+        return False
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
+    return bad <= max(3, len(sample) // 200)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text file or refuse (ING-01) — never a silent mojibake."""
+    if not data.strip():
+        raise ReadError("ING-01", MSG_EMPTY)
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    candidates = ["utf-8", "gb18030"]
+    sample = data[:4000]
+    if sample.count(b"\x00") > len(sample) // 4:
+        even_zero = sample[1::2].count(0) > sample[0::2].count(0)
+        candidates = ["utf-16-le" if even_zero else "utf-16-be"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+        raise ReadError("ING-01", MSG_CORRUPT)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if _looks_like_text(text) and _CJK_RE.search(text):
+            return text
+    raise ReadError("ING-01", MSG_ENCODING)
+
+
+# -- zip safety ---------------------------------------------------------------------------------
+
+
+def check_zip(zf: zipfile.ZipFile, what: str = "文件") -> None:
+    """Refuse zip bombs and tricks before anything decompresses (counts, sizes, ratio, encryption)."""
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise ReadError("ING-01", f"{what}内文件过多（{len(infos)}个），已拒绝处理。")
+    total = 0
+    names: set[str] = set()
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ReadError("ING-01", f"{what}已加密，请去除密码后重新发送。")
+        if info.filename in names:
+            raise ReadError("ING-01", f"{what}内有重复条目，疑似损坏，已拒绝处理。")
+        names.add(info.filename)
+        total += info.file_size
+        if info.file_size > MAX_ZIP_MEMBER or total > MAX_ZIP_TOTAL:
+            raise ReadError("ING-01", f"{what}解压后过大，已拒绝处理。")
+        if info.file_size > 1_000_000 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise ReadError("ING-01", f"{what}压缩比异常（疑似压缩炸弹），已拒绝处理。")
+
+
+# -- docx ---------------------------------------------------------------------------------------
+
+
+def doc_from_docx(data: bytes) -> Doc:
+    """Word paragraphs and tables in body order; merged cells deduplicated, blanks kept."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ReadError("ING-01", MSG_CORRUPT) from exc
+    with zf:
+        check_zip(zf, "Word文件")
+        if "word/document.xml" not in zf.namelist():
+            raise ReadError("ING-01", MSG_CORRUPT)
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # lxml XMLSyntaxError (entity bombs), KeyError, ValueError …
+        raise ReadError("ING-01", MSG_CORRUPT) from exc
+    out = Doc(kind="docx")
+    line = 0
+    chars = 0
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            line += 1
+            text = Paragraph(block, document).text
+            chars += len(text)
+            out.rows.append(Row(line, [clean_artefacts(text, out.artefacts)]))
+        elif tag == "tbl":
+            previous: list = []
+            for tr in Table(block, document).rows:
+                line += 1
+                cells: list[str] = []
+                tcs: list = []
+                try:
+                    row_cells = tr.cells
+                except Exception:  # malformed grid
+                    row_cells = []
+                for pos, cell in enumerate(row_cells):
+                    if tcs and cell._tc is tcs[-1]:
+                        continue  # horizontal merge repeats the same cell
+                    tcs.append(cell._tc)
+                    if pos < len(previous) and previous[pos] is cell._tc:
+                        cells.append("")  # vertical merge: the text belongs to the row above
+                    else:
+                        cells.append(cell.text.replace("\n", ""))
+                previous = [c._tc for c in row_cells]
+                chars += sum(map(len, cells))
+                out.rows.append(Row(line, cells))
+        if chars > MAX_CHARS:
+            break
+    return out
+
+
+# -- html ---------------------------------------------------------------------------------------
+
+
+def decode_html(data: bytes) -> str:
+    """HTML bytes → str using BOM, the meta charset, then UTF-8/GB18030."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode_text(data)
+    m = _META_CHARSET_RE.search(data[:4096])
+    if m:
+        enc = m.group(1).decode("ascii", "ignore").lower()
+        if enc in ("gb2312", "gbk", "gb18030"):
+            enc = "gb18030"
+        try:
+            return data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data)
+
+
+def doc_from_html(data: bytes) -> Doc:
+    """Text blocks and <table> rows of an HTML page (&nbsp; = blank, <br> inside a cell joined)."""
+    from bs4 import BeautifulSoup
+
+    html = decode_html(data)
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript"]):
+        tag.decompose()
+    tables: list[list[list[str]]] = []
+    for table in soup.find_all("table"):
+        if table.find("table"):
+            continue  # layout table: its inner tables are read instead
+        rows = []
+        for tr in table.find_all("tr"):
+            rows.append([td.get_text("", strip=True).replace("\xa0", "") for td in tr.find_all(["td", "th"])])
+        tables.append(rows)
+        table.replace_with(soup.new_string(f"\n@@T{len(tables) - 1}@@\n"))
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    text = soup.get_text("\n")
+    out = Doc(kind="html")
+    line = 0
+    for raw in text.split("\n"):
+        raw = raw.replace("\xa0", " ").strip()
+        if raw.startswith("@@T") and raw.endswith("@@") and raw[3:-2].isdigit():
+            for cells in tables[int(raw[3:-2])]:
+                line += 1
+                out.rows.append(Row(line, [clean_artefacts(c, out.artefacts) for c in cells]))
+        elif raw:
+            line += 1
+            out.rows.append(Row(line, [clean_artefacts(raw, out.artefacts)]))
+    return out
+
+
+# -- pdf ----------------------------------------------------------------------------------------
+
+
+def doc_from_pdf(data: bytes) -> Doc:
+    """Text lines and ruled tables of each page, in reading order (capped pages and characters)."""
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages[:MAX_PDF_PAGES]
+    except Exception as exc:
+        raise ReadError("ING-01", MSG_CORRUPT) from exc
+    out = Doc(kind="pdf")
+    line = 0
+    chars = 0
+    with pdf:
+        for page in pages:
+            if not page.chars:
+                continue
+            found = page.find_tables()
+            boxes = [t.bbox for t in found]
+            items: list[tuple[float, list[list[str]]]] = []
+            for t in found:
+                rows = [[(c or "").replace("\n", "") for c in r] for r in t.extract()]
+                items.append((t.bbox[1], rows))
+
+            def outside(obj: dict, boxes: list = boxes) -> bool:
+                return not any(
+                    b[0] <= obj.get("x0", 0) <= b[2] and b[1] <= obj.get("top", 0) <= b[3] for b in boxes
+                )
+
+            for tl in page.filter(outside).extract_text_lines():
+                items.append((tl["top"], [[tl["text"]]]))
+            items.sort(key=lambda it: it[0])
+            for _, rows in items:
+                for cells in rows:
+                    line += 1
+                    chars += sum(map(len, cells))
+                    out.rows.append(Row(line, [clean_artefacts(c, out.artefacts) for c in cells]))
+            if chars > MAX_CHARS:
+                break
+    if not any(c.strip() for r in out.rows for c in r.cells):
+        raise ReadError("ING-02", MSG_SCANNED)
+    return out
+
+
+# -- doc / wps ----------------------------------------------------------------------------------
+
+
+def doc_from_word97(data: bytes, kind: str) -> Doc:
+    """Old Word (.doc) and WPS files through antiword; a .wps that is really a zip is read as docx."""
+    if data.startswith(b"PK"):
+        return doc_from_docx(data)
+    advice = "无法读取该Word文件，请另存为 .docx 后重新发送。"
+    if not data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError("ING-01", advice)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"in.{kind}"
+        path.write_bytes(data)
+        try:
+            proc = subprocess.run(
+                ["antiword", "-m", "UTF-8.txt", "-w", "0", str(path)],
+                capture_output=True,
+                timeout=ANTIWORD_TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ReadError("ING-01", advice) from exc
+    if proc.returncode != 0 or not proc.stdout.strip():
+        if b"encrypt" in proc.stderr.lower():
+            raise ReadError("ING-01", "该Word文件已加密，请去除密码后重新发送。")
+        raise ReadError("ING-01", advice)
+    return doc_from_text(proc.stdout.decode("utf-8", errors="replace"), kind=kind)
