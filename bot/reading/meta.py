@@ -73,9 +73,11 @@ def find_title(rows: list[Row]) -> tuple[str, int]:
     """The title lines before the first heading (joined) and the index of the first body row."""
     parts: list[str] = []
     for i, row in enumerate(rows[:12]):
-        text = row.text.strip()
+        text = row.text.strip().lstrip("#").strip()
         if not text:
             continue
+        if text.startswith(("标题:", "标题：")):
+            return text[3:].strip(), i + 1
         if _HEADING_RE.match(nfkc(text)) or text.startswith(("根据", "本报告", "本年度报告", "按照")) or len(text) > 60:
             return "".join(parts), i
         parts.append(text)
