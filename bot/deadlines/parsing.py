@@ -54,11 +54,12 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS[text]
 
 
-def _make_date(y: int, m: int, d: int) -> date:
+def _make_date(y: int, m: int, d: int, *, say_year: bool = True) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise DateError(f"没有{y}年{m}月{d}日这一天，请检查日期。") from None
+        year = f"{y}年" if say_year else ""
+        raise DateError(f"没有{year}{m}月{d}日这一天，请检查日期。") from None
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _parse_date_part(text: str, today: date, prefer: Literal["future", "past"]) 
         return _DatePart(_make_date(int(m["y"]), int(m["m"]), int(m["d"])), None, False, True, rest)
     if m["m2"]:
         mo, d = int(m["m2"]), int(m["d2"])
-        day = _make_date(today.year, mo, d) if not (mo == 2 and d == 29) else None
+        day = _make_date(today.year, mo, d, say_year=False) if not (mo == 2 and d == 29) else None
         if day is None:  # 2月29日: this year if a leap year, else the next leap year in the preferred direction
             y = today.year
             step = 1 if prefer == "future" else -1

@@ -1,0 +1,467 @@
+"""Planning reminders into the database and sending the due ones exactly once.
+
+``tick(db, send, now, worker_id)`` is what the JobQueue calls every 30 s in every process with
+``NIANBAO_SCHEDULER=true``:
+
+1. ``schedule`` makes sure every active chat has this cycle's statutory deadlines and their ladder rows in
+   the outbox (idempotent: unique keys, INSERT … ON CONFLICT DO NOTHING).
+2. Due rows are split by the pure planner :func:`bot.deadlines.ladder.due` into "send now" and "missed"
+   (more than ``max_late`` late, e.g. the bot was down): missed rows are marked once and reported in the
+   chat in one message.
+3. Each row to send is claimed with a compare-and-set; only the winner composes the text (who has not
+   submitted *now*), waits for a flood-control slot and calls ``send(chat_id, text)``.
+
+``send`` is injected, so this module never imports Telegram: the handler translates Telegram's
+Forbidden / ChatMigrated / RetryAfter into :class:`ChatGone` / :class:`ChatMoved` / :class:`RetryLater`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from bot.deadlines import texts
+from bot.deadlines.config import (
+    SETTING_LADDER,
+    SETTING_TIME,
+    SETTING_TOWNSHIP,
+    ReminderConfig,
+    parse_hhmm,
+    parse_ladder,
+)
+from bot.deadlines.ladder import (
+    KIND_CUSTOM,
+    current_statutory,
+    due,
+    ladder_steps,
+    next_weekly,
+    office_kinds,
+)
+from bot.deadlines.limiter import Limiter
+from bot.deadlines.workdays import subtract_workdays, workdays_after
+from storage import reminders as store
+from storage.reminders import OutboxItem, PlannedSend
+
+logger = logging.getLogger(__name__)
+
+Sender = Callable[[int, str], Awaitable[Any]]
+
+
+class ChatGone(Exception):
+    """The bot can no longer write to the chat (removed, blocked): stop reminding it."""
+
+
+class ChatMoved(Exception):
+    """The group became a supergroup with a new id."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(new_chat_id)
+        self.new_chat_id = new_chat_id
+
+
+class RetryLater(Exception):
+    """Flood limit hit: try again after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def default_worker_id() -> str:
+    """host:pid:random — unique per process, readable in the outbox for diagnostics."""
+    return f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class TickReport:
+    """What one tick did (counts), for logs, tests and the benchmark."""
+
+    sent: int = 0
+    missed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    lost: int = 0  # claimed by another process first
+    planned: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- per-chat settings
+
+
+async def _setting(db: Any, chat_id: int, key: str) -> Any:
+    try:
+        from storage import repo
+    except ImportError:  # pragma: no cover - storage.repo is written in parallel
+        return None
+    try:
+        return await repo.get_chat_setting(db, chat_id=chat_id, key=key, default=None)
+    except Exception:  # a chat without a workspace row yet
+        logger.debug("no setting %s for chat %s", key, chat_id, exc_info=True)
+        return None
+
+
+async def chat_ladder(db: Any, chat_id: int, config: ReminderConfig) -> tuple[tuple[int, ...], time]:
+    """The chat's ladder days and send time (chat settings over process defaults)."""
+    ladder, at = config.ladder, config.at
+    raw = await _setting(db, chat_id, SETTING_LADDER)
+    if raw:
+        try:
+            ladder = parse_ladder(str(raw))
+        except ValueError:
+            logger.warning("chat %s: bad reminder ladder %r ignored", chat_id, raw)
+    raw = await _setting(db, chat_id, SETTING_TIME)
+    if raw:
+        try:
+            at = parse_hhmm(str(raw))
+        except ValueError:
+            logger.warning("chat %s: bad reminder time %r ignored", chat_id, raw)
+    return ladder, at
+
+
+async def chat_township(db: Any, chat_id: int, config: ReminderConfig) -> str:
+    return str(await _setting(db, chat_id, SETTING_TOWNSHIP) or config.township_deadline)
+
+
+# ---------------------------------------------------------------- planning
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.astimezone(UTC)
+
+
+async def plan_deadline(db: Any, deadline: store.Deadline, *, now: datetime, config: ReminderConfig) -> int:
+    """Insert the ladder and overdue rows of one deadline (rows already past ``max_late`` are left out)."""
+    ladder, at = await chat_ladder(db, deadline.chat_id, config)
+    sends = [
+        PlannedSend(f"d:{deadline.id}:{s.step}:{s.day.isoformat()}", deadline.chat_id, "deadline", deadline.id,
+                    s.step, _utc(s.fire_at))
+        for s in ladder_steps(deadline.due, ladder=ladder, at=at, tz=config.tz, overdue_days=config.overdue_days)
+        if now - s.fire_at <= config.max_late
+    ]
+    return await store.plan(db, sends=sends)
+
+
+async def replan_chat(db: Any, *, chat_id: int, now: datetime, config: ReminderConfig) -> int:
+    """After a chat changed its ladder or time: drop unsent deadline rows and plan them again."""
+    count = 0
+    for d in await store.list_deadlines(db, chat_id=chat_id, due_from=now.astimezone(config.tz).date()
+                                        - timedelta(days=config.overdue_days)):
+        if d.completed_at is not None:
+            continue
+        await store.cancel_pending(db, source="deadline", source_id=d.id, now=now, reason="replanned")
+        ladder, at = await chat_ladder(db, chat_id, config)
+        sends = [
+            PlannedSend(f"d:{d.id}:{s.step}:{s.day.isoformat()}:r{now.astimezone(UTC):%Y%m%d%H%M%S%f}",
+                        chat_id, "deadline", d.id, s.step, _utc(s.fire_at))
+            for s in ladder_steps(d.due, ladder=ladder, at=at, tz=config.tz, overdue_days=config.overdue_days)
+            if s.fire_at > now
+        ]
+        count += await store.plan(db, sends=sends)
+    return count
+
+
+async def plan_custom(db: Any, reminder: store.CustomReminder, *, when: datetime) -> int:
+    """One outbox row for a custom reminder at ``when`` (aware)."""
+    return await store.plan(db, sends=[PlannedSend(
+        f"c:{reminder.id}:{_utc(when).strftime('%Y%m%dT%H%M')}", reminder.chat_id, "custom", reminder.id,
+        "weekly" if reminder.weekday is not None else "once", _utc(when))])
+
+
+async def plan_application(db: Any, app: store.Application, *, now: datetime, config: ReminderConfig) -> int:
+    """Rows for "N working days before the reply due date" (5 and 1 by default)."""
+    sends = []
+    for n in config.apply_warn_days:
+        day = subtract_workdays(app.due, n)
+        fire = datetime.combine(day, config.at, tzinfo=config.tz)
+        if fire > now:
+            sends.append(PlannedSend(f"a:{app.id}:{app.extensions}:-{n}", app.chat_id, "application", app.id,
+                                     f"-{n}", _utc(fire)))
+    return await store.plan(db, sends=sends)
+
+
+async def schedule(db: Any, *, now: datetime, config: ReminderConfig, chats: list[int] | None = None) -> int:
+    """Give every active chat (or just ``chats``) this cycle's statutory deadlines and plan the ones not
+    planned yet; returns how many outbox rows were added."""
+    if chats is None:
+        from storage import repo
+
+        chats = await repo.list_workspaces(db, active_only=True)
+    if not chats:
+        return 0
+    today = now.astimezone(config.tz).date()
+    specs = current_statutory(today, overdue_days=config.overdue_days)
+    existing = await store.list_deadlines(db, due_from=min(s.due for s in specs), kinds=[s.kind for s in specs],
+                                          include_cancelled=True, chat_id=chats[0] if len(chats) == 1 else None)
+    have = {(d.chat_id, d.kind, d.due) for d in existing}
+    missing = [{"chat_id": c, "kind": s.kind, "due": s.due, "title": s.title, "report_year": s.report_year}
+               for c in chats for s in specs if (c, s.kind, s.due) not in have]
+    if missing:
+        await store.ensure_deadlines(db, rows=missing)
+        existing = await store.list_deadlines(db, due_from=min(s.due for s in specs), kinds=[s.kind for s in specs],
+                                              chat_id=chats[0] if len(chats) == 1 else None)
+    active = set(chats)
+    candidates = [d for d in existing if d.chat_id in active and d.cancelled_at is None and d.completed_at is None
+                  and any(d.due == s.due and d.kind == s.kind for s in specs)]
+    planned = await store.planned_sources(db, source="deadline", source_ids=[d.id for d in candidates])
+    count = 0
+    for d in candidates:
+        if d.id not in planned:
+            count += await plan_deadline(db, d, now=now, config=config)
+    return count
+
+
+# ---------------------------------------------------------------- composing
+
+
+def _has_errors(report: Any) -> bool:
+    verdict = str(getattr(report, "verdict", "") or "")
+    return bool(getattr(report, "errors", 0)) or verdict in ("error", "有错误", "❌")
+
+
+async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None
+                          ) -> tuple[int, list[str], list[str]] | None:
+    """(roster size, offices without a report, offices whose report has errors) for ``year``.
+
+    None when the chat has no roster at all (nothing to check against); (0, [], []) when it has a
+    roster but no office of the kinds this deadline is about.
+    """
+    from storage import repo
+
+    roster = await repo.roster(db, chat_id=chat_id)
+    if not roster:
+        return None
+    if kinds is not None:
+        roster = [o for o in roster if o.kind in kinds]
+    if not roster:
+        return 0, [], []
+    status = {office.id: rep for office, rep in await repo.submission_status(db, chat_id=chat_id, year=year)}
+    missing = [o.short_name or o.name for o in roster if status.get(o.id) is None]
+    errors = [o.short_name or o.name for o in roster if status.get(o.id) is not None and _has_errors(status[o.id])]
+    return len(roster), missing, errors
+
+
+@dataclass
+class Composed:
+    """The text to send for an outbox row, or why nothing is sent."""
+
+    text: str | None
+    skip_reason: str = ""
+    after_send: Callable[[], Awaitable[Any]] | None = None
+
+
+async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderConfig) -> Composed:
+    """Build the message for a claimed row from the state of the database *now*."""
+    today = now.astimezone(config.tz).date()
+    if item.source == "deadline":
+        d = await store.get_deadline(db, deadline_id=item.source_id or 0)
+        if d is None or d.cancelled_at is not None:
+            return Composed(None, "deadline cancelled")
+        if d.completed_at is not None:
+            return Composed(None, "roster complete")
+        kinds = office_kinds(d.kind, await chat_township(db, d.chat_id, config)) if d.kind != KIND_CUSTOM else None
+        progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
+        if progress is None:
+            return Composed(texts.deadline_text(title=d.title, due=d.due, today=today, report_year=d.report_year,
+                                                total=None, missing=[], errors=[]))
+        total, missing, errors = progress
+        if total == 0:
+            return Composed(None, "no roster office of this kind")
+        if not missing and not errors:
+            if await store.complete_deadline(db, deadline_id=d.id, now=now, except_item=item.id):
+                return Composed(texts.complete_text(title=d.title, report_year=d.report_year, total=total))
+            return Composed(None, "roster complete")
+        return Composed(texts.deadline_text(title=d.title, due=d.due, today=today, report_year=d.report_year,
+                                            total=total, missing=missing, errors=errors))
+    if item.source == "custom":
+        r = await store.get_custom(db, reminder_id=item.source_id or 0)
+        if r is None or r.cancelled_at is not None:
+            return Composed(None, "reminder cancelled")
+        return Composed(texts.custom_text(r.text))
+    if item.source == "application":
+        a = await store.get_application_by_id(db, application_id=item.source_id or 0)
+        if a is None or a.closed_at is not None:
+            return Composed(None, "application closed")
+        left = len(workdays_after(today, a.due))
+        return Composed(texts.application_text(seq=a.seq, summary=a.summary, received=a.received, due=a.due,
+                                               workdays_left=left))
+    if item.source == "missed":
+        taken = await store.take_missed(db, chat_id=item.chat_id, now=now)
+        if not taken:
+            return Composed(None, "nothing missed")
+        return Composed(texts.missed_text([await describe(db, t, config=config) for t in taken]))
+    return Composed(None, f"unknown source {item.source}")
+
+
+async def describe(db: Any, item: OutboxItem, *, config: ReminderConfig) -> str:
+    """A one-line description of a (missed) outbox row."""
+    at = item.due_at.astimezone(config.tz).strftime("%m月%d日 %H:%M")
+    if item.source == "deadline":
+        d = await store.get_deadline(db, deadline_id=item.source_id or 0)
+        return f"{at} 截止提醒：{d.title if d else ''}"
+    if item.source == "custom":
+        r = await store.get_custom(db, reminder_id=item.source_id or 0)
+        return f"{at} 提醒：{r.text if r else ''}"
+    if item.source == "application":
+        a = await store.get_application_by_id(db, application_id=item.source_id or 0)
+        return f"{at} 第{a.seq if a else '?'}号申请答复提醒"
+    return at
+
+
+# ---------------------------------------------------------------- sending
+
+
+async def _after_custom(db: Any, item: OutboxItem, *, now: datetime, config: ReminderConfig) -> None:
+    """A weekly reminder plans its next occurrence once this one is sent or missed."""
+    if item.source != "custom":
+        return
+    r = await store.get_custom(db, reminder_id=item.source_id or 0)
+    if r is None or r.weekday is None or r.cancelled_at is not None:
+        return
+    nxt = next_weekly(max(now, item.due_at), weekday=r.weekday, at=parse_hhmm(r.at_time), tz=config.tz)
+    await plan_custom(db, r, when=nxt)
+
+
+async def _on_chat_gone(db: Any, chat_id: int, now: datetime) -> None:
+    await store.cancel_chat(db, chat_id=chat_id, now=now, reason="chat gone (bot removed)")
+    try:
+        from storage import repo
+
+        await repo.set_chat_active(db, chat_id=chat_id, active=False)
+    except Exception:
+        logger.exception("could not mark chat %s inactive", chat_id)
+
+
+async def _on_chat_moved(db: Any, old: int, new: int) -> None:
+    await store.migrate_chat(db, old_chat_id=old, new_chat_id=new)
+    try:
+        from storage import repo
+
+        await repo.migrate_chat(db, old_chat_id=old, new_chat_id=new)
+    except Exception:
+        logger.exception("could not migrate chat %s → %s", old, new)
+
+
+async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, worker_id: str,
+                  config: ReminderConfig, limiter: Limiter, report: TickReport) -> None:
+    """Claim one row, compose, pace and send it; record the outcome. Never raises."""
+    try:
+        if not await store.claim(db, item_id=item.id, worker_id=worker_id, now=now, lease_until=now + config.lease):
+            report.lost += 1
+            return
+        composed = await compose(db, item, now=now, config=config)
+        if composed.text is None:
+            await store.mark_sent(db, item_id=item.id, worker_id=worker_id, now=now,
+                                  result=f"skipped: {composed.skip_reason}")
+            report.skipped += 1
+            await _after_custom(db, item, now=now, config=config)
+            return
+        chat_id = item.chat_id
+        for _attempt in range(2):
+            await limiter.acquire(chat_id)
+            try:
+                result = await send(chat_id, composed.text)
+                break
+            except ChatMoved as moved:
+                await _on_chat_moved(db, chat_id, moved.new_chat_id)
+                chat_id = moved.new_chat_id
+        else:
+            raise RuntimeError("chat moved twice")
+        message_id = getattr(result, "message_id", result if isinstance(result, int) else None)
+        await store.mark_sent(db, item_id=item.id, worker_id=worker_id, now=now, message_id=message_id)
+        report.sent += 1
+        await _after_custom(db, item, now=now, config=config)
+    except ChatGone:
+        logger.info("chat %s is gone; its reminders are cancelled", item.chat_id)
+        await _on_chat_gone(db, item.chat_id, now)
+        report.failed += 1
+    except RetryLater as exc:
+        await store.release(db, item_id=item.id, worker_id=worker_id,
+                            retry_at=now + timedelta(seconds=exc.seconds + 1), result=f"retry after {exc.seconds}s")
+        report.failed += 1
+    except Exception as exc:  # network trouble etc.: retry after a pause, until it becomes "missed"
+        logger.exception("reminder %s to chat %s failed", item.id, item.chat_id)
+        report.errors.append(f"{item.id}: {exc!r}")
+        report.failed += 1
+        try:
+            await store.release(db, item_id=item.id, worker_id=worker_id, retry_at=now + config.retry_after,
+                                result=f"error: {exc!r}")
+        except Exception:
+            logger.exception("could not release reminder %s", item.id)
+
+
+_default_limiter: Limiter | None = None
+
+
+def shared_limiter(config: ReminderConfig) -> Limiter:
+    """One limiter per process, so consecutive ticks share their pacing state."""
+    global _default_limiter
+    if _default_limiter is None:
+        _default_limiter = Limiter(per_group_per_minute=config.per_group_per_minute, per_second=config.per_second)
+    return _default_limiter
+
+
+def _concurrency(db: Any, config: ReminderConfig) -> int:
+    url = getattr(db, "url", None)
+    if getattr(db, "is_sqlite", False) and getattr(url, "database", None) in (None, "", ":memory:"):
+        return 1  # one shared in-memory connection: transactions cannot overlap
+    return max(1, config.concurrency)
+
+
+async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: str | None = None, *,
+               config: ReminderConfig | None = None, limiter: Limiter | None = None,
+               plan: bool = True) -> TickReport:
+    """Plan, then send every due reminder exactly once (across processes); returns counts.
+
+    ``now`` defaults to the current time (aware); ``send(chat_id, text)`` may return a message id or an
+    object with ``message_id``. Safe to call concurrently from several processes on one database.
+    """
+    config = config or ReminderConfig()
+    now = now or datetime.now(UTC)
+    worker_id = worker_id or default_worker_id()
+    limiter = limiter or shared_limiter(config)
+    report = TickReport()
+    if plan:
+        try:
+            report.planned = await schedule(db, now=now, config=config)
+        except Exception as exc:
+            logger.exception("planning statutory deadlines failed")
+            report.errors.append(f"schedule: {exc!r}")
+
+    to_send, to_miss = due(await store.pending_due(db, now=now), now, max_late=config.max_late)
+    missed_chats: set[int] = set()
+    for item in to_miss:
+        if await store.mark_missed(db, item_id=item.id, now=now):
+            report.missed += 1
+            if item.source != "missed":
+                missed_chats.add(item.chat_id)
+            await _after_custom(db, item, now=now, config=config)
+    if missed_chats:
+        stamp = now.strftime("%Y%m%dT%H%M")
+        await store.plan(db, sends=[PlannedSend(f"m:{c}:{stamp}", c, "missed", None, "missed", now)
+                                    for c in sorted(missed_chats)])
+        to_send = [i for i in await store.pending_due(db, now=now)
+                   if now - i.due_at <= config.max_late]
+
+    semaphore = asyncio.Semaphore(_concurrency(db, config))
+
+    async def _one(item: OutboxItem) -> None:
+        async with semaphore:
+            await deliver(db, item, send, now=now, worker_id=worker_id, config=config, limiter=limiter,
+                          report=report)
+
+    await asyncio.gather(*(_one(i) for i in to_send))
+    if report.sent or report.missed or report.failed:
+        logger.info("reminder tick: %s", report)
+    return report
+
+
+def today_in(config: ReminderConfig, now: datetime | None = None) -> date:
+    """The local date in the reminder time zone."""
+    return (now or datetime.now(UTC)).astimezone(config.tz).date()

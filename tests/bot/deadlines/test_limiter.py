@@ -1,0 +1,40 @@
+"""Flood control: per-group 20/min and 1/s, overall rate — checked on a fake clock."""
+
+from __future__ import annotations
+
+from bot.deadlines.limiter import Limiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.t += seconds
+
+
+async def test_one_group_gets_at_most_20_per_minute_and_one_per_second():
+    clock = FakeClock()
+    lim = Limiter(per_group_per_minute=20, per_second=30, clock=clock, sleep=clock.sleep)
+    times = []
+    for _ in range(45):
+        await lim.acquire(-1001)
+        times.append(clock.t)
+    for i in range(1, len(times)):
+        assert times[i] - times[i - 1] >= 1.0 - 1e-9
+    for i in range(20, len(times)):
+        assert times[i] - times[i - 20] >= 60.0 - 1e-9
+    assert times[20] - times[0] < 61  # no slower than needed
+
+
+async def test_many_groups_share_the_overall_rate():
+    clock = FakeClock()
+    lim = Limiter(per_second=25, clock=clock, sleep=clock.sleep)
+    slots = [lim.reserve(-1000 - i) for i in range(1000)]
+    assert slots == sorted(slots)
+    for i in range(25, len(slots)):
+        assert slots[i] - slots[i - 25] >= 1.0 - 1e-9  # never more than 25 in any second
+    assert slots[-1] - slots[0] < 40  # 1,000 groups fit well inside two minutes
