@@ -98,7 +98,7 @@ def partial_period(ctx: Context) -> Iterator[Hit]:
             return
 
 
-_LATE_DATE_RE = re.compile(r"(截至|截止|至)?((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+_LATE_DATE_RE = re.compile(r"(截至|截止)?((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
 _PLAN_WORDS = ("计划", "将", "下一步", "预计", "力争", "发布", "印发", "成文", "日期", "时间", "前", "以前")
 
 
@@ -113,11 +113,10 @@ def dates_after_year(ctx: Context) -> Iterator[Hit]:
         year, month = int(m.group(2)), int(m.group(3))
         if year <= y:
             continue
-        around = text[max(0, m.start() - 12) : m.end() + 6]
-        if any(w in around for w in _PLAN_WORDS):
-            continue
-        if not m.group(1) and year == y + 1 and month <= 3:
-            continue  # the signature date of a report published early next year
+        if not m.group(1):
+            before = text[max(0, m.start() - 12) : m.start()]
+            if any(w in before for w in _PLAN_WORDS) or (year == y + 1 and month <= 3):
+                continue  # a plan, a publication date, or the signature date early next year
         yield Hit(
             f"{y}年度报告中出现“{m.group(0)}”，请核对年份。",
             f"A {y} report mentions “{m.group(0)}”; check the year.",
@@ -209,7 +208,7 @@ def bracket_style(ctx: Context) -> Iterator[Hit]:
 
 
 _UNIT_SUFFIX_RE = re.compile(r"([\u4e00-\u9fa5]{2,16}?(?:街道办事处|街道|办事处|街|人民政府|政府|乡|镇|局|委员会|委|办公室|中心))")
-_REGION_RE = re.compile(r"^.*?(?:省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fa5]{2,})")
+_REGION_RE = re.compile(r"^(?:[\u4e00-\u9fa5]{1,4}?(?:省|市|区|县))+(?=[\u4e00-\u9fa5]{2,})")
 
 
 def _title_unit(ctx: Context) -> str | None:

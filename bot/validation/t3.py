@@ -150,7 +150,7 @@ def blank_cells(ctx: Context) -> Iterator[Hit]:
         f"表3有{len(blanks)}个空白单元格（如“{label}”，涉及{len(rows)}行），无数据请填0。",
         f"表3 has {len(blanks)} blank cells (e.g. “{L.row_en(example[0])} / {L.col_en(example[1])}”, "
         f"{len(rows)} rows); enter 0 where there is nothing to report.",
-        L.t3_row(rows[0], ctx.fmt) if len(rows) == 1 else L.t3_cell(*example, ctx.fmt),
+        L.t3_row(rows[0], ctx.fmt) if len(rows) == 1 < len(blanks) else L.t3_cell(*example, ctx.fmt),
         len(blanks),
         severity="error" if in_total else "warning",
     )
