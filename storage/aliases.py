@@ -11,7 +11,7 @@ import unicodedata
 from pypinyin import Style, lazy_pinyin
 
 # A leading administrative region: 浙江省 杭州市 富阳区 … (each part 2–8 characters).
-_REGION_RE = re.compile(r"^((?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|地区|盟|市|区|县|旗))+)")
+_REGION_PART_RE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|地区|盟|市|区|县|旗)")
 # Suffixes of a 街道 / 乡镇 name, longest first.
 _STREET_SUFFIXES = ("街道办事处", "街道办", "办事处", "街道", "街")
 _TOWN_SUFFIXES = ("镇人民政府", "乡人民政府", "镇政府", "乡政府", "镇", "乡")
@@ -28,16 +28,20 @@ def normalise(name: str) -> str:
 def split_region(name: str) -> tuple[str, str]:
     """(region, rest): 「富阳区鹿山街道」 → (「富阳区」, 「鹿山街道」); no region → ("", name).
 
-    The rest must stay a real name (≥2 characters, not just 「人民政府」), else nothing is split.
+    The rest must stay a real name (≥2 characters, not just 「街道」 or 「人民政府」), so 「富阳区鹿山新区街道」
+    splits after 「富阳区」, not after 「鹿山新区」.
     """
     name = normalise(name).replace(" ", "")
-    m = _REGION_RE.match(name)
-    if not m:
-        return "", name
-    region, rest = m.group(1), name[m.end() :]
-    if len(rest) < 2 or rest in _GENERIC or rest.startswith(("人民政府", "政府")):
-        return "", name
-    return region, rest
+    cuts: list[int] = []
+    pos = 0
+    while (m := _REGION_PART_RE.match(name, pos)) is not None:
+        pos = m.end()
+        cuts.append(pos)
+    for cut in reversed(cuts):
+        rest = name[cut:]
+        if len(rest) >= 2 and rest not in _GENERIC and not rest.startswith(("人民政府", "政府")):
+            return name[:cut], rest
+    return "", name
 
 
 def guess_kind(name: str) -> str:

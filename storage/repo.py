@@ -916,9 +916,13 @@ async def mark_update_processed(db: Database, *, update_id: int) -> bool:
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
 
     async def run(conn: AsyncConnection) -> bool:
-        stmt = dialect_insert(PU).values(update_id=update_id, at=utcnow()).on_conflict_do_nothing()
-        result = await conn.execute(stmt)
-        return bool(result.rowcount)
+        stmt = (
+            dialect_insert(PU)
+            .values(update_id=update_id, at=utcnow())
+            .on_conflict_do_nothing()
+            .returning(PU.c.update_id)
+        )
+        return (await conn.execute(stmt)).first() is not None
 
     return await _write(db, run)
 
