@@ -1,0 +1,232 @@
+"""Which office a question is about: full name, short name, alias, pinyin, or a small typo.
+
+Matching is in two passes. The exact pass finds every name/alias (Chinese, or pinyin written with or
+without spaces) in the text; a longer match beats a shorter one it contains (「示范区红旗街道」 beats
+「红旗」). The fuzzy pass runs only on what is left after the metric, year and question words are masked,
+and compares jieba words by pinyin (so the homophone typo 「鹿善」 is 鹿山) and by rapidfuzz ratio. When one
+place in the text fits two offices equally, the match is *ambiguous* and the bot asks back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz
+
+from bot.questions import segment
+
+try:  # storage is a sibling package; its alias rules are pure functions
+    from storage.aliases import aliases_for, normalise
+except ImportError:  # pragma: no cover - only while storage is being built
+    def aliases_for(name: str, short_name: str = "", kind: str = "") -> list[str]:  # type: ignore[misc]
+        return [name, short_name]
+
+    def normalise(name: str) -> str:  # type: ignore[misc]
+        return (name or "").lower().strip()
+
+
+class OfficeLike(Protocol):
+    """The fields of ``storage.types.OfficeInfo`` the parser reads."""
+
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    aliases: list[str]
+
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_TOKEN = re.compile(r"[a-z]+")
+_SUFFIXES = ("街道办事处", "街道办", "办事处", "街道", "人民政府", "政府", "乡", "镇", "街")
+_EN_STOP = {
+    "what", "which", "who", "whom", "how", "many", "much", "the", "and", "for", "with", "from", "that", "this",
+    "year", "last", "report", "reports", "office", "offices", "street", "subdistrict", "district", "town",
+    "township", "have", "has", "had", "did", "does", "were", "was", "are", "is", "its", "their", "there",
+    "been", "more", "less", "than", "most", "least", "total", "compare", "compared", "versus", "show", "tell",
+    "please", "give", "list", "about", "average", "number", "count", "rank", "ranking", "into", "next", "each",
+    "all", "every", "yet", "not", "still", "wrong", "error", "errors", "problem", "problems", "issues", "issue",
+    "what's", "whats", "between", "change", "changed", "increase", "decrease", "top", "highest", "lowest",
+    "fewest", "biggest", "largest", "smallest", "submitted", "submit", "filed", "missing", "failed", "validation",
+    "rate", "percent", "percentage", "value", "ones", "them", "they", "some", "any", "get", "got",
+}
+
+
+@dataclass
+class OfficeMatch:
+    """Offices found in a question, in the order mentioned; ``ambiguous`` holds tied candidates."""
+
+    offices: list[OfficeLike] = field(default_factory=list)
+    ambiguous: list[OfficeLike] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _strip_suffix(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+class OfficeIndex:
+    """Name keys of a chat's offices, built once per office list (see :func:`index_for`)."""
+
+    def __init__(self, offices: list[OfficeLike]) -> None:
+        self.offices = list(offices)
+        self.cjk: dict[str, list[int]] = {}  # Chinese key → office positions
+        self.latin: dict[str, list[int]] = {}  # compact pinyin key → office positions
+        self.pinyin_core: list[tuple[str, int]] = []  # (compact pinyin of a Chinese key, position)
+        for pos, office in enumerate(self.offices):
+            keys = {normalise(k) for k in aliases_for(office.name, office.short_name, office.kind)}
+            keys |= {normalise(a) for a in office.aliases}
+            keys |= {normalise(office.name), normalise(office.short_name)}
+            for key in keys:
+                key = key.replace(" ", "") if _CJK_RE.search(key) else key
+                if not key:
+                    continue
+                if _CJK_RE.search(key):
+                    if len(key) >= 2 and key not in ("街道", "办事处", "政府", "人民政府"):
+                        self._add(self.cjk, key, pos)
+                        pinyin = "".join(lazy_pinyin(key, style=Style.NORMAL))
+                        self.pinyin_core.append((pinyin, pos))
+                else:
+                    compact = _compact(key)
+                    if len(compact) >= 3:
+                        self._add(self.latin, compact, pos)
+        self.cjk_keys = sorted(self.cjk, key=len, reverse=True)
+        segment.add_words([k for k in self.cjk_keys if len(k) <= 12])
+
+    @staticmethod
+    def _add(table: dict[str, list[int]], key: str, pos: int) -> None:
+        bucket = table.setdefault(key, [])
+        if pos not in bucket:
+            bucket.append(pos)
+
+    # -- exact ----------------------------------------------------------------------------------
+
+    def exact(self, text: str) -> list[tuple[tuple[int, int], list[int]]]:
+        """Exact name hits as (span, office positions), longest first, non-overlapping."""
+        hits: list[tuple[tuple[int, int], list[int]]] = []
+        for key in self.cjk_keys:
+            start = text.find(key)
+            while start >= 0:
+                hits.append(((start, start + len(key)), self.cjk[key]))
+                start = text.find(key, start + 1)
+        if self.latin:
+            tokens = [(m.group(), m.span()) for m in _LATIN_TOKEN.finditer(text)]
+            for i in range(len(tokens)):
+                joined = ""
+                for j in range(i, min(i + 4, len(tokens))):
+                    joined += tokens[j][0]
+                    if joined in self.latin:
+                        hits.append(((tokens[i][1][0], tokens[j][1][1]), self.latin[joined]))
+        hits.sort(key=lambda h: -(h[0][1] - h[0][0]))
+        chosen: list[tuple[tuple[int, int], list[int]]] = []
+        for span, positions in hits:
+            if any(span[0] < s[1] and s[0] < span[1] for s, _ in chosen):
+                continue
+            chosen.append((span, positions))
+        chosen.sort(key=lambda h: h[0][0])
+        return chosen
+
+    # -- fuzzy ----------------------------------------------------------------------------------
+
+    def fuzzy(self, text: str) -> list[tuple[float, int]]:
+        """Best fuzzy candidates (score, office position) for the leftover words of a question."""
+        scores: dict[int, float] = {}
+        words = [w for w in segment.cut(text) if _CJK_RE.search(w)]
+        candidates: set[str] = set()
+        for i, word in enumerate(words):
+            candidates.add(word)
+            if i + 1 < len(words):
+                candidates.add(word + words[i + 1])
+        for cand in candidates:
+            core = _strip_suffix(cand)
+            if len(core) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", core):
+                continue
+            pinyin = "".join(lazy_pinyin(core, style=Style.NORMAL))
+            for key_pinyin, pos in self.pinyin_core:
+                if len(key_pinyin) < 4:
+                    continue
+                score = 97.0 if pinyin == key_pinyin else fuzz.ratio(pinyin, key_pinyin) * 0.95
+                if score >= 82:
+                    scores[pos] = max(scores.get(pos, 0), score)
+            for key, positions in self.cjk.items():
+                if len(key) >= 3 and abs(len(key) - len(core)) <= 1:
+                    score = fuzz.ratio(core, key)
+                    if score >= 66:
+                        for pos in positions:
+                            scores[pos] = max(scores.get(pos, 0), 80 + score / 10)
+        tokens = [t for t in _LATIN_TOKEN.findall(text.lower()) if t not in _EN_STOP]
+        latin_cands = set()
+        for i in range(len(tokens)):
+            joined = ""
+            for j in range(i, min(i + 3, len(tokens))):
+                joined += tokens[j]
+                latin_cands.add(joined)
+        for cand in latin_cands:
+            if len(cand) < 4:
+                continue
+            for key, positions in self.latin.items():
+                if abs(len(key) - len(cand)) > 2:
+                    continue
+                score = fuzz.ratio(cand, key)
+                threshold = 80 if len(key) >= 6 else 86
+                if score >= threshold:
+                    for pos in positions:
+                        scores[pos] = max(scores.get(pos, 0), score)
+        return sorted(((s, p) for p, s in scores.items()), reverse=True)
+
+
+_CACHE: dict[tuple, OfficeIndex] = {}
+
+
+def index_for(offices: list[OfficeLike]) -> OfficeIndex:
+    """The (cached) index of an office list; rebuilt only when the list changes."""
+    key = tuple((o.id, o.name, o.short_name, tuple(o.aliases)) for o in offices)
+    index = _CACHE.get(key)
+    if index is None:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        index = OfficeIndex(offices)
+        _CACHE[key] = index
+    return index
+
+
+def match_exact(text: str, offices: list[OfficeLike]) -> OfficeMatch:
+    """Offices named exactly in ``text`` (normalised lower case)."""
+    index = index_for(offices)
+    match = OfficeMatch()
+    hits = index.exact(text)
+    unique = {positions[0] for _, positions in hits if len(positions) == 1}
+    for span, positions in hits:
+        if len(positions) > 1:
+            # 「示范区红旗街道 红旗…」 (a button re-ask): the full name already settles the short one
+            if not unique & set(positions) and not match.ambiguous:
+                match.ambiguous = [index.offices[p] for p in positions]
+            match.spans.append(span)
+            continue
+        office = index.offices[positions[0]]
+        if all(o.id != office.id for o in match.offices):
+            match.offices.append(office)
+        match.spans.append(span)
+    return match
+
+
+def match_fuzzy(text: str, offices: list[OfficeLike]) -> OfficeMatch:
+    """One office by a near miss (typo, homophone), or the tied candidates when two fit equally."""
+    index = index_for(offices)
+    ranked = index.fuzzy(text)
+    if not ranked:
+        return OfficeMatch()
+    best = ranked[0][0]
+    tied = [index.offices[p] for s, p in ranked if best - s < 2.5]
+    if len(tied) > 1:
+        return OfficeMatch(ambiguous=tied[:5])
+    return OfficeMatch(offices=[tied[0]])

@@ -1,0 +1,258 @@
+"""``parse_question``: a chat message → a typed :class:`Query`. Pure: no database, no clock.
+
+Order matters and is the whole trick: office names are found first (exactly) and masked, then the
+metric phrases (longest first) and masked, then comparison-with-last-year phrases, aggregate and status
+words, and only then years — so 「上年结转」 and "carried over from last year" are rows, not years, and
+「比去年」 marks a change rather than the year asked about. What is left is offered to the fuzzy office
+matcher, so a typo'd name still gets found but a metric word never becomes an office.
+
+Year words (documented rule, README "Questions"):
+* 「2021年」「2021」「21年」"in 2021" — that report year.
+* 「今年」"this year" — the report year currently being filed: the previous calendar year from January to
+  March (reports are due by 1月31日/3月31日), otherwise the current calendar year. For who-has-(not)-
+  submitted questions 「今年」 always means the report due this calendar year (current year − 1).
+* 「去年」"last year" — current calendar year − 1; 「前年」 — − 2.
+* no year — the latest year held for that office (or for the chat, in aggregates); for submission
+  questions the report due this calendar year.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from bot.questions.metrics import build_metric, find_concepts
+from bot.questions.offices import OfficeLike, match_exact, match_fuzzy
+from bot.questions.query import Query
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10}
+
+_MISSING = re.compile(
+    r"没交|未交|没有交|还没交|未提交|没提交|没有提交|尚未提交|未报送|没报送|没有报送|未上报|没上报|没有上报|没报|"
+    r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报|未收到.{0,6}(单位|街道|谁|哪)|逾期"
+    r"|not\s+(yet\s+)?(been\s+)?(submitted|filed|sent|reported|handed\s+in)\b|hasn'?t\s+(yet\s+)?(submitted|filed|sent|reported)"
+    r"|haven'?t\s+(yet\s+)?(submitted|filed|sent|reported)|\bmissing\b|\boutstanding\b|yet\s+to\s+(submit|file|send|report)"
+    r"|\boverdue\b|still\s+owe|not\s+received"
+)
+_SUBMITTED = re.compile(
+    r"(谁|哪些|哪几个|哪个|哪几家).{0,8}(交了|已交|提交了|已提交|报了|已报送|报送了|上报了|交过|提交过)"
+    r"|(已经|已)(提交|交|报送|上报)的|who\s+(has\s+|have\s+)?(already\s+)?(submitted|filed|sent|reported)"
+    r"|which\s+offices?\s+(have\s+|has\s+)?(already\s+)?(submitted|filed|sent|reported)"
+)
+_COUNT = re.compile(
+    r"(多少|几)\s*(个|家|份|位)\s*(单位|街道|部门|乡镇|机关|报告|年报|办事处|政府)?.{0,6}(交|提交|报|收到|上报|有)"
+    r"|收到(了)?(多少|几)\s*(份|个)|(多少|几)\s*(份|个)\s*(报告|年报)|一共(有)?(多少|几)(个|家)(单位|街道)"
+    r"|how\s+many\s+(offices|reports|units|streets|subdistricts|bodies)|number\s+of\s+(offices|reports)"
+)
+_ERRORS = re.compile(
+    r"错误|有错|出错|错在|没通过|未通过|不通过|没有通过|不合格|失败|有问题|什么问题|哪些问题|问题|毛病|不对|报错|警告|"
+    r"校验|检查结果|通过了吗|通过没|合格吗|\berrors?\b|\bwrong\b|\bfail(ed|s|ing)?\b|\binvalid\b|\bproblems?\b|"
+    r"\bissues?\b|did\s*n[o']t\s+pass|not\s+pass|\bwarnings?\b|\bfindings?\b|\bvalidation\b|\bpass(ed)?\b|\bcheck\b"
+)
+_CHANGE = re.compile(
+    r"比(去年|上年|上一年|前一年|往年)|较(去年|上年|上一年)|与(去年|上年)相?比|和(去年|上年)(相)?比|跟(去年|上年)比|同比|环比|"
+    r"增长|增加|减少|下降|上升|变化|增减|增幅|降幅|多了|少了|涨了|降了"
+    r"|than\s+(last|the\s+previous|the\s+prior)\s+year|from\s+last\s+year|compared\s+(with|to)\s+last\s+year"
+    r"|(vs\.?|versus)\s+last\s+year|year[\s-]+(on|over)[\s-]+year|\byoy\b|\bchanged?\b|\bincrease[ds]?\b"
+    r"|\bdecrease[ds]?\b|\bgrew\b|\bgrowth\b|\bdrop(ped)?\b|\bfell\b|\brose\b|\bdifference\s+from\s+last\b"
+)
+_COMPARE = re.compile(r"比较|对比|相比|比一比|比一下|对照|哪个多|谁多|谁少|哪个少|\bcompare[ds]?\b|\bvs\.?\b|\bversus\b")
+_TOGETHER = re.compile(r"一共|总共|合计|共计|加起来|加在一起|总和|together|combined|in\s+total|altogether|\bsum\b")
+_TOP = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(名|个|位|家)?|top\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)")
+_RANK = re.compile(r"排第几|第几名|排在第几|排名|排行|排序|排一下|排个序|从高到低|从多到少|从大到小|\brank(ing|ed)?\b|\border(ed)?\b|\bsort(ed)?\b|league\s+table")
+_MAX = re.compile(r"最多|最高|最大|第一多|\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\bmaximum\b|\bmax\b|\btop\b")
+_MIN = re.compile(r"最少|最低|最小|\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b")
+_AVG = re.compile(r"平均|均值|\baverage\b|\bmean\b|\bavg\b")
+_SUM = re.compile(r"一共|总共|合计|共计|加起来|总和|全部|所有|全区|全县|全市|各单位|汇总|总量|"
+                  r"\btotal\b|altogether|combined|\bsum\b|overall|all\s+offices|in\s+all")
+_ALL_OFFICES = re.compile(r"哪个|哪些|哪家|哪几|谁|各个?|所有|全部|\bwhich\b|\bwho\b|\bevery\b|\ball\b|\beach\b")
+_GREETING_ONLY = re.compile(r"^[\s\W]*$")
+
+_Y_FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_Y_SHORT = re.compile(r"(?<!\d)(\d{2})\s*年")
+_Y_RELATIVE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"大前年|three\s+years\s+ago"), "-3"),
+    (re.compile(r"前年|year\s+before\s+last|two\s+years\s+ago"), "-2"),
+    (re.compile(r"去年|上一年|上年度|上年|last\s+year|previous\s+year|prior\s+year"), "-1"),
+    (re.compile(r"今年|本年度|this\s+year|current\s+year|这一年"), "this"),
+]
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and brackets), lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = text.replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def report_year_now(today: date) -> int:
+    """The report year 「今年」 means: last calendar year in Jan–Mar (filing season), else this year."""
+    return today.year - 1 if today.month <= 3 else today.year
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _sub_mask(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]], str]:
+    found = list(pattern.finditer(text))
+    return found, _mask(text, [m.span() for m in found])
+
+
+def _lang(text: str, office_spans: list[tuple[int, int]]) -> str:
+    rest = _mask(text, office_spans)
+    cjk = len(_CJK_RE.findall(rest))
+    latin = len(re.findall(r"[a-z]{2,}", rest))
+    if cjk == 0 and latin:
+        return "en"
+    if cjk and latin > cjk * 2:
+        return "en"
+    return "zh"
+
+
+def _years(text: str, today: date, *, submission: bool) -> tuple[list[int], str, str]:
+    """Years named in ``text`` (in order), the words used, and the text with them masked."""
+    found: list[tuple[int, int, str]] = []  # (position, year, words)
+    masked = text
+    for m in _Y_FULL.finditer(masked):
+        found.append((m.start(), int(m.group(1)), m.group(0)))
+    masked = _mask(masked, [m.span() for m in _Y_FULL.finditer(masked)])
+    for m in _Y_SHORT.finditer(masked):
+        yy = int(m.group(1))
+        found.append((m.start(), 2000 + yy if yy <= (today.year % 100) + 1 else 1900 + yy, m.group(0)))
+    masked = _mask(masked, [m.span() for m in _Y_SHORT.finditer(masked)])
+    for pattern, rel in _Y_RELATIVE:
+        for m in pattern.finditer(masked):
+            if rel == "this":
+                year = today.year - 1 if submission else report_year_now(today)
+            else:
+                year = today.year + int(rel)
+            found.append((m.start(), year, m.group(0)))
+        masked = _mask(masked, [m.span() for m in pattern.finditer(masked)])
+    found.sort()
+    years: list[int] = []
+    for _, year, _w in found:
+        if year not in years:
+            years.append(year)
+    return years, " ".join(w for _, _, w in found), masked
+
+
+def _top_n(m: re.Match[str]) -> int:
+    token = (m.group(1) or m.group(3) or "3").strip()
+    if token.isdigit():
+        return max(1, int(token))
+    return _CN_NUM.get(token) or _EN_NUM.get(token, 3)
+
+
+def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Query:
+    """Parse one chat question into a :class:`Query` (see module docstring for the rules)."""
+    norm = normalise(text)
+    query = Query(text=text)
+    if _GREETING_ONLY.match(norm):
+        query.lang = "en" if not _CJK_RE.search(text) and text.strip() else "zh"
+        return query
+
+    exact = match_exact(norm, offices)
+    query.lang = _lang(norm, exact.spans)
+    masked = _mask(norm, exact.spans)
+
+    concepts, masked = find_concepts(masked)
+    query.metric = build_metric([c for c, _ in concepts])
+
+    missing, masked = _sub_mask(_MISSING, masked)
+    submitted, masked = _sub_mask(_SUBMITTED, masked)
+    count, masked = _sub_mask(_COUNT, masked)
+    errors, masked = _sub_mask(_ERRORS, masked)
+    change, masked = _sub_mask(_CHANGE, masked)
+    compare, masked = _sub_mask(_COMPARE, masked)
+    together, masked = _sub_mask(_TOGETHER, masked)
+    top, masked = _sub_mask(_TOP, masked)
+    rank, masked = _sub_mask(_RANK, masked)
+    most, masked = _sub_mask(_MAX, masked)
+    least, masked = _sub_mask(_MIN, masked)
+    avg, masked = _sub_mask(_AVG, masked)
+    total, masked = _sub_mask(_SUM, masked)
+    every = _ALL_OFFICES.search(masked)
+
+    submission = bool(missing or submitted or (count and query.metric is None))
+    years, query.year_words, masked = _years(masked, today, submission=submission)
+
+    found = list(exact.offices)
+    query.choices = list(exact.ambiguous)
+    if not found and not query.choices:
+        fuzzy = match_fuzzy(masked, offices)
+        found, query.choices = fuzzy.offices, fuzzy.ambiguous
+    query.offices = found
+    if query.choices:
+        query.kind = "choose"
+        return query
+
+    if years:
+        query.year = years[-1] if len(years) == 1 else max(years[:2])
+    if len(years) >= 2:
+        query.base_year = min(years[:2])
+
+    # status questions
+    if missing:
+        query.kind = "missing"
+        return query
+    if submitted and query.metric is None:
+        query.kind = "submitted"
+        return query
+    if count and query.metric is None and not found:
+        query.kind = "count"
+        return query
+    if errors and query.metric is None:
+        query.kind = "findings" if found else "errors"
+        return query
+
+    metric = query.metric
+    if metric is None and len(found) >= 2:  # 「鹿山和青石山比较」: compare the applications
+        query.metric = metric = build_metric([("t3row", "*apply")])
+    if metric is None:
+        if found and len(found) == 1:
+            query.kind = "overview"
+        return query
+
+    if (change or query.base_year is not None) and len(found) <= 1:
+        query.kind = "change"
+        return query
+    if len(found) >= 2:
+        if together:
+            query.kind, query.aggregate = "aggregate", "sum"
+        else:
+            query.kind = "compare"
+        if (most or least) and not together:
+            query.kind = "compare"
+        return query
+    if found and not (top or rank or (every and (most or least))):
+        query.kind = "value"
+        return query
+    if compare and not found:
+        query.kind, query.aggregate = "aggregate", "rank"
+        return query
+    query.kind = "aggregate"
+    if top:
+        query.aggregate, query.top_n = "top", _top_n(top[0])
+    elif rank:
+        query.aggregate = "rank"
+    elif most:
+        query.aggregate = "max"
+    elif least:
+        query.aggregate = "min"
+    elif avg:
+        query.aggregate = "avg"
+    else:
+        query.aggregate = "sum"
+        query.implicit = not total
+    if found:  # "鹿山排第几" style: rank, with the office highlighted by the executor
+        query.offices = found
+    return query

@@ -1,0 +1,57 @@
+"""The typed result of parsing a question, and the answer the bot sends back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.questions.metrics import Metric
+
+#: Query kinds:
+#:   value      one office, one metric, one year
+#:   overview   one office, no metric: the report's key numbers and verdict
+#:   aggregate  a metric over the chat's offices (``aggregate``: sum/avg/max/min/top/rank)
+#:   compare    a metric for two or more named offices
+#:   change     one office (or the chat total), a metric against the previous year
+#:   count      how many offices reported for a year
+#:   errors     which reports of a year have validation errors
+#:   findings   what is wrong with one office's report
+#:   missing    who has not submitted for a year (roster ∪ reporters)
+#:   submitted  who has submitted for a year
+#:   choose     two offices fit the name equally: ask back (``choices``)
+#:   unknown    not understood
+KINDS = ("value", "overview", "aggregate", "compare", "change", "count", "errors", "findings", "missing",
+         "submitted", "choose", "unknown")
+
+
+@dataclass
+class Query:
+    """A parsed question. ``year`` None means "the latest year held"; ``base_year`` is for ``change``."""
+
+    text: str
+    lang: str = "zh"
+    kind: str = "unknown"
+    offices: list[Any] = field(default_factory=list)  # storage.types.OfficeInfo
+    choices: list[Any] = field(default_factory=list)  # tied OfficeInfo candidates: ask back
+    metric: Metric | None = None
+    year: int | None = None
+    base_year: int | None = None
+    year_words: str = ""
+    aggregate: str | None = None  # sum | avg | max | min | top | rank
+    top_n: int | None = None
+    implicit: bool = False  # aggregate "sum" chosen only because no office was named
+
+    @property
+    def understood(self) -> bool:
+        """False when the bot should reply with example questions."""
+        return self.kind != "unknown"
+
+
+@dataclass
+class Answer:
+    """What the bot sends: ``text`` in ``lang``; non-empty ``choices`` (office names) = ask back with buttons."""
+
+    text: str
+    lang: str = "zh"
+    understood: bool = True
+    choices: list[str] = field(default_factory=list)

@@ -1,0 +1,86 @@
+"""Wording of answers, Chinese and English: short lines for phone screens, the number first."""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+from bot.questions.metrics import Metric
+
+EXAMPLES_ZH = ("{a}2021年收到多少申请？", "哪个街道申请最多？", "今年谁还没交年报？")
+EXAMPLES_EN = ("How many applications did {a} receive in 2021?", "Which office had the most applications?",
+               "Who has not submitted yet?")
+
+
+def num(value: float | int | None) -> str:
+    """3 → "3", 2.5 → "2.5", 1.23456 → "1.2346" (fees have 4 decimals)."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def pct(value: float) -> str:
+    """0.8333 → "83.3%"."""
+    return f"{value * 100:.1f}%".replace(".0%", "%")
+
+
+def amount(value: float | None, metric: Metric, lang: str) -> str:
+    """A metric value with its unit: "3件", "83.3%", "3", "1.5 ×10k yuan"."""
+    if value is None:
+        return "—"
+    if metric.is_rate:
+        return pct(value)
+    if lang == "en":
+        return f"{num(value)}{metric.unit_en}"
+    return f"{num(value)}{metric.unit_zh}"
+
+
+def pinyin_title(text: str) -> str:
+    """「鹿山」 → "Lushan" (for English replies)."""
+    return "".join(lazy_pinyin(text, style=Style.NORMAL)).title()
+
+
+def office_label(office: object, lang: str) -> str:
+    """The full name; in English followed by the pinyin of the short name: 「富阳区鹿山街道 (Lushan)」."""
+    name = getattr(office, "name", "")
+    if lang != "en":
+        return name
+    short = getattr(office, "short_name", "") or ""
+    return f"{name} ({pinyin_title(short)})" if short and short.isascii() is False else name
+
+
+def year_label(year: int | None, lang: str) -> str:
+    """2021 → 「2021年度」 / "2021"."""
+    if year is None:
+        return "年份不明" if lang == "zh" else "year unknown"
+    return f"{year}年度" if lang == "zh" else str(year)
+
+
+def where(metric: Metric, lang: str) -> str:
+    """「表3 本年新收·总计」 / "Table 3 new applications received · total"."""
+    return metric.where if lang == "zh" else metric.where_en
+
+
+def not_understood(lang: str, short_name: str = "") -> str:
+    """The reply to a question the bot cannot read: three example questions that work."""
+    if lang == "en":
+        a = pinyin_title(short_name) if short_name else "Lushan"
+        lines = ["Sorry, I didn't understand that. Try for example:"]
+        lines += [f"• {q.format(a=a)}" for q in EXAMPLES_EN]
+        return "\n".join(lines)
+    a = short_name or "鹿山"
+    lines = ["没看懂这个问题。可以这样问："]
+    lines += [f"• {q.format(a=a)}" for q in EXAMPLES_ZH]
+    return "\n".join(lines)
+
+
+def join_names(names: list[str], lang: str, limit: int = 12) -> str:
+    """「A、B、C等15个」 / "A, B, C and 12 more"."""
+    shown = names[:limit]
+    rest = len(names) - len(shown)
+    if lang == "en":
+        text = ", ".join(shown)
+        return text + (f" and {rest} more" if rest else "")
+    text = "、".join(shown)
+    return text + (f"等{len(names)}个" if rest else "")
