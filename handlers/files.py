@@ -52,18 +52,6 @@ def findings_button(report: Any) -> InlineKeyboardMarkup | None:
     )
 
 
-def version_note(outcome: Any, text: str) -> str:
-    """A line saying "new version" / "duplicate" unless the verdict text already says it."""
-    stored = getattr(outcome, "stored", None)
-    if stored is None:
-        return ""
-    if stored.status == "duplicate" and "重复" not in text and "已收到" not in text:
-        return "\n（这份文件之前已收到，未重复保存。）"
-    if stored.status == "new_version" and "新版本" not in text:
-        return f"\n（已保存为第 {stored.report.version} 版，替换旧版本。）"
-    return ""
-
-
 def outcome_row(outcome: Any) -> str:
     """One line of the batch summary table: verdict, office, year, counts — or the read error."""
     name = PurePath(outcome.filename).name
@@ -173,8 +161,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await send_long(update, context, summary, filename="batch.txt")
         return
     for outcome in outcomes:
-        text = services.verdict_reply(outcome, lang)
-        text += version_note(outcome, text)
+        text = services.verdict_reply(outcome, lang)  # says "new version" / "duplicate" itself
         await send_long(update, context, text, reply_markup=findings_button(outcome.stored.report if outcome.stored else None))
 
 
