@@ -38,7 +38,8 @@ class Target:
 
     def text(self, unit: str) -> str:
         """The target as printed in the table (``< 5 ms``)."""
-        return f"{self.op} {_fmt(self.limit)} {unit}".strip()
+        limit = f"{self.limit:g}" if self.limit < 1000 else f"{self.limit:,.0f}"
+        return f"{self.op} {limit} {unit}".strip()
 
 
 @dataclass

@@ -470,7 +470,7 @@ def renderers() -> Any:
     try:
         from tests.support import render
     except ImportError as exc:  # pragma: no cover - depends on the state of the shared tree
-        raise ImportError(f"tests/support/render.py is not available ({exc})") from exc
+        raise ImportError(f"renderers (tests/support/render.py) not available yet: {exc}") from exc
     return render
 
 

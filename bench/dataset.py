@@ -1,0 +1,162 @@
+"""The stored-reports data set shared by the import and question benchmarks.
+
+10,000 reports = 10 workspaces (chats) × 200 offices × 5 years (2021–2025), each year chained to the
+previous one (上年结转 = last year's 结转下年度) and validated before it is stored, the way
+``nianbao import`` would store them. ``--quick`` uses 500 (5 chats × 20 offices × 5 years).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import generate_report
+from bot.report import Report
+
+YEARS = (2021, 2022, 2023, 2024, 2025)
+#: Chat ids of the benchmark workspaces (negative: supergroups).
+CHAT_BASE = -1_009_000_000_000
+
+
+@dataclass
+class Shape:
+    """How many chats, offices per chat and years make up the data set."""
+
+    chats: int
+    offices: int
+    years: tuple[int, ...] = YEARS
+
+    @property
+    def total(self) -> int:
+        return self.chats * self.offices * len(self.years)
+
+
+def shape(quick: bool) -> Shape:
+    """10,000 reports (full) or 500 (quick)."""
+    return Shape(5, 20) if quick else Shape(10, 200)
+
+
+def chat_id(c: int) -> int:
+    """The chat id of workspace ``c`` (0-based)."""
+    return CHAT_BASE - c
+
+
+def build(s: Shape, *, validate: Callable[..., Any] | None = None) -> list[tuple[int, Report]]:
+    """Every (chat id, report) of the data set, in year order per office; validated when possible."""
+    out: list[tuple[int, Report]] = []
+    today = date(2026, 2, 1)
+    for c in range(s.chats):
+        for o in range(s.offices):
+            office_index = c * s.offices + o
+            prev: Report | None = None
+            for y in s.years:
+                carried = int(prev.t3("carried_forward") or 0) if prev else None
+                rep = generate_report(office_index * 10 + y, office_index=office_index, year=y,
+                                      paragraphs=1, carried_over=carried)
+                rep.source.filename = f"{rep.office.short_name}_{y}.docx"
+                rep.source.kind = "docx"
+                rep.source.sha256 = uuid.uuid5(uuid.NAMESPACE_URL, f"{office_index}/{y}").hex * 2
+                if validate is not None:
+                    validate(rep, prev, today=today)
+                out.append((chat_id(c), rep))
+                prev = rep
+    return out
+
+
+def validator() -> Callable[..., Any] | None:
+    """``bot.validation.validate`` when that part is available."""
+    try:
+        from bot.validation import validate
+    except ImportError:
+        return None
+    return validate
+
+
+def shared_dir() -> Path | None:
+    """A directory shared by all areas of one ``python -m bench`` run (to reuse the SQLite file)."""
+    path = os.environ.get("NIANBAO_BENCH_SHARED")
+    return Path(path) if path else None
+
+
+async def store_all(db: Any, items: list[tuple[int, Report]]) -> float:
+    """Store every report with ``storage.repo.store_report`` (or its bulk helper); seconds taken."""
+    from storage import repo
+
+    for cid in sorted({cid for cid, _ in items}):
+        await repo.ensure_workspace(db, chat_id=cid, title=f"基准测试群{-cid % 1000}")
+    bulk = getattr(repo, "store_reports", None)
+    t0 = time.perf_counter()
+    if bulk is not None:
+        by_chat: dict[int, list[Report]] = {}
+        for cid, rep in items:
+            by_chat.setdefault(cid, []).append(rep)
+        for cid, reports in by_chat.items():
+            await bulk(db, chat_id=cid, reports=reports)
+    else:
+        for cid, rep in items:
+            await repo.store_report(db, chat_id=cid, report=rep, sender_id=1, sender_name="基准")
+    return time.perf_counter() - t0
+
+
+def import_sqlite(path: Path, items: list[tuple[int, Report]]) -> float:
+    """Fresh SQLite file at ``path``, migrated to head, then every report stored; seconds for the stores."""
+    from storage.db import Database, upgrade
+
+    url = f"sqlite:///{path}"
+    upgrade(url)
+
+    async def go() -> float:
+        async with Database(url) as db:
+            return await store_all(db, items)
+
+    return asyncio.run(go())
+
+
+@contextmanager
+def fresh_postgres(admin_url: str) -> Iterator[str]:
+    """A new, uniquely named PostgreSQL database (dropped afterwards); yields its URL.
+
+    Raises ``ConnectionError`` with the reason when the server is unreachable.
+    """
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(admin_url)
+    conninfo = f"host={admin.host or '127.0.0.1'} port={admin.port or 5432} user={admin.username or 'postgres'}"
+    if admin.password:
+        conninfo += f" password={admin.password}"
+    name = f"nianbao_bench_{uuid.uuid4().hex[:12]}"
+    try:
+        conn = psycopg.connect(f"{conninfo} dbname={admin.database or 'postgres'}", autocommit=True,
+                               connect_timeout=3)
+    except Exception as exc:
+        raise ConnectionError(f"PostgreSQL at {admin.host}:{admin.port or 5432} unreachable: {exc}") from exc
+    try:
+        conn.execute(f'CREATE DATABASE "{name}"')
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        try:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            conn.close()
+
+
+def import_postgres(url: str, items: list[tuple[int, Report]]) -> float:
+    """Migrate the fresh database and store every report; seconds for the stores."""
+    from storage.db import Database, upgrade
+
+    upgrade(url)
+
+    async def go() -> float:
+        async with Database(url) as db:
+            return await store_all(db, items)
+
+    return asyncio.run(go())

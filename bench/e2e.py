@@ -1,0 +1,152 @@
+"""End to end through the real PTB application and the fake Bot API on loopback.
+
+* verdict latency — a user sends a .docx in a group; the clock runs from the update being queued to the
+  bot's first message (or edit) in that chat carrying a verdict (✅ ⚠️ ❌). Files are sent one at a
+  time; p95 target < 1 s. This includes long polling, getFile, the download, the worker pool, the
+  validator and storage.
+* question throughput — 50 groups with stored reports; every group asks questions at once (each
+  mentions the bot, as a group member would); answered questions per second, target ≥ 100/s.
+* peak memory — the peak RSS (VmHWM) of this process over the run (it also holds the fake Telegram
+  server and the generated files, so the bot alone is smaller), plus the parse workers' peak; < 300 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from bench import Context, Figure, Target, median, missing, percentile
+from bench.corpus import generate, office_name, render
+from bench.dataset import Shape, build, chat_id, store_all, validator
+from bench.machine import children_pids, peak_rss_mb
+
+VERDICT_TARGET = Target("<", 1000)
+QPS_TARGET = Target(">=", 100)
+RSS_TARGET = Target("<", 300)
+VERDICT_MARKS = ("✅", "⚠️", "❌")
+ADMIN = 1
+
+
+def _settings(tg: Any, db_url: str, chats: list[int]) -> Any:
+    from bot.config import Settings
+
+    return Settings(**{
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_BASE_URL": tg.base_url,
+        "TELEGRAM_API_FILE_URL": tg.file_url,
+        "DATABASE_URL": db_url,
+        "NIANBAO_ADMINS": str(ADMIN),
+        "NIANBAO_ALLOWED_CHATS": ",".join(str(c) for c in chats),
+        "NIANBAO_SCHEDULER": "false",
+    })
+
+
+def _text_of(call: Any) -> str:
+    return str(call.params.get("text") or call.params.get("caption") or "")
+
+
+async def _wait_reply(tg: Any, chat: int, start_index: int, predicate: Any, timeout: float = 30) -> Any:
+    """The first call at or after ``start_index`` to ``chat`` for which ``predicate(call)`` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for call in tg.calls[start_index:]:
+            if call.params.get("chat_id") == chat and predicate(call):
+                return call
+        await asyncio.sleep(0.002)
+    return None
+
+
+def run(ctx: Context) -> list[Figure]:
+    """Fill a database for 50 chats, start the fake Bot API and the bot, then measure."""
+    try:
+        from bot.app import build_application
+        from storage.db import Database, upgrade
+        from tests.support.fake_telegram import BOT_USERNAME, FakeTelegram, polling
+    except ImportError as exc:
+        why = f"bot app or fake Bot API not available ({exc})"
+        return [missing("verdict latency (.docx, e2e) p95", "ms", VERDICT_TARGET, why),
+                missing("question throughput (50 chats, e2e)", "q/s", QPS_TARGET, why),
+                missing("peak RSS during e2e", "MB", RSS_TARGET, why)]
+    shape = Shape(chats=50, offices=ctx.n(20, 6), years=(2024, 2025))
+    chats = [chat_id(c) for c in range(shape.chats)]
+    doc_chat = chat_id(shape.chats)  # a fresh group for the uploads
+    db_url = f"sqlite:///{ctx.workdir / 'e2e.db'}"
+    upgrade(db_url)
+    items = build(shape, validate=validator())
+    n_docs = ctx.n(30, 8)
+    docs = []
+    try:
+        for i, gen in enumerate(generate(n_docs, seed=77, year=2025)):
+            docs.append((f"{i:03d}_{gen.report.office.short_name}2025年报.docx", render(gen.report, "docx")))
+    except ImportError as exc:
+        return [missing("verdict latency (.docx, e2e) p95", "ms", VERDICT_TARGET, str(exc)),
+                missing("question throughput (50 chats, e2e)", "q/s", QPS_TARGET, "e2e needs the .docx renderer"),
+                missing("peak RSS during e2e", "MB", RSS_TARGET, "e2e needs the .docx renderer")]
+    per_chat = ctx.n(10, 4)
+    questions = []
+    for c in range(shape.chats):
+        for k in range(per_chat):
+            office = office_name(c * shape.offices + (k % shape.offices))
+            q = ("{s}收到多少申请", "{s}2025年办结多少件", "{s}2024年行政复议几件")[k % 3]
+            questions.append((chats[c], q.format(s=office.short_name)))
+
+    async def go() -> dict[str, Any]:
+        async with Database(db_url) as db:
+            await store_all(db, items)
+            async with FakeTelegram() as tg:
+                for cid in [*chats, doc_chat]:
+                    tg.group(cid, f"政务公开工作群{-cid % 1000}", admins=[ADMIN])
+                app = build_application(_settings(tg, db_url, [*chats, doc_chat]), db=db)
+                async with polling(app):
+                    latencies, misses = [], 0
+                    for name, data in docs:
+                        start = len(tg.calls)
+                        t0 = time.monotonic()
+                        await tg.send_document(doc_chat, name, data, user_id=ADMIN)
+                        call = await _wait_reply(
+                            tg, doc_chat, start,
+                            lambda c: c.method in ("sendMessage", "editMessageText")
+                            and any(m in _text_of(c) for m in VERDICT_MARKS))
+                        if call is None:
+                            misses += 1
+                        else:
+                            latencies.append((call.at - t0) * 1000)
+                    start = len(tg.calls)
+                    t0 = time.monotonic()
+                    await asyncio.gather(*(
+                        tg.send_text(cid, f"@{BOT_USERNAME} {q}", user_id=ADMIN + 1 + i % 7)
+                        for i, (cid, q) in enumerate(questions)))
+                    want = len(questions)
+
+                    def replies() -> int:
+                        return sum(1 for c in tg.calls[start:] if c.method == "sendMessage")
+
+                    deadline = time.monotonic() + 120
+                    while replies() < want and time.monotonic() < deadline:
+                        await asyncio.sleep(0.005)
+                    answered = replies()
+                    last = max((c.at for c in tg.calls[start:] if c.method == "sendMessage"), default=t0)
+                    workers = sum(peak_rss_mb(pid) or 0 for pid in children_pids())
+            return {"latencies": latencies, "misses": misses, "answered": answered, "want": want,
+                    "seconds": last - t0, "workers_mb": workers}
+
+    r = asyncio.run(go())
+    figures = []
+    if r["latencies"]:
+        figures.append(Figure("verdict latency (.docx, e2e) p95", percentile(r["latencies"], 95), "ms",
+                              VERDICT_TARGET,
+                              note=f"{len(r['latencies'])}/{n_docs} verdicts, median {median(r['latencies']):.0f} ms"
+                              + (f"; {r['misses']} without a verdict in 30 s" if r["misses"] else "")))
+    else:
+        figures.append(missing("verdict latency (.docx, e2e) p95", "ms", VERDICT_TARGET,
+                               f"no verdict message for any of {n_docs} files within 30 s"))
+    qps = r["answered"] / r["seconds"] if r["seconds"] > 0 and r["answered"] else None
+    figures.append(Figure("question throughput (50 chats, e2e)", qps, "q/s", QPS_TARGET,
+                          note=f"{r['answered']}/{r['want']} answered in {r['seconds']:.2f} s; "
+                          f"{shape.total} reports stored"))
+    own = peak_rss_mb()
+    figures.append(Figure("peak RSS during e2e", own, "MB", RSS_TARGET,
+                          note=f"this process incl. fake Telegram and test data; parse workers peak "
+                          f"{r['workers_mb']:.0f} MB more"))
+    return figures

@@ -1,0 +1,73 @@
+"""What machine the figures were measured on (CPU model, cores, memory, load), for results.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from pathlib import Path
+
+
+def _proc(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def cpu_model() -> str:
+    """CPU model name from /proc/cpuinfo (falls back to ``platform.processor()``)."""
+    for line in _proc("/proc/cpuinfo").splitlines():
+        if line.lower().startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def memory_mb() -> int | None:
+    """Total memory in MB from /proc/meminfo."""
+    for line in _proc("/proc/meminfo").splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) // 1024
+    return None
+
+
+def describe() -> dict[str, str]:
+    """Key facts about this machine, as strings for the results header."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    mem = memory_mb()
+    return {
+        "cpu": cpu_model(),
+        "cores": str(os.cpu_count() or "?"),
+        "memory": f"{mem / 1024:.1f} GB" if mem else "unknown",
+        "python": sys.version.split()[0],
+        "os": f"{platform.system()} {platform.release()}",
+        "load average at start": ", ".join(f"{x:.2f}" for x in load) if load else "unknown",
+    }
+
+
+def peak_rss_mb(pid: int | None = None) -> float | None:
+    """Peak resident set size (VmHWM) of a process in MB, from /proc; ``None`` when unavailable."""
+    text = _proc(f"/proc/{pid or 'self'}/status")
+    for line in text.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    if pid is None:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    return None
+
+
+def current_rss_mb(pid: int | None = None) -> float | None:
+    """Current resident set size (VmRSS) of a process in MB."""
+    for line in _proc(f"/proc/{pid or 'self'}/status").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def children_pids(pid: int | None = None) -> list[int]:
+    """Direct child processes (e.g. the parse worker pool) of a process, from /proc."""
+    pid = pid or os.getpid()
+    text = _proc(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in text.split()]
