@@ -1,0 +1,167 @@
+"""Every kind of bad input gives a clear Chinese error result, never an exception."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from bot.reading import MAX_FILE_BYTES, read_bytes
+from tests.bot.reading.conftest import seed_path
+from tests.support.factories import make_report
+from tests.support.render import render_docx, render_txt
+
+
+def _error(name: str, data: bytes) -> tuple[str, str]:
+    results = read_bytes(name, data)
+    assert len(results) == 1
+    assert results[0].report is None
+    err = results[0].error
+    assert err.message and any("\u4e00" <= ch <= "\u9fff" for ch in err.message)
+    return err.code, err.message
+
+
+def test_empty_file():
+    assert _error("a.txt", b"")[0] == "ING-01"
+    assert _error("a.docx", b"")[0] == "ING-01"
+
+
+def test_binary_junk():
+    assert _error("a.txt", bytes(range(256)) * 40)[0] == "ING-01"
+
+
+def test_image():
+    code, msg = _error("scan.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
+    assert code == "ING-01" and "图片" in msg
+
+
+def test_too_big():
+    code, msg = _error("big.pdf", b"%PDF" + b" " * (MAX_FILE_BYTES + 1))
+    assert code == "ING-03" and "20MB" in msg
+
+
+def test_not_an_annual_report():
+    code, msg = _error("note.txt", "今天开会讨论食堂菜单，大家意见很多。\n".encode() * 20)
+    assert code == "ING-01" and "年度报告" in msg
+
+
+def test_unsupported_extension():
+    assert _error("a.xyz", b"\x00\x01\x02" * 100)[0] == "ING-01"
+
+
+def test_corrupt_docx():
+    data = render_docx(make_report(1))
+    assert _error("a.docx", data[: len(data) // 2])[0] == "ING-01"
+
+
+def test_docx_zip_bomb_member_refused_before_parsing():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"<" + b"a" * (50 * 1024 * 1024))
+    code, msg = _error("bomb.docx", buf.getvalue())
+    assert code == "ING-01" and "压缩" in msg or "过大" in msg
+
+
+def test_billion_laughs_docx_rejected():
+    good = render_docx(make_report(1))
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10)
+        )
+        + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    src = zipfile.ZipFile(io.BytesIO(good))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, bomb if info.filename == "word/document.xml" else src.read(info))
+    assert _error("lol.docx", buf.getvalue())[0] == "ING-01"
+
+
+def test_encrypted_word_file_old_format():
+    # an OLE2 header with garbage body: antiword cannot read it
+    code, msg = _error("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)
+    assert code == "ING-01" and ".docx" in msg
+
+
+def test_wps_that_is_really_docx_is_read():
+    results = read_bytes("报告.wps", render_docx(make_report(2)))
+    assert results[0].report is not None
+    assert results[0].report.t3("new_received") == make_report(2).t3("new_received")
+
+
+def test_pdf_without_text_layer_is_ing02():
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.rect(100, 100, 200, 200, fill=1)
+    c.showPage()
+    c.save()
+    code, msg = _error("scan.pdf", buf.getvalue())
+    assert code == "ING-02" and "扫描" in msg
+
+
+def test_corrupt_pdf():
+    assert _error("a.pdf", b"%PDF-1.4\n garbage garbage")[0] == "ING-01"
+
+
+def test_undecodable_text_refused_not_guessed():
+    assert _error("a.txt", b"\x81\x30\xff\xfe\xfd" * 50 + b"\x00\x01" * 50)[0] == "ING-01"
+
+
+# -- zip archives -------------------------------------------------------------------------------
+
+
+def _zip(members: dict[str, bytes], *, utf8_names: bool = True) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+def test_zip_reads_each_member_and_refuses_bad_ones():
+    good = seed_path("001").read_bytes()
+    data = _zip({
+        "a/鹿山.txt": good,
+        "../evil.txt": good,
+        "inner.zip": _zip({"x.txt": good}),
+        "bomb.txt": b"0" * (30 * 1024 * 1024),
+        "b.docx": render_docx(make_report(3)),
+    })
+    results = {r.filename.split("/", 1)[1]: r for r in read_bytes("batch.zip", data)}
+    assert results["a/鹿山.txt"].report.office.short_name == "鹿山"
+    assert results["b.docx"].report.t3("new_received") == make_report(3).t3("new_received")
+    assert results["../evil.txt"].error.code == "ING-01"
+    assert "套" in results["inner.zip"].error.message
+    assert results["bomb.txt"].error is not None
+
+
+def test_zip_gbk_member_names_decoded():
+    good = seed_path("004").read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("XXXXXX.txt", good)  # ASCII name: no UTF-8 flag; then put GBK bytes in its place
+    data = buf.getvalue().replace(b"XXXXXX.txt", "红旗街.txt".encode("gbk"))
+    (result,) = read_bytes("打包.zip", data)
+    assert result.filename == "打包.zip/红旗街.txt"
+    assert result.report.office.short_name == "红旗"
+
+
+def test_zip_with_too_many_members():
+    data = _zip({f"{i}.txt": b"x" for i in range(60)})
+    (result,) = read_bytes("many.zip", data)
+    assert result.error.code == "ING-01" and "过多" in result.error.message
+
+
+@pytest.mark.parametrize("layout", ["cells", "rows", "pipes"])
+def test_glued_and_broken_rows_in_text(layout):
+    report = make_report(6)
+    text = render_txt(report, layout)
+    assert read_bytes("x.txt", text.encode())[0].report.to_json()["applications"] == report.to_json()["applications"]
