@@ -8,10 +8,14 @@ builders (:mod:`xlsx`, :mod:`tables_csv`, :mod:`chart`, :mod:`digest`). An empty
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from matplotlib.figure import Figure
 
 from bot.exports.chart import chart_for, office_years_figure, parse_metric, to_png
 from bot.exports.digest import digest_text, empty_message
@@ -20,6 +24,9 @@ from bot.exports.tables_csv import summary_csv
 from bot.exports.xlsx import build_workbook
 from storage import repo
 from storage.types import OfficeInfo, StoredReport
+
+#: matplotlib's rcParams (fonts) are process-global: draw one chart at a time.
+_CHART_LOCK = threading.Lock()
 
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
@@ -109,6 +116,16 @@ async def _require(db: Any, *, chat_id: int | None, year: int | None) -> tuple[i
     return resolved, items
 
 
+def _draw(build: Callable[[], Figure]) -> bytes:
+    with _CHART_LOCK:
+        return to_png(build())
+
+
+async def _png(build: Callable[[], Figure]) -> bytes:
+    """Draw and render a chart in a worker thread (matplotlib is CPU-bound and would stall the bot)."""
+    return await asyncio.to_thread(_draw, build)
+
+
 def export_filename(year: int, fmt: str) -> str:
     """``年报汇总_2021.xlsx`` — what the clerk sees in the chat and in the download folder."""
     return f"年报汇总_{year}.{fmt}"
@@ -119,7 +136,8 @@ async def export_file(
 ) -> ExportFile:
     """The workbook (``fmt="xlsx"``) or the 汇总 CSV (``fmt="csv"``) for a year, named with the year."""
     resolved, items = await _require(db, chat_id=chat_id, year=year)
-    data = build_workbook(items) if fmt == "xlsx" else summary_csv(items)
+    # building a workbook of a hundred offices takes a moment: keep the event loop free meanwhile
+    data = await asyncio.to_thread(build_workbook if fmt == "xlsx" else summary_csv, items)
     caption = f"{resolved}年度年报汇总：{len(items)}个单位"
     if fmt == "xlsx":
         caption += "（汇总、表3明细、表4明细、问题清单）"
@@ -158,12 +176,12 @@ async def chart_file(db: Any, *, chat_id: int | None, request: ChartRequest) -> 
         if not stored:
             raise NothingToExport(f"{office.name}还没有年报。")
         items = [await _item(db, s) for s in stored]
-        png = to_png(office_years_figure(items))
+        png = await _png(lambda: office_years_figure(items))
         years = sorted({s.year for s in stored if s.year is not None})
         caption = f"{office.name} 历年申请情况（{'、'.join(map(str, years))}）"
         return ExportFile(f"图表_{office.short_name or office.name}.png", png, caption)
     resolved, items = await _require(db, chat_id=chat_id, year=request.year)
-    png = to_png(chart_for(request.metric, items, year=resolved))
+    png = await _png(lambda: chart_for(request.metric, items, year=resolved))
     captions = {"applications": "各单位新收申请", "outcomes": "办理结果构成", "appeals": "行政复议、行政诉讼"}
     return ExportFile(
         f"图表_{resolved}_{request.metric}.png", png, f"{resolved}年度{captions.get(request.metric, '')}"
