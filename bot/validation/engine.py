@@ -18,9 +18,17 @@ from datetime import date
 from functools import cached_property
 
 from bot.report import Finding, Number, Report
-from bot.schema import T3_ROW_KEYS_2021, t3_result_rows, t3_row_keys
+from bot.schema import T2_LABELS, T3_ROW_KEYS_2021, T3_ROW_LABELS, T3_ROW_SHORT, t3_result_rows, t3_row_keys
 
 log = logging.getLogger(__name__)
+
+_QUOTED_ROW_RE = re.compile(r"表[23]\s*[“\"]([^”\"]+)[”\"]行")
+_ROW_BY_LABEL: dict[str, str] = {
+    **{label: key for key, label in T2_LABELS.items()},
+    **{label: key for key, label in T3_ROW_LABELS.items()},
+    **{label: key for key, label in T3_ROW_SHORT.items()},
+    "其他处理": "other_other",
+}
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -153,6 +161,20 @@ class Context:
     @cached_property
     def year(self) -> int | None:
         return self.report.year
+
+    @cached_property
+    def unreadable(self) -> frozenset[str]:
+        """Table rows (表3 and 表2 keys) the reader already reported as unreadable (ING-04/05 errors):
+        their cells are not reported again as blank or bad."""
+        keys: set[str] = set()
+        for f in self.report.ingest_findings:
+            if f.code not in ("ING-04", "ING-05") or f.severity != "error":
+                continue
+            for label in _QUOTED_ROW_RE.findall(f.message):
+                key = _ROW_BY_LABEL.get(label.strip())
+                if key:
+                    keys.add(key)
+        return frozenset(keys)
 
     def section(self, canonical: str) -> str | None:
         """A section's text by canonical name (schema.SECTIONS), ``None`` when absent."""

@@ -47,11 +47,20 @@ def present_sections(ctx: Context) -> set[str]:
     for s in list(ctx.report.sections):
         if s not in SECTIONS and (c := section_of(s)):
             found.add(c)
+    if len(found) < len(SECTIONS):  # the reader may miss a heading style (「## 一、总体情况」): look again
+        for m in _HEADING_LINE_RE.finditer(ctx.norm_text):
+            if (c := section_of(m.group(1))) and c not in found and _NUMERAL_OF.get(m.group(0).strip("# \n")[0]) == c:
+                found.add(c)
     return found
 
 
+_HEADING_LINE_RE = re.compile(r"(?m)^[#\s]*[一二三四五六1-6]\s*[、.]\s*([^\n]{2,40})$")
+_NUMERAL_OF = {**{n: SECTIONS[i] for i, n in enumerate(NUMERALS)}, **{str(i + 1): SECTIONS[i] for i in range(6)}}
+
+
 def _checkable(ctx: Context) -> bool:
-    """Structure is only judged for the 2019/2021 formats and when the reader saw any structure."""
+    """Structure is only judged for the 2019/2021 formats and when the reader saw any structure (a
+    pre-2019 report follows the old 条例's layout and is checked only for what it has)."""
     r = ctx.report
     return r.format != "pre2019" and bool(r.sections or r.headings or r.section_text)
 
@@ -78,7 +87,7 @@ _ARABIC = re.compile(r"^[0-9０-９]+$")
 def numbering(ctx: Context) -> Iterator[Hit]:
     """Section numerals are not 一…六 in order (「5、」「1、」, restarted or shifted numbering)."""
     heads = [(h, c) for h in ctx.report.headings if (c := _canonical(h))]
-    if not heads:
+    if not heads or not _checkable(ctx):
         return
     arabic = [h for h, _ in heads if _ARABIC.match(h.numeral.strip())]
     wrong = [
@@ -123,6 +132,8 @@ _TYPOS = {"行政法复议": "行政复议", "主动公开政府息": "主动公
 @rule("STR-03", "info", "部分标题与规定格式不一致")
 def heading_text(ctx: Context) -> Iterator[Hit]:
     """A section heading's wording deviates from the canonical text (incl. typos)."""
+    if not _checkable(ctx):
+        return
     for h in ctx.report.headings:
         c = _canonical(h)
         if c is None:
@@ -209,6 +220,8 @@ _SUBTOPICS = re.compile(r"^(?:主动公开(?:情况)?|依申请公开(?:情况)?
 @rule("STR-07", "warning", "总体情况的小标题被提升为一级标题")
 def promoted_subtopics(ctx: Context) -> Iterator[Hit]:
     """「二、政府信息管理」 as a top-level heading instead of 「（三）政府信息管理」 under 总体情况."""
+    if not _checkable(ctx):
+        return
     for h in ctx.report.headings:
         title = _SPACE_PUNCT_RE.sub("", h.title)
         if h.canonical in (None, "", SECTIONS[0]) and _SUBTOPICS.match(title) and "政府信息情况" not in title:

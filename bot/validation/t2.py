@@ -35,7 +35,7 @@ def _num(ctx: Context, row: str, col: str = "value") -> Number | None:
 @rule("T2-01", "warning", "表2空白单元格")
 def blank_cells(ctx: Context) -> Iterator[Hit]:
     """Blank, 「/」 or 「-」 instead of a number — one summarising finding."""
-    blanks = [(r, c) for r, c, v in _cells(ctx) if L.is_blank(v)]
+    blanks = [(r, c) for r, c, v in _cells(ctx) if L.is_blank(v) and r not in ctx.unreadable]
     if not blanks:
         return
     r, c = blanks[0]
@@ -55,7 +55,7 @@ _UNIT_RE = re.compile(r"[元￥¥]|万")
 def bad_counts(ctx: Context) -> Iterator[Hit]:
     """Counts (everything but the fee) are non-negative integers; the fee is a non-negative number."""
     for row, col, v in _cells(ctx):
-        if L.is_blank(v):
+        if L.is_blank(v) or row in ctx.unreadable:
             continue
         if row == "fees_10k_yuan":
             if v.value is None and _UNIT_RE.search(v.raw):

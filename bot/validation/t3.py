@@ -116,6 +116,8 @@ def bad_cells(ctx: Context) -> Iterator[Hit]:
     if not ctx.report.applications:
         return
     for row in ctx.row_keys:
+        if row in ctx.unreadable:
+            continue
         for col in T3_COLUMNS:
             v = cell(ctx, row, col)
             if v is None or not L.bad_count(v):
@@ -136,6 +138,8 @@ def blank_cells(ctx: Context) -> Iterator[Hit]:
         return
     blanks: list[tuple[str, str]] = []
     for row in ctx.row_keys:
+        if row in ctx.unreadable:
+            continue
         for col in T3_COLUMNS:
             v = cell(ctx, row, col)
             if v is not None and L.is_blank(v):

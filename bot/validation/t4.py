@@ -80,20 +80,24 @@ def bad_or_blank(ctx: Context) -> Iterator[Hit]:
 
 @rule("T4-03", "warning", "正文称均获维持但表4有纠正")
 def upheld_claim(ctx: Context) -> Iterator[Hit]:
-    """Prose claims 「均获维持」/「零败诉」 while a 结果纠正 cell is positive."""
+    """Prose claims 「均获维持」/「零败诉」 while 结果纠正 > 0 (and, for 「维持」, other or pending results)."""
     claims = [p for p in ctx.report.prose if p.kind == "all_upheld"]
     if not claims:
         return
+    strict = any("维持" in p.text for p in claims)
+    shown = claims[0].text
     for block in T4_BLOCKS:
-        corrected = number(ctx, block, "corrected")
-        if corrected:
+        cols = ("corrected", "other", "pending") if strict else ("corrected",)
+        found = [(c, n) for c in cols if (n := number(ctx, block, c))]
+        if found:
+            desc = "、".join(f"{L.T4_COLUMN_LABELS[c]}{L.num(n)}件" for c, n in found)
             yield Hit(
-                f"正文称“{claims[0].text}”，但表4{L.T4_BLOCK_SHORT[block]}结果纠正{L.num(corrected)}件。",
-                f"The text says “{claims[0].text}”, but 表4 shows {L.num(corrected)} corrected "
-                f"({T4_BLOCK_EN[block]}).",
-                L.t4_cell(block, "corrected"),
+                f"正文称“{shown}”，但表4{L.T4_BLOCK_SHORT[block]}{desc}。",
+                f"The text says “{shown}”, but 表4 ({T4_BLOCK_EN[block]}) shows "
+                + ", ".join(f"{L.num(n)} {c}" for c, n in found) + ".",
+                L.t4_cell(block, found[0][0]),
                 0,
-                corrected,
+                found[0][1],
             )
 
 

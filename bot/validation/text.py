@@ -111,16 +111,66 @@ def _group_sum(ctx: Context, rows: tuple[str, ...]) -> tuple[Number | None, list
     return sum(parts), parts  # type: ignore[arg-type]
 
 
+def _group_floor(ctx: Context, rows: tuple[str, ...]) -> Number | None:
+    """A lower bound for a group when 总计 cells are blank: the filled applicant cells (blanks skipped).
+
+    Only used to say a prose number is certainly too small (Shanghai 2019: 「予以公开及部分公开258件」
+    while the filled cells already add up to 275)."""
+    apps = ctx.report.applications or {}
+    values = [
+        v.value
+        for r in rows
+        for v in (apps.get(r) or [])[:6]
+        if v.value is not None
+    ]
+    return sum(values) if values else None
+
+
+_CATEGORY_RE = re.compile(
+    r"(予以公开(?:及|和|、|或)部分公开|予以公开|部分公开|不予公开|无法提供|不予处理|其他处理)"
+    r"(?:的|类)?(?:申请)?(?:共|合计)?(\d+)件"
+)
+_CATEGORY_KIND = {"予以公开": "granted", "部分公开": "partial", "不予公开": "denied", "无法提供": "unable",
+                  "不予处理": "not_processed", "其他处理": "other_handling"}
+
+
+def category_claims(ctx: Context) -> list[ProseNumber]:
+    """Category counts the reader found; when it found none, read 「予以公开及部分公开258件」-style
+    phrases from the narrative sections ourselves (never from table text: table cells carry no 件)."""
+    found = _prose(ctx, *_CATEGORY_ROWS)
+    if found:
+        return found
+    text = "\n".join(ctx.section(s) or "" for s in (SECTIONS[0], SECTIONS[2])) or ctx.norm_text
+    out = []
+    for m in _CATEGORY_RE.finditer(text):
+        name = m.group(1)
+        kind = "granted_or_partial" if len(name) > 4 else _CATEGORY_KIND[name]
+        out.append(ProseNumber(kind, int(m.group(2)), m.group(0)))
+    return out
+
+
 @rule("TXT-04", "warning", "正文办理结果分类数与表3不符")
 def categories(ctx: Context) -> Iterator[Hit]:
     """Prose category counts ≠ 表3 group sums, or the stated categories exceed 办结."""
     stated: list[Number] = []
-    for p in _prose(ctx, *_CATEGORY_ROWS):
+    for p in category_claims(ctx):
         kind = p.kind
         if kind == "granted" and "部分公开" in p.text:
             kind = "granted_or_partial"
         total, parts = _group_sum(ctx, _CATEGORY_ROWS[kind])
         if total is None:
+            floor = _group_floor(ctx, _CATEGORY_ROWS[kind])
+            if floor is not None and p.value < floor:
+                yield Hit(
+                    f"正文“{p.text or _CATEGORY_NAMES[kind]}”（{L.num(p.value)}件）少于表3{_CATEGORY_NAMES[kind]}"
+                    f"已填各列之和（{L.num(floor)}件）。",
+                    f"The text gives {L.num(p.value)} for “{_CATEGORY_NAMES[kind]}”; the filled 表3 cells "
+                    f"already add up to {L.num(floor)}.",
+                    _where(p),
+                    p.value,
+                    floor,
+                    p.value - floor,
+                )
             continue
         stated.append(p.value)
         if p.value != total:
