@@ -65,19 +65,17 @@ def resolve(
 
     A row gets ``None`` when the surviving combinations disagree on it (no unique split).
     """
-    keys = [k for k, c in candidates.items() if c]
-    result: dict[str, list[int] | None] = dict.fromkeys(candidates)
+    result: dict[str, list[int] | None] = {k: (c[0] if len(c) == 1 else None) for k, c in candidates.items()}
+    fixed = {k: v for k, v in result.items() if v is not None}
+    keys = [k for k, c in candidates.items() if len(c) > 1]
     sizes = 1
     for k in keys:
         sizes *= len(candidates[k])
     if not keys or sizes > MAX_COMBINATIONS:
-        for k in keys:
-            if len(candidates[k]) == 1:
-                result[k] = candidates[k][0]
         return result
     good: list[tuple[list[int], ...]] = []
     for combo in itertools.product(*(candidates[k] for k in keys)):
-        if check(dict(zip(keys, combo, strict=True))):
+        if check({**fixed, **dict(zip(keys, combo, strict=True))}):
             good.append(combo)
     for i, k in enumerate(keys):
         options = {tuple(g[i]) for g in good}

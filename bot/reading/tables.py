@@ -291,9 +291,8 @@ def _pick7(cells: list[str]) -> tuple[list[str] | None, list[str]]:
         return filled[-7:], []
     if not filled:
         return [""] * 7, []
-    if all(is_digits(c) for c in filled) and sum(len(squash(c)) for c in filled) > 7 - 0 and len(filled) < 7:
-        if sum(len(squash(c)) for c in filled) >= 7 and any(len(squash(c)) > 1 for c in filled):
-            return None, [squash(c) for c in filled]
+    if len(cells) < 7 and all(is_digits(c) for c in filled) and sum(len(squash(c)) for c in filled) >= 7:
+        return None, [squash(c) for c in filled]
     lead = 0
     while lead < len(cells) and not cells[lead]:
         lead += 1
@@ -322,7 +321,7 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         if key is None:
             group = match_group(cells[last])
             has_numbers = any(c for c in values)
-            if group is not None and group.startswith("(六)") and has_numbers:
+            if group is not None and group.startswith("(六)") and (has_numbers or len(values) >= 7 and fmt == "2019"):
                 key = "other_other"
                 out.single_other_row = True
             elif has_numbers and group is not None or has_numbers and len(cells[last]) >= 2 and (
@@ -426,6 +425,11 @@ _HEADER_WORDS_RE = re.compile(r"\d+(?:\.\d+)?|[^\d\s]+")
 
 def _read_t4(rows: list[Row], out: Tables) -> None:
     tokens: list[tuple[str, int]] = []
+    numeric_rows = [r for r in rows if any(is_value_cell(c) for c in r.cells)]
+    if len(numeric_rows) == 1 and len(numeric_rows[0].cells) == 15:
+        rows = numeric_rows  # one positional row of 15 cells: blanks stay in place
+        tokens = [(clean_cell(c), rows[0].line) for c in rows[0].cells]
+        rows = []
     for row in rows:
         for c in row.cells:
             c = clean_cell(c)
@@ -443,7 +447,7 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
         b, c = cols[i]
         return f"表4 {T4_BLOCK_LABELS[b]}·{T4_COLUMN_LABELS[c]} (第{line}行)"
 
-    if len(tokens) >= 15:
+    if len(tokens) >= 15 and any(t for t, _ in tokens):
         for i, (t, line) in enumerate(tokens[-15:]):
             b, c = cols[i]
             appeals[b][c] = parse_value(t, where(i, line))

@@ -15,7 +15,7 @@ ZERO_T2 = {
     "enforcement": 0,
     "fees_10k_yuan": 0,
 }
-ZERO_T4 = {b: {c: 0 for c in ("upheld", "corrected", "other", "pending", "total")}
+ZERO_T4 = {b: dict.fromkeys(("upheld", "corrected", "other", "pending", "total"), 0)
            for b in ("review", "litigation_direct", "litigation_after_review")}
 
 OFFICES = {
