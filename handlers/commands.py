@@ -133,7 +133,7 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
         await send_long(update, context, head + findings_text(findings, lang), filename="findings.txt")
         return
     report = await repo.load_report(db, report_id=stored.id)
-    text = summarize(report, lang=lang)
+    text = f"📄 {office.name} {stored.year}年\n" + summarize(report, lang=lang)
     if stored.version and stored.version > 1:
         text += f"\n（第 {stored.version} 版，{stored.filename}）"
     await send_long(update, context, text, reply_markup=findings_button(stored))
