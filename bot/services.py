@@ -149,8 +149,9 @@ def _top_findings(report: Report, lang: str, limit: int = 3) -> str:
 
         return summarize(report, lang=lang, limit=limit).strip()
     except Exception:  # summarize missing or failing: a plain list
-        log.debug("summarize unavailable", exc_info=True)
-        return "\n".join(_finding_line(f, lang) for f in report.findings[:limit])
+        log.warning("summarize failed", exc_info=True)
+        verdict = _VERDICT_EN.get(report.verdict, report.verdict) if lang == "en" else report.verdict
+        return "\n".join([verdict, *(_finding_line(f, lang) for f in report.findings[:limit])])
 
 
 def _finding_line(finding: Finding, lang: str) -> str:
@@ -189,15 +190,16 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
         if en:
             return f"ℹ️ {office} {old.year or '?'}: this file was already received on {when} (v{old.version}); not stored again."
         return f"ℹ️ {office} {yr}：该文件已收到过（{when}，第{old.version}版），未重复保存。"
-    verdict = stored.report.verdict if stored is not None else report.verdict
+    verdict = report.verdict
+    emoji = _emoji(verdict)
     head_year = (f"{year}" if en else f"{year}年度") if year else ("year unknown" if en else "年度未识别")
-    verdict_text = _VERDICT_EN.get(verdict, verdict) if en else verdict
-    lines = [f"{_emoji(verdict)} {_office_label(report, outcome)} {head_year} · {verdict_text}"]
+    lines = [f"{emoji} {_office_label(report, outcome)} {head_year}"]
     if report.applications is not None or report.appeals is not None:
         lines.append(key_numbers(report, lang))
-    findings = _top_findings(report, lang) if report.findings else ""
-    if findings:
-        lines.append(findings)
+    summary = _top_findings(report, lang)
+    if summary.startswith(emoji):  # the verdict emoji already leads the first line
+        summary = summary[len(emoji) :].lstrip()
+    lines.append(summary)
     if stored is not None and stored.status == "new_version":
         n = stored.report.version
         lines.append(

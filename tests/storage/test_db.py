@@ -129,7 +129,11 @@ async def test_data_survives_close_and_a_new_process(db_url: str):
         """
     )
     out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
     )
     assert out.stdout.split() == ["1", "富阳区鹿山街道", "富阳区银湖街道"]
 
@@ -152,7 +156,9 @@ async def test_failure_mid_store_rolls_everything_back(db, monkeypatch):
         await repo.store_report(db, chat_id=5, report=broken)
     monkeypatch.undo()
 
-    assert [s.office.name for s in await repo.list_reports(db, chat_id=5, include_history=True)] == ["富阳区鹿山街道"]
+    assert [s.office.name for s in await repo.list_reports(db, chat_id=5, include_history=True)] == [
+        "富阳区鹿山街道"
+    ]
     assert await repo.resolve_office(db, name="富阳区银湖街道") is None  # the new office is gone too
     async with db.connect() as conn:
         cells = (await conn.execute(text("SELECT count(*) FROM report_cell"))).scalar()
@@ -171,7 +177,9 @@ async def test_concurrent_uploads_keep_exactly_one_current_version(db):
 
 
 async def test_concurrent_duplicates_store_once(db):
-    results = await asyncio.gather(*(repo.store_report(db, chat_id=9, report=make_report(3)) for _ in range(4)))
+    results = await asyncio.gather(
+        *(repo.store_report(db, chat_id=9, report=make_report(3)) for _ in range(4))
+    )
     assert sorted(r.status for r in results) == ["duplicate", "duplicate", "duplicate", "new"]
     assert len(await repo.list_reports(db, chat_id=9, include_history=True)) == 1
 
@@ -194,7 +202,9 @@ def test_concurrent_processes_keep_one_current(db_url: str, tmp_path: Path):
     )
     root = Path(__file__).parents[2]
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, str(off)], cwd=root, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(off)], cwd=root, stderr=subprocess.PIPE, text=True
+        )
         for off in (100, 200)
     ]
     for proc in procs:

@@ -16,7 +16,9 @@ OTHER = -100456
 
 async def test_store_new_then_duplicate_then_new_version(db):
     first = make_report(1)
-    r1 = await repo.store_report(db, chat_id=CHAT, report=first, sender_id=7, sender_name="张三", file_unique_id="u1")
+    r1 = await repo.store_report(
+        db, chat_id=CHAT, report=first, sender_id=7, sender_name="张三", file_unique_id="u1"
+    )
     assert r1.status == "new"
     assert r1.previous is None
     assert (r1.report.version, r1.report.is_current, r1.report.year) == (1, True, 2021)
@@ -103,7 +105,9 @@ async def test_cell_values_across_offices(db):
     b.applications = None  # 表3 absent → value None, report still listed
     await repo.store_report(db, chat_id=CHAT, report=a)
     await repo.store_report(db, chat_id=CHAT, report=b)
-    await repo.store_report(db, chat_id=OTHER, report=make_report(3, office="富阳区春江街道", short_name="春江"))
+    await repo.store_report(
+        db, chat_id=OTHER, report=make_report(3, office="富阳区春江街道", short_name="春江")
+    )
     values = await repo.cell_values(db, chat_id=CHAT, year=2021, table="t3", row="new_received", col="total")
     assert [(s.office.name, v) for s, v in values] == [
         ("富阳区银湖街道", None),
@@ -112,8 +116,12 @@ async def test_cell_values_across_offices(db):
         ("富阳区鹿山街道", a.t3("new_received")),
         ("富阳区银湖街道", None),
     ]
-    assert len(await repo.cell_values(db, chat_id=None, year=2021, table="t4", row="review", col="total")) == 3
-    assert await repo.cell_values(db, chat_id=CHAT, year=2020, table="t3", row="new_received", col="total") == []
+    assert (
+        len(await repo.cell_values(db, chat_id=None, year=2021, table="t4", row="review", col="total")) == 3
+    )
+    assert (
+        await repo.cell_values(db, chat_id=CHAT, year=2020, table="t3", row="new_received", col="total") == []
+    )
 
 
 async def test_get_report_latest_year_and_previous_report(db):
@@ -168,7 +176,16 @@ async def test_resend_after_delete_then_restore_keeps_one_current(db):
 
 async def test_office_resolution_by_alias_and_pinyin(db):
     stored = (await repo.store_report(db, chat_id=CHAT, report=make_report(1))).report
-    for name in ("富阳区鹿山街道", "鹿山街道", "鹿山", "鹿山街道办事处", "鹿山街", "lushan", "Lu Shan", "ＬＵＳＨＡＮ"):
+    for name in (
+        "富阳区鹿山街道",
+        "鹿山街道",
+        "鹿山",
+        "鹿山街道办事处",
+        "鹿山街",
+        "lushan",
+        "Lu Shan",
+        "ＬＵＳＨＡＮ",
+    ):
         found = await repo.resolve_office(db, name=name)
         assert found is not None and found.id == stored.office.id, name
     assert await repo.resolve_office(db, name="银湖") is None
@@ -284,7 +301,10 @@ async def test_migrate_chat_into_existing_workspace_merges(db):
     await repo.roster_add(db, chat_id=-1007, name="富阳区银湖街道")
     await repo.store_report(db, chat_id=-1007, report=make_report(2, office="富阳区春江街道", year=2022))
     await repo.migrate_chat(db, old_chat_id=CHAT, new_chat_id=-1007)
-    assert {s.office.name for s in await repo.list_reports(db, chat_id=-1007)} == {"富阳区鹿山街道", "富阳区春江街道"}
+    assert {s.office.name for s in await repo.list_reports(db, chat_id=-1007)} == {
+        "富阳区鹿山街道",
+        "富阳区春江街道",
+    }
     assert [o.name for o in await repo.roster(db, chat_id=-1007)] == ["富阳区银湖街道"]
     assert CHAT not in await repo.list_workspaces(db, active_only=False)
 
@@ -294,7 +314,9 @@ async def test_audit_log_and_processed_updates(db):
     await repo.audit(db, chat_id=OTHER, user_id=2, action="export")
     await repo.audit(db, chat_id=None, user_id=3, action="merge_offices", detail="1←2")
     log = await repo.audit_log(db, chat_id=CHAT)
-    assert [(e.chat_id, e.user_id, e.action, e.detail) for e in log] == [(CHAT, 1, "set_deadline", "2026-01-31")]
+    assert [(e.chat_id, e.user_id, e.action, e.detail) for e in log] == [
+        (CHAT, 1, "set_deadline", "2026-01-31")
+    ]
     assert log[0].at.tzinfo is not None and log[0].at <= datetime.now(UTC)
     everything = await repo.audit_log(db, chat_id=None, limit=10)
     assert [e.action for e in everything] == ["merge_offices", "export", "set_deadline"]
