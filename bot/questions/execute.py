@@ -237,6 +237,9 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
     if year is None:
         return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
     column = await _column(db, chat_id, year, metric)
+    if query.offices and query.aggregate in ("sum", "avg"):  # 「东湖和南苑一共」: only the named offices
+        wanted = {o.id for o in query.offices}
+        column = [(s, r) for s, r in column if s.office.id in wanted]
     if not column:
         return f"未收到任何{year}年度报告。" if lang == "zh" else f"No reports for {year} have been received."
     valued = [(s, r.value) for s, r in column if r.value is not None]

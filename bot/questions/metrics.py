@@ -155,7 +155,7 @@ _en("t3row", "new_received", "new applications", "new application", "new request
     "applications received", "requests received", "received", "newly received", "filed", "submitted applications")
 _en("t3row", "partial", "granted in part", "partially granted", "partly granted", "partial disclosure",
     "partially disclosed", "disclosed in part", "partly disclosed", "partial grant", "partial")
-_en("t3row", "granted", "granted in full", "fully granted", "disclosed in full", "fully disclosed", "granted",
+_en("t3row", "granted", "grant in full", "granted in full", "fully granted", "grant", "grants", "disclosed in full", "fully disclosed", "granted",
     "disclosed", "released in full", "approved")
 _en("t3row", "total_processed", "total processed", "processed", "handled", "completed", "concluded", "answered",
     "dealt with", "resolved", "closed")
@@ -310,8 +310,8 @@ def disclosure_rate(col: str = "total") -> Metric:
     cols, col_zh, col_en = _col_labels(col) if col != "total" else (("total",), "", "")
     zh = f"{col_zh}公开率" if col_zh else "公开率"
     en = f"disclosure rate ({col_en})" if col_en else "disclosure rate"
-    return Metric(f"rate.disclosure.{col}", zh, en, "表3 (予以公开+部分公开)÷（七）总计",
-                  "Table 3 (granted + partial) ÷ total processed",
+    return Metric(f"rate.disclosure.{col}", zh, en, f"表3 {zh}=(予以公开+部分公开)÷办结总计",
+                  f"Table 3 {en} = (granted + partial) ÷ total processed",
                   _t3_cells(("granted", "partial"), cols), denom=_t3_cells(("total_processed",), cols),
                   unit_zh="%", unit_en="%")
 
@@ -341,7 +341,7 @@ def correction_rate(block: str = "review") -> Metric:
     blocks, zh, en = _t4_blocks(block)
     name_zh = "复议纠错率" if block == "review" else f"{zh}纠错率"
     return Metric(f"rate.correction.{block}", name_zh, f"{en} correction rate",
-                  f"表4 {zh}·结果纠正÷(总计−尚未审结)", f"Table 4 {en} corrected ÷ (total − pending)",
+                  f"表4 {name_zh}=结果纠正÷(总计−尚未审结)", f"Table 4 {en} correction rate = corrected ÷ (total − pending)",
                   tuple(("t4", b, "corrected") for b in blocks),
                   denom=tuple(("t4", b, "total") for b in blocks),
                   denom_minus=tuple(("t4", b, "pending") for b in blocks), unit_zh="%", unit_en="%")

@@ -19,13 +19,16 @@ from rapidfuzz import fuzz
 from bot.questions import segment
 
 try:  # storage is a sibling package; its alias rules are pure functions
-    from storage.aliases import aliases_for, normalise
+    from storage.aliases import aliases_for, normalise, split_region
 except ImportError:  # pragma: no cover - only while storage is being built
     def aliases_for(name: str, short_name: str = "", kind: str = "") -> list[str]:  # type: ignore[misc]
         return [name, short_name]
 
     def normalise(name: str) -> str:  # type: ignore[misc]
         return (name or "").lower().strip()
+
+    def split_region(name: str) -> tuple[str, str]:  # type: ignore[misc]
+        return "", name
 
 
 class OfficeLike(Protocol):
@@ -184,6 +187,19 @@ class OfficeIndex:
         return sorted(((s, p) for p, s in scores.items()), reverse=True)
 
 
+_REGION_PART = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|区|县|旗|州|盟)")
+
+
+def _region_named(text: str, name: str) -> bool:
+    """True when ``text`` names a piece of the region in ``name`` (「铁岭」 of 「铁岭市银州区红旗街」)."""
+    region, _ = split_region(name)
+    for part in _REGION_PART.findall(region):
+        for piece in (part, part[:-1]):
+            if len(piece) >= 2 and piece in text:
+                return True
+    return False
+
+
 _CACHE: dict[tuple, OfficeIndex] = {}
 
 
@@ -208,10 +224,18 @@ def match_exact(text: str, offices: list[OfficeLike]) -> OfficeMatch:
     for span, positions in hits:
         if len(positions) > 1:
             # 「示范区红旗街道 红旗…」 (a button re-ask): the full name already settles the short one
-            if not unique & set(positions) and not match.ambiguous:
-                match.ambiguous = [index.offices[p] for p in positions]
-            match.spans.append(span)
-            continue
+            if unique & set(positions):
+                match.spans.append(span)
+                continue
+            # 「铁岭红旗街」: a piece of one candidate's region settles it
+            by_region = [p for p in positions if _region_named(text, index.offices[p].name)]
+            if len(by_region) == 1:
+                positions = by_region
+            else:
+                if not match.ambiguous:
+                    match.ambiguous = [index.offices[p] for p in positions]
+                match.spans.append(span)
+                continue
         office = index.offices[positions[0]]
         if all(o.id != office.id for o in match.offices):
             match.offices.append(office)

@@ -108,9 +108,12 @@ def _sub_mask(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]],
 
 
 def _lang(text: str, office_spans: list[tuple[int, int]]) -> str:
+    """English when the words around the office names are English ("Lushan" alone: by its script)."""
     rest = _mask(text, office_spans)
     cjk = len(_CJK_RE.findall(rest))
     latin = len(re.findall(r"[a-z]{2,}", rest))
+    if not cjk and not latin:
+        return "en" if text.isascii() else "zh"
     if cjk == 0 and latin:
         return "en"
     if cjk and latin > cjk * 2:
@@ -157,7 +160,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     norm = normalise(text)
     query = Query(text=text)
     if _GREETING_ONLY.match(norm):
-        query.lang = "en" if not _CJK_RE.search(text) and text.strip() else "zh"
+        query.lang = "en" if text.strip() and text.isascii() else "zh"
         return query
 
     exact = match_exact(norm, offices)
