@@ -226,11 +226,11 @@ async def add_deadline(db: Any, *, chat_id: int, kind: str, due: date, title: st
                        created_by: int | None = None) -> tuple[Deadline, bool]:
     """Add a deadline; returns it and whether it is new (False: the same one existed already)."""
     async with db.connect(write=True) as conn:
-        res = await conn.execute(
-            _insert_ignore(db.dialect, DEADLINE),
+        inserted = (await conn.execute(
+            _insert_ignore(db.dialect, DEADLINE).returning(DEADLINE.c.id),
             {"chat_id": chat_id, "kind": kind, "due": due, "title": title, "report_year": report_year,
              "created_by": created_by, "created_at": _utcnow()},
-        )
+        )).first()
         row = (await conn.execute(select(DEADLINE).where(
             DEADLINE.c.chat_id == chat_id, DEADLINE.c.kind == kind, DEADLINE.c.due == due,
             DEADLINE.c.title == title))).one()
@@ -238,7 +238,7 @@ async def add_deadline(db: Any, *, chat_id: int, kind: str, due: date, title: st
             await conn.execute(update(DEADLINE).where(DEADLINE.c.id == row.id).values(cancelled_at=None))
             row = (await conn.execute(select(DEADLINE).where(DEADLINE.c.id == row.id))).one()
             return _deadline(row), True
-    return _deadline(row), res.rowcount == 1
+    return _deadline(row), inserted is not None
 
 
 async def get_deadline(db: Any, *, deadline_id: int) -> Deadline | None:
