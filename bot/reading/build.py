@@ -31,10 +31,10 @@ def build_report(doc: Doc, source: Source) -> Report:
     tables = read_tables(rows, fmt)
     if fmt == "2019" and tables.single_other_row:
         evidence = [*evidence, "（六）其他处理单行"]
-    if tables.proactive is None and tables.applications is None and tables.appeals is None:
-        if not any(w in squashed for w in ("年度报告", "年报")):
-            raise ReadError("ING-01", MSG_NOT_REPORT)
     headings = find_headings(rows)
+    if tables.proactive is None and tables.applications is None and tables.appeals is None:
+        if not any(w in squashed for w in ("年度报告", "年报")) and sum(1 for _, h in headings if h.canonical) < 2:
+            raise ReadError("ING-01", MSG_NOT_REPORT)
     section_text: dict[str, str] = {}
     for n, (idx, heading) in enumerate(headings):
         end = headings[n + 1][0] if n + 1 < len(headings) else len(rows)
