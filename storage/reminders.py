@@ -533,7 +533,23 @@ async def cancel_chat(db: Any, *, chat_id: int, now: datetime, reason: str) -> i
 
 async def migrate_chat(db: Any, *, old_chat_id: int, new_chat_id: int) -> None:
     """A group became a supergroup: move its deadlines, reminders, applications and pending sends."""
+    if old_chat_id == new_chat_id:
+        return
     async with db.connect(write=True) as conn:
+        # Deadlines planned for the new id already (a message arrived there first) give way to the old ones.
+        old_keys = {(r.kind, r.due, r.title) for r in (await conn.execute(
+            select(DEADLINE).where(DEADLINE.c.chat_id == old_chat_id))).all()}
+        for r in (await conn.execute(select(DEADLINE).where(DEADLINE.c.chat_id == new_chat_id))).all():
+            if (r.kind, r.due, r.title) in old_keys:
+                await conn.execute(OUTBOX.delete().where(OUTBOX.c.source == "deadline", OUTBOX.c.source_id == r.id,
+                                                         OUTBOX.c.sent_at.is_(None)))
+                await conn.execute(DEADLINE.delete().where(DEADLINE.c.id == r.id))
+        # Application numbers stay unique per chat: the new id's own ones (if any) go after the old ones.
+        top = (await conn.execute(select(func.coalesce(func.max(APPLICATION.c.seq), 0))
+                                  .where(APPLICATION.c.chat_id == old_chat_id))).scalar_one()
+        if top:
+            await conn.execute(update(APPLICATION).where(APPLICATION.c.chat_id == new_chat_id)
+                               .values(seq=APPLICATION.c.seq + top))
         for table in (DEADLINE, CUSTOM, APPLICATION, OUTBOX):
             await conn.execute(update(table).where(table.c.chat_id == old_chat_id).values(chat_id=new_chat_id))
 
