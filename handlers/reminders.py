@@ -15,13 +15,20 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.deadlines import service
 from bot.deadlines.config import ReminderConfig
 from bot.deadlines.ticker import ChatGone, ChatMoved, RetryLater, default_worker_id, tick
 from handlers.access import require_admin
-from handlers.common import db_of, settings_of
+from handlers.common import db_of
 
 logger = logging.getLogger(__name__)
 
