@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,6 +126,8 @@ class Context:
     previous: Report | None = None
     received: date | None = None
     today: date | None = None
+    #: Scratch space for values several rules share (e.g. the statistics periods found in the text).
+    memo: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def fmt(self) -> str:
@@ -159,6 +160,12 @@ class Context:
         return normalize(self.text)
 
     @cached_property
+    def t3_rows(self) -> dict[str, list]:
+        """表3 rows that have exactly 7 cells (others are ING-04 and not checked arithmetically)."""
+        apps = self.report.applications or {}
+        return {row: values for row, values in apps.items() if len(values) == 7}
+
+    @cached_property
     def year(self) -> int | None:
         return self.report.year
 
@@ -181,17 +188,27 @@ class Context:
         return self.report.section_text.get(canonical)
 
 
+#: Full-width ASCII (！…～) → ASCII and the ideographic/no-break space → space: the part of NFKC that
+#: matters here (a regex pass is several times faster than unicodedata.normalize or str.translate).
+_WIDE_RE = re.compile(r"[\uff01-\uff5e\u3000\xa0]")
+_DIGIT_SPACE_RE = re.compile(r"(\d)[ \xa0\u3000]+(?=[年月日号件条个项%])|([年月日第至])[ \xa0\u3000]+(?=\d)")
+
+
+def _narrow(m: re.Match[str]) -> str:
+    cp = ord(m.group())
+    return " " if cp in (0x3000, 0xA0) else chr(cp - 0xFEE0)
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width digits/brackets → ASCII) and no blanks next to digits, for regex matching."""
-    text = unicodedata.normalize("NFKC", text)
-    return _collapse_digit_spaces(text)
+    """Full-width digits/brackets → ASCII and no blanks next to digits (「2021 年」), for regex matching.
+
+    「（一）」 becomes 「(一)」; 〔 〕 stay as they are (META-05 needs them)."""
+    text = _DIGIT_SPACE_RE.sub(_keep_left, text)
+    return _WIDE_RE.sub(_narrow, text)
 
 
-_DIGIT_SPACE_RE = re.compile(r"(?<=\d)[ \u3000\xa0]+(?=[年月日号件条个项%])|(?<=[年月日第至])[ \u3000\xa0]+(?=\d)")
-
-
-def _collapse_digit_spaces(text: str) -> str:
-    return _DIGIT_SPACE_RE.sub("", text)
+def _keep_left(m: re.Match[str]) -> str:
+    return m.group(1) or m.group(2)
 
 
 def validate(

@@ -20,6 +20,12 @@ _PERIOD_CONTEXT = ("统计", "期限", "数据", "时限")
 
 def title_text(ctx: Context) -> str:
     """The title block: the reader's title, else the lines before the first section heading."""
+    if "title" not in ctx.memo:
+        ctx.memo["title"] = _title_text(ctx)
+    return ctx.memo["title"]  # type: ignore[return-value]
+
+
+def _title_text(ctx: Context) -> str:
     if ctx.report.title.strip():
         return normalize(ctx.report.title)
     head = ctx.norm_text[:400]
@@ -34,7 +40,10 @@ def title_year(ctx: Context) -> int | None:
 
 def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
     """Date ranges stated as the statistics period (a 统计/期限 word within 40 chars before)."""
-    out = []
+    if "periods" in ctx.memo:
+        return ctx.memo["periods"]  # type: ignore[return-value]
+    out: list[tuple[str, tuple[int, int, int], tuple[int, int, int]]] = []
+    ctx.memo["periods"] = out
     text = ctx.norm_text
     for m in _PERIOD_RE.finditer(text):
         before = text[max(0, m.start() - 40) : m.start()]
@@ -98,7 +107,7 @@ def partial_period(ctx: Context) -> Iterator[Hit]:
             return
 
 
-_LATE_DATE_RE = re.compile(r"(截至|截止)?((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+_LATE_DATE_RE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
 _PLAN_WORDS = ("计划", "将", "下一步", "预计", "力争", "发布", "印发", "成文", "日期", "时间", "前", "以前")
 
 
@@ -110,16 +119,18 @@ def dates_after_year(ctx: Context) -> Iterator[Hit]:
         return
     text = ctx.norm_text
     for m in _LATE_DATE_RE.finditer(text):
-        year, month = int(m.group(2)), int(m.group(3))
+        year, month = int(m.group(1)), int(m.group(2))
         if year <= y:
             continue
-        if not m.group(1):
+        cutoff = text[max(0, m.start() - 2) : m.start()] in ("截至", "截止")
+        if not cutoff:
             before = text[max(0, m.start() - 12) : m.start()]
             if any(w in before for w in _PLAN_WORDS) or (year == y + 1 and month <= 3):
                 continue  # a plan, a publication date, or the signature date early next year
+        shown = ("截至" if cutoff else "") + m.group(0)
         yield Hit(
-            f"{y}年度报告中出现“{m.group(0)}”，请核对年份。",
-            f"A {y} report mentions “{m.group(0)}”; check the year.",
+            f"{y}年度报告中出现“{shown}”，请核对年份。",
+            f"A {y} report mentions “{shown}”; check the year.",
             "正文",
             year,
             y,
@@ -127,7 +138,14 @@ def dates_after_year(ctx: Context) -> Iterator[Hit]:
         return
 
 
-_DOCNO_RE = re.compile(r"([\u4e00-\u9fa5]{2,8}?)\s*[\[(【〔]\s*((?:19|20)\d{2})\s*[\])】〕]\s*(\d{1,4})\s*号")
+_DOCNO_RE = re.compile(r"[\[(【〔]\s*((?:19|20)\d{2})\s*[\])】〕]\s*(\d{1,4})\s*号")
+_PREFIX_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}$")
+
+
+def _prefix(text: str, start: int) -> str:
+    """The issuing-office abbreviation right before a 文号's bracket (「国办公开办函」)."""
+    m = _PREFIX_RE.search(text, max(0, start - 8), start)
+    return m.group(0) if m else ""
 _DECREE_RE = re.compile(r"(?:国务院令|中华人民共和国国务院令)\s*(?:第)?\s*(\d+)\s*号")
 
 
@@ -138,8 +156,8 @@ def document_numbers(ctx: Context) -> Iterator[Hit]:
     text = ctx.norm_text
     done: set[str] = set()
     for m in _DOCNO_RE.finditer(text):
-        prefix, year, no = m.group(1), int(m.group(2)), m.group(3)
-        cited = m.group(0)
+        prefix, year, no = _prefix(text, m.start()), int(m.group(1)), m.group(2)
+        cited = prefix + m.group(0)
         before = text[max(0, m.start() - 80) : m.start()]
         msg: tuple[str, str] | None = None
         if no == "109" and (prefix.endswith("国办函") or "处理费" in before):
@@ -185,7 +203,7 @@ def document_numbers(ctx: Context) -> Iterator[Hit]:
             return
 
 
-_BAD_BRACKET_RE = re.compile(r"([\u4e00-\u9fa5]{1,8}?)([\[(（【])((?:19|20)\d{2})([\])）】])(\d{1,4})号")
+_BAD_BRACKET_RE = re.compile(r"[\[(（【]((?:19|20)\d{2})[\])）】](\d{1,4})号")
 
 
 @rule("META-05", "info", "文号年份应使用六角括号〔〕")
@@ -193,13 +211,14 @@ def bracket_style(ctx: Context) -> Iterator[Hit]:
     """文号 written with [ ] or ( ) instead of 〔 〕 (checked on the original text)."""
     seen: set[str] = set()
     for m in _BAD_BRACKET_RE.finditer(ctx.text):
-        if not re.search(r"[发函字办令]$", m.group(1)):
+        prefix = _prefix(ctx.text, m.start())
+        if not prefix or prefix[-1] not in "发函字办令":
             continue
-        cited = m.group(0)
+        cited = prefix + m.group(0)
         if cited in seen:
             continue
         seen.add(cited)
-        fixed = f"{m.group(1)}〔{m.group(3)}〕{m.group(5)}号"
+        fixed = f"{prefix}〔{m.group(1)}〕{m.group(2)}号"
         yield Hit(
             f"文号年份应使用六角括号：“{cited}”应为“{fixed}”。",
             f"Document numbers take 〔 〕 around the year: “{fixed}”.",
@@ -254,10 +273,16 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+_PLACEHOLDER_CHARS = ("X", "x", "×", "Ｘ", "ｘ", "【", "○")
+
+
 @rule("META-07", "error", "报告中残留模板占位符")
 def placeholders(ctx: Context) -> Iterator[Hit]:
     """Template placeholders left in the text: XX街道, ××, 【单位】, 20XX."""
-    m = _PLACEHOLDER_RE.search(ctx.text)
+    text = ctx.text
+    if not any(ch in text for ch in _PLACEHOLDER_CHARS):
+        return
+    m = _PLACEHOLDER_RE.search(text)
     if m:
         around = ctx.text[max(0, m.start() - 2) : m.end() + 4].strip()
         yield Hit(

@@ -41,7 +41,10 @@ def _canonical(h: Heading) -> str | None:
 
 def present_sections(ctx: Context) -> set[str]:
     """Sections the reader found, by any of the signals it gives (names, headings, section texts)."""
+    if "sections" in ctx.memo:
+        return ctx.memo["sections"]  # type: ignore[return-value]
     found = {s for s in ctx.report.sections if s in SECTIONS}
+    ctx.memo["sections"] = found
     found |= {c for h in ctx.report.headings if (c := _canonical(h))}
     found |= {s for s in ctx.report.section_text if s in SECTIONS}
     for s in list(ctx.report.sections):

@@ -17,15 +17,13 @@ from bot.validation.engine import Context, Hit, rule
 SIX = T3_COLUMNS[:6]
 
 
+COL_INDEX = {c: i for i, c in enumerate(T3_COLUMNS)}
+
+
 def cell(ctx: Context, row: str, col: str) -> Value | None:
     """The 表3 cell, ``None`` when the table or row is missing or the row is short."""
-    apps = ctx.report.applications
-    if not apps:
-        return None
-    values = apps.get(row)
-    if values is None or len(values) != len(T3_COLUMNS):
-        return None
-    return values[T3_COLUMNS.index(col)]
+    values = ctx.t3_rows.get(row)
+    return None if values is None else values[COL_INDEX[col]]
 
 
 def number(ctx: Context, row: str, col: str) -> Number | None:
