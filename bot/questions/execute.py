@@ -283,7 +283,9 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
         if metric.is_rate:
             word = "最高" if agg == "max" else "最低"
         return f"{names}{word}：{amount}\n{ylab} · {where} · 共{len(valued)}个单位{skip_note}"
-    limit = query.top_n if agg == "top" else _LIST_LIMIT
+    if agg == "bottom":
+        ranked = sorted(valued, key=lambda sv: (sv[1], sv[0].office.name))
+    limit = query.top_n if agg in ("top", "bottom") else _LIST_LIMIT
     lines = []
     rank = 0
     previous = None
@@ -308,12 +310,13 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
                 break
     more = len(ranked) - min(limit, len(ranked))
     if lang == "en":
-        head = f"Top {min(limit, len(ranked))}" if agg == "top" else "Ranking"
+        head = {"top": f"Top {min(limit, len(ranked))}", "bottom": f"Bottom {min(limit, len(ranked))}"}.get(
+            agg, "Ranking")
         text = f"{head} · {year} · {where}:\n" + "\n".join(lines)
         if more:
             text += f"\n… and {more} more"
     else:
-        head = f"前{min(limit, len(ranked))}名" if agg == "top" else "排名"
+        head = {"top": f"前{min(limit, len(ranked))}名", "bottom": f"倒数{min(limit, len(ranked))}名"}.get(agg, "排名")
         text = f"{head}（{ylab} · {where}）：\n" + "\n".join(lines)
         if more:
             text += f"\n…另有{more}个"
@@ -329,16 +332,19 @@ async def _compare(db: object, chat_id: int, query: Query, today: date) -> str:
     years_seen: set[int] = set()
     missing: list[str] = []
     notes: list[str] = []
+    rows = []
     for office in query.offices[:6]:
         stored, result = await _office_value(db, chat_id, office, query.year, metric)
         if stored is None:
             missing.append(_no_report(office, query.year, lang))
             continue
         years_seen.add(stored.year)
+        rows.append((office, stored, result))
+    for office, stored, result in rows:
         head = _value_head(result, metric, lang)
         label = R.office_label(office, lang)
-        if query.year is None:
-            label += f"（{stored.year}）" if lang == "zh" else f" ({stored.year})"
+        if len(years_seen) > 1:
+            label += f"（{stored.year}）" if lang == "zh" else f" [{stored.year}]"
         parts.append(f"{label} {head}")
         if result.value is not None:
             values.append(result.value)
@@ -350,7 +356,7 @@ async def _compare(db: object, chat_id: int, query: Query, today: date) -> str:
     sep = "；" if lang == "zh" else "; "
     lines = [sep.join(parts)]
     ctx = []
-    if len(years_seen) == 1 and query.year is not None:
+    if len(years_seen) == 1:
         ctx.append(R.year_label(next(iter(years_seen)), lang))
     ctx.append(R.where(metric, lang))
     if len(values) == 2 and len(parts) == 2:

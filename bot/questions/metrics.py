@@ -89,7 +89,7 @@ _zh("t3row", "total_processed", "（七）总计", "办结", "办理完毕", "�
     "办理结果总计", "办理总数", "办了")
 _zh("t3row", "granted", "予以公开", "全部公开", "同意公开", "准予公开")
 _zh("t3row", "partial", "部分公开", "区分处理")
-_zh("t3row", "g:deny", "不予公开", "不公开", "拒绝公开", "不予以公开")
+_zh("t3row", "g:deny", "不予公开", "不公开", "拒绝公开", "不予以公开", "被拒绝", "拒绝", "被拒")
 _zh("t3row", "deny_state_secret", "国家秘密", "涉密", "国家机密")
 _zh("t3row", "deny_law", "其他法律行政法规禁止公开", "法律行政法规禁止", "法律法规禁止", "禁止公开")
 _zh("t3row", "deny_3s1w", "三安全一稳定", "危及三安全", "危及安全稳定", "危及稳定")
@@ -133,6 +133,7 @@ _zh("t4col", "pending", "尚未审结", "未审结", "还没审结", "在审", "
 # Rates.
 _zh("rate", "disclosure", "公开率", "公开比例", "公开比率", "实质公开率")
 _zh("rate", "correction", "纠错率", "被纠错率", "纠正率", "败诉率")
+_zh("rate", "*share", "比例", "占比", "百分比", "比率", "百分之几", "几成")
 # 表2.
 _zh("t2row", "licensing", "行政许可", "许可")
 _zh("t2row", "penalty", "行政处罚", "处罚")
@@ -215,6 +216,7 @@ _en("t4col", "pending", "pending", "undecided", "not concluded", "not yet decide
 _en("rate", "disclosure", "disclosure rate", "openness rate", "grant rate", "rate of disclosure", "share granted",
     "percentage granted", "percent granted")
 _en("rate", "correction", "correction rate", "rate of correction", "reversal rate", "loss rate")
+_en("rate", "*share", "what share", "share", "proportion", "percentage", "what percent", "percent", "ratio")
 _en("t2row", "licensing", "licensing decisions", "licensing", "licences", "licenses", "licence", "license",
     "permits", "permit")
 _en("t2row", "penalty", "penalty decisions", "penalties", "penalty", "fines", "punishments")
@@ -376,7 +378,14 @@ def build_metric(concepts: list[Concept]) -> Metric | None:
     t4col = by_kind.get("t4col", [None])[0]
     block = _pick_block(blocks)
     if "rate" in by_kind:
-        rate = by_kind["rate"][0]
+        rates = [r for r in by_kind["rate"] if r != "*share"]
+        if not rates:  # 「予以公开的比例」 / "what share were granted": the rate that fits the row
+            if blocks or t4col == "corrected":
+                return correction_rate(block or "review")
+            if not t3rows or set(t3rows) <= {"granted", "partial"}:
+                return disclosure_rate(col)
+            return None
+        rate = rates[0]
         if rate == "correction" or (rate == "disclosure" and blocks and not t3rows):
             return correction_rate(block or "review")
         return disclosure_rate(col)

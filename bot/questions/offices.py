@@ -113,7 +113,7 @@ class OfficeIndex:
 
     # -- exact ----------------------------------------------------------------------------------
 
-    def exact(self, text: str) -> list[tuple[tuple[int, int], list[int]]]:
+    def exact(self, text: str, blocked: list[tuple[int, int]]) -> list[tuple[tuple[int, int], list[int]]]:
         """Exact name hits as (span, office positions), longest first, non-overlapping."""
         hits: list[tuple[tuple[int, int], list[int]]] = []
         for key in self.cjk_keys:
@@ -132,7 +132,7 @@ class OfficeIndex:
         hits.sort(key=lambda h: -(h[0][1] - h[0][0]))
         chosen: list[tuple[tuple[int, int], list[int]]] = []
         for span, positions in hits:
-            if any(span[0] < s[1] and s[0] < span[1] for s, _ in chosen):
+            if _straddles(span, blocked) or any(span[0] < s[1] and s[0] < span[1] for s, _ in chosen):
                 continue
             chosen.append((span, positions))
         chosen.sort(key=lambda h: h[0][0])
@@ -215,11 +215,24 @@ def index_for(offices: list[OfficeLike]) -> OfficeIndex:
     return index
 
 
-def match_exact(text: str, offices: list[OfficeLike]) -> OfficeMatch:
-    """Offices named exactly in ``text`` (normalised lower case)."""
+def _straddles(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
+    """True when ``span`` cuts through a blocked span (neither contains the other)."""
+    s, e = span
+    for bs, be in blocked:
+        if s < be and bs < e and not (bs <= s and e <= be) and not (s <= bs and be <= e):
+            return True
+    return False
+
+
+def match_exact(text: str, offices: list[OfficeLike], *, blocked: list[tuple[int, int]] | None = None) -> OfficeMatch:
+    """Offices named exactly in ``text`` (normalised lower case).
+
+    ``blocked`` are spans of metric phrases: a name that cuts through one (alias 「鹿山办」 in
+    「鹿山办结」) is not taken, so the shorter name 「鹿山」 and the phrase 「办结」 both survive.
+    """
     index = index_for(offices)
     match = OfficeMatch()
-    hits = index.exact(text)
+    hits = index.exact(text, blocked or [])
     unique = {positions[0] for _, positions in hits if len(positions) == 1}
     for span, positions in hits:
         if len(positions) > 1:

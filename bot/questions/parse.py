@@ -33,7 +33,7 @@ _EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
 
 _MISSING = re.compile(
     r"没交|未交|没有交|还没交|未提交|没提交|没有提交|尚未提交|未报送|没报送|没有报送|未上报|没上报|没有上报|没报|"
-    r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报|未收到.{0,6}(单位|街道|谁|哪)|逾期"
+    r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报|未收到.{0,6}(单位|街道|谁|哪)|逾期未交|逾期未报|逾期没交"
     r"|not\s+(yet\s+)?(been\s+)?(submitted|filed|sent|reported|handed\s+in)\b|hasn'?t\s+(yet\s+)?(submitted|filed|sent|reported)"
     r"|haven'?t\s+(yet\s+)?(submitted|filed|sent|reported)|\bmissing\b|\boutstanding\b|yet\s+to\s+(submit|file|send|report)"
     r"|\boverdue\b|still\s+owe|not\s+received"
@@ -62,7 +62,16 @@ _CHANGE = re.compile(
 )
 _COMPARE = re.compile(r"比较|对比|相比|比一比|比一下|对照|哪个多|谁多|谁少|哪个少|\bcompare[ds]?\b|\bvs\.?\b|\bversus\b")
 _TOGETHER = re.compile(r"一共|总共|合计|共计|加起来|加在一起|总和|together|combined|in\s+total|altogether|\bsum\b")
-_TOP = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(名|个|位|家)?|top\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)")
+_TOP = re.compile(
+    r"前\s*(\d+|[一二两三四五六七八九十])\s*(名|个|位|家)?|top\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"|最(?:多|高|大)的\s*(\d+|[一二两三四五六七八九十])\s*(?:个|家|名|位)"
+    r"|(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:offices|units|streets)\s+with\s+the\s+(?:most|highest)"
+)
+_BOTTOM = re.compile(
+    r"倒数\s*(?:前)?\s*(\d+|[一二两三四五六七八九十])\s*(?:名|个|位|家)?|最(?:少|低|小)的\s*(\d+|[一二两三四五六七八九十])\s*(?:个|家|名|位)"
+    r"|bottom\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"|(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:offices|units|streets)\s+with\s+the\s+(?:least|fewest|lowest)"
+)
 _RANK = re.compile(r"排第几|第几名|排在第几|排名|排行|排序|排一下|排个序|从高到低|从多到少|从大到小|\brank(ing|ed)?\b|\border(ed)?\b|\bsort(ed)?\b|league\s+table")
 _MAX = re.compile(r"最多|最高|最大|第一多|\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\bmaximum\b|\bmax\b|\btop\b")
 _MIN = re.compile(r"最少|最低|最小|\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b")
@@ -149,7 +158,7 @@ def _years(text: str, today: date, *, submission: bool) -> tuple[list[int], str,
 
 
 def _top_n(m: re.Match[str]) -> int:
-    token = (m.group(1) or m.group(3) or "3").strip()
+    token = next((g for g in m.groups() if g), "3").strip()
     if token.isdigit():
         return max(1, int(token))
     return _CN_NUM.get(token) or _EN_NUM.get(token, 3)
@@ -163,20 +172,23 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.lang = "en" if text.strip() and text.isascii() else "zh"
         return query
 
-    exact = match_exact(norm, offices)
+    exact = match_exact(norm, offices, blocked=[span for _, span in find_concepts(norm)[0]])
     query.lang = _lang(norm, exact.spans)
     masked = _mask(norm, exact.spans)
+
+    # submission questions first: 「收到了几份报告」 is a count, not the 收到 (new applications) row
+    missing, masked = _sub_mask(_MISSING, masked)
+    submitted, masked = _sub_mask(_SUBMITTED, masked)
+    count, masked = _sub_mask(_COUNT, masked)
 
     concepts, masked = find_concepts(masked)
     query.metric = build_metric([c for c, _ in concepts])
 
-    missing, masked = _sub_mask(_MISSING, masked)
-    submitted, masked = _sub_mask(_SUBMITTED, masked)
-    count, masked = _sub_mask(_COUNT, masked)
     errors, masked = _sub_mask(_ERRORS, masked)
     change, masked = _sub_mask(_CHANGE, masked)
     compare, masked = _sub_mask(_COMPARE, masked)
     together, masked = _sub_mask(_TOGETHER, masked)
+    bottom, masked = _sub_mask(_BOTTOM, masked)
     top, masked = _sub_mask(_TOP, masked)
     rank, masked = _sub_mask(_RANK, masked)
     most, masked = _sub_mask(_MAX, masked)
@@ -218,7 +230,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         return query
 
     metric = query.metric
-    if metric is None and len(found) >= 2:  # 「鹿山和青石山比较」: compare the applications
+    ranking_words = bool(top or bottom or rank or most or least)
+    if metric is None and (len(found) >= 2 or (ranking_words and not found)):
+        # 「鹿山和青石山比较」「哪个最多」: applications, the number everyone means first
         query.metric = metric = build_metric([("t3row", "*apply")])
     if metric is None:
         if found and len(found) == 1:
@@ -236,14 +250,16 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         if (most or least) and not together:
             query.kind = "compare"
         return query
-    if found and not (top or rank or (every and (most or least))):
+    if found and not (top or bottom or rank or (every and (most or least))):
         query.kind = "value"
         return query
     if compare and not found:
         query.kind, query.aggregate = "aggregate", "rank"
         return query
     query.kind = "aggregate"
-    if top:
+    if bottom:
+        query.aggregate, query.top_n = "bottom", _top_n(bottom[0])
+    elif top:
         query.aggregate, query.top_n = "top", _top_n(top[0])
     elif rank:
         query.aggregate = "rank"

@@ -37,7 +37,7 @@ class Query:
     year: int | None = None
     base_year: int | None = None
     year_words: str = ""
-    aggregate: str | None = None  # sum | avg | max | min | top | rank
+    aggregate: str | None = None  # sum | avg | max | min | top | bottom | rank
     top_n: int | None = None
     implicit: bool = False  # aggregate "sum" chosen only because no office was named
 

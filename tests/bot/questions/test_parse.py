@@ -1,0 +1,234 @@
+"""``parse_question`` alone (pure): offices, metrics, years, aggregates, status kinds, language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.questions import parse_question
+from bot.questions.parse import report_year_now
+from storage.types import OfficeInfo
+
+LUSHAN = OfficeInfo(1, "富阳区鹿山街道", "鹿山", "街道", "富阳区", ["鹿山办"])
+QSS = OfficeInfo(2, "青石山街道办事处", "青石山", "街道", "", [])
+SNL = OfficeInfo(3, "道外区水泥路街道办事处", "水泥路", "街道", "道外区", [])
+HQ_A = OfficeInfo(4, "铁岭市银州区红旗街", "红旗", "街道", "铁岭市银州区", [])
+HQ_B = OfficeInfo(5, "示范区红旗街道", "红旗", "街道", "示范区", [])
+XD = OfficeInfo(6, "富阳区新登镇", "新登", "乡镇", "富阳区", [])
+OFFICES = [LUSHAN, QSS, SNL, HQ_A, HQ_B, XD]
+FEB = date(2022, 2, 15)
+NOV = date(2022, 11, 20)
+
+
+def parse(text: str, today: date = FEB):
+    return parse_question(text, offices=OFFICES, today=today)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["富阳区鹿山街道收到多少申请", "鹿山收到多少申请", "鹿山街道收到多少申请", "鹿山办收到多少申请",
+     "鹿善街道收到多少申请", "Lushan applications", "lu shan applications", "LUSHAN applications",
+     "How many applications did lushna receive?", "鹿山街道办事处申请数"],
+)
+def test_office_by_name_short_alias_pinyin_or_typo(text: str) -> None:
+    query = parse(text)
+    assert [o.id for o in query.offices] == [LUSHAN.id], text
+    assert query.metric is not None and query.metric.key == "t3.new_received.total"
+
+
+def test_two_offices_with_the_same_short_name_ask_back_in_both_languages() -> None:
+    for text in ("红旗申请多少", "How many applications did Hongqi receive?"):
+        query = parse(text)
+        assert query.kind == "choose"
+        assert {o.id for o in query.choices} == {HQ_A.id, HQ_B.id}
+        assert not query.offices
+
+
+def test_full_name_or_region_settles_a_shared_short_name() -> None:
+    assert [o.id for o in parse("示范区红旗街道 红旗申请多少").offices] == [HQ_B.id]
+    assert [o.id for o in parse("铁岭红旗街申请多少").offices] == [HQ_A.id]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("鹿山新收申请", "t3.new_received.total"),
+        ("鹿山受理了几件", "t3.new_received.total"),
+        ("鹿山企业申请多少", "t3.new_received.commercial"),
+        ("鹿山科研机构申请", "t3.new_received.research"),
+        ("鹿山社会公益组织申请", "t3.new_received.social_welfare"),
+        ("鹿山法律服务机构申请", "t3.new_received.legal_services"),
+        ("鹿山自然人申请", "t3.new_received.natural_person"),
+        ("鹿山上年结转多少", "t3.carried_over.total"),
+        ("鹿山结转下年度多少", "t3.carried_forward.total"),
+        ("鹿山予以公开", "t3.granted.total"),
+        ("鹿山部分公开", "t3.partial.total"),
+        ("鹿山不予公开合计", "t3.g:deny.total"),
+        ("鹿山属于国家秘密的", "t3.deny_state_secret.total"),
+        ("鹿山过程性信息不予公开", "t3.deny_process.total"),
+        ("鹿山无法提供", "t3.g:unable.total"),
+        ("鹿山本机关不掌握相关政府信息", "t3.unable_not_held.total"),
+        ("鹿山不予处理", "t3.g:noproc.total"),
+        ("鹿山重复申请", "t3.noproc_repeat.total"),
+        ("鹿山其他处理", "t3.g:other.total"),
+        ("鹿山逾期不补正", "t3.other_no_correction.total"),
+        ("鹿山办结多少", "t3.total_processed.total"),
+        ("鹿山受理合计", "t3.received_total.total"),
+        ("鹿山公开率", "rate.disclosure.total"),
+        ("鹿山复议纠错率", "rate.correction.review"),
+        ("鹿山行政复议", "t4.review.total"),
+        ("鹿山复议维持", "t4.review.upheld"),
+        ("鹿山行政诉讼", "t4.*litigation.total"),
+        ("鹿山诉讼纠正", "t4.*litigation.corrected"),
+        ("鹿山复议后起诉", "t4.litigation_after_review.total"),
+        ("鹿山直接起诉尚未审结", "t4.litigation_direct.pending"),
+        ("鹿山行政许可", "t2.licensing"),
+        ("鹿山行政处罚", "t2.penalty"),
+        ("鹿山行政强制", "t2.enforcement"),
+        ("鹿山收费", "t2.fees_10k_yuan"),
+        ("鹿山规范性文件制发", "t2.normative_documents.issued"),
+        ("鹿山规章废止", "t2.regulations.repealed"),
+        ("Lushan new applications", "t3.new_received.total"),
+        ("Lushan applications from companies", "t3.new_received.commercial"),
+        ("Lushan carried over from last year", "t3.carried_over.total"),
+        ("Lushan carried forward", "t3.carried_forward.total"),
+        ("Lushan granted in full", "t3.granted.total"),
+        ("Lushan partially granted", "t3.partial.total"),
+        ("Lushan refusals", "t3.g:deny.total"),
+        ("Lushan refused for third-party rights", "t3.deny_third_party.total"),
+        ("Lushan unable to provide", "t3.g:unable.total"),
+        ("Lushan repeated requests", "t3.noproc_repeat.total"),
+        ("Lushan processed", "t3.total_processed.total"),
+        ("Lushan disclosure rate", "rate.disclosure.total"),
+        ("Lushan review correction rate", "rate.correction.review"),
+        ("Lushan reviews upheld", "t4.review.upheld"),
+        ("Lushan lawsuits", "t4.*litigation.total"),
+        ("Lushan lawsuits pending", "t4.*litigation.pending"),
+        ("Lushan licensing decisions", "t2.licensing"),
+        ("Lushan penalties", "t2.penalty"),
+        ("Lushan normative documents in force", "t2.normative_documents.in_force"),
+    ],
+)
+def test_metric_vocabulary(text: str, key: str) -> None:
+    query = parse(text)
+    assert query.metric is not None, text
+    assert query.metric.key == key
+    assert query.kind == "value"
+
+
+def test_carried_over_is_a_row_not_a_year_or_a_change() -> None:
+    for text in ("鹿山上年结转多少", "Lushan carried over from last year"):
+        query = parse(text)
+        assert query.kind == "value" and query.year is None
+        assert query.metric.key == "t3.carried_over.total"
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "year"),
+    [
+        ("鹿山2021年申请", FEB, 2021),
+        ("鹿山２０２０年申请", FEB, 2020),
+        ("鹿山21年申请", FEB, 2021),
+        ("鹿山去年申请", FEB, 2021),
+        ("鹿山前年申请", FEB, 2020),
+        ("鹿山今年申请", FEB, 2021),  # filing season: 今年 = the report being filed
+        ("鹿山今年申请", NOV, 2022),
+        ("Lushan applications last year", NOV, 2021),
+        ("Lushan applications in 2019", NOV, 2019),
+        ("Lushan applications this year", FEB, 2021),
+        ("鹿山申请", FEB, None),
+    ],
+)
+def test_years(text: str, today: date, year: int | None) -> None:
+    assert parse(text, today).year == year
+
+
+def test_report_year_rule_and_submission_years() -> None:
+    assert report_year_now(date(2023, 3, 31)) == 2022
+    assert report_year_now(date(2023, 4, 1)) == 2023
+    # who-has-not-submitted: 今年 is the report due this calendar year, all year round
+    assert parse("今年谁还没交年报", NOV).year == 2021
+    assert parse("今年谁还没交年报", FEB).year == 2021
+    assert parse("谁还没交年报", FEB).year is None  # executor: the due year
+
+
+@pytest.mark.parametrize(
+    ("text", "aggregate", "top_n"),
+    [
+        ("哪个街道申请最多", "max", None),
+        ("which office had the most applications", "max", None),
+        ("哪个单位行政许可最少", "min", None),
+        ("which office had the fewest penalties", "min", None),
+        ("申请数前三名", "top", 3),
+        ("top 5 offices by applications", "top", 5),
+        ("倒数2名", "bottom", 2),
+        ("行政处罚排名", "rank", None),
+        ("rank offices by lawsuits", "rank", None),
+        ("平均公开率", "avg", None),
+        ("average applications", "avg", None),
+        ("所有单位一共收到多少申请", "sum", None),
+        ("total applications", "sum", None),
+    ],
+)
+def test_aggregates(text: str, aggregate: str, top_n: int | None) -> None:
+    query = parse(text)
+    assert query.kind == "aggregate", text
+    assert query.aggregate == aggregate
+    assert query.top_n == top_n
+
+
+def test_compare_change_and_named_sum() -> None:
+    query = parse("鹿山和青石山比较")
+    assert query.kind == "compare" and [o.id for o in query.offices] == [LUSHAN.id, QSS.id]
+    assert query.metric.key == "t3.new_received.total"
+    assert parse("compare Lushan and Qingshishan lawsuits").kind == "compare"
+    change = parse("鹿山申请比去年多了多少")
+    assert change.kind == "change" and change.year is None and change.base_year is None
+    assert parse("How did Lushan's applications change from last year?").kind == "change"
+    two_years = parse("鹿山2020年和2021年申请比较")
+    assert (two_years.kind, two_years.base_year, two_years.year) == ("change", 2020, 2021)
+    together = parse("鹿山和青石山一共收到多少申请")
+    assert (together.kind, together.aggregate, len(together.offices)) == ("aggregate", "sum", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("哪些报告有错误", "errors"),
+        ("Which reports failed validation?", "errors"),
+        ("青石山的报告有什么问题", "findings"),
+        ("What is wrong with Qingshishan's report?", "findings"),
+        ("今年谁还没交年报", "missing"),
+        ("who has not submitted yet", "missing"),
+        ("哪些单位已经交了", "submitted"),
+        ("how many offices reported", "count"),
+        ("收到了几份报告", "count"),
+        ("鹿山", "overview"),
+        ("Lushan 2021", "overview"),
+    ],
+)
+def test_status_kinds(text: str, kind: str) -> None:
+    assert parse(text).kind == kind
+
+
+@pytest.mark.parametrize("text", ["天气怎么样", "你好", "what's the weather", "", "？？？"])
+def test_not_understood(text: str) -> None:
+    assert parse(text).kind == "unknown"
+    assert not parse(text).understood
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("鹿山申请多少", "zh"), ("Lushan applications", "en"), ("How many applications did 鹿山 get?", "en"),
+     ("lushan申请多少", "zh"), ("Lushan", "en"), ("鹿山", "zh"), ("hello", "en"), ("你好", "zh")],
+)
+def test_language(text: str, lang: str) -> None:
+    assert parse(text).lang == lang
+
+
+def test_parser_is_pure_and_deterministic() -> None:
+    first = parse("鹿山2021年予以公开多少件")
+    second = parse("鹿山2021年予以公开多少件")
+    assert (first.kind, first.metric, first.year, [o.id for o in first.offices]) == (
+        second.kind, second.metric, second.year, [o.id for o in second.offices])
