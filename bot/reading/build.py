@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reading.cells import squash
+from bot.reading.cells import nfkc, squash
 from bot.reading.doc import Doc
 from bot.reading.errors import MSG_NOT_REPORT, ReadError
 from bot.reading.meta import (
@@ -23,11 +23,12 @@ def build_report(doc: Doc, source: Source) -> Report:
     """Read a whole document. Raises ReadError (ING-01) when it is not an annual report."""
     rows = doc.rows
     text = doc.text
-    squashed = squash(text)
+    norm = nfkc(text)
+    squashed = squash(norm)
     if not any(w in squashed for w in _REPORT_WORDS):
         raise ReadError("ING-01", MSG_NOT_REPORT)
     title, body_start = find_title(rows)
-    fmt, evidence = detect_format(text)
+    fmt, evidence = detect_format(squashed)
     tables = read_tables(rows, fmt)
     if fmt == "2019" and tables.single_other_row:
         evidence = [*evidence, "（六）其他处理单行"]
@@ -45,7 +46,7 @@ def build_report(doc: Doc, source: Source) -> Report:
     report = Report(
         source=source,
         office=office_from_title(title),
-        year=find_year(title, text),
+        year=find_year(title, norm),
         format=fmt,
         format_evidence=evidence,
         title=title,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.report import Value
 
@@ -21,11 +22,22 @@ _CN_ZERO = {"零", "〇"}
 
 def nfkc(text: str) -> str:
     """Full-width → half-width (digits, brackets, punctuation) for matching."""
+    if text.isascii():
+        return text
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=8192)
+def _squash_cached(text: str) -> str:
+    return _QUOTES_RE.sub("", _SPACE_RE.sub("", nfkc(text)))
+
+
 def squash(text: str) -> str:
-    """Label key: NFKC, no whitespace, no quotes — 「结果 纠正」 and 「结果纠正」 compare equal."""
+    """Label key: NFKC, no whitespace, no quotes — 「结果 纠正」 and 「结果纠正」 compare equal.
+
+    Cell-sized strings are cached (the same labels and numbers recur in every report)."""
+    if len(text) < 120:
+        return _squash_cached(text)
     return _QUOTES_RE.sub("", _SPACE_RE.sub("", nfkc(text)))
 
 
@@ -34,6 +46,7 @@ def clean_cell(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def is_value_cell(text: str) -> bool:
     """True when the cell holds a number, a slash/dash/「空」 blank marker or a number with a unit."""
     s = squash(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.reading.cells import squash
 
@@ -23,6 +24,11 @@ class Row:
     @property
     def text(self) -> str:
         return "\t".join(self.cells)
+
+    @cached_property
+    def key(self) -> str:
+        """The row's text squashed for matching (computed once: anchors are searched many times)."""
+        return squash(self.text)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from bot.schema import SECTIONS
 
 # -- headings -----------------------------------------------------------------------------------
 
+_HEADING_FIRST = frozenset("一二三四五六七八九十123456789１２３４５６７８９")
 _HEADING_RE = re.compile(r"^\s*([一二三四五六七八九十]|[1-9])\s*[、.．]\s*(\S.{0,40}?)\s*$")
 #: Keywords that identify each canonical section in a heading's text (order matters: first match wins).
 _SECTION_KEYS: list[tuple[str, tuple[str, ...]]] = [
@@ -40,8 +41,11 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
     """Top-level headings as (row index, Heading). Accepts 「一、」 and 「5、」 numerals."""
     out: list[tuple[int, Heading]] = []
     for i, row in enumerate(rows):
+        first = row.cells[0].lstrip(" \t\u3000\xa0")
+        if not first or first[0] not in _HEADING_FIRST or len(first) > 60:
+            continue
         cells = [c for c in row.cells if c.strip()]
-        if len(cells) != 1 or not row.cells[0].strip():
+        if len(cells) != 1:
             continue
         m = _HEADING_RE.match(nfkc(cells[0]).replace("\u3000", " "))
         if not m:
@@ -85,18 +89,16 @@ def find_title(rows: list[Row]) -> tuple[str, int]:
 
 
 def find_year(title: str, text: str) -> int | None:
-    """Report year from the title, else 统计期限, else the first year in the opening text."""
-    for source in (nfkc(title), nfkc(text[:3000])):
-        m = _PERIOD_RE.search(source)
-        if source is not title and m:
-            return int(m.group(1))
-        m = _YEAR_RE.search(source) if source == nfkc(title) else None
-        if m:
-            return int(m.group(1))
-    m = _PERIOD_RE.search(nfkc(text))
+    """Report year from the title, else 统计期限, else the first year in the opening text.
+
+    ``text`` should already be NFKC-normalised (build.py does it once for the whole document)."""
+    m = _YEAR_RE.search(nfkc(title))
     if m:
         return int(m.group(1))
-    m = _YEAR_RE.search(nfkc(text[:1500]))
+    m = _PERIOD_RE.search(text)
+    if m:
+        return int(m.group(1))
+    m = _YEAR_RE.search(text[:1500])
     return int(m.group(1)) if m else None
 
 
@@ -146,9 +148,11 @@ _FP_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总�
 _FP_PRE = ("指标名称", "计量单位", "同意公开", "同意部分公开", "信息不存在", "非本部门掌握", "收费及减免", "概述")
 
 
-def detect_format(text: str) -> tuple[str, list[str]]:
-    """FORMAT.md §1.7 fingerprints: score every version, pick the best, keep the evidence."""
-    s = squash(text)
+def detect_format(squashed: str) -> tuple[str, list[str]]:
+    """FORMAT.md §1.7 fingerprints: score every version, pick the best, keep the evidence.
+
+    ``squashed`` is the document text after :func:`squash` (no spaces, half-width brackets)."""
+    s = squashed
     hits = {
         "2021": [f for f in _FP_2021 if squash(f) in s],
         "2019": [f for f in _FP_2019 if squash(f) in s],

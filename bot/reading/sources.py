@@ -25,6 +25,7 @@ MAX_ZIP_MEMBER = 60 * 1024 * 1024
 MAX_ZIP_RATIO = 120
 ANTIWORD_TIMEOUT = 15
 
+_BAD_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
@@ -36,8 +37,7 @@ def _looks_like_text(text: str) -> bool:
     if not text.strip():
         return False
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
-    return bad <= max(3, len(sample) // 200)
+    return len(_BAD_CHARS_RE.findall(sample)) <= max(3, len(sample) // 200)
 
 
 def decode_text(data: bytes) -> str:

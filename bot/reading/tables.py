@@ -154,7 +154,7 @@ def _first(rows: list[Row], pred, start: int = 0) -> int | None:
 
 
 def _has(row: Row, *needles: str) -> bool:
-    s = squash(row.text)
+    s = row.key
     return any(n in s for n in needles)
 
 
@@ -162,7 +162,7 @@ _END_OF_T4_RE = re.compile(r"^[五六七5-7][、.]")
 
 
 def _is_section_after_t4(row: Row) -> bool:
-    s = squash(row.text)
+    s = row.key
     if not s or len(s) > 60:
         return False
     return bool(_END_OF_T4_RE.match(s)) or "存在的主要问题" in s or "其他需要报告" in s
