@@ -47,7 +47,8 @@ def examples_dir() -> Path | None:
 def show_examples(echo: Any = print) -> int:
     """Validate each bundled example and print its verdict; returns how many were shown."""
     from bot.reading import read_path
-    from bot.validation import summarize, validate
+    from bot.services import IngestOutcome, verdict_reply
+    from bot.validation import validate
 
     folder = examples_dir()
     if folder is None:
@@ -62,7 +63,8 @@ def show_examples(echo: Any = print) -> int:
                 echo(f"\n❌ {path.name}：{message}")
                 continue
             validate(result.report)
-            echo(f"\n📄 {path.name}\n{summarize(result.report, lang='zh')}")
+            outcome = IngestOutcome(path.name, result.report, None, None)
+            echo(f"\n📄 {path.name}\n{verdict_reply(outcome, 'zh')}")
     return len(files)
 
 

@@ -1,0 +1,63 @@
+"""``nianbao run`` without a token, on a database that is behind, and ``nianbao console`` scripted."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.console import console_session
+from tests.handlers.conftest import EXAMPLES, settings_for
+from tests.support.fake_telegram import FakeTelegram
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """No token, no .env, a private data directory."""
+    for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "NIANBAO_WEBHOOK_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
+
+
+def test_run_without_token_explains_and_validates_the_examples(clean_env, capsys):
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    first, second = out.splitlines()[:2]
+    assert "TELEGRAM_BOT_TOKEN" in first and "@BotFather" in first
+    assert ".env" in second
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        assert path.name in out
+    assert "青石山" in out and "鹿山" in out and "红旗" in out
+    assert "nianbao console" in out
+    assert "Traceback" not in out
+
+
+def test_run_refuses_a_database_that_is_behind(clean_env, monkeypatch, tmp_path, capsys):
+    from storage.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001_initial")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:NOT-USED")
+    assert main(["run"]) == 2
+    assert "nianbao db upgrade" in capsys.readouterr().out
+
+
+async def test_console_chats_with_the_real_handlers(tmp_path):
+    said: list[str] = []
+    seed = sorted(EXAMPLES.glob("*.txt"))[1]
+
+    async def lines():
+        for line in ["/help", f"/send {seed}", "/press 1", "鹿山2021年收到多少申请？", "/send nowhere.docx", "/quit",
+                     "/help"]:
+            yield line
+
+    settings = settings_for(FakeTelegram(), tmp_path)
+    assert await console_session(settings, lines=lines(), echo=said.append) == 0
+    text = "\n".join(said)
+    assert "/reports" in text  # /help
+    assert "富阳区鹿山街道 2021年度" in text  # the verdict
+    assert "[1] 查看全部问题" in text and "共 " in text  # the button, then the pressed list
+    assert "3件" in text  # the answer
+    assert "找不到文件" in text
+    assert text.count("常用命令") == 1  # nothing after /quit
