@@ -145,7 +145,16 @@ _PREFIX_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}$")
 def _prefix(text: str, start: int) -> str:
     """The issuing-office abbreviation right before a 文号's bracket (「国办公开办函」)."""
     m = _PREFIX_RE.search(text, max(0, start - 8), start)
-    return m.group(0) if m else ""
+    if not m:
+        return ""
+    prefix = m.group(0)
+    i = prefix.find("国")
+    if i > 0 and prefix[i : i + 2] in ("国办", "国发", "国函", "国务"):
+        return prefix[i:]
+    return _LEAD_WORDS_RE.sub("", prefix) or prefix
+
+
+_LEAD_WORDS_RE = re.compile(r"^(?:依据|根据|按照|依照|参照|对照|执行|落实|印发|转发|按|据|见|和|及|与|或|的)+")
 _DECREE_RE = re.compile(r"(?:国务院令|中华人民共和国国务院令)\s*(?:第)?\s*(\d+)\s*号")
 
 

@@ -33,9 +33,12 @@ def forward_more(report: Report, n: int, col: str = "natural_person") -> None:
 
 
 def zero_apps(report: Report) -> Report:
-    """Every 表3 cell 0 (a consistent, empty table)."""
+    """Every 表3 and 表4 cell 0 (consistent, empty tables)."""
     for values in report.applications.values():
         for v in values:
+            v.value, v.raw = 0, "0"
+    for block in report.appeals.values():
+        for v in block.values():
             v.value, v.raw = 0, "0"
     report.prose = [p for p in report.prose if p.kind not in ("received", "processed")]
     return report
