@@ -15,9 +15,9 @@ from bot.schema import SECTIONS, T3_ROW_LABELS, T4_BLOCKS, T4_COLUMNS, t3_row_ke
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 NUMERALS = "一二三四五六"
 T3_HEADER = [
-    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
-    ["", "自然人", "法人或其他组织", "总计"],
-    ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+    ["", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+    ["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+    ["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
 ]
 T4_HEADER = [
     ["行政复议", "行政诉讼"],
@@ -58,7 +58,7 @@ def _t3_rows(report: Report) -> list[list[str]]:
         if key not in apps:
             continue
         label = T3_ROW_LABELS[key]
-        prefix: list[str] = []
+        prefix: list[str] = [""]  # two label columns: group label (or blank), row label
         if key == "granted":
             prefix = ["三、本年度办理结果"]
         for group, first in (("（三）不予公开", "deny_"), ("（四）无法提供", "unable_"), ("（五）不予处理", "noproc_"),
@@ -166,7 +166,6 @@ def render_pdf(report: Report) -> bytes:
     if "WQY" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("WQY", CJK_FONT, subfontIndex=0))
     para = ParagraphStyle("p", fontName="WQY", fontSize=9, leading=12, wordWrap="CJK")
-    cell = ParagraphStyle("c", fontName="WQY", fontSize=6, leading=7, wordWrap="CJK")
     story = []
     for kind, content in _blocks(report):
         if kind == "p":
@@ -174,11 +173,26 @@ def render_pdf(report: Report) -> bytes:
             continue
         rows: list[list[str]] = content  # type: ignore[assignment]
         width = max(len(r) for r in rows)
-        data = [[Paragraph(html_lib.escape(c), cell) for c in r] + [""] * (width - len(r)) for r in rows]
-        first = 150 if width > 4 else 120
-        col_widths = [first] + [(A4[0] - 60 - first) / (width - 1)] * (width - 1)
+        # plain strings, not Paragraphs: one text operation per cell keeps the PDF small and fast to read
+        data = [r + [""] * (width - len(r)) for r in rows]
+        usable = A4[0] - 60
+        if width >= 8:
+            col_widths = [60, 200] + [(usable - 260) / (width - 2)] * (width - 2)
+        elif width > 1:
+            col_widths = [200] + [(usable - 200) / (width - 1)] * (width - 1)
+        else:
+            col_widths = [usable]
         table = Table(data, colWidths=col_widths)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), "WQY")]))
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("FONTNAME", (0, 0), (-1, -1), "WQY"),
+            ("FONTSIZE", (0, 0), (-1, -1), 4.8),
+            ("LEADING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("LEFTPADDING", (0, 0), (-1, -1), 1),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+        ]))
         story.append(table)
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=30, rightMargin=30, topMargin=30, bottomMargin=30).build(story)
