@@ -31,6 +31,25 @@ def counts(findings: list[Finding]) -> dict[str, int]:
     return out
 
 
+_RANK = {"error": 0, "warning": 1, "info": 2}
+#: Findings a clerk need not see first (the reader's clean-up notes).
+_LOW_VALUE = frozenset({"ING-06"})
+
+
+def _where_helps(f: Finding) -> bool:
+    """Prefix the location only when it points into a table/section and the message does not name it."""
+    where = f.where.replace(" ", "")
+    if not where.startswith(("表", "第")):
+        return False
+    message = f.message.replace(" ", "")
+    core = where[2:] if where.startswith("表") else where
+    return where not in message and core not in message and where.split("“")[-1].strip("”") not in message
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def summarize(report: Report, *, lang: str = "zh", limit: int = 3) -> str:
     """The verdict with counts and the ``limit`` most important findings (errors first), each with its
     location and code — short enough for a phone screen. Uses ``report.findings`` as validated."""
@@ -40,15 +59,17 @@ def summarize(report: Report, *, lang: str = "zh", limit: int = 3) -> str:
     emoji = verdict_emoji(verdict)
     en = lang.lower().startswith("en")
     if en:
-        head = f"{emoji} {_VERDICT_EN[verdict]}: {n['error']} errors, {n['warning']} warnings, {n['info']} notes"
+        head = (f"{emoji} {_VERDICT_EN[verdict]}: {_plural(n['error'], 'error')}, "
+                f"{_plural(n['warning'], 'warning')}, {_plural(n['info'], 'note')}")
     else:
         head = f"{emoji} {verdict}：错误{n['error']}项，警告{n['warning']}项，提示{n['info']}项"
     if not findings:
         return f"{emoji} passed: no problems found." if en else f"{emoji} 通过：未发现问题。"
     lines = [head]
-    for i, f in enumerate(findings[: max(limit, 0)], 1):
+    ranked = sorted(findings, key=lambda f: (_RANK.get(f.severity, 3), f.code in _LOW_VALUE))
+    for i, f in enumerate(ranked[: max(limit, 0)], 1):
         text = (f.message_en or f.message) if en else f.message
-        where = f"{f.where}：" if f.where and not en and f.where not in f.message else ""
+        where = f"{f.where}：" if not en and _where_helps(f) else ""
         lines.append(f"{i}. {where}{text}（{f.code}）" if not en else f"{i}. {text} ({f.code})")
     rest = len(findings) - max(limit, 0)
     if rest > 0:

@@ -55,7 +55,7 @@ def a1_per_column(ctx: Context) -> Iterator[Hit]:
         left, right = new + old, done + fwd  # type: ignore[operator]
         if left != right:
             yield Hit(
-                f"“{L.col_label(col)}”列：本年新收{L.num(new)}+上年结转{L.num(old)}={L.num(left)}，"
+                f"表3“{L.col_label(col)}”列：本年新收{L.num(new)}+上年结转{L.num(old)}={L.num(left)}，"
                 f"但办理结果总计{L.num(done)}+结转下年度{L.num(fwd)}={L.num(right)}，不符合表内勾稽关系。",
                 f"Column “{L.col_en(col)}”: new {L.num(new)} + carried over {L.num(old)} = {L.num(left)}, "
                 f"but processed {L.num(done)} + carried forward {L.num(fwd)} = {L.num(right)}.",
@@ -77,7 +77,7 @@ def a2_per_column(ctx: Context) -> Iterator[Hit]:
         if parts is None or stated is None or parts == stated:
             continue
         yield Hit(
-            f"“{L.col_label(col)}”列：各办理结果合计{L.num(parts)}件，但“（七）总计”填写为{L.num(stated)}件。",
+            f"表3“{L.col_label(col)}”列：各办理结果合计{L.num(parts)}件，但“（七）总计”填写为{L.num(stated)}件。",
             f"Column “{L.col_en(col)}”: the results add up to {L.num(parts)}, "
             f"but “total processed” says {L.num(stated)}.",
             L.t3_col(col),
@@ -98,7 +98,7 @@ def a3_per_row(ctx: Context) -> Iterator[Hit]:
         if parts is None or stated is None or parts == stated:
             continue
         yield Hit(
-            f"“{L.row_short(row, ctx.fmt)}”行：各类申请人合计{L.num(parts)}件，但“总计”填写为{L.num(stated)}件。",
+            f"表3“{L.row_short(row, ctx.fmt)}”行：各类申请人合计{L.num(parts)}件，但“总计”填写为{L.num(stated)}件。",
             f"Row “{L.row_en(row)}”: the applicant columns add up to {L.num(parts)}, "
             f"but the total says {L.num(stated)}.",
             L.t3_row(row, ctx.fmt),
