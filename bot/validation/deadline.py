@@ -19,8 +19,9 @@ def legal_deadline(year: int, kind: str) -> date:
 
 @rule("DL-01", "warning", "晚于法定期限提交")
 def received_late(ctx: Context) -> Iterator[Hit]:
-    """The report arrived after the deadline of year + 1."""
-    if ctx.received is None or ctx.year is None:
+    """The report arrived after the deadline of year + 1 (judged only in year + 1: an older report sent
+    later is an archive upload or the wrong file, which DL-03 asks about)."""
+    if ctx.received is None or ctx.year is None or ctx.received.year != ctx.year + 1:
         return
     due = legal_deadline(ctx.year, ctx.report.office.kind)
     if ctx.received > due:

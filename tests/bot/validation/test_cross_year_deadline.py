@@ -80,6 +80,7 @@ def test_deadlines() -> None:
     assert only(report, "DL-01", received=date(2022, 1, 31)) == []
     [f] = only(report, "DL-01", received=date(2022, 2, 8))
     assert f.left == 8 and "2022-02-08" in f.message
+    assert only(report, "DL-01", received=date(2026, 2, 8)) == []  # an archive upload: DL-03's business
 
 
 def test_year_check_uses_today_then_received() -> None:
