@@ -14,7 +14,7 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.exports import NothingToExport, chart_file, digest, export_file, parse_chart_args, parse_year
-from handlers.common import db_of, send_long
+from handlers.common import db_of, lang_of, send_long
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("chart", "统计图：/chart 2021 申请|结果|复议，或 /chart 鹿山"),
 ]
 
-EXPORT_USAGE = "用法：/export [年度] [csv]，例如 /export 2021"
-CHART_USAGE = "用法：/chart [年度] [申请|结果|复议]，或 /chart 单位简称（历年对比），例如 /chart 鹿山"
+EXPORT_USAGE = "用法：/export [年度] [csv]，例如 /export 2021\n(Usage: /export [year] [csv])"
+CHART_USAGE = (
+    "用法：/chart [年度] [申请|结果|复议]，或 /chart 单位简称（历年对比），例如 /chart 鹿山\n"
+    "(Usage: /chart [year] [applications|outcomes|appeals] or /chart <office>)"
+)
 
 
 def _export_args(args: list[str]) -> tuple[int | None, str, list[str]]:
@@ -58,7 +61,7 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         file = await export_file(db_of(context), chat_id=chat.id, year=year, fmt=fmt)
     except NothingToExport as exc:
-        await message.reply_text(exc.message)
+        await message.reply_text(exc.text(lang_of(update)))
         return
     await message.reply_document(InputFile(file.data, filename=file.filename), caption=file.caption)
 
@@ -76,7 +79,7 @@ async def on_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         file = await chart_file(db_of(context), chat_id=chat.id, request=parse_chart_args(args))
     except NothingToExport as exc:
-        await message.reply_text(exc.message)
+        await message.reply_text(exc.text(lang_of(update)))
         return
     await message.reply_photo(InputFile(file.data, filename=file.filename), caption=file.caption)
 
@@ -87,7 +90,7 @@ async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if chat is None:
         return
     year = next((parse_year(w) for w in context.args or [] if parse_year(w) is not None), None)
-    text = await digest(db_of(context), chat_id=chat.id, year=year)
+    text = await digest(db_of(context), chat_id=chat.id, year=year, lang=lang_of(update))
     await send_long(update, context, text, filename="summary.txt")
 
 

@@ -32,11 +32,16 @@ _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
 
 class NothingToExport(Exception):
-    """No report to export; ``message`` is the short Chinese reply for the chat."""
+    """No report to export; ``message`` is the short Chinese reply for the chat (``message_en`` English)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, message_en: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.message_en = message_en or message
+
+    def text(self, lang: str = "zh") -> str:
+        """The reply in the user's language."""
+        return self.message_en if lang == "en" else self.message
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ async def collect(db: Any, *, chat_id: int | None, year: int | None) -> tuple[in
 async def _require(db: Any, *, chat_id: int | None, year: int | None) -> tuple[int, list[ExportItem]]:
     resolved, items = await collect(db, chat_id=chat_id, year=year)
     if resolved is None or not items:
-        raise NothingToExport(empty_message(year))
+        raise NothingToExport(empty_message(year), empty_message(year, "en"))
     return resolved, items
 
 
@@ -169,12 +174,15 @@ async def chart_file(db: Any, *, chat_id: int | None, request: ChartRequest) -> 
     if request.office:
         office = await find_office(db, chat_id=chat_id, name=request.office)
         if office is None:
-            raise NothingToExport(f"没有找到单位“{request.office}”。请发送单位简称，例如 /chart 鹿山。")
+            raise NothingToExport(
+                f"没有找到单位“{request.office}”。请发送单位简称，例如 /chart 鹿山。",
+                f"No office called “{request.office}” in this chat. Try its short name, e.g. /chart 鹿山.",
+            )
         stored = [s for s in await repo.list_reports(db, chat_id=chat_id) if s.office.id == office.id]
         if request.year is not None:
             stored = [s for s in stored if s.year is not None and s.year <= request.year]
         if not stored:
-            raise NothingToExport(f"{office.name}还没有年报。")
+            raise NothingToExport(f"{office.name}还没有年报。", f"No annual reports from {office.name} yet.")
         items = [await _item(db, s) for s in stored]
         png = await _png(lambda: office_years_figure(items))
         years = sorted({s.year for s in stored if s.year is not None})
@@ -196,15 +204,17 @@ async def chart_png(
     return (await chart_file(db, chat_id=chat_id, request=request)).data
 
 
-async def digest(db: Any, *, chat_id: int, year: int | None = None) -> str:
+async def digest(db: Any, *, chat_id: int, year: int | None = None, lang: str = "zh") -> str:
     """The /summary text for a chat and year; the empty-chat message when there is nothing yet."""
     resolved, items = await collect(db, chat_id=chat_id, year=year)
     if resolved is None:
-        return empty_message(year)
+        return empty_message(year, lang)
     status = await repo.submission_status(db, chat_id=chat_id, year=resolved)
     roster = await repo.roster(db, chat_id=chat_id)
     if not items and not roster:
-        return empty_message(resolved)
+        return empty_message(resolved, lang)
     # submission_status is roster ∪ reporters: an office that reported without being on the roster counts too
     missing = [o.short_name or o.name for o, stored in status if stored is None]
-    return digest_text(items, year=resolved, missing=missing, roster_size=len(status) if roster else 0)
+    return digest_text(
+        items, year=resolved, missing=missing, roster_size=len(status) if roster else 0, lang=lang
+    )

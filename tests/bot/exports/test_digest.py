@@ -62,3 +62,15 @@ def test_empty_chat_message() -> None:
     text = digest_text([], year=2021)
     assert text == empty_message(2021)
     assert "还没有2021年度年报" in text
+
+
+def test_digest_in_english() -> None:
+    items = _items()
+    text = digest_text(items, year=2021, missing=["五星"], roster_size=5, lang="en")
+    new = sum(i.report.t3("new_received") for i in items)
+    assert text.startswith("📋 Annual reports 2021")
+    assert "Submitted: 4 of 5 offices; missing: 五星" in text
+    assert f"Totals: {new} new" in text
+    assert "❌ T3-01 (2 reports)" in text
+    assert "年报汇总" not in text
+    assert empty_message(2021, "en").startswith("No annual reports for 2021")

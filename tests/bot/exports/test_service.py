@@ -93,8 +93,10 @@ async def test_empty_chat_gets_a_message_not_a_file(db) -> None:
     with pytest.raises(NothingToExport) as err:
         await workbook(db, chat_id=CHAT)
     assert "还没有" in err.value.message
+    assert err.value.text("en").startswith("No annual reports")
     with pytest.raises(NothingToExport):
         await chart_png(db, chat_id=CHAT)
+    assert (await digest(db, chat_id=CHAT, lang="en")).startswith("No annual reports")
     assert "还没有" in await digest(db, chat_id=CHAT)
     await _fill(db)
     with pytest.raises(NothingToExport) as err:
