@@ -100,10 +100,13 @@ def doc_from_text(text: str, kind: str = "txt") -> Doc:
             if "\t" in line:
                 doc.rows.append(Row(no, line.split("\t")))
             elif "|" in line:
+                # 「0 |」 is one cell, a bare 「|」 one blank cell, 「||」 the end of a table row
                 cells = line.split("|")
-                if cells and not cells[-1].strip():
+                if line.rstrip().endswith("|"):
                     cells.pop()
                 doc.rows.append(Row(no, cells))
+            elif not line.strip():
+                doc.rows.append(Row(no, []))
             else:
                 doc.rows.append(Row(no, [line]))
     return doc

@@ -41,6 +41,8 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
     """Top-level headings as (row index, Heading). Accepts 「一、」 and 「5、」 numerals."""
     out: list[tuple[int, Heading]] = []
     for i, row in enumerate(rows):
+        if not row.cells:
+            continue
         first = row.cells[0].lstrip(" \t\u3000\xa0")
         if not first or first[0] not in _HEADING_FIRST or len(first) > 60:
             continue

@@ -312,7 +312,13 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         cells = [clean_cell(c) for c in row.cells]
         texts = [i for i, c in enumerate(cells) if c and not is_value_cell(c)]
         if not texts:
-            if current is not None and sum(1 for c in current.cells if c) < 7:
+            if not cells or current is None or sum(1 for c in current.cells if c) >= 7:
+                continue
+            if len(cells) == 1:
+                current.cells.append(cells[0])  # one cell per line: a blank keeps its position
+            elif not any(cells):
+                current = None  # 「||」: end of the row
+            else:
                 current.cells.extend(c for c in cells if c)
             continue
         last = texts[-1]

@@ -52,8 +52,6 @@ def test_shanghai_2019_html_blank_totals_stay_blank():
 
 #: Excerpts whose visible values this reader does not yet reproduce, with the reason (not hidden, not weakened).
 KNOWN_HARD = {
-    "003.txt": "one cell per line ending in ' |' with six blank cells before 总计: blank cells are lost between lines",
-    "009.txt": "one cell per line with blank cells: positions of blanks are lost between lines",
     "011.txt": "2019 table whose blank cells are consecutive empty lines: positions are lost",
     "057.txt": "prose-only 2000-byte cut with one recognisable section heading: refused as not a report",
     "045.txt": "year only in a 2000-byte truncated title area the reader does not see",
