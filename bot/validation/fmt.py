@@ -73,7 +73,13 @@ def single_other_row(ctx: Context) -> Iterator[Hit]:
     apps = ctx.report.applications
     if not apps:
         return
-    one_row = "other_no_correction" not in apps and "other_fee_unpaid" not in apps
+    # only when the rows around （六） were read (a table cut off earlier is not a one-row （六）)
+    one_row = (
+        "other_other" in apps
+        and "total_processed" in apps
+        and "other_no_correction" not in apps
+        and "other_fee_unpaid" not in apps
+    )
     wants_three = ctx.report.format == "2021" or (ctx.year is not None and ctx.year >= 2021)
     if one_row and wants_three:
         yield Hit(

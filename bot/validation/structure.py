@@ -65,22 +65,26 @@ def _checkable(ctx: Context) -> bool:
     """Structure is only judged for the 2019/2021 formats and when the reader saw any structure (a
     pre-2019 report follows the old 条例's layout and is checked only for what it has)."""
     r = ctx.report
-    return r.format != "pre2019" and bool(r.sections or r.headings or r.section_text)
+    old = r.format == "pre2019" or (r.year is not None and r.year < 2019)
+    return not old and bool(r.sections or r.headings or r.section_text)
 
 
 @rule("STR-01", "error", "缺少法定部分")
 def missing_section(ctx: Context) -> Iterator[Hit]:
-    """One of the six statutory sections is missing."""
+    """Statutory sections missing — one finding naming them all."""
     if not _checkable(ctx):
         return
     present = present_sections(ctx)
-    for i, name in enumerate(SECTIONS):
-        if name not in present:
-            yield Hit(
-                f"缺少第{NUMERALS[i]}部分“{name}”。",
-                f"Section {i + 1} “{name}” is missing.",
-                f"第{NUMERALS[i]}部分",
-            )
+    missing = [i for i, name in enumerate(SECTIONS) if name not in present]
+    if not missing:
+        return
+    parts = "、".join(f"第{NUMERALS[i]}部分“{SECTIONS[i]}”" for i in missing)
+    yield Hit(
+        f"缺少{parts}。",
+        "Missing section(s): " + ", ".join(f"{i + 1} “{SECTIONS[i]}”" for i in missing) + ".",
+        f"第{NUMERALS[missing[0]]}部分",
+        len(missing),
+    )
 
 
 _ARABIC = re.compile(r"^[0-9０-９]+$")
@@ -161,6 +165,12 @@ def heading_text(ctx: Context) -> Iterator[Hit]:
             )
 
 
+#: Header words that show a table is printed even when its numbers could not be read.
+_HEADER_WORDS = {
+    "表2": ("第二十条", "信息内容", "本年制发件数", "本年新制作数量"),
+    "表3": ("勾稽关系", "申请人情况", "本年新收"),
+    "表4": ("结果维持", "尚未审结", "复议后起诉"),
+}
 _TABLE_OF = {SECTIONS[1]: ("proactive", "表2"), SECTIONS[2]: ("applications", "表3"), SECTIONS[3]: ("appeals", "表4")}
 
 
@@ -173,6 +183,8 @@ def section_without_table(ctx: Context) -> Iterator[Hit]:
     for name, (attr, table) in _TABLE_OF.items():
         if name in present and getattr(ctx.report, attr) is None:
             text = (ctx.section(name) or "").strip()
+            if any(w in text for w in _HEADER_WORDS[table]):
+                continue  # the table is there but could not be read: the reader's finding, not ours
             said = f"只有文字“{text[:20]}”，" if text else ""
             yield Hit(
                 f"第{SECTION_ORDINAL[name]}部分{said}缺少统计{table}；即使全部为0也应列出表格。",
@@ -195,11 +207,14 @@ def missing_rows(ctx: Context) -> Iterator[Hit]:
                     named.append(label)
     if ctx.report.format == "2019" or ctx.fmt == "2019":
         named = [n for n in named if n not in (T3_ROW_LABELS["other_no_correction"], T3_ROW_LABELS["other_fee_unpaid"])]
-    for label in named:
+    if named:
+        shown = "、".join(f"“{label}”" for label in named[:3])
+        more = f"等{len(named)}行" if len(named) > 3 else "行"
         yield Hit(
-            f"表格缺少“{label}”行（或行名被改写），请按规定格式填报。",
-            f"The row “{label}” is missing or renamed.",
-            f"“{label}”行",
+            f"表格缺少{shown}{more}（或行名被改写），请按规定格式填报。",
+            f"{len(named)} standard row(s) missing or renamed, e.g. “{named[0]}”.",
+            f"“{named[0]}”行",
+            len(named),
         )
 
 
