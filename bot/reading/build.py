@@ -34,7 +34,7 @@ def build_report(doc: Doc, source: Source) -> Report:
         evidence = [*evidence, "（六）其他处理单行"]
     headings = find_headings(rows)
     if tables.proactive is None and tables.applications is None and tables.appeals is None:
-        if not any(w in squashed for w in ("年度报告", "年报")) and sum(1 for _, h in headings if h.canonical) < 2:
+        if not any(w in squashed for w in ("年度报告", "年报", "工作报告")) and sum(1 for _, h in headings if h.canonical) < 2:
             raise ReadError("ING-01", MSG_NOT_REPORT)
     section_text: dict[str, str] = {}
     for n, (idx, heading) in enumerate(headings):

@@ -172,10 +172,11 @@ def detect_format(squashed: str) -> tuple[str, list[str]]:
 
 _N = r"(\d+(?:\.\d+)?)"
 _PROSE_RES: list[tuple[str, re.Pattern[str]]] = [
-    ("received", re.compile(r"(?:收到|新收|受理)[^。；，,\d]{0,16}?申请(?:共|数量为?|总数为?)?" + _N + r"\s*件")),
-    ("received", re.compile(r"(?:共|全年)?(?:收到|新收|受理)" + _N + r"\s*件[^。；，]{0,12}?申请")),
+    ("received", re.compile(r"(?:收到|新收|受理|发生|提出的?|全年收)[^。；，,\d]{0,16}?申请(?:公开)?(?:办?件)?(?:共|数量为?|总数为?)?"
+                            + _N + r"\s*(?:件|次|宗)")),
+    ("received", re.compile(r"(?:共|全年)?(?:收到|新收|受理)" + _N + r"\s*件[^。；，,]{0,12}?申请")),
     ("processed", re.compile(r"(?<!的)(?:办结|答复|办理)[^。；，,\d]{0,8}?" + _N + r"\s*件")),
-    ("carried_forward", re.compile(_N + r"\s*件[^。；，\d]{0,4}结转")),
+    ("carried_forward", re.compile(_N + r"\s*件[^。；，,\d上]{0,4}结转")),
     ("carried_forward", re.compile(r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?" + _N + r"\s*件")),
     ("review", re.compile(r"行政复议[^。；，,\d]{0,6}?" + _N + r"\s*(?:件|起)")),
     ("litigation", re.compile(r"行政诉讼[^。；，,\d]{0,6}?" + _N + r"\s*(?:件|起)")),
@@ -183,7 +184,9 @@ _PROSE_RES: list[tuple[str, re.Pattern[str]]] = [
     ("normative_issued", re.compile(r"制发[^。；，,\d]{0,8}?规范性文件[^。；，,\d]{0,4}?" + _N + r"\s*件")),
     ("granted", re.compile(r"予以公开[^。；，,\d]{0,4}?" + _N + r"\s*件")),
 ]
-_NONE_RECEIVED_RE = re.compile(r"(?:未|没有)(?:收到|受理)[^。；，]{0,16}?申请(?!行政复议|复议)")
+_NONE_RECEIVED_RE = re.compile(
+    r"(?:未|没有)(?:收到|受理|接到)[^。；，,]{0,16}?申请(?!行政复议|复议)|(?:无|未发生)依申请公开(?:的)?(?:情况|事项|件)"
+)
 _ALL_PROCESSED_RE = re.compile(r"(?:全部|均已|已全部)(?:办结|答复)")
 _ALL_UPHELD_RE = re.compile(r"均(?:获|被)?维持|零败诉")
 _PERCENT_RE = re.compile(r"([^。；，,\d]{1,12}?)" + _N + r"\s*%")

@@ -53,7 +53,6 @@ def test_shanghai_2019_html_blank_totals_stay_blank():
 #: Excerpts whose visible values this reader does not yet reproduce, with the reason (not hidden, not weakened).
 KNOWN_HARD = {
     "011.txt": "2019 table whose blank cells are consecutive empty lines: positions are lost",
-    "057.txt": "prose-only 2000-byte cut with one recognisable section heading: refused as not a report",
     "045.txt": "year only in a 2000-byte truncated title area the reader does not see",
 }
 
@@ -79,3 +78,19 @@ def test_excerpts_visible_values(truth):
         # a cut-off table says which rows are missing; it never invents them
         assert r.missing_rows or len(r.applications) == 25 or r.format == "2019"
         assert all(k not in r.applications for k, lb in T3_ROW_LABELS.items() if lb in r.missing_rows)
+
+
+@pytest.mark.parametrize(
+    "truth", [t for t in _truth("excerpts") if t.get("values_source") == "prose"], ids=lambda t: t["file"]
+)
+def test_excerpts_prose_claims(truth):
+    """Where the excerpt states its numbers only in prose, the prose numbers carry them (tables stay absent)."""
+    (result,) = read_path(CORPUS / "excerpts" / truth["file"])
+    r = result.report
+    assert r is not None, result.error.message
+    received = [p.value for p in r.prose if p.kind == "received"]
+    if truth.get("new_total"):
+        assert truth["new_total"] in received
+    elif truth.get("new_total") == 0:
+        assert any(p.kind == "none_received" for p in r.prose)
+        assert not received
