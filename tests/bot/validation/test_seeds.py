@@ -93,3 +93,29 @@ def test_pre2019_reports_are_checked_only_for_what_they_have(name: str) -> None:
     report = corpus(name)
     assert report.format == "pre2019"
     assert not {c for c in codes(report) if c.startswith(("STR", "FMT", "T3", "T4"))}
+
+
+EXCERPTS = Path("/work/shared/corpus/excerpts")
+
+
+@pytest.mark.parametrize(
+    "name,code,needle",
+    [
+        ("051.txt", "META-04", "国务院令第771号"),  # the 条例 cited as decree 771 (is 711)
+        ("025.txt", "FMT-01", "本年新制作数量"),  # a 2022 report in the 2019 表2 format
+        ("027.txt", "META-04", "60号"),  # a 2022 report citing the 2019 format notice
+    ],
+)
+def test_real_errors_in_corpus_excerpts(name: str, code: str, needle: str) -> None:
+    path = EXCERPTS / name
+    if not path.exists():
+        pytest.skip(f"{path} missing")
+    findings = [f for f in validate(read(path)) if f.code == code]
+    assert any(needle in f.message for f in findings), [f.message for f in findings]
+
+
+def test_a_cut_off_table_is_not_a_one_row_other_handling() -> None:
+    path = EXCERPTS / "003.txt"
+    if not path.exists():
+        pytest.skip(f"{path} missing")
+    assert "FMT-04" not in codes(read(path))

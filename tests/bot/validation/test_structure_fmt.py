@@ -100,3 +100,17 @@ def test_promoted_subtopic() -> None:
     report, _ = FIRES["STR-07"]()
     f = next(f for f in validate(report) if f.code == "STR-07")
     assert "政府信息管理" in f.message
+
+
+def test_unreadable_table_with_its_header_is_not_str_04() -> None:
+    report, _ = FIRES["STR-04"]()
+    report.section_text[SECTIONS[2]] = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况"
+    assert "STR-04" not in {c for c, _ in codes(report)}
+
+
+def test_several_missing_sections_are_one_finding() -> None:
+    report = make_report(3)
+    report.sections = report.sections[:3]
+    report.section_text = {k: v for k, v in report.section_text.items() if k in report.sections}
+    [f] = [f for f in validate(report) if f.code == "STR-01"]
+    assert f.left == 3 and "第四部分" in f.message and "第六部分" in f.message
