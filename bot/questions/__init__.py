@@ -7,8 +7,9 @@ where it came from. See ``parse.py`` for the year-word rule and ``metrics.py`` f
 
 from __future__ import annotations
 
-from bot.questions.execute import answer
+from bot.questions.execute import answer, forget_offices
 from bot.questions.parse import parse_question
 from bot.questions.query import Answer, Query
+from bot.questions.segment import warm_up
 
-__all__ = ["Answer", "Query", "answer", "parse_question"]
+__all__ = ["Answer", "Query", "answer", "forget_offices", "parse_question", "warm_up"]

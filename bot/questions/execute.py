@@ -8,7 +8,9 @@ missing, and a report with validation errors carries a warning under its number.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -67,12 +69,51 @@ def _today(today: date | None) -> date:
     return today or datetime.now(_TZ).date()
 
 
+#: Seconds a chat's office list is reused between questions (saves a query per question). A question
+#: that finds no office with a cached list is parsed again with a fresh one, so an office whose first
+#: report just arrived is still found; ``forget_offices`` drops the cache at once.
+OFFICE_TTL = 10.0
+_OFFICES: dict[tuple[str, int], tuple[float, list]] = {}
+
+
+def _cache_key(db: object, chat_id: int) -> tuple[str, int]:
+    url = getattr(db, "url", None)
+    return (repr(url) if url is not None else f"id:{id(db)}", chat_id)
+
+
+async def _offices(db: object, chat_id: int, *, fresh: bool = False) -> tuple[list, bool]:
+    """The chat's offices and whether they came from the cache."""
+    key = _cache_key(db, chat_id)
+    now = time.monotonic()
+    hit = _OFFICES.get(key)
+    if hit is not None and not fresh and now - hit[0] < OFFICE_TTL:
+        return hit[1], True
+    offices = await repo.find_offices(db, chat_id=chat_id)
+    if len(_OFFICES) > 2000:
+        _OFFICES.clear()
+    _OFFICES[key] = (now, offices)
+    return offices, False
+
+
+def forget_offices(chat_id: int | None = None) -> None:
+    """Drop cached office lists (of one chat, or all): call after a rename, merge or new alias."""
+    for key in [k for k in _OFFICES if chat_id is None or k[1] == chat_id]:
+        _OFFICES.pop(key, None)
+
+
+def _might_name_a_new_office(query: Query) -> bool:
+    return query.kind == "unknown" or (query.kind == "aggregate" and query.implicit and not query.offices)
+
+
 async def answer(db: object, *, chat_id: int, text: str, today: date | None = None) -> Answer:
     """Answer one chat question from the stored reports of ``chat_id``. Never raises."""
     today = _today(today)
     try:
-        offices = await repo.find_offices(db, chat_id=chat_id)
+        offices, cached = await _offices(db, chat_id)
         query = parse_question(text, offices=offices, today=today)
+        if cached and _might_name_a_new_office(query):
+            offices, _ = await _offices(db, chat_id, fresh=True)
+            query = parse_question(text, offices=offices, today=today)
         return await run_query(db, chat_id=chat_id, query=query, offices=offices, today=today)
     except Exception:  # noqa: BLE001 - the user gets a short sentence, the log gets the trace
         log.exception("question failed: %r", text)
@@ -223,8 +264,11 @@ async def _overview(db: object, chat_id: int, query: Query, today: date) -> str:
 async def _column(db: object, chat_id: int, year: int, metric: Metric) -> list[tuple[object, Computed]]:
     """The metric for every current report of ``year`` in the chat, from one ``cell_values`` per cell."""
     per_report: dict[int, tuple[object, dict[Cell, float | None]]] = {}
-    for cell in metric.all_cells:
-        rows = await repo.cell_values(db, chat_id=chat_id, year=year, table=cell[0], row=cell[1], col=cell[2])
+    cells = metric.all_cells
+    columns = await asyncio.gather(
+        *(repo.cell_values(db, chat_id=chat_id, year=year, table=t, row=r, col=c) for t, r, c in cells)
+    )
+    for cell, rows in zip(cells, columns, strict=True):
         for stored, value in rows:
             entry = per_report.setdefault(stored.id, (stored, {}))
             entry[1][cell] = value

@@ -148,3 +148,13 @@ async def test_empty_chat_and_failures_never_raise(db) -> None:
 
     broken = await answer(Broken(), chat_id=CHAT, text="鹿山申请多少", today=TODAY)
     assert broken.text.startswith("抱歉") and "Traceback" not in broken.text
+
+
+async def test_an_office_whose_first_report_just_arrived_is_found_despite_the_cache(db) -> None:
+    await _workspace(db)
+    assert (await ask(db, "鹿山申请多少")).understood  # fills the office cache for the chat
+    fresh = make_report(9, office="示范区南苑街道", short_name="南苑", year=2021)
+    await _store(db, fresh)
+    reply = await ask(db, "南苑申请多少")
+    assert reply.text.splitlines()[0] == f"{int(fresh.t3('new_received'))}件"
+    assert "示范区南苑街道" in reply.text
