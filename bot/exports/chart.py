@@ -17,8 +17,10 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 
 from matplotlib import rc_context  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot.exports.fonts import cjk_font, romanize  # noqa: E402
 from bot.exports.rows import ExportItem, add  # noqa: E402
@@ -130,17 +132,9 @@ def applications_figure(items: Sequence[ExportItem], *, year: int | None, top: i
         )
         ax.set_xlabel(lang.t("件数", "applications"))
         ax.legend(loc="lower right", fontsize=9)
-        ax.margins(x=0.08)
-        ax.grid(axis="x", alpha=0.3)
+        _count_axis(ax, max(left, default=0))
         if not any(left):
-            ax.text(
-                0.5,
-                0.5,
-                lang.t("本年度各单位均未收到申请", "No applications this year"),
-                transform=ax.transAxes,
-                ha="center",
-                fontsize=14,
-            )
+            _no_data(ax, lang.t("本年度各单位均未收到申请", "No applications this year"))
     return fig
 
 
@@ -174,8 +168,9 @@ def outcomes_figure(items: Sequence[ExportItem], *, year: int | None) -> Figure:
             )
         )
         ax.set_xlabel(lang.t("件数", "applications"))
-        ax.margins(x=0.2)
-        ax.grid(axis="x", alpha=0.3)
+        _count_axis(ax, max(counts, default=0), room=1.3)
+        if not grand:
+            _no_data(ax, lang.t("本年度没有办结的申请", "No applications processed this year"))
     return fig
 
 
@@ -211,16 +206,9 @@ def appeals_figure(items: Sequence[ExportItem], *, year: int | None, top: int = 
         ax.set_xlabel(lang.t("件数", "cases"))
         if ranked:
             ax.legend(loc="lower right", fontsize=9)
+            _count_axis(ax, max(left))
         else:
-            ax.text(
-                0.5,
-                0.5,
-                lang.t("本年度无行政复议、行政诉讼", "No reviews or lawsuits"),
-                transform=ax.transAxes,
-                ha="center",
-                fontsize=14,
-            )
-        ax.grid(axis="x", alpha=0.3)
+            _no_data(ax, lang.t("本年度无行政复议、行政诉讼", "No reviews or lawsuits this year"))
     return fig
 
 
@@ -247,6 +235,7 @@ def office_years_figure(items: Sequence[ExportItem]) -> Figure:
         ax.set_xticks(xs, [str(it.year) for it in ordered])
         ax.set_title(lang.t(f"{name} 历年政府信息公开申请", f"{lang.name(name)}: applications by year"))
         ax.set_ylabel(lang.t("件数", "applications"))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=9)
         ax.grid(axis="y", alpha=0.3)
     return fig
@@ -259,6 +248,22 @@ def chart_for(metric: str, items: Sequence[ExportItem], *, year: int | None) -> 
     if metric == "appeals":
         return appeals_figure(items, year=year)
     return applications_figure(items, year=year)
+
+
+def _count_axis(ax: Axes, top: float, *, room: float = 1.12) -> None:
+    """Whole-number count ticks from 0, with room at the right for the value labels."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(0, max(top * room, 1))
+    ax.grid(axis="x", alpha=0.3)
+
+
+def _no_data(ax: Axes, text: str) -> None:
+    """Say there is nothing to draw, instead of showing empty axes with meaningless ticks."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_xlabel("")
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=14)
 
 
 def _year_zh(year: int | None) -> str:
