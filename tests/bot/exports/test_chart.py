@@ -95,3 +95,17 @@ def test_without_cjk_font_labels_are_latin(items, monkeypatch: pytest.MonkeyPatc
 )
 def test_parse_metric(word: str, metric: str | None) -> None:
     assert chart.parse_metric(word) == metric
+
+
+def test_no_data_panel_instead_of_empty_axes() -> None:
+    quiet = [ExportItem.from_report(r) for r in make_reports(3)]
+    for item in quiet:
+        for block in item.report.appeals.values():
+            for value in block.values():
+                value.value = 0
+    fig = chart.appeals_figure(quiet, year=2021)
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == [] and list(ax.get_yticks()) == []
+    texts = [t.get_text() for t in ax.texts]
+    assert any("无行政复议" in t or "No reviews" in t for t in texts)
+    _check_png(chart.to_png(fig))
