@@ -79,7 +79,7 @@ def _cell(value: Any) -> str:
         if abs(v) >= 1:
             return f"{v:.2f}"
         return f"{v:.3g}"
-    return str(value)
+    return str(value).replace("|", "/").replace("\n", " ⏎ ")
 
 
 def table(figures: list[dict[str, Any]]) -> str:
@@ -89,10 +89,10 @@ def table(figures: list[dict[str, Any]]) -> str:
     for f in figures:
         ratio = f.get("ratio")
         lines.append(
-            f"| {f.get('area', '')} | {f['name']} | {_cell(f.get('value'))} | {f.get('unit', '')} "
+            f"| {f.get('area', '')} | {_cell(f['name'])} | {_cell(f.get('value'))} | {f.get('unit', '')} "
             f"| {f.get('target') or '—'} | {_cell(f.get('ok')) if f.get('ok') is not None else '—'} "
             f"| {_cell(f.get('floor'))} | {(_cell(ratio) + '×') if ratio is not None else '—'} "
-            f"| {f.get('note', '')} |"
+            f"| {_cell(f.get('note', ''))} |"
         )
     return "\n".join(lines)
 

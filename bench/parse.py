@@ -82,8 +82,8 @@ def read_back_exactly(expected: Any, results: list[Any]) -> bool:
 
 def run(ctx: Context) -> list[Figure]:
     """Render the corpus once per kind, then time our reader and the floor file by file."""
-    n = ctx.n(40, 8)
-    repeat = 3 if not ctx.quick else 2
+    n = ctx.n(40, 4)
+    repeat = 3 if not ctx.quick else 1
     gens = generate(n, seed=11)
     figures: list[Figure] = []
     try:

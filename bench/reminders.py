@@ -53,7 +53,7 @@ def busiest_second(times: list[float]) -> int:
 
 def run(ctx: Context) -> list[Figure]:
     """Set up 1,000 groups, plan, then time the tick that sends every group its reminder."""
-    groups = ctx.n(1000, 200)
+    groups = ctx.n(1000, 100)
     name = f"reminder fan-out, {groups:,} groups"
     try:
         from bot.deadlines.config import ReminderConfig
@@ -110,7 +110,7 @@ def run(ctx: Context) -> list[Figure]:
         Figure(name, seconds if sent else None, "s", target, floor=floor,
                note=f"{sent} sent, {report.failed} failed, {report.skipped} skipped; {how}; "
                f"limiter {config.per_second:g}/s; floor = {sent} / {TELEGRAM_PER_SECOND} msg/s"
-               + ("" if groups == 1000 else "; quick: 200 groups, target scaled from 1,000")),
+               + ("" if groups == 1000 else f"; quick: {groups} groups, target scaled from 1,000")),
         Figure("reminder sends in busiest second", busiest_second([t for _, t in sends]) if sends else None,
                "msgs", WINDOW_TARGET, note="Telegram bulk limit ~30/s"),
     ]

@@ -22,7 +22,7 @@ def run(ctx: Context) -> list[Figure]:
         from bot.validation import validate
     except ImportError as exc:
         return [missing("validate per report", "ms", TARGET, f"validation not available ({exc})")]
-    n = ctx.n(2000, 300)
+    n = ctx.n(2000, 150)
     today = date(2026, 2, 1)
     pairs = []
     for i in range(n):
@@ -66,7 +66,7 @@ def _score(gens: list, findings_of) -> tuple[int, int, Counter, int, int, Counte
 
 
 def _accuracy(ctx: Context, validate, today: date) -> list[Figure]:
-    gens = generate(ctx.n(7 * 12, 7 * 3) * 2, seed=21, error_rate=0.5)
+    gens = generate(ctx.n(7 * 12, 7 * 2) * 2, seed=21, error_rate=0.5)
 
     def on_objects(gen):
         return validate(gen.report, today=today)
