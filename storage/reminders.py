@@ -447,11 +447,13 @@ async def plan(db: Any, *, sends: Iterable[PlannedSend]) -> int:
                "step": s.step, "due_at": s.due_at} for s in sends]
     if not values:
         return 0
+    added = 0
     async with db.connect(write=True) as conn:
-        before = (await conn.execute(select(func.count()).select_from(OUTBOX))).scalar_one()
-        await conn.execute(_insert_ignore(db.dialect, OUTBOX), values)
-        after = (await conn.execute(select(func.count()).select_from(OUTBOX))).scalar_one()
-    return int(after - before)
+        for start in range(0, len(values), 500):
+            result = await conn.execute(_insert_ignore(db.dialect, OUTBOX).returning(OUTBOX.c.id),
+                                        values[start:start + 500])
+            added += len(result.all())
+    return added
 
 
 async def pending_due(db: Any, *, now: datetime, limit: int = 5000) -> list[OutboxItem]:

@@ -136,16 +136,21 @@ def _utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
-async def plan_deadline(db: Any, deadline: store.Deadline, *, now: datetime, config: ReminderConfig) -> int:
-    """Insert the ladder and overdue rows of one deadline (rows already past ``max_late`` are left out)."""
-    ladder, at = await chat_ladder(db, deadline.chat_id, config)
-    sends = [
+def deadline_sends(deadline: store.Deadline, *, ladder: tuple[int, ...], at: time, now: datetime,
+                   config: ReminderConfig) -> list[PlannedSend]:
+    """The ladder and overdue rows of one deadline (rows already past ``max_late`` are left out)."""
+    return [
         PlannedSend(f"d:{deadline.id}:{s.step}:{s.day.isoformat()}", deadline.chat_id, "deadline", deadline.id,
                     s.step, _utc(s.fire_at))
         for s in ladder_steps(deadline.due, ladder=ladder, at=at, tz=config.tz, overdue_days=config.overdue_days)
         if now - s.fire_at <= config.max_late
     ]
-    return await store.plan(db, sends=sends)
+
+
+async def plan_deadline(db: Any, deadline: store.Deadline, *, now: datetime, config: ReminderConfig) -> int:
+    """Insert the ladder and overdue rows of one deadline; returns how many were new."""
+    ladder, at = await chat_ladder(db, deadline.chat_id, config)
+    return await store.plan(db, sends=deadline_sends(deadline, ladder=ladder, at=at, now=now, config=config))
 
 
 async def replan_chat(db: Any, *, chat_id: int, now: datetime, config: ReminderConfig) -> int:
@@ -210,11 +215,15 @@ async def schedule(db: Any, *, now: datetime, config: ReminderConfig, chats: lis
     candidates = [d for d in existing if d.chat_id in active and d.cancelled_at is None and d.completed_at is None
                   and any(d.due == s.due and d.kind == s.kind for s in specs)]
     planned = await store.planned_sources(db, source="deadline", source_ids=[d.id for d in candidates])
-    count = 0
+    sends: list[PlannedSend] = []
+    ladders: dict[int, tuple[tuple[int, ...], time]] = {}
     for d in candidates:
         if d.id not in planned:
-            count += await plan_deadline(db, d, now=now, config=config)
-    return count
+            if d.chat_id not in ladders:
+                ladders[d.chat_id] = await chat_ladder(db, d.chat_id, config)
+            ladder, at = ladders[d.chat_id]
+            sends.extend(deadline_sends(d, ladder=ladder, at=at, now=now, config=config))
+    return await store.plan(db, sends=sends)  # one transaction for all chats
 
 
 # ---------------------------------------------------------------- composing
@@ -319,7 +328,7 @@ async def describe(db: Any, item: OutboxItem, *, config: ReminderConfig) -> str:
 
 async def _after_custom(db: Any, item: OutboxItem, *, now: datetime, config: ReminderConfig) -> None:
     """A weekly reminder plans its next occurrence once this one is sent or missed."""
-    if item.source != "custom":
+    if item.source != "custom" or item.step != "weekly":
         return
     r = await store.get_custom(db, reminder_id=item.source_id or 0)
     if r is None or r.weekday is None or r.cancelled_at is not None:
