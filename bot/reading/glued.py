@@ -13,48 +13,81 @@ from collections.abc import Callable, Iterator
 
 MAX_PART_DIGITS = 7
 MAX_COMBINATIONS = 50_000
+MAX_NODES = 200_000
 
 
-def _splits(token: str, parts: int) -> Iterator[list[int]]:
-    if parts == 1:
-        if len(token) <= MAX_PART_DIGITS and (token == "0" or not token.startswith("0")):
-            yield [int(token)]
+class _Budget:
+    """Caps the search so a hostile run of digits cannot stall the worker."""
+
+    def __init__(self, nodes: int = MAX_NODES) -> None:
+        self.left = nodes
+
+    def spend(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+def splits(
+    tokens: list[str],
+    total: int,
+    prefix_ok: Callable[[list[int]], bool] = lambda _p: True,
+    budget: _Budget | None = None,
+) -> Iterator[list[int]]:
+    """Every way to cut digit ``tokens`` into ``total`` numbers, keeping token boundaries.
+
+    ``prefix_ok`` prunes partial splits early (the identities); the search stops after a node budget."""
+    budget = budget or _Budget()
+    text = "".join(tokens)
+    bounds = set()
+    pos = 0
+    for t in tokens:
+        pos += len(t)
+        bounds.add(pos)
+    n = len(text)
+    if n < total or n > total * MAX_PART_DIGITS:
         return
-    for i in range(1, min(len(token) - parts + 1, MAX_PART_DIGITS) + 1):
-        head = token[:i]
-        if head != "0" and head.startswith("0"):
-            break
-        for rest in _splits(token[i:], parts - 1):
-            yield [int(head), *rest]
 
+    def walk(start: int, parts: list[int]) -> Iterator[list[int]]:
+        if not budget.spend():
+            return
+        left = total - len(parts)
+        if left == 0:
+            if start == n:
+                yield list(parts)
+            return
+        for end in range(start + 1, min(n, start + MAX_PART_DIGITS) + 1):
+            rest = n - end
+            if rest < left - 1 or rest > (left - 1) * MAX_PART_DIGITS:
+                continue
+            if any(start < b < end for b in bounds):
+                break  # a space in the source is a hard cell boundary
+            piece = text[start:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            parts.append(int(piece))
+            if prefix_ok(parts):
+                yield from walk(end, parts)
+            parts.pop()
+            if left == 1:
+                break
 
-def splits(tokens: list[str], total: int) -> Iterator[list[int]]:
-    """Every way to cut digit ``tokens`` into ``total`` numbers, keeping token boundaries."""
-    if not tokens:
-        if total == 0:
-            yield []
-        return
-    first, rest = tokens[0], tokens[1:]
-    for k in range(1, min(len(first), total - len(rest)) + 1):
-        for head in _splits(first, k):
-            for tail in splits(rest, total - k):
-                yield head + tail
+    yield from walk(0, [])
 
 
 def t3_row_candidates(tokens: list[str]) -> list[list[int]]:
     """Splits of a 表3 row into 7 numbers where the six columns add up to 总计 (A3)."""
-    return [c for c in splits(tokens, 7) if sum(c[:6]) == c[6]]
+    ok = lambda p: len(p) < 7 or sum(p[:6]) == p[6]  # noqa: E731
+    return list(itertools.islice(splits(tokens, 7, ok), 200))
 
 
 def t4_candidates(tokens: list[str]) -> list[list[int]]:
     """Splits of 表4 into 15 numbers where each block's four results add up to its 总计 (A4)."""
-    out = []
-    for c in splits(tokens, 15):
-        if all(sum(c[b : b + 4]) == c[b + 4] for b in (0, 5, 10)):
-            out.append(c)
-            if len(out) > 50:
-                break
-    return out
+
+    def ok(p: list[int]) -> bool:
+        k = len(p)
+        return k % 5 != 0 or sum(p[k - 5 : k - 1]) == p[k - 1]
+
+    return list(itertools.islice(splits(tokens, 15, ok), 50))
 
 
 def resolve(

@@ -7,6 +7,7 @@ numbers; a blank row stays blank (``None``); glued digits are split with the ide
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -237,7 +238,7 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
         cols = ("issued", "repealed", "in_force") if key in ("regulations", "normative_documents") else ()
         names = cols or tuple(f"c{i}" for i in range(n))
         if len(filled) < n and filled and all(is_digits(c) for c in filled) and sum(map(len, filled)) >= n:
-            options = list(glued.splits([squash(c) for c in filled], n))
+            options = list(itertools.islice(glued.splits([squash(c) for c in filled], n), 2))
             label = T2_LABELS.get(key, key)
             if len(options) == 1:
                 filled = [str(v) for v in options[0]]
