@@ -30,7 +30,15 @@ def summary_csv(items: Sequence[ExportItem]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
+#: A text field starting with one of these is read by Excel as a formula (CSV injection, OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _field(key: str, value: object) -> str:
     if key == "open_rate":
         return format_rate(value)  # type: ignore[arg-type]
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # office names come from documents: show them, never evaluate them
+    return str(value)

@@ -159,6 +159,12 @@ def _header(ws: Worksheet, labels: Iterable[str]) -> None:
 
 def _finish(ws: Worksheet, *, freeze: str, widths: dict[int, int] | None = None) -> None:
     """Freeze the header (and the office column), add a filter, and size columns to their text."""
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if (
+                cell.data_type == "f"
+            ):  # text from a document that starts with "=": keep it text, never a formula
+                cell.data_type = "s"
     ws.freeze_panes = freeze
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions

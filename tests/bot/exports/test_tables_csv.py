@@ -35,3 +35,10 @@ def test_csv_has_bom_and_matches_summary() -> None:
 def test_format_rate() -> None:
     assert format_rate(0.857142) == "85.7%"
     assert format_rate(None) == ""
+
+
+def test_formula_like_office_name_is_neutralised() -> None:
+    report = make_reports(1)[0]
+    report.office.name = "=cmd|' /C calc'!A0"
+    rows = list(csv.reader(io.StringIO(summary_csv([ExportItem.from_report(report)]).decode("utf-8-sig"))))
+    assert rows[1][0] == "'" + report.office.name

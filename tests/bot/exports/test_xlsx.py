@@ -153,3 +153,13 @@ def test_column_widths_fit_chinese_names(wb, items) -> None:
 def test_empty_workbook_still_opens() -> None:
     wb = load_workbook(io.BytesIO(build_workbook([])))
     assert wb[SHEET_SUMMARY].max_row == 2  # header + 合计
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    report = make_reports(1)[0]
+    report.office.name = '=HYPERLINK("http://x","点我")'
+    report.findings = [Finding("META-06", "info", "=1+1", "标题")]
+    wb = load_workbook(io.BytesIO(build_workbook([ExportItem.from_report(report)])))
+    assert wb[SHEET_SUMMARY]["A2"].value == report.office.name
+    assert wb[SHEET_SUMMARY]["A2"].data_type == "s"
+    assert wb[SHEET_FINDINGS]["E2"].data_type == "s"
