@@ -67,3 +67,24 @@ def test_2019_format_report_reads_23_rows():
     assert got.format == "2019"
     assert len(got.to_json()["applications"]["rows"]) == 23
     assert got.to_json()["applications"] == report.to_json()["applications"]
+
+
+def test_docx_merged_cells_and_split_header_words():
+    import io
+
+    import docx
+
+    report = make_report(11)
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    t3 = next(t for t in document.tables if "申请人情况" in t.cell(0, 2).text)
+    rows = [r for r in range(len(t3.rows)) if t3.cell(r, 1).text.startswith(("1.属于", "2.其他法律", "3.危及", "4.保护",
+                                                                              "5.属于", "6.属于", "7.属于", "8.属于"))]
+    top = t3.cell(rows[0], 0)
+    top.merge(t3.cell(rows[-1], 0))  # vertical merge: 「（三）不予公开」 spans its 8 rows
+    t3.cell(0, 2).merge(t3.cell(0, 8))  # horizontal merge: 「申请人情况」 spans the data columns
+    t3.cell(0, 2).text = "申请人情况"
+    t3.cell(2, 3).text = "商业\n企业"  # header word split across lines inside a cell
+    buf = io.BytesIO()
+    document.save(buf)
+    got = read_one("merged.docx", buf.getvalue())
+    assert got.to_json()["applications"] == report.to_json()["applications"]
