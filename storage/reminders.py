@@ -314,7 +314,7 @@ async def planned_sources(db: Any, *, source: str, source_ids: Iterable[int]) ->
         return set()
     async with db.connect() as conn:
         rows = (await conn.execute(select(OUTBOX.c.source_id).where(
-            OUTBOX.c.source == source, OUTBOX.c.source_id.in_(ids)).distinct())).all()
+            OUTBOX.c.source == source, OUTBOX.c.source_id.in_(ids), OUTBOX.c.step != "check").distinct())).all()
     return {r[0] for r in rows}
 
 

@@ -152,6 +152,15 @@ async def remind_command(db: Any, *, chat_id: int, args: str, user_id: int | Non
     return f"好的，{_ymd(req.when.date())} {req.when:%H:%M} 提醒：{req.text}\n（/reminders 查看或取消）"
 
 
+async def add_reminder_at(db: Any, *, chat_id: int, text: str, when: datetime,
+                          created_by: int | None = None) -> store.CustomReminder:
+    """A one-off reminder at an exact aware ``when`` (no parsing): for scripts and the benchmark."""
+    reminder = await store.add_custom(db, chat_id=chat_id, text=text, weekday=None,
+                                      at_time=when.strftime("%H:%M"), created_by=created_by)
+    await ticker.plan_custom(db, reminder, when=when)
+    return reminder
+
+
 @dataclass(frozen=True)
 class ReminderListing:
     """The /reminders reply: text plus (button label, reminder id) pairs for cancel buttons."""

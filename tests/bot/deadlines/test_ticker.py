@@ -232,3 +232,45 @@ async def test_tick_defaults_now_to_utc_clock(sqlite_db):
         send.now = local(2026, 1, 16, 9, 0, 20)
         # first tick ever on a ladder day: plans, then sends the -14 reminder at once
         assert (await tick(sqlite_db, send, config=CONFIG, limiter=fast_limiter())).sent == 1
+
+
+async def test_upload_completing_the_roster_announces_it_within_a_tick(sqlite_db):
+    from bot.deadlines.ticker import report_stored
+
+    db = sqlite_db
+    await _roster(db)
+    send = Recorder()
+    await run_days(db, send, date(2026, 1, 1), date(2026, 1, 16))
+    assert send.days(CHAT) == [date(2026, 1, 16)]
+    await _submit(db, "富阳区鹿山街道", "鹿山", "街道")
+    at = local(2026, 1, 18, 11, 0)
+    assert await report_stored(db, chat_id=CHAT, year=2025, now=at) == 2  # dept and gov deadlines
+    send.now = at
+    await tick(db, send, at, "w", config=CONFIG, limiter=fast_limiter())
+    assert len(send.sent) == 1  # not complete yet: the check is silent
+    await _submit(db, "富阳区东洲街道", "东洲", "街道", seed=2)
+    await _submit(db, "杭州市富阳区财政局", "财政局", "部门", seed=3)
+    at = local(2026, 1, 18, 11, 5)
+    await report_stored(db, chat_id=CHAT, year=2025, now=at)
+    send.now = at
+    await tick(db, send, at, "w", config=CONFIG, limiter=fast_limiter())
+    assert send.sent[-1][2].startswith("✅ 全部提交") and send.sent[-1][0] == at
+    await run_days(db, send, date(2026, 1, 19), date(2026, 2, 12))
+    assert len(send.sent) == 2  # no ladder, no overdue notices afterwards
+
+
+async def test_township_setting_moves_streets_to_the_march_deadline(sqlite_db):
+    db = sqlite_db
+    await _roster(db)
+    await repo.roster_add(db, chat_id=CHAT, name="杭州市富阳区人民政府", kind="区县政府")
+    await service.deadline_command(db, chat_id=CHAT, args="街道 3月31日", now=local(2026, 1, 1), config=CONFIG)
+    send = Recorder()
+    await run_days(db, send, date(2026, 1, 16), date(2026, 1, 16))
+    await run_days(db, send, date(2026, 3, 17), date(2026, 3, 17))
+    jan = send.sent[0][2]
+    # the bot "was down" from Jan 16 to Mar 17: the skipped January points are reported once, not sent
+    (missed,) = [t for _, _, t in send.sent if "错过了" in t]
+    (mar,) = [t for _, _, t in send.sent if "本级政府" in t and "错过了" not in t]
+    assert len(send.sent) == 3 and "错过了8条提醒" in missed
+    assert "未提交（1/1）" in jan and "财政局" in jan and "鹿山" not in jan
+    assert "本级政府" in mar and "未提交（3/3）" in mar and "鹿山" in mar and "东洲" in mar
