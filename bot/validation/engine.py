@@ -150,14 +150,12 @@ class Context:
 
     @cached_property
     def text(self) -> str:
-        """The whole text (or the section texts joined when the reader gave no full text)."""
+        """The whole text (or the section texts joined when the reader gave no full text).
+
+        Not normalised (that costs more than all the rules on a long report): the regexes accept
+        full-width digits/brackets and blanks such as 「2021 年」 themselves."""
         r = self.report
         return r.text or "\n".join([r.title, *r.section_text.values()])
-
-    @cached_property
-    def norm_text(self) -> str:
-        """NFKC-normalised text with spaces between digits and 年/月/日 removed (「2021 年」)."""
-        return normalize(self.text)
 
     @cached_property
     def t3_rows(self) -> dict[str, list]:
@@ -186,29 +184,6 @@ class Context:
     def section(self, canonical: str) -> str | None:
         """A section's text by canonical name (schema.SECTIONS), ``None`` when absent."""
         return self.report.section_text.get(canonical)
-
-
-#: Full-width ASCII (！…～) → ASCII and the ideographic/no-break space → space: the part of NFKC that
-#: matters here (a regex pass is several times faster than unicodedata.normalize or str.translate).
-_WIDE_RE = re.compile(r"[\uff01-\uff5e\u3000\xa0]")
-_DIGIT_SPACE_RE = re.compile(r"(\d)[ \xa0\u3000]+(?=[年月日号件条个项%])|([年月日第至])[ \xa0\u3000]+(?=\d)")
-
-
-def _narrow(m: re.Match[str]) -> str:
-    cp = ord(m.group())
-    return " " if cp in (0x3000, 0xA0) else chr(cp - 0xFEE0)
-
-
-def normalize(text: str) -> str:
-    """Full-width digits/brackets → ASCII and no blanks next to digits (「2021 年」), for regex matching.
-
-    「（一）」 becomes 「(一)」; 〔 〕 stay as they are (META-05 needs them)."""
-    text = _DIGIT_SPACE_RE.sub(_keep_left, text)
-    return _WIDE_RE.sub(_narrow, text)
-
-
-def _keep_left(m: re.Match[str]) -> str:
-    return m.group(1) or m.group(2)
 
 
 def validate(

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from bot.validation.engine import Context, Hit, rule
 
 #: Table headings only (「政府集中采购」 also occurs in ordinary prose, so it counts only as reader evidence).
-FP_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第(九)项", "采购总金额")
+FP_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第（九）项", "第二十条第(九)项", "采购总金额")
 FP_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "逾期未按收费通知要求缴纳费用")
 FP_PRE2019 = ("指标名称", "计量单位", "同意公开", "同意部分公开", "非本部门掌握", "收费及减免")
 
 
 def _found(ctx: Context, words: tuple[str, ...]) -> list[str]:
-    text = ctx.norm_text
+    text = ctx.text
     evidence = [w for w in ctx.report.format_evidence if w in words or (w == "政府集中采购" and "采购总金额" in words)]
     return evidence + [w for w in words if w in text and w not in evidence]
 
@@ -57,7 +57,7 @@ def no_article_20_tables(ctx: Context) -> Iterator[Hit]:
     if ctx.year is None or ctx.year < 2019 or ctx.report.proactive is not None:
         return
     old = ctx.report.format == "pre2019" or (
-        ctx.report.format == "unknown" and "第二十条" not in ctx.norm_text and _found(ctx, FP_PRE2019)
+        ctx.report.format == "unknown" and "第二十条" not in ctx.text and _found(ctx, FP_PRE2019)
     )
     if old:
         yield Hit(
@@ -94,7 +94,7 @@ def local_variant(ctx: Context) -> Iterator[Hit]:
     """Local template variant (e.g. 「保留4位小数」 fee header); the reader usually reports it first."""
     if any(f.code == "FMT-05" for f in ctx.report.ingest_findings):
         return
-    if "保留4位小数" in ctx.norm_text:
+    if "保留4位小数" in ctx.text or "保留４位小数" in ctx.text:
         yield Hit(
             "收费金额表头为地方模板（保留4位小数），按“万元”处理。",
             "The fee heading is a local variant (4 decimals); read as 10,000 yuan.",

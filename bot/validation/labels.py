@@ -51,9 +51,10 @@ def is_text(v: Value) -> bool:
 
 def bad_count(v: Value) -> bool:
     """True when a count cell holds a negative or fractional number, or plain text."""
-    if v.value is None:
+    x = v.value
+    if x is None:
         return is_text(v)
-    return v.value < 0 or v.value != int(v.value)
+    return x < 0 or (x.__class__ is not int and x != int(x))
 
 
 def row_short(row: str, fmt: str = "2021") -> str:

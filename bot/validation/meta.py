@@ -8,12 +8,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from bot.validation.engine import Context, Hit, normalize, rule
+from bot.validation.engine import Context, Hit, rule
 
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+_YEAR_RE = re.compile(r"(\d{4})\s*年")
 _PERIOD_RE = re.compile(
-    r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:起)?\s*(?:至|到|~|～|—|-|－)+\s*"
-    r"(?:((?:19|20)\d{2})年)?(\d{1,2})月(\d{1,2})日"
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起)?\s*(?:至|到|~|～|—|-|－)+\s*"
+    r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 )
 _PERIOD_CONTEXT = ("统计", "期限", "数据", "时限")
 
@@ -27,15 +27,21 @@ def title_text(ctx: Context) -> str:
 
 def _title_text(ctx: Context) -> str:
     if ctx.report.title.strip():
-        return normalize(ctx.report.title)
-    head = ctx.norm_text[:400]
-    cut = re.search(r"(?m)^\s*(?:一|1)\s*[、.]", head)
+        return ctx.report.title.strip()
+    head = ctx.text[:400]
+    cut = re.search(r"(?m)^\s*(?:一|1|１)\s*[、.．]", head)
     return head[: cut.start()] if cut else head.split("\n\n", 1)[0]
 
 
 def title_year(ctx: Context) -> int | None:
-    m = _YEAR_RE.search(title_text(ctx))
-    return int(m.group(1)) if m else None
+    for m in _YEAR_RE.finditer(title_text(ctx)):
+        if _plausible(year := int(m.group(1))):
+            return year
+    return None
+
+
+def _plausible(year: int) -> bool:
+    return 1990 <= year <= 2099
 
 
 def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
@@ -44,7 +50,7 @@ def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, in
         return ctx.memo["periods"]  # type: ignore[return-value]
     out: list[tuple[str, tuple[int, int, int], tuple[int, int, int]]] = []
     ctx.memo["periods"] = out
-    text = ctx.norm_text
+    text = ctx.text
     for m in _PERIOD_RE.finditer(text):
         before = text[max(0, m.start() - 40) : m.start()]
         if not any(w in before or w in m.group(0) for w in _PERIOD_CONTEXT):
@@ -56,7 +62,7 @@ def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, in
 
 
 def _body(ctx: Context) -> str:
-    text = ctx.norm_text
+    text = ctx.text
     title = title_text(ctx)
     i = text.find(title) if title else -1
     return text[i + len(title) :] if i >= 0 else text
@@ -79,7 +85,7 @@ def year_mismatch(ctx: Context) -> Iterator[Hit]:
                 ty - start[0],
             )
             return
-    years = Counter(int(y) for y in _YEAR_RE.findall(_body(ctx)))
+    years = Counter(y for y in map(int, _YEAR_RE.findall(_body(ctx))) if _plausible(y))
     if years and ty not in years:
         other, n = years.most_common(1)[0]
         if n >= 2 and other != ty:
@@ -107,7 +113,7 @@ def partial_period(ctx: Context) -> Iterator[Hit]:
             return
 
 
-_LATE_DATE_RE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+_LATE_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _PLAN_WORDS = ("计划", "将", "下一步", "预计", "力争", "发布", "印发", "成文", "日期", "时间", "前", "以前")
 
 
@@ -117,10 +123,10 @@ def dates_after_year(ctx: Context) -> Iterator[Hit]:
     y = ctx.year or title_year(ctx)
     if y is None:
         return
-    text = ctx.norm_text
+    text = ctx.text
     for m in _LATE_DATE_RE.finditer(text):
         year, month = int(m.group(1)), int(m.group(2))
-        if year <= y:
+        if year <= y or not _plausible(year):
             continue
         cutoff = text[max(0, m.start() - 2) : m.start()] in ("截至", "截止")
         if not cutoff:
@@ -138,7 +144,7 @@ def dates_after_year(ctx: Context) -> Iterator[Hit]:
         return
 
 
-_DOCNO_RE = re.compile(r"[\[(【〔]\s*((?:19|20)\d{2})\s*[\])】〕]\s*(\d{1,4})\s*号")
+_DOCNO_RE = re.compile(r"[\[(（【〔［]\s*(\d{4})\s*[\])）】〕］]\s*(\d{1,4})\s*号")
 _PREFIX_RE = re.compile(r"[\u4e00-\u9fa5]{1,8}$")
 
 
@@ -162,10 +168,10 @@ _DECREE_RE = re.compile(r"(?:国务院令|中华人民共和国国务院令)\s*(
 def document_numbers(ctx: Context) -> Iterator[Hit]:
     """109号 = 国办函〔2020〕109号; 30号 = 国办公开办函〔2021〕30号 (its own title); 60号 only for
     2019/2020 reports; the 条例 is 国务院令第711号."""
-    text = ctx.norm_text
+    text = ctx.text
     done: set[str] = set()
     for m in _DOCNO_RE.finditer(text):
-        prefix, year, no = _prefix(text, m.start()), int(m.group(1)), m.group(2)
+        prefix, year, no = _prefix(text, m.start()), int(m.group(1)), str(int(m.group(2)))
         cited = prefix + m.group(0)
         before = text[max(0, m.start() - 80) : m.start()]
         msg: tuple[str, str] | None = None
@@ -212,7 +218,7 @@ def document_numbers(ctx: Context) -> Iterator[Hit]:
             return
 
 
-_BAD_BRACKET_RE = re.compile(r"[\[(（【]((?:19|20)\d{2})[\])）】](\d{1,4})号")
+_BAD_BRACKET_RE = re.compile(r"[\[(（【［]((?:19|20)\d{2})[\])）】］](\d{1,4})号")
 
 
 @rule("META-05", "info", "文号年份应使用六角括号〔〕")
@@ -241,7 +247,7 @@ _REGION_RE = re.compile(r"^(?:[\u4e00-\u9fa5]{1,4}?(?:省|市|区|县))+(?=[\u4e
 
 def _title_unit(ctx: Context) -> str | None:
     title = re.sub(r"[\s()（）]", "", title_text(ctx))
-    title = re.sub(r"(?:19|20)\d{2}年度?", "", title)
+    title = re.sub(r"\d{4}年度?", "", title)
     title = title.replace("政府信息公开工作年度报告", "").replace("政府信息公开工作", "").replace("年度报告", "")
     m = _UNIT_SUFFIX_RE.search(title)
     return m.group(1) if m else None

@@ -51,14 +51,18 @@ def present_sections(ctx: Context) -> set[str]:
         if s not in SECTIONS and (c := section_of(s)):
             found.add(c)
     if len(found) < len(SECTIONS):  # the reader may miss a heading style (「## 一、总体情况」): look again
-        for m in _HEADING_LINE_RE.finditer(ctx.norm_text):
-            if (c := section_of(m.group(1))) and c not in found and _NUMERAL_OF.get(m.group(0).strip("# \n")[0]) == c:
+        for m in _HEADING_LINE_RE.finditer(ctx.text):
+            if (c := section_of(m.group(2))) and c not in found and _NUMERAL_OF.get(m.group(1)) == c:
                 found.add(c)
     return found
 
 
-_HEADING_LINE_RE = re.compile(r"(?m)^[#\s]*[一二三四五六1-6]\s*[、.]\s*([^\n]{2,40})$")
-_NUMERAL_OF = {**{n: SECTIONS[i] for i, n in enumerate(NUMERALS)}, **{str(i + 1): SECTIONS[i] for i in range(6)}}
+_HEADING_LINE_RE = re.compile(r"(?m)^[#\s]*([一二三四五六1-6１-６])\s*[、.．]\s*([^\n]{2,40})$")
+_NUMERAL_OF = {
+    **{n: SECTIONS[i] for i, n in enumerate(NUMERALS)},
+    **{str(i + 1): SECTIONS[i] for i in range(6)},
+    **{chr(0xFF11 + i): SECTIONS[i] for i in range(6)},
+}
 
 
 def _checkable(ctx: Context) -> bool:

@@ -138,9 +138,7 @@ def processing_fee_as_admin_fee(ctx: Context) -> Iterator[Hit]:
     six = ctx.section("其他需要报告的事项") or ""
     if not fee or not six:
         return
-    from bot.validation.engine import normalize
-
-    for m in _FEE_SIX_RE.finditer(normalize(six)):
+    for m in _FEE_SIX_RE.finditer(six):
         amount = float(m.group(1))
         wan = amount if m.group(2) else amount / 10000
         if amount and (abs(wan - fee) < 1e-6 or abs(amount - fee) < 1e-6):
@@ -182,7 +180,9 @@ def regulations_without_power(ctx: Context) -> Iterator[Hit]:
 
 @rule("T2-07", "warning", "现行有效件数低于本年净增")
 def in_force_below_net(ctx: Context) -> Iterator[Hit]:
-    """现行有效件数 < 本年制发件数 − 本年废止件数."""
+    """现行有效件数 < 本年制发件数 − 本年废止件数 (2021 columns; the 2019 columns mean something else)."""
+    if ctx.fmt != "2021":
+        return
     for row in T2_DOC_ROWS:
         issued, repealed, valid = (_num(ctx, row, c) for c in T2_DOC_COLUMNS)
         if None in (issued, repealed, valid):

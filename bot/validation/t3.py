@@ -36,12 +36,6 @@ def total_of(ctx: Context, row: str) -> Number | None:
     return number(ctx, row, "total")
 
 
-def _sum(values: list[Number | None]) -> Number | None:
-    if any(v is None for v in values):
-        return None
-    return sum(values)  # type: ignore[arg-type]
-
-
 @rule("T3-01", "error", "A1：本年新收 + 上年结转 = 办理结果总计 + 结转下年度（每列）")
 def a1_per_column(ctx: Context) -> Iterator[Hit]:
     """A1 per column: new + carried over = processed + carried forward."""
@@ -71,10 +65,17 @@ def a2_per_column(ctx: Context) -> Iterator[Hit]:
     """A2 per column: （七）总计 equals the sum of the result rows."""
     if not ctx.report.applications:
         return
-    for col in T3_COLUMNS:
-        parts = _sum([number(ctx, row, col) for row in ctx.result_rows])
-        stated = number(ctx, "total_processed", col)
-        if parts is None or stated is None or parts == stated:
+    rows = [ctx.t3_rows.get(row) for row in ctx.result_rows]
+    stated_row = ctx.t3_rows.get("total_processed")
+    if stated_row is None or any(r is None for r in rows):
+        return
+    for i, col in enumerate(T3_COLUMNS):
+        values = [r[i].value for r in rows]  # type: ignore[index]
+        stated = stated_row[i].value
+        if stated is None or None in values:
+            continue
+        parts = sum(values)  # type: ignore[arg-type]
+        if parts == stated:
             continue
         yield Hit(
             f"表3“{L.col_label(col)}”列：各办理结果合计{L.num(parts)}件，但“（七）总计”填写为{L.num(stated)}件。",
@@ -93,9 +94,15 @@ def a3_per_row(ctx: Context) -> Iterator[Hit]:
     if not ctx.report.applications:
         return
     for row in ctx.row_keys:
-        parts = _sum([number(ctx, row, col) for col in SIX])
-        stated = total_of(ctx, row)
-        if parts is None or stated is None or parts == stated:
+        values = ctx.t3_rows.get(row)
+        if values is None:
+            continue
+        six = [v.value for v in values[:6]]
+        stated = values[6].value
+        if stated is None or None in six:
+            continue
+        parts = sum(six)  # type: ignore[arg-type]
+        if parts == stated:
             continue
         yield Hit(
             f"表3“{L.row_short(row, ctx.fmt)}”行：各类申请人合计{L.num(parts)}件，但“总计”填写为{L.num(stated)}件。",
@@ -114,11 +121,11 @@ def bad_cells(ctx: Context) -> Iterator[Hit]:
     if not ctx.report.applications:
         return
     for row in ctx.row_keys:
-        if row in ctx.unreadable:
+        values = ctx.t3_rows.get(row)
+        if values is None or row in ctx.unreadable:
             continue
-        for col in T3_COLUMNS:
-            v = cell(ctx, row, col)
-            if v is None or not L.bad_count(v):
+        for col, v in zip(T3_COLUMNS, values, strict=True):
+            if not L.bad_count(v):
                 continue
             shown = v.raw.strip() or L.num(v.value)
             yield Hit(
@@ -136,12 +143,10 @@ def blank_cells(ctx: Context) -> Iterator[Hit]:
         return
     blanks: list[tuple[str, str]] = []
     for row in ctx.row_keys:
-        if row in ctx.unreadable:
+        values = ctx.t3_rows.get(row)
+        if values is None or row in ctx.unreadable:
             continue
-        for col in T3_COLUMNS:
-            v = cell(ctx, row, col)
-            if v is not None and L.is_blank(v):
-                blanks.append((row, col))
+        blanks.extend((row, col) for col, v in zip(T3_COLUMNS, values, strict=True) if v.value is None and L.is_blank(v))
     if not blanks:
         return
     in_total = [(r, c) for r, c in blanks if c == "total" or r == "total_processed"]

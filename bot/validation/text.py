@@ -140,7 +140,7 @@ def category_claims(ctx: Context) -> list[ProseNumber]:
     found = _prose(ctx, *_CATEGORY_ROWS)
     if found:
         return found
-    text = "\n".join(ctx.section(s) or "" for s in (SECTIONS[0], SECTIONS[2])) or ctx.norm_text
+    text = "\n".join(ctx.section(s) or "" for s in (SECTIONS[0], SECTIONS[2])) or ctx.text
     out = []
     for m in _CATEGORY_RE.finditer(text):
         name = m.group(1)
@@ -350,7 +350,7 @@ def six_empty_but_fees(ctx: Context) -> Iterator[Hit]:
     if six is None or not _NOTHING_RE.match(six.strip()):
         return
     fee = ctx.report.t2("fees_10k_yuan") if ctx.report.proactive else None
-    elsewhere = _FEE_AMOUNT_RE.search(ctx.norm_text)
+    elsewhere = _FEE_AMOUNT_RE.search(ctx.text)
     if fee or elsewhere:
         shown = f"表2收费{L.num(fee)}万元" if fee else f"正文“{elsewhere.group(0)}”"  # type: ignore[union-attr]
         yield Hit(
