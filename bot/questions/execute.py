@@ -12,13 +12,14 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.questions import replies as R
-from bot.questions.metrics import Cell, Metric, disclosure_rate, t3_metric, t4_metric
+from bot.questions.metrics import APPLICANT_COLUMNS, Cell, Metric, disclosure_rate, t3_metric, t4_metric
 from bot.questions.parse import parse_question
 from bot.questions.query import Answer, Query
+from bot.schema import T3_COLUMN_LABELS, T3_COLUMN_LABELS_EN
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,8 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         "findings": _findings,
         "missing": _missing,
         "submitted": _submitted,
+        "submitted_one": _submitted_one,
+        "breakdown": _breakdown,
     }[query.kind]
     text = await handler(db, chat_id, query, today)
     return Answer(text, lang, True, [])
@@ -588,3 +591,46 @@ async def _findings(db: object, chat_id: int, query: Query, today: date) -> str:
     if len(findings) > 3:
         lines.append(f"…另有{len(findings) - 3}条" if lang == "zh" else f"… and {len(findings) - 3} more")
     return "\n".join(lines)
+
+
+async def _submitted_one(db: object, chat_id: int, query: Query, today: date) -> str:
+    office, lang = query.offices[0], query.lang
+    year = _due_year(query, today)
+    stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=year)
+    if stored is None:
+        latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
+        return "❌ " + _no_report(office, year, lang, latest.year if latest else None)
+    received = stored.received_at
+    if received is not None and received.tzinfo is None:  # stored as naive UTC
+        received = received.replace(tzinfo=UTC)
+    when = received.astimezone(_TZ).strftime("%Y-%m-%d") if received else ""
+    verdict = {"通过": "✅ 通过", "有警告": "⚠️ 有警告", "有错误": "❌ 有错误"}.get(stored.verdict, stored.verdict)
+    if lang == "en":
+        verdict = {"通过": "✅ passed", "有警告": "⚠️ warnings", "有错误": "❌ errors"}.get(stored.verdict, "")
+        return f"Yes: {R.office_label(office, lang)} submitted the {year} report ({when}; {verdict})."
+    return f"已交：{office.name}的{year}年度报告已收到（{when}，{verdict}）。"
+
+
+async def _breakdown(db: object, chat_id: int, query: Query, today: date) -> str:
+    office, metric, lang = query.offices[0], query.metric, query.lang
+    row = metric.key.split(".")[1]
+    stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=query.year)
+    if stored is None:
+        latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
+        return _no_report(office, query.year, lang, latest.year if latest else None)
+    cells = await repo.report_cells(db, report_id=stored.id)
+    total = compute(t3_metric(row), cells)
+    parts = []
+    for col in APPLICANT_COLUMNS:
+        value = compute(t3_metric(row, col), cells).value
+        if value:
+            label = T3_COLUMN_LABELS[col] if lang == "zh" else T3_COLUMN_LABELS_EN[col]
+            parts.append(f"{label} {R.num(value)}")
+    head = _value_head(total, metric, lang)
+    sep = "，" if lang == "zh" else ", "
+    lines = [f"{head}：{sep.join(parts)}" if parts and lang == "zh" else f"{head}: {sep.join(parts)}" if parts else head]
+    if lang == "en":
+        lines.append(f"{R.office_label(office, lang)} · {stored.year} report · {R.where(metric, lang)} by applicant")
+    else:
+        lines.append(f"{office.name} · {stored.year}年度 · {metric.where.rsplit('·', 1)[0]}·按申请人")
+    return "\n".join(lines + _notes(stored, total, metric, lang))

@@ -133,6 +133,7 @@ _zh("t4col", "pending", "尚未审结", "未审结", "还没审结", "在审", "
 # Rates.
 _zh("rate", "disclosure", "公开率", "公开比例", "公开比率", "实质公开率")
 _zh("rate", "correction", "纠错率", "被纠错率", "纠正率", "败诉率")
+_zh("rate", "completion", "办结率", "结案率", "完成率")
 _zh("rate", "*share", "比例", "占比", "百分比", "比率", "百分之几", "几成")
 # 表2.
 _zh("t2row", "licensing", "行政许可", "许可")
@@ -216,6 +217,7 @@ _en("t4col", "pending", "pending", "undecided", "not concluded", "not yet decide
 _en("rate", "disclosure", "disclosure rate", "openness rate", "grant rate", "rate of disclosure", "share granted",
     "percentage granted", "percent granted")
 _en("rate", "correction", "correction rate", "rate of correction", "reversal rate", "loss rate")
+_en("rate", "completion", "completion rate", "closure rate", "clearance rate")
 _en("rate", "*share", "what share", "share", "proportion", "percentage", "what percent", "percent", "ratio")
 _en("t2row", "licensing", "licensing decisions", "licensing", "licences", "licenses", "licence", "license",
     "permits", "permit")
@@ -225,7 +227,7 @@ _en("t2row", "fees_10k_yuan", "administrative fees", "fees", "fee", "charges")
 _en("t2row", "regulations", "regulations", "regulation")
 _en("t2row", "normative_documents", "normative documents", "normative document", "normative", "policy documents")
 _en("t2col", "issued", "issued", "newly issued", "enacted", "adopted")
-_en("t2col", "repealed", "repealed", "abolished", "revoked documents")
+_en("t2col", "repealed", "repealed", "abolished", "revoked documents", "repeal", "abolish")
 _en("t2col", "in_force", "in force", "currently valid", "valid", "effective")
 
 _ZH[:] = [(unicodedata.normalize("NFKC", p).lower(), c) for p, c in _ZH]
@@ -318,6 +320,15 @@ def disclosure_rate(col: str = "total") -> Metric:
                   unit_zh="%", unit_en="%")
 
 
+def completion_rate(col: str = "total") -> Metric:
+    """办结率 = （七）总计 / (本年新收 + 上年结转): the share of the year's caseload that was closed."""
+    cols = _col_labels(col)[0] if col != "total" else ("total",)
+    return Metric(f"rate.completion.{col}", "办结率", "completion rate", "表3 办结率=办结总计÷(新收+上年结转)",
+                  "Table 3 completion rate = processed ÷ (new + carried over)",
+                  _t3_cells(("total_processed",), cols), denom=_t3_cells(("new_received", "carried_over"), cols),
+                  unit_zh="%", unit_en="%")
+
+
 def _t4_blocks(block: str) -> tuple[tuple[str, ...], str, str]:
     if block == "*litigation":
         return ("litigation_direct", "litigation_after_review"), "行政诉讼（直接起诉+复议后起诉）", "lawsuits (direct + after review)"
@@ -386,6 +397,8 @@ def build_metric(concepts: list[Concept]) -> Metric | None:
                 return disclosure_rate(col)
             return None
         rate = rates[0]
+        if rate == "completion":
+            return completion_rate(col)
         if rate == "correction" or (rate == "disclosure" and blocks and not t3rows):
             return correction_rate(block or "review")
         return disclosure_rate(col)

@@ -36,7 +36,7 @@ _MISSING = re.compile(
     r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报|未收到.{0,6}(单位|街道|谁|哪)|逾期未交|逾期未报|逾期没交"
     r"|not\s+(yet\s+)?(been\s+)?(submitted|filed|sent|reported|handed\s+in)\b|hasn'?t\s+(yet\s+)?(submitted|filed|sent|reported)"
     r"|haven'?t\s+(yet\s+)?(submitted|filed|sent|reported)|\bmissing\b|\boutstanding\b|yet\s+to\s+(submit|file|send|report)"
-    r"|\boverdue\b|still\s+owe|not\s+received"
+    r"|\boverdue\b|still\s+owe|not\s+received|提交情况|上报情况|报送情况|交齐|交全|收齐|submission\s+status"
 )
 _SUBMITTED = re.compile(
     r"(谁|哪些|哪几个|哪个|哪几家).{0,8}(交了|已交|提交了|已提交|报了|已报送|报送了|上报了|交过|提交过)"
@@ -60,6 +60,11 @@ _CHANGE = re.compile(
     r"|(vs\.?|versus)\s+last\s+year|year[\s-]+(on|over)[\s-]+year|\byoy\b|\bchanged?\b|\bincrease[ds]?\b"
     r"|\bdecrease[ds]?\b|\bgrew\b|\bgrowth\b|\bdrop(ped)?\b|\bfell\b|\brose\b|\bdifference\s+from\s+last\b"
 )
+_SUBMIT_ONE = re.compile(
+    r"交了吗|交了没|交没交|交了没有|提交了吗|提交了没|有没有交|有没有提交|报了吗|报送了吗|上报了吗|收到了吗|交过了吗|交过吗|交了么"
+    r"|\bsubmit(ted|s)?\b|\bsent\s+in\b|\bhanded\s+in\b|\bfiled\s+(its|their|the)\b"
+)
+_BREAKDOWN = re.compile(r"哪里来|来源|构成|分布|按申请人|申请人类型|各类申请人|breakdown|by\s+applicant|who\s+applied|from\s+whom|sources?\b")
 _COMPARE = re.compile(r"比较|对比|相比|比一比|比一下|对照|哪个多|谁多|谁少|哪个少|\bcompare[ds]?\b|\bvs\.?\b|\bversus\b")
 _TOGETHER = re.compile(r"一共|总共|合计|共计|加起来|加在一起|总和|together|combined|in\s+total|altogether|\bsum\b")
 _TOP = re.compile(
@@ -175,6 +180,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     exact = match_exact(norm, offices, blocked=[span for _, span in find_concepts(norm)[0]])
     query.lang = _lang(norm, exact.spans)
     masked = _mask(norm, exact.spans)
+    one_office = len(exact.offices) == 1 and not exact.ambiguous
+    submit_one = _SUBMIT_ONE.search(masked) if one_office else None
+    breakdown = _BREAKDOWN.search(masked)
 
     # submission questions first: 「收到了几份报告」 is a count, not the 收到 (new applications) row
     missing, masked = _sub_mask(_MISSING, masked)
@@ -216,22 +224,25 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.base_year = min(years[:2])
 
     # status questions
+    if len(found) == 1 and (submit_one or (missing and one_office)):
+        query.kind = "submitted_one"  # 「鹿山交了没有」 "Has Lushan submitted?"
+        return query
     if missing:
         query.kind = "missing"
         return query
     if submitted and query.metric is None:
         query.kind = "submitted"
         return query
-    if count and query.metric is None and not found:
-        query.kind = "count"
-        return query
     if errors and query.metric is None:
         query.kind = "findings" if found else "errors"
+        return query
+    if count and query.metric is None and not found:
+        query.kind = "count"
         return query
 
     metric = query.metric
     ranking_words = bool(top or bottom or rank or most or least)
-    if metric is None and (len(found) >= 2 or (ranking_words and not found)):
+    if metric is None and (len(found) >= 2 or (ranking_words and not found) or (change and found)):
         # 「鹿山和青石山比较」「哪个最多」: applications, the number everyone means first
         query.metric = metric = build_metric([("t3row", "*apply")])
     if metric is None:
@@ -252,6 +263,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         return query
     if found and not (top or bottom or rank or (every and (most or least))):
         query.kind = "value"
+        if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total"):
+            query.kind = "breakdown"  # 「鹿山的申请是哪里来的」: by applicant type
         return query
     if compare and not found:
         query.kind, query.aggregate = "aggregate", "rank"

@@ -18,10 +18,12 @@ from bot.questions.metrics import Metric
 #:   findings   what is wrong with one office's report
 #:   missing    who has not submitted for a year (roster ∪ reporters)
 #:   submitted  who has submitted for a year
+#:   submitted_one  has one office submitted (the year asked, else the report due this year)
+#:   breakdown  one office's 表3 row by applicant type
 #:   choose     two offices fit the name equally: ask back (``choices``)
 #:   unknown    not understood
 KINDS = ("value", "overview", "aggregate", "compare", "change", "count", "errors", "findings", "missing",
-         "submitted", "choose", "unknown")
+         "submitted", "submitted_one", "breakdown", "choose", "unknown")
 
 
 @dataclass
