@@ -108,8 +108,6 @@ def doc_from_docx(data: bytes) -> Doc:
         if "word/document.xml" not in zf.namelist():
             raise ReadError("ING-01", MSG_CORRUPT)
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -118,37 +116,40 @@ def doc_from_docx(data: bytes) -> Doc:
     out = Doc(kind="docx")
     line = 0
     chars = 0
+    # Walk the body XML directly (python-docx has parsed and validated it): much faster than the
+    # Table/_Cell proxies, and gridSpan/vMerge are handled explicitly.
     for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
+        if block.tag == _W_P:
             line += 1
-            text = Paragraph(block, document).text
+            text = _para_text(block)
             chars += len(text)
             out.rows.append(Row(line, [clean_artefacts(text, out.artefacts)]))
-        elif tag == "tbl":
-            previous: list = []
-            for tr in Table(block, document).rows:
+        elif block.tag == _W_TBL:
+            for tr in block.iter(_W_TR):
                 line += 1
                 cells: list[str] = []
-                tcs: list = []
-                try:
-                    row_cells = tr.cells
-                except Exception:  # malformed grid
-                    row_cells = []
-                for pos, cell in enumerate(row_cells):
-                    if tcs and cell._tc is tcs[-1]:
-                        continue  # horizontal merge repeats the same cell
-                    tcs.append(cell._tc)
-                    if pos < len(previous) and previous[pos] is cell._tc:
+                for tc in tr.iterchildren(_W_TC):
+                    merge = tc.find(_W_VMERGE)
+                    if merge is not None and merge.get(_W_VAL) in (None, "continue"):
                         cells.append("")  # vertical merge: the text belongs to the row above
                     else:
-                        cells.append(cell.text.replace("\n", ""))
-                previous = [c._tc for c in row_cells]
+                        # direct paragraphs only: a nested table's rows are emitted as rows of their own
+                        cells.append("".join(_para_text(p) for p in tc.iterchildren(_W_P)))
                 chars += sum(map(len, cells))
-                out.rows.append(Row(line, cells))
+                out.rows.append(Row(line, [clean_artefacts(c, out.artefacts) for c in cells]))
         if chars > MAX_CHARS:
             break
     return out
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P, _W_TBL, _W_TR, _W_TC, _W_T = (f"{_W}{n}" for n in ("p", "tbl", "tr", "tc", "t"))
+_W_VMERGE = f"{_W}tcPr/{_W}vMerge"
+_W_VAL = f"{_W}val"
+
+
+def _para_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(_W_T))
 
 
 # -- html ---------------------------------------------------------------------------------------
