@@ -44,6 +44,15 @@ def _plausible(year: int) -> bool:
     return 1990 <= year <= 2099
 
 
+def year_hits(ctx: Context) -> list[tuple[int, int]]:
+    """Every 「YYYY年」 in the text as (position, year), found in one scan that the date rules share."""
+    if "year_hits" not in ctx.memo:
+        ctx.memo["year_hits"] = [
+            (m.start(), y) for m in _YEAR_RE.finditer(ctx.text) if _plausible(y := int(m.group(1)))
+        ]
+    return ctx.memo["year_hits"]  # type: ignore[return-value]
+
+
 def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
     """Date ranges stated as the statistics period (a 统计/期限 word within 40 chars before)."""
     if "periods" in ctx.memo:
@@ -51,7 +60,10 @@ def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, in
     out: list[tuple[str, tuple[int, int, int], tuple[int, int, int]]] = []
     ctx.memo["periods"] = out
     text = ctx.text
-    for m in _PERIOD_RE.finditer(text):
+    for pos, _ in year_hits(ctx):
+        m = _PERIOD_RE.match(text, pos)
+        if m is None:
+            continue
         before = text[max(0, m.start() - 40) : m.start()]
         if not any(w in before or w in m.group(0) for w in _PERIOD_CONTEXT):
             continue
@@ -85,7 +97,8 @@ def year_mismatch(ctx: Context) -> Iterator[Hit]:
                 ty - start[0],
             )
             return
-    years = Counter(y for y in map(int, _YEAR_RE.findall(_body(ctx))) if _plausible(y))
+    body_start = len(ctx.text) - len(_body(ctx))
+    years = Counter(y for pos, y in year_hits(ctx) if pos >= body_start)
     if years and ty not in years:
         other, n = years.most_common(1)[0]
         if n >= 2 and other != ty:
@@ -124,10 +137,13 @@ def dates_after_year(ctx: Context) -> Iterator[Hit]:
     if y is None:
         return
     text = ctx.text
-    for m in _LATE_DATE_RE.finditer(text):
-        year, month = int(m.group(1)), int(m.group(2))
-        if year <= y or not _plausible(year):
+    for pos, year in year_hits(ctx):
+        if year <= y:
             continue
+        m = _LATE_DATE_RE.match(text, pos)
+        if m is None:
+            continue
+        month = int(m.group(2))
         cutoff = text[max(0, m.start() - 2) : m.start()] in ("截至", "截止")
         if not cutoff:
             before = text[max(0, m.start() - 12) : m.start()]
