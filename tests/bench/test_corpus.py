@@ -8,12 +8,14 @@ import pytest
 
 from bench.corpus import (
     INJECTIONS,
+    Generated,
     broken_identities,
     generate,
     generate_report,
     inject,
     office_name,
     prose_mismatches,
+    write_corpus,
 )
 from bot.schema import T3_COLUMNS, t3_row_keys
 
@@ -79,3 +81,40 @@ def test_generate_injects_every_kind_at_the_requested_rate() -> None:
     assert {g.injected[0] for g in injected} == set(INJECTIONS)
     assert all(not g.expected for g in gens if not g.injected)
     assert len({g.report.office.name for g in gens}) == 140
+
+
+
+def _one_of_each(seed: int = 9) -> list[Generated]:
+    """One clean report and one report per injected kind."""
+    gens = [Generated(generate_report(seed))]
+    for i, kind in enumerate(sorted(INJECTIONS), start=1):
+        report = generate_report(seed + i, office_index=i)
+        gens.append(Generated(report, [kind], inject(report, kind, random.Random(i))))
+    return gens
+
+
+@pytest.mark.parametrize("file_kind", ["txt-cells", "docx"])
+def test_written_corpus_reads_back_and_validates_as_its_manifest_says(tmp_path, file_kind: str) -> None:
+    import json
+
+    from bot.reading import read_path
+    from bot.validation import validate
+
+    manifest = write_corpus(tmp_path, _one_of_each(), [file_kind])
+    assert json.loads((tmp_path / "manifest.json").read_text("utf-8")) == manifest
+    assert len(manifest["files"]) == 1 + len(INJECTIONS)
+    misses = []
+    for entry in manifest["files"]:
+        results = read_path(tmp_path / entry["file"])
+        assert len(results) == 1 and results[0].report is not None, entry["file"]
+        report = results[0].report
+        assert report.year == entry["year"] and entry["short_name"] in report.office.name
+        found = {f.code for f in validate(report)}
+        want = {e["code"] for e in entry["expected_findings"]}
+        if not want <= found:
+            misses.append((entry["injected"], sorted(want - found), sorted(found)))
+        if not entry["injected"]:
+            assert not [f for f in report.findings if f.severity == "error"], report.findings
+    if file_kind == "docx" and misses == [(["blank_cell"], ["T3-05"], ["ING-04", "TXT-02"])]:
+        pytest.xfail("known reader gap: a blank .docx table cell is dropped (ING-04) instead of kept blank (T3-05)")
+    assert misses == []
