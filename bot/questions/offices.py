@@ -57,6 +57,16 @@ _EN_STOP = {
 }
 
 
+#: Words of a question that are never an office name, however close their pinyin is to one.
+_ZH_STOP = set(segment.DOMAIN_WORDS) | {
+    "年报", "报告", "年度报告", "单位", "街道", "哪个", "哪些", "哪家", "多少", "什么", "怎么", "怎么样", "一共", "所有",
+    "全部", "今年", "去年", "前年", "数据", "情况", "请问", "帮我", "一下", "查询", "查一下", "告诉", "还没", "没交",
+    "提交", "报送", "上报", "谁", "各个", "各单位", "全区", "全县", "全市", "排名", "平均", "合计", "总数", "申请",
+    "数量", "几个", "几件", "问题", "错误", "校验", "通过", "结果", "比较", "对比", "年度", "本年", "上年", "是否",
+    "有没有", "信息", "政府", "公开", "工作", "办事处", "乡镇", "部门", "机关", "你好", "谢谢", "天气",
+}
+
+
 @dataclass
 class OfficeMatch:
     """Offices found in a question, in the order mentioned; ``ambiguous`` holds tied candidates."""
@@ -153,6 +163,8 @@ class OfficeIndex:
             core = _strip_suffix(cand)
             if len(core) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", core):
                 continue
+            if core in _ZH_STOP or cand in _ZH_STOP or any(w in _ZH_STOP for w in segment.cut(cand)[:1]):
+                continue  # 「年报」 is not 南堡 (nanbao ≈ nianbao)
             pinyin = "".join(lazy_pinyin(core, style=Style.NORMAL))
             for key_pinyin, pos in self.pinyin_core:
                 if len(key_pinyin) < 4:

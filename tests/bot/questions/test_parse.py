@@ -232,3 +232,22 @@ def test_parser_is_pure_and_deterministic() -> None:
     second = parse("鹿山2021年予以公开多少件")
     assert (first.kind, first.metric, first.year, [o.id for o in first.offices]) == (
         second.kind, second.metric, second.year, [o.id for o in second.offices])
+
+
+TRAPS = [OfficeInfo(100 + i, name, short, "乡镇", "", []) for i, (name, short) in enumerate([
+    ("微山县南堡镇", "南堡"),  # nanbao ≈ 年报 nianbao
+    ("微山县申青乡", "申青"),  # shenqing = 申请
+    ("微山县措武乡", "措武"),  # cuowu = 错误
+    ("微山县排明镇", "排明"),  # paiming = 排名
+    ("微山县何记镇", "何记"),  # heji = 合计
+])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["今年谁还没交年报", "哪个街道申请最多", "所有单位一共收到多少申请", "各单位行政处罚排名", "行政复议合计多少件",
+     "哪些报告有错误", "which office had the most applications", "who has not submitted yet"],
+)
+def test_question_words_never_fuzzy_match_an_office(text: str) -> None:
+    query = parse_question(text, offices=OFFICES + TRAPS, today=FEB)
+    assert query.offices == [] and query.choices == [], [o.name for o in query.offices]
