@@ -20,7 +20,7 @@ class Limiter:
 
     def __init__(self, *, per_group_per_minute: int = 20, per_second: float = 25.0,
                  per_chat_gap: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, keep_history: bool = False) -> None:
         self.per_group_per_minute = per_group_per_minute
         self.interval = 1.0 / per_second
         self.per_chat_gap = per_chat_gap
@@ -29,7 +29,7 @@ class Limiter:
         self._next_slot = 0.0
         self._chats: dict[int, deque[float]] = {}
         self.reserved: list[tuple[int, float]] = []  # (chat_id, slot) history, for tests and the bench
-        self.keep_history = False
+        self.keep_history = keep_history
 
     def reserve(self, chat_id: int) -> float:
         """Book the earliest allowed slot for ``chat_id`` (clock time); no waiting."""

@@ -23,8 +23,7 @@ async def test_thousand_groups_same_minute(sqlite_db):
     for i in range(GROUPS):
         await service.add_reminder_at(db, chat_id=-100_000 - i, text=f"请提交年报{i}", when=when)
     clock = FakeClock()
-    limiter = Limiter(per_group_per_minute=20, per_second=25, clock=clock, sleep=clock.sleep)
-    limiter.keep_history = True
+    limiter = Limiter(per_group_per_minute=20, per_second=25, clock=clock, sleep=clock.sleep, keep_history=True)
     sent: list[int] = []
 
     async def send(chat_id: int, text: str) -> int:
