@@ -279,23 +279,34 @@ def unit_name(ctx: Context) -> Iterator[Hit]:
     body = _body(ctx)
     if not body:
         return
-    m = re.search(re.escape(core) + r"(道办事处|道|办事处)", body)
-    if unit.endswith("街") and m:
-        longer = core + m.group(1)
-        yield Hit(
-            f"标题单位“{core}”与正文“{longer}”不一致，请统一单位全称。",
-            f"The title names the unit “{core}”, the body “{longer}”.",
-            "标题",
-        )
-    elif core not in body and len(core) >= 3:
-        short = core[:2]
-        m2 = re.search(re.escape(short) + r"[\u4e00-\u9fa5]{0,4}?(?:街道|乡|镇|局|办事处)", body)
-        if m2 and m2.group(0) != core:
+    if unit.endswith("街"):
+        longer = next((core + tail for tail in ("道办事处", "道", "办事处") if core + tail in body), None)
+        if longer:
             yield Hit(
-                f"标题单位“{core}”与正文“{m2.group(0)}”不一致，请统一单位名称。",
-                f"The title names the unit “{core}”, the body “{m2.group(0)}”.",
+                f"标题单位“{core}”与正文“{longer}”不一致，请统一单位全称。",
+                f"The title names the unit “{core}”, the body “{longer}”.",
                 "标题",
             )
+        return
+    if core in body or len(core) < 3:
+        return
+    short = core[:2]
+    i = body.find(short)
+    while i >= 0:  # 「鹿山街道」 in the title, 「鹿山镇」 in the body
+        m = _UNIT_TAIL_RE.match(body, i + len(short))
+        if m:
+            other = short + m.group(0)
+            if other != core:
+                yield Hit(
+                    f"标题单位“{core}”与正文“{other}”不一致，请统一单位名称。",
+                    f"The title names the unit “{core}”, the body “{other}”.",
+                    "标题",
+                )
+            return
+        i = body.find(short, i + 1)
+
+
+_UNIT_TAIL_RE = re.compile(r"[\u4e00-\u9fa5]{0,4}?(?:街道|乡|镇|局|办事处)")
 
 
 _PLACEHOLDER_RE = re.compile(

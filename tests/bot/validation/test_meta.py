@@ -94,3 +94,8 @@ def test_placeholders(text: str) -> None:
 @pytest.mark.parametrize("text", ["网址www.xx.gov.cn", "Windows XP系统", "共发布100余篇"])
 def test_no_placeholder_false_alarms(text: str) -> None:
     assert found(text, "META-07") == []
+
+
+def test_unit_name_differs_between_title_and_body() -> None:
+    [f] = found("", "META-06", title="富阳区鹿山镇2021年政府信息公开工作年度报告")
+    assert "鹿山镇" in f.message and "鹿山街道" in f.message
