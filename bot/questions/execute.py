@@ -287,6 +287,10 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
     if query.offices and query.aggregate in ("sum", "avg"):  # 「东湖和南苑一共」: only the named offices
         wanted = {o.id for o in query.offices}
         column = [(s, r) for s, r in column if s.office.id in wanted]
+    unit = "单位"
+    if query.office_kind and any(s.office.kind == query.office_kind for s, _ in column):
+        column = [(s, r) for s, r in column if s.office.kind == query.office_kind]
+        unit = query.office_kind
     if not column:
         return f"未收到任何{year}年度报告。" if lang == "zh" else f"No reports for {year} have been received."
     valued = [(s, r.value) for s, r in column if r.value is not None]
@@ -295,7 +299,7 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
     ylab = R.year_label(year, lang)
     skip_note = ""
     if skipped:
-        skip_note = (f"（{skipped}个单位该项空白或缺失，未计入）" if lang == "zh"
+        skip_note = (f"（{skipped}个{unit}该项空白或缺失，未计入）" if lang == "zh"
                      else f" ({skipped} office(s) blank or missing, not counted)")
     if not valued:
         return (f"{ylab}的{len(column)}份报告中该项都为空白或缺失。" if lang == "zh"
@@ -314,7 +318,7 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
         amount = R.amount(round(value, 4), metric, lang)
         if lang == "en":
             return f"{label_en}: {amount}\n{year} · {len(valued)} office(s) · {where}{skip_note}"
-        return f"{label_zh} {amount}\n{ylab} · {len(valued)}个单位 · {where}{skip_note}"
+        return f"{label_zh} {amount}\n{ylab} · {len(valued)}个{unit} · {where}{skip_note}"
     ranked = sorted(valued, key=lambda sv: (-sv[1], sv[0].office.name))
     if agg in ("max", "min"):
         best = ranked[0][1] if agg == "max" else ranked[-1][1]
@@ -329,7 +333,7 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
         word = "最多" if agg == "max" else "最少"
         if metric.is_rate:
             word = "最高" if agg == "max" else "最低"
-        return f"{names}{word}：{amount}\n{ylab} · {where} · 共{len(valued)}个单位{skip_note}"
+        return f"{names}{word}：{amount}\n{ylab} · {where} · 共{len(valued)}个{unit}{skip_note}"
     if agg == "bottom":
         ranked = sorted(valued, key=lambda sv: (sv[1], sv[0].office.name))
     limit = query.top_n if agg in ("top", "bottom") else _LIST_LIMIT

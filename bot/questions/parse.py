@@ -85,6 +85,13 @@ _SUM = re.compile(r"一共|总共|合计|共计|加起来|总和|全部|所有|�
                   r"\btotal\b|altogether|combined|\bsum\b|overall|all\s+offices|in\s+all")
 _ALL_OFFICES = re.compile(r"哪个|哪些|哪家|哪几|谁|各个?|所有|全部|\bwhich\b|\bwho\b|\bevery\b|\ball\b|\beach\b")
 _GREETING_ONLY = re.compile(r"^[\s\W]*$")
+#: 「哪个乡镇」 "which township": restrict an aggregate to one office kind (when the chat has that kind).
+_KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"乡镇|镇政府|乡政府|哪个镇|哪个乡|各镇|各乡|\btowns?(hips?)?\b"), "乡镇"),
+    (re.compile(r"街道|办事处|\bsubdistricts?\b|\bstreets?\b"), "街道"),
+    (re.compile(r"部门|委办局|\bdepartments?\b|\bbureaus?\b"), "部门"),
+]
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 _Y_FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _Y_SHORT = re.compile(r"(?<!\d)(\d{2})\s*年")
@@ -97,8 +104,9 @@ _Y_RELATIVE: list[tuple[re.Pattern[str], str]] = [
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits and brackets), lower case, single spaces."""
+    """NFKC (full-width digits and brackets), lower case, single spaces; 「二〇二一年」 → 「2021年」."""
     text = unicodedata.normalize("NFKC", text or "").lower()
+    text = re.sub(r"[〇零○一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS), text)
     text = text.replace("’", "'").replace("‘", "'")
     return re.sub(r"\s+", " ", text).strip()
 
@@ -270,6 +278,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind, query.aggregate = "aggregate", "rank"
         return query
     query.kind = "aggregate"
+    if not found:
+        query.office_kind = next((kind for pattern, kind in _KIND_WORDS if pattern.search(norm)), None)
     if bottom:
         query.aggregate, query.top_n = "bottom", _top_n(bottom[0])
     elif top:

@@ -42,6 +42,7 @@ class Query:
     aggregate: str | None = None  # sum | avg | max | min | top | bottom | rank
     top_n: int | None = None
     implicit: bool = False  # aggregate "sum" chosen only because no office was named
+    office_kind: str | None = None  # 「哪个乡镇…」: only offices of this kind, when the chat has any
 
     @property
     def understood(self) -> bool:

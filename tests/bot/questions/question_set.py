@@ -251,16 +251,24 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     top = max(reports[k].t3("new_received") for k in main21)
     penalty_top = max(main21, key=lambda k: reports[k].t2("penalty"))
     lic_min_nonzero = fmt(min(reports[k].t2("licensing") for k in main21))
-    for q in ("哪个街道申请最多", "哪个单位收到的申请最多？", "2021年哪家新收申请最多", "谁的申请最多"):
+    for q in ("哪个单位收到的申请最多？", "2021年哪家新收申请最多", "谁的申请最多"):
         add(Case(q, [zh(fmt(top)), "示范区东湖街道", "富阳区新登镇"]))
+    for q in ("哪个街道申请最多", "哪个街道办事处新收申请最多"):  # 街道 only: 新登镇 is a 乡镇
+        add(Case(q, [zh(fmt(top)), "示范区东湖街道", "个街道"], reject=["富阳区新登镇"]))
+    add(Case("哪个乡镇申请最多", [zh(fmt(top)), "富阳区新登镇", "个乡镇"], reject=["示范区东湖街道"]))
+    add(Case("which township had the most applications", [fmt(top), "富阳区新登镇"], reject=["示范区东湖街道"]))
+    add(Case("which subdistrict had the most applications", [fmt(top), "示范区东湖街道"], reject=["富阳区新登镇"]))
+    add(Case("鹿山二〇二〇年收到多少申请", [zh(t3("鹿山", "new_received", year=2020)), "2020"]))
     for q in ("Which office had the most applications?", "which office received the most requests in 2021",
               "Who had the highest number of new applications?"):
         add(Case(q, [fmt(top), "示范区东湖街道", "富阳区新登镇"]))
     add(Case("哪个街道行政处罚最多", [reports[penalty_top].office.name, zh(t2(penalty_top[0], "penalty"))]))
     add(Case("哪个单位行政许可最少", [zh(lic_min_nonzero), "最少"]))
     add(Case("Which office had the fewest licensing decisions?", [lic_min_nonzero]))
-    for q in ("所有单位一共收到多少申请", "全部街道申请合计", "2021年申请总共多少", "申请有多少"):
+    for q in ("所有单位一共收到多少申请", "2021年申请总共多少", "申请有多少"):
         add(Case(q, [zh(total_new), "合计"]))
+    streets_new = fmt(sum(reports[k].t3("new_received") for k in main21 if reports[k].office.kind == "街道"))
+    add(Case("全部街道申请合计", [zh(streets_new), "合计", "个街道"]))
     for q in ("How many applications in total?", "total applications across all offices in 2021"):
         add(Case(q, [total_new, "Total"]))
     avg_new = sum(reports[k].t3("new_received") for k in main21) / len(main21)
@@ -351,7 +359,8 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("How many requests did businesses send to Donghu?", [t3(dh, "new_received", "commercial")]))
     add(Case("How many times was Xindeng sued in 2021?", [t4(xd, "lit")]))
     add(Case("Which office was sued the most?", ["富阳区新登镇", t4(xd, "lit")]))
-    add(Case("哪个街道被起诉最多", ["富阳区新登镇", zh(t4(xd, "lit"))]))
+    add(Case("哪个单位被起诉最多", ["富阳区新登镇", zh(t4(xd, "lit"))]))
+    add(Case("哪个街道被起诉最多", ["示范区南苑街道", zh(t4(nan, "lit"))], reject=["富阳区新登镇"]))
     add(Case("What's Donghu's caseload?", [fmt(r(dh).t3("new_received") + r(dh).t3("carried_over"))]))
     add(Case("东湖结转了几件", [zh(t3(dh, "carried_forward"))]))
     add(Case("东湖2019年逾期不补正", ["无此项"], reject=["0件"]))
