@@ -135,18 +135,21 @@ _CATEGORY_KIND = {"予以公开": "granted", "部分公开": "partial", "不予�
 
 
 def category_claims(ctx: Context) -> list[ProseNumber]:
-    """Category counts the reader found; when it found none, read 「予以公开及部分公开258件」-style
-    phrases from the narrative sections ourselves (never from table text: table cells carry no 件)."""
+    """Category counts the reader found, plus 「不予公开35件」-style phrases of sections 一/三 for the
+    categories it did not report (never table text: table cells carry no 件)."""
     found = _prose(ctx, *_CATEGORY_ROWS)
-    if found:
-        return found
+    have = {_category_kind(p) for p in found}
     text = "\n".join(ctx.section(s) or "" for s in (SECTIONS[0], SECTIONS[2])) or ctx.text
-    out = []
     for m in _CATEGORY_RE.finditer(text):
         name = m.group(1)
         kind = "granted_or_partial" if len(name) > 4 else _CATEGORY_KIND[name]
-        out.append(ProseNumber(kind, int(m.group(2)), m.group(0)))
-    return out
+        if kind not in have:
+            found.append(ProseNumber(kind, int(m.group(2)), m.group(0)))
+    return found
+
+
+def _category_kind(p: ProseNumber) -> str:
+    return "granted_or_partial" if p.kind == "granted" and "部分公开" in p.text else p.kind
 
 
 @rule("TXT-04", "warning", "正文办理结果分类数与表3不符")
@@ -154,9 +157,7 @@ def categories(ctx: Context) -> Iterator[Hit]:
     """Prose category counts ≠ 表3 group sums, or the stated categories exceed 办结."""
     stated: list[Number] = []
     for p in category_claims(ctx):
-        kind = p.kind
-        if kind == "granted" and "部分公开" in p.text:
-            kind = "granted_or_partial"
+        kind = _category_kind(p)
         total, parts = _group_sum(ctx, _CATEGORY_ROWS[kind])
         if total is None:
             floor = _group_floor(ctx, _CATEGORY_ROWS[kind])

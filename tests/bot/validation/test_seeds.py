@@ -119,3 +119,30 @@ def test_a_cut_off_table_is_not_a_one_row_other_handling() -> None:
     if not path.exists():
         pytest.skip(f"{path} missing")
     assert "FMT-04" not in codes(read(path))
+
+
+CHECKED_KINDS = ("received", "processed", "carried_forward", "review", "litigation", "normative_issued")
+
+
+@pytest.mark.parametrize("name", ["003.txt", "005.txt", "007.txt", "009.txt"])
+def test_changing_a_stated_prose_number_of_a_real_report_gives_a_txt_warning(name: str) -> None:
+    report = corpus(name)
+    before = {f.code for f in validate(report) if f.code.startswith("TXT")}
+    table = {
+        "received": report.t3("new_received"),
+        "processed": report.t3("total_processed"),
+        "carried_forward": report.t3("carried_forward"),
+        "review": report.t4("review"),
+        "litigation": report.t4("litigation_direct"),
+        "normative_issued": report.t2("normative_documents", "issued") if report.proactive else None,
+    }
+    stated = [p for p in report.prose if p.kind in CHECKED_KINDS and table[p.kind] is not None]
+    if not stated:
+        pytest.skip("the reader found no checkable prose numbers")
+    for p in stated:
+        original = p.value
+        p.value = original + 1
+        after = [f for f in validate(report) if f.code.startswith("TXT") and f.severity in ("warning", "error")]
+        assert any(f.left == p.value for f in after), (p, [f.message for f in after])
+        p.value = original
+    assert {f.code for f in validate(report) if f.code.startswith("TXT")} == before
