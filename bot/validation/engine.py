@@ -17,7 +17,7 @@ from datetime import date
 from functools import cached_property
 
 from bot.report import Finding, Number, Report
-from bot.schema import T2_LABELS, T3_ROW_KEYS_2021, T3_ROW_LABELS, T3_ROW_SHORT, t3_result_rows, t3_row_keys
+from bot.schema import T2_LABELS, T3_ROW_LABELS, T3_ROW_SHORT, t3_result_rows, t3_row_keys
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,16 @@ def rule(code: str, severity: str, title: str = "") -> Callable[[Callable], Call
     return decorate
 
 
+_loaded = False
+
+
 def load_rules() -> list[Rule]:
     """Import every rule module once; returns the registry."""
-    for name in RULE_MODULES:
-        importlib.import_module(name)
+    global _loaded
+    if not _loaded:
+        for name in RULE_MODULES:
+            importlib.import_module(name)
+        _loaded = True
     return RULES
 
 
@@ -199,6 +205,9 @@ def validate(
     file arrived (DL-01); ``today`` the date DL-03 judges the year against (falls back to ``received``;
     with neither, DL-03 is not checked so results stay deterministic).
     """
+    if previous is not None and previous.year and report.year and previous.year != report.year - 1:
+        log.debug("ignoring previous report of %s for %s", previous.year, report.year)
+        previous = None  # the XY rules compare consecutive years only
     ctx = Context(report, previous, received, today)
     findings: list[Finding] = list(report.ingest_findings)
     seen = {(f.code, f.where) for f in findings}
@@ -221,5 +230,3 @@ def validate(
 
 #: Codes the reader may already have reported (so a rule re-finding them does not duplicate).
 _READER_CODES = frozenset({"ING-04", "ING-05", "ING-06", "ING-07", "FMT-05", "STR-05", "STR-06"})
-
-ALL_T3_ROWS = T3_ROW_KEYS_2021

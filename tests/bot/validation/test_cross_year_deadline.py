@@ -89,3 +89,9 @@ def test_year_check_uses_today_then_received() -> None:
     assert only(report, "DL-03", today=date(2023, 2, 1)) == []
     assert only(report, "DL-03", received=date(2025, 2, 1))
     assert only(report, "DL-03") == []  # no date, no judgement
+
+
+def test_a_previous_report_of_another_year_is_ignored() -> None:
+    report, kw = FIRES["XY-01"]()
+    kw["previous"].year = 2018
+    assert only(report, "XY-01", **kw) == []
