@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "export",
         help="导出年报汇总表（.xlsx 或 .csv）",
-        description="把数据库中的年报导出为汇总表：.xlsx（汇总、表3明细、表4明细、问题清单）或汇总 .csv。",
+        description="把数据库中的年报导出为汇总表：.xlsx（汇总、表2至表4明细、问题清单）或汇总 .csv。",
     )
     parser.add_argument("--year", type=int, default=None, help="年度，如 2021（默认：最近一年）")
     parser.add_argument(

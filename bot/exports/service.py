@@ -145,7 +145,7 @@ async def export_file(
     data = await asyncio.to_thread(build_workbook if fmt == "xlsx" else summary_csv, items)
     caption = f"{resolved}年度年报汇总：{len(items)}个单位"
     if fmt == "xlsx":
-        caption += "（汇总、表3明细、表4明细、问题清单）"
+        caption += "（汇总、表2至表4明细、问题清单）"
     return ExportFile(export_filename(resolved, fmt), data, caption)
 
 

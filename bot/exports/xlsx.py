@@ -24,6 +24,10 @@ from bot.exports.rows import (
     total_row,
 )
 from bot.schema import (
+    T2_DOC_COLUMNS,
+    T2_DOC_ROWS,
+    T2_LABELS,
+    T2_SINGLE,
     T3_COLUMN_LABELS,
     T3_COLUMNS,
     T3_ROW_GROUPS,
@@ -36,10 +40,22 @@ from bot.schema import (
 )
 
 SHEET_SUMMARY = "汇总"
+SHEET_T2 = "表2明细"
 SHEET_T3 = "表3明细"
 SHEET_T4 = "表4明细"
 SHEET_FINDINGS = "问题清单"
 
+#: 表2 as one row per office: (row, column) keys in printed order, with their headers.
+T2_FIELDS: tuple[tuple[str, str], ...] = (
+    *((row, col) for row in T2_DOC_ROWS for col in T2_DOC_COLUMNS),
+    *((key, "value") for key in T2_SINGLE),
+)
+T2_HEADERS: tuple[str, ...] = (
+    "单位",
+    "年度",
+    *(f"{T2_LABELS[row]}·{T2_LABELS[col]}" if col != "value" else T2_LABELS[row] for row, col in T2_FIELDS),
+)
+FEE_FORMAT = "0.0000"
 T3_HEADERS: tuple[str, ...] = ("单位", "年度", "分组", "项目", *(T3_COLUMN_LABELS[c] for c in T3_COLUMNS))
 T4_HEADERS: tuple[str, ...] = ("单位", "年度", "类别", *(T4_COLUMN_LABELS[c] for c in T4_COLUMNS))
 FINDING_HEADERS: tuple[str, ...] = ("单位", "年度", "代码", "级别", "问题说明", "位置")
@@ -49,6 +65,7 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FONT = Font(bold=True)
 _MAX_WIDTH = 60
+_HEADER_WRAP = 14
 
 
 def t3_row_label(row: str, fmt: str) -> str:
@@ -73,6 +90,7 @@ def build_workbook(items: Sequence[ExportItem]) -> bytes:
     summary = wb.active
     summary.title = SHEET_SUMMARY
     _fill_summary(summary, ordered)
+    _fill_t2(wb.create_sheet(SHEET_T2), ordered)
     _fill_t3(wb.create_sheet(SHEET_T3), ordered)
     _fill_t4(wb.create_sheet(SHEET_T4), ordered)
     _fill_findings(wb.create_sheet(SHEET_FINDINGS), ordered)
@@ -94,6 +112,20 @@ def _fill_summary(ws: Worksheet, items: Sequence[ExportItem]) -> None:
     for (cell,) in ws.iter_rows(min_row=2, min_col=rate_col, max_col=rate_col):
         cell.number_format = PERCENT_FORMAT
     _finish(ws, freeze="B2")
+
+
+def _fill_t2(ws: Worksheet, items: Sequence[ExportItem]) -> None:
+    _header(ws, T2_HEADERS)
+    for item in items:
+        report = item.report
+        if report.proactive is None:
+            ws.append([item.office, item.year, "（未识别到表2）"])
+            continue
+        ws.append([item.office, item.year, *(report.t2(row, col) for row, col in T2_FIELDS)])
+    fee_col = len(T2_HEADERS)
+    for (cell,) in ws.iter_rows(min_row=2, min_col=fee_col, max_col=fee_col):
+        cell.number_format = FEE_FORMAT
+    _finish(ws, freeze="C2")
 
 
 def _fill_t3(ws: Worksheet, items: Sequence[ExportItem]) -> None:
@@ -169,12 +201,20 @@ def _finish(ws: Worksheet, *, freeze: str, widths: dict[int, int] | None = None)
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
     fixed = widths or {}
+    wrapped = False
     for idx, column in enumerate(ws.iter_cols(min_row=1, max_row=ws.max_row), start=1):
+        header, *data = column
         if idx in fixed:
             width = fixed[idx]
-        else:
-            width = max((display_width(cell.value) for cell in column), default=6)
-        ws.column_dimensions[get_column_letter(idx)].width = min(max(width + 2, 8), _MAX_WIDTH)
+        else:  # a long header wraps onto two lines rather than widening a column of small numbers
+            width = max(
+                [min(display_width(header.value), _HEADER_WRAP), *(display_width(c.value) for c in data)]
+            )
+        width = min(max(width + 2, 8), _MAX_WIDTH)
+        wrapped = wrapped or display_width(header.value) + 2 > width
+        ws.column_dimensions[get_column_letter(idx)].width = width
+    if wrapped:
+        ws.row_dimensions[1].height = 32
 
 
 def display_width(value: object) -> int:

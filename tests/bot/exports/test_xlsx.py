@@ -12,8 +12,10 @@ from bot.exports.xlsx import (
     FINDING_HEADERS,
     SHEET_FINDINGS,
     SHEET_SUMMARY,
+    SHEET_T2,
     SHEET_T3,
     SHEET_T4,
+    T2_FIELDS,
     T3_HEADERS,
     build_workbook,
     display_width,
@@ -51,7 +53,7 @@ def _rows_by_office(ws, key_cols: int = 1) -> dict:
 
 
 def test_sheets_and_frozen_headers(wb) -> None:
-    assert wb.sheetnames == [SHEET_SUMMARY, SHEET_T3, SHEET_T4, SHEET_FINDINGS]
+    assert wb.sheetnames == [SHEET_SUMMARY, SHEET_T2, SHEET_T3, SHEET_T4, SHEET_FINDINGS]
     assert [c.value for c in wb[SHEET_SUMMARY][1]] == HEAD
     assert [c.value for c in wb[SHEET_T3][1]] == list(T3_HEADERS)
     assert [c.value for c in wb[SHEET_FINDINGS][1]] == list(FINDING_HEADERS)
@@ -120,6 +122,19 @@ def test_t3_detail_labels_are_the_printed_ones(wb) -> None:
     labels = [r[3] for r in wb[SHEET_T3].iter_rows(min_row=2, max_row=26, values_only=True)]
     assert labels[0] == "一、本年新收政府信息公开申请数量"
     assert "（七）总计" in labels
+
+
+def test_t2_detail(wb, items) -> None:
+    ws = wb[SHEET_T2]
+    rows = {(r[0], r[1]): r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == len(items)
+    for item in items:
+        row = rows[(item.office, item.year)]
+        assert list(row[2:]) == [item.report.t2(r, c) for r, c in T2_FIELDS]
+    shanghai = next(i for i in items if i.short_name == "上海市政府办公厅")
+    assert shanghai.report.t2("fees_10k_yuan") is None  # the 2019 format has no fee amount: stays blank
+    assert rows[(shanghai.office, shanghai.year)][-1] is None
+    assert ws.cell(row=2, column=len(T2_FIELDS) + 2).number_format == "0.0000"
 
 
 def test_t4_detail(wb, items) -> None:
