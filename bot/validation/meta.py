@@ -82,7 +82,8 @@ def _body(ctx: Context) -> str:
 
 @rule("META-01", "error", "标题、统计期限与正文年份不一致")
 def year_mismatch(ctx: Context) -> Iterator[Hit]:
-    """Title year vs statistics period vs the body (a body that never names the title's year)."""
+    """Title year vs statistics period vs the body (a body that never names the title's year but
+    names another one at least three times — a copied report)."""
     ty = title_year(ctx)
     if ty is None:
         return
@@ -101,7 +102,7 @@ def year_mismatch(ctx: Context) -> Iterator[Hit]:
     years = Counter(y for pos, y in year_hits(ctx) if pos >= body_start)
     if years and ty not in years:
         other, n = years.most_common(1)[0]
-        if n >= 2 and other != ty:
+        if n >= 3 and other != ty:
             yield Hit(
                 f"标题为{ty}年度，但正文通篇写的是{other}年（{n}处），疑似沿用往年报告。",
                 f"The title says {ty}, but the body only speaks of {other} ({n} times).",

@@ -224,13 +224,17 @@ def appeals(ctx: Context) -> Iterator[Hit]:
                 )
 
 
+_NOT_REQUESTS = ("复议", "诉讼", "投诉", "举报", "信访")
+
+
 @rule("TXT-06", "error", "正文称未收到申请但表3有申请（或相反）")
 def none_received(ctx: Context) -> Iterator[Hit]:
     """Prose 「未收到申请」 while 本年新收 > 0, or prose counts applications while the table has none."""
     new = total_of(ctx, "new_received")
     if new is None:
         return
-    claims = _prose(ctx, "none_received")
+    # 「未收到…行政复议申请」 is about appeals, not about information requests
+    claims = [p for p in _prose(ctx, "none_received") if not any(w in p.text for w in _NOT_REQUESTS)]
     if new > 0 and claims:
         yield Hit(
             f"正文称“{claims[0].text or '未收到政府信息公开申请'}”，但表3本年新收为{L.num(new)}件。",

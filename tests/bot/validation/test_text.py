@@ -100,3 +100,9 @@ def test_section_five_long_enough() -> None:
     report.section_text[SECTIONS[4]] = "无"
     [f] = only(report, "TXT-11")
     assert f.left == 1
+
+
+def test_no_appeals_is_not_no_applications() -> None:
+    report = make_report(3)
+    report.prose.append(ProseNumber("none_received", 0, "未收到因政府信息公开引起的行政复议申请"))
+    assert only(report, "TXT-06") == []
