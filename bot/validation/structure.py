@@ -201,6 +201,8 @@ def section_without_table(ctx: Context) -> Iterator[Hit]:
 @rule("STR-05", "warning", "表格行缺失或改名")
 def missing_rows(ctx: Context) -> Iterator[Hit]:
     """Standard rows missing or renamed (the reader lists them; 表3 keys absent from the table)."""
+    if any(f.code == "STR-05" for f in ctx.report.ingest_findings):
+        return
     named = list(ctx.report.missing_rows)
     apps = ctx.report.applications
     if apps is not None:
