@@ -103,7 +103,8 @@ def forget_offices(chat_id: int | None = None) -> None:
 
 
 def _might_name_a_new_office(query: Query) -> bool:
-    return query.kind == "unknown" or (query.kind == "aggregate" and query.implicit and not query.offices)
+    return query.kind in ("unknown", "no_office") or (
+        query.kind == "aggregate" and query.implicit and not query.offices)
 
 
 async def answer(db: object, *, chat_id: int, text: str, today: date | None = None) -> Answer:
@@ -131,8 +132,7 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         text = "有几个单位都符合，您问的是哪一个？" if lang == "zh" else "Several offices match. Which one do you mean?"
         return Answer(text, lang, True, names)
     if query.kind == "unknown":
-        short = offices[0].short_name if offices else ""
-        return Answer(R.not_understood(lang, short), lang, False, [])
+        return Answer(await _examples(db, chat_id, lang, offices), lang, False, [])
     if query.kind == "aggregate" and query.implicit and len(offices) == 1:
         query.kind, query.offices = "value", [offices[0]]
     handler = {
@@ -148,9 +148,27 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         "submitted": _submitted,
         "submitted_one": _submitted_one,
         "breakdown": _breakdown,
+        "no_office": _no_office,
     }[query.kind]
     text = await handler(db, chat_id, query, today)
     return Answer(text, lang, True, [])
+
+
+async def _examples(db: object, chat_id: int, lang: str, offices: list) -> str:
+    """The not-understood reply, with an office and a year of this chat so the first example works."""
+    held = await repo.years(db, chat_id=chat_id) if offices else []
+    short = next((o.short_name for o in offices if o.short_name), "")
+    return R.not_understood(lang, short, held[-1] if held else 2021)
+
+
+async def _no_office(db: object, chat_id: int, query: Query, today: date) -> str:
+    offices, _ = await _offices(db, chat_id)
+    names = [o.short_name or o.name for o in offices]
+    if query.lang == "en":
+        text = f"No office called “{query.unknown_name}” in this chat."
+        return text + (f"\nOffices here: {R.join_names(names, 'en', 8)}" if names else "")
+    text = f"本群没有“{query.unknown_name}”的报告。"
+    return text + (f"\n已有单位：{R.join_names(names, 'zh', 8)}" if names else "")
 
 
 # -- helpers ---------------------------------------------------------------------------------------

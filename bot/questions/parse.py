@@ -22,8 +22,9 @@ import re
 import unicodedata
 from datetime import date
 
+from bot.questions import segment
 from bot.questions.metrics import build_metric, find_concepts
-from bot.questions.offices import OfficeLike, match_exact, match_fuzzy
+from bot.questions.offices import _EN_STOP, _ZH_STOP, OfficeLike, match_exact, match_fuzzy
 from bot.questions.query import Query
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -170,6 +171,43 @@ def _years(text: str, today: date, *, submission: bool) -> tuple[list[int], str,
     return years, " ".join(w for _, _, w in found), masked
 
 
+_PLACE_SUFFIX = ("街道办事处", "街道办", "街道", "办事处", "镇", "乡")
+_EN_PLACE = re.compile(r"\b([a-z]{3,}(?:\s[a-z]{3,})?)\s+(street|subdistrict|town|township)\b")
+_EN_NOT_PLACE = {"which", "what", "each", "every", "all", "the", "this", "that", "any", "other", "one", "per", "did",
+                 "does", "do", "of", "in", "at", "by", "a", "an", "our", "my", "your"}
+
+
+def unknown_place(masked: str) -> str:
+    """A place name left in the question that matched no office (「西湖街道」, "xihu street"), or ''.
+
+    jieba's part-of-speech tags mark place names (ns); a word followed by 街道/镇/乡 counts too.
+    """
+    from jieba import posseg
+
+    segment.add_words([])  # dictionary loaded once, quietly
+    words = [(w.word, w.flag) for w in posseg.cut(masked) if w.word.strip()]
+    for i, (word, flag) in enumerate(words):
+        if len(word) < 2 or word in _ZH_STOP or not _CJK_RE.match(word):
+            continue
+        nxt = words[i + 1][0] if i + 1 < len(words) else ""
+        if nxt in _PLACE_SUFFIX and flag not in ("r", "m", "d", "p", "c", "u", "v", "q"):
+            return word + nxt
+        if flag == "ns" or word.endswith(_PLACE_SUFFIX[:4]):
+            return word
+    for m in _EN_PLACE.finditer(masked):
+        words = m.group(1).split()
+        while words and (words[0] in _EN_NOT_PLACE or words[0] in _EN_STOP):
+            words.pop(0)
+        if words:
+            return " ".join(words + [m.group(2)])
+    return ""
+
+
+def ranking_or_total(*matches: object) -> bool:
+    """True when the question asks about all offices (then an unknown word is no office name)."""
+    return any(bool(m) for m in matches)
+
+
 def _top_n(m: re.Match[str]) -> int:
     token = next((g for g in m.groups() if g), "3").strip()
     if token.isdigit():
@@ -221,6 +259,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if not found and not query.choices:
         fuzzy = match_fuzzy(masked, offices)
         found, query.choices = fuzzy.offices, fuzzy.ambiguous
+        if not found and not query.choices:
+            query.unknown_name = unknown_place(masked)
     query.offices = found
     if query.choices:
         query.kind = "choose"
@@ -246,6 +286,11 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         return query
     if count and query.metric is None and not found:
         query.kind = "count"
+        return query
+
+    if query.unknown_name and not (missing or submitted or count or errors or ranking_or_total(
+            top, bottom, rank, most, least, avg, total, together, every)):
+        query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
 
     metric = query.metric

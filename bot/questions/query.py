@@ -20,10 +20,11 @@ from bot.questions.metrics import Metric
 #:   submitted  who has submitted for a year
 #:   submitted_one  has one office submitted (the year asked, else the report due this year)
 #:   breakdown  one office's 表3 row by applicant type
+#:   no_office  names a place that is no office of this chat
 #:   choose     two offices fit the name equally: ask back (``choices``)
 #:   unknown    not understood
 KINDS = ("value", "overview", "aggregate", "compare", "change", "count", "errors", "findings", "missing",
-         "submitted", "submitted_one", "breakdown", "choose", "unknown")
+         "submitted", "submitted_one", "breakdown", "no_office", "choose", "unknown")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Query:
     aggregate: str | None = None  # sum | avg | max | min | top | bottom | rank
     top_n: int | None = None
     implicit: bool = False  # aggregate "sum" chosen only because no office was named
+    unknown_name: str = ""  # a place name that matched no office of the chat
     office_kind: str | None = None  # 「哪个乡镇…」: only offices of this kind, when the chat has any
 
     @property

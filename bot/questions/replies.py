@@ -6,8 +6,8 @@ from pypinyin import Style, lazy_pinyin
 
 from bot.questions.metrics import Metric
 
-EXAMPLES_ZH = ("{a}2021年收到多少申请？", "哪个街道申请最多？", "今年谁还没交年报？")
-EXAMPLES_EN = ("How many applications did {a} receive in 2021?", "Which office had the most applications?",
+EXAMPLES_ZH = ("{a}{y}年收到多少申请？", "哪个街道申请最多？", "今年谁还没交年报？")
+EXAMPLES_EN = ("How many applications did {a} receive in {y}?", "Which office had the most applications?",
                "Who has not submitted yet?")
 
 
@@ -62,16 +62,16 @@ def where(metric: Metric, lang: str) -> str:
     return metric.where if lang == "zh" else metric.where_en
 
 
-def not_understood(lang: str, short_name: str = "") -> str:
+def not_understood(lang: str, short_name: str = "", year: int = 2021) -> str:
     """The reply to a question the bot cannot read: three example questions that work."""
     if lang == "en":
         a = pinyin_title(short_name) if short_name else "Lushan"
         lines = ["Sorry, I didn't understand that. Try for example:"]
-        lines += [f"• {q.format(a=a)}" for q in EXAMPLES_EN]
+        lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_EN]
         return "\n".join(lines)
     a = short_name or "鹿山"
     lines = ["没看懂这个问题。可以这样问："]
-    lines += [f"• {q.format(a=a)}" for q in EXAMPLES_ZH]
+    lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_ZH]
     return "\n".join(lines)
 
 

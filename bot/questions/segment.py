@@ -56,5 +56,8 @@ def cut(text: str) -> list[str]:
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary now (about a second) instead of on the first question."""
+    """Load jieba's dictionary and tagger now (about a second) instead of on the first question."""
     add_words([])
+    from jieba import posseg
+
+    list(posseg.cut("西湖街道"))

@@ -367,6 +367,11 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("鹿山、东湖、南苑申请比较", ["3件", zh(t3(dh, "new_received")), zh(t3(nan, "new_received"))]))
     add(Case("Donghu 2020 vs 2021 applications", [fmt(abs(d_new)), "2020"]))
 
+    # -- an office that is not in this chat: say so, never the chat total -------------------------
+    add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
+    add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
+    add(Case("How many applications did Xihu street receive?", ["No office called “xihu street”"]))
+
     # -- not understood ----------------------------------------------------------------------------------
     for q in ("天气怎么样", "你好", "帮我订一张机票", "？？？"):
         add(Case(q, ["没看懂", "哪个街道申请最多"], understood=False))
