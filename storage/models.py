@@ -147,8 +147,11 @@ class ReportRow(SQLModel, table=True):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # "the chat's reports of a year" (lists, questions, exports)
         Index("ix_report_ws_year_current", "workspace_id", "year", "is_current"),
-        Index("ix_report_office", "office_id", "year"),
+        # "this office's versions in this chat" (store, history); leads with four equality columns so
+        # SQLite prefers it over the year index even without ANALYZE statistics
+        Index("ix_report_ws_office", "workspace_id", "office_id", "year", "is_current", "version"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -178,11 +181,15 @@ class ReportCell(SQLModel, table=True):
     """One table cell of a stored report: ``value`` is NULL for a blank cell (never 0)."""
 
     __tablename__ = "report_cell"
-    __table_args__ = (Index("ix_report_cell_key", "tbl", "row", "col"),)
+    __table_args__ = (
+        # one cell of one report (joins from report) and one cell across reports (questions)
+        Index("ix_report_cell_report", "report_id", "tbl", "row", "col"),
+        Index("ix_report_cell_key", "tbl", "row", "col"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("report.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(Integer, ForeignKey("report.id", ondelete="CASCADE"), nullable=False)
     )
     tbl: str = Field(sa_column=Column(String(8), nullable=False))
     row: str = Field(sa_column=Column(String(64), nullable=False))

@@ -14,10 +14,11 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -237,10 +238,12 @@ async def _resolve_id(conn: AsyncConnection, name: str) -> int | None:
     name = (name or "").strip()
     if not name:
         return None
-    found = (await conn.execute(select(O.c.id).where(O.c.name == name))).scalar_one_or_none()
-    if found is not None:
-        return await _follow_merges(conn, found)
+    row = (await conn.execute(select(O.c.id, O.c.merged_into).where(O.c.name == name))).first()
+    if row is not None:
+        return row.id if row.merged_into is None else await _follow_merges(conn, row.id)
     ids = set((await conn.execute(select(A.c.office_id).where(A.c.alias == normalise(name)))).scalars())
+    if len(ids) == 1:
+        return await _follow_merges(conn, ids.pop())
     kept = {await _follow_merges(conn, i) for i in ids}
     return kept.pop() if len(kept) == 1 else None
 
@@ -254,7 +257,7 @@ async def _add_aliases(conn: AsyncConnection, office_id: int, aliases: Iterable[
 
 async def _create_office(
     conn: AsyncConnection, name: str, short_name: str = "", kind: str | None = None
-) -> int:
+) -> OfficeInfo:
     name = name.strip()
     if not kind or kind == "其他":
         kind = guess_kind(name)
@@ -264,8 +267,10 @@ async def _create_office(
         insert(O).values(name=name, short_name=short, kind=kind, region=region, created_at=utcnow())
     )
     office_id = int(result.inserted_primary_key[0])
-    await _add_aliases(conn, office_id, aliases_for(name, short, kind))
-    return office_id
+    aliases = [a for a in dict.fromkeys(normalise(x) for x in aliases_for(name, short, kind)) if a]
+    if aliases:
+        await conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in aliases])
+    return OfficeInfo(office_id, name, short, kind, region, aliases)
 
 
 async def resolve_office(db: Database, *, name: str) -> OfficeInfo | None:
@@ -394,13 +399,18 @@ def _year_is(year: int | None) -> Any:
     return R.c.year.is_(None) if year is None else R.c.year == year
 
 
-async def _stored(conn: AsyncConnection, rows: list[Any]) -> list[StoredReport]:
-    offices = await _office_infos(conn, {r.office_id for r in rows})
+async def _stored(
+    conn: AsyncConnection, rows: list[Any], offices: dict[int, OfficeInfo] | None = None
+) -> list[StoredReport]:
+    known = offices if offices is not None else {}
+    missing = {r.office_id for r in rows} - set(known)
+    if missing:
+        known.update(await _office_infos(conn, missing))
     return [
         StoredReport(
             id=r.id,
             workspace_chat_id=int(r.chat_id),
-            office=offices[r.office_id],
+            office=known[r.office_id],
             year=r.year,
             version=r.version,
             is_current=bool(r.is_current),
@@ -438,23 +448,27 @@ def _office_name(report: Report) -> str:
     return (report.office.name or "").strip() or Path(report.source.filename).stem.strip() or "未知单位"
 
 
-async def store_report(
-    db: Database,
-    *,
-    chat_id: int,
-    report: Report,
-    sender_id: int | None = None,
-    sender_name: str | None = None,
-    file_unique_id: str | None = None,
-) -> StoreResult:
-    """Store a validated report in the chat's workspace.
+def _num(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
 
-    The same file again (same SHA-256 in this chat) → ``duplicate``, nothing written. Another file for
-    an office and year that already has a current report → ``new_version`` (the old one is kept as
-    history). Otherwise ``new``. Cells and findings go to their own indexed tables in one transaction.
-    """
-    sha = report_sha256(report)
-    payload = report.to_json(detail=True)
+
+@dataclass
+class _Prepared:
+    """Everything about one report computed before the transaction (no database needed)."""
+
+    report: Report
+    sha: str
+    office_name: str
+    payload: dict[str, Any]
+    cells: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    counts: dict[str, int]
+
+
+def _prepare(report: Report) -> _Prepared:
     cells = [
         {
             "tbl": t,
@@ -479,61 +493,182 @@ async def store_report(
         for f in report.findings
     ]
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "info")}
-    office_name = _office_name(report)
+    return _Prepared(
+        report,
+        report_sha256(report),
+        _office_name(report),
+        report.to_json(detail=True),
+        cells,
+        findings,
+        counts,
+    )
+
+
+@dataclass
+class _Batch:
+    """Per-transaction state of a store: caches, and the cell/finding rows written at the end."""
+
+    chat_id: int
+    ws: int
+    offices: dict[int, OfficeInfo] = field(default_factory=dict)
+    office_ids: dict[str, int] = field(default_factory=dict)
+    by_sha: dict[str, StoredReport] = field(default_factory=dict)
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    async def office(self, conn: AsyncConnection, prep: _Prepared) -> OfficeInfo:
+        office_id = self.office_ids.get(prep.office_name)
+        if office_id is None:
+            office_id = await _resolve_id(conn, prep.office_name)
+        if office_id is None:
+            office = prep.report.office
+            info = await _create_office(conn, prep.office_name, office.short_name, office.kind)
+            self.offices[info.id] = info
+            office_id = info.id
+        self.office_ids[prep.office_name] = office_id
+        if office_id not in self.offices:
+            self.offices[office_id] = await _office_info(conn, office_id)
+        return self.offices[office_id]
+
+    async def flush(self, conn: AsyncConnection) -> None:
+        if self.cells:
+            await conn.execute(insert(C), self.cells)
+        if self.findings:
+            await conn.execute(insert(F), self.findings)
+        self.cells, self.findings = [], []
+
+
+async def _store_one(
+    conn: AsyncConnection,
+    batch: _Batch,
+    prep: _Prepared,
+    sender_id: int | None,
+    sender_name: str | None,
+    file_unique_id: str | None,
+) -> StoreResult:
+    """Store one prepared report inside the caller's transaction (cells/findings queued on ``batch``)."""
+    if prep.sha in batch.by_sha:
+        return StoreResult("duplicate", batch.by_sha[prep.sha], None)
+    dup = await _one(
+        conn,
+        _report_query().where(R.c.workspace_id == batch.ws, R.c.sha256 == prep.sha, R.c.deleted_at.is_(None)),
+    )
+    if dup is not None:
+        return StoreResult("duplicate", dup, None)
+    office = await batch.office(conn, prep)
+    report = prep.report
+    same = and_(R.c.workspace_id == batch.ws, R.c.office_id == office.id, _year_is(report.year))
+    versions = list(await conn.execute(_report_query().where(same).order_by(R.c.version)))
+    last = max((r.version for r in versions), default=0)
+    current = [r for r in versions if r.is_current]
+    previous = None
+    live = [r for r in current if r.deleted_at is None]
+    if live:
+        previous = (await _stored(conn, live[-1:], batch.offices))[0]
+    if current:
+        await conn.execute(update(R).where(same, R.c.is_current.is_(True)).values(is_current=False))
+    values = {
+        "workspace_id": batch.ws,
+        "office_id": office.id,
+        "year": report.year,
+        "version": last + 1,
+        "is_current": True,
+        "sha256": prep.sha,
+        "filename": report.source.filename[:512],
+        "kind": report.source.kind or "",
+        "format": report.format or "unknown",
+        "verdict": report.verdict,
+        "errors": prep.counts["error"],
+        "warnings": prep.counts["warning"],
+        "infos": prep.counts["info"],
+        "sender_id": sender_id,
+        "sender_name": sender_name,
+        "file_unique_id": file_unique_id,
+        "received_at": utcnow(),
+        "deleted_at": None,
+    }
+    result = await conn.execute(insert(R).values(**values, report_json=prep.payload))
+    report_id = int(result.inserted_primary_key[0])
+    batch.cells.extend({"report_id": report_id, **c} for c in prep.cells)
+    batch.findings.extend({"report_id": report_id, **f} for f in prep.findings)
+    stored = StoredReport(
+        id=report_id,
+        workspace_chat_id=batch.chat_id,
+        office=office,
+        year=values["year"],
+        version=values["version"],
+        is_current=True,
+        verdict=values["verdict"],
+        errors=values["errors"],
+        warnings=values["warnings"],
+        infos=values["infos"],
+        filename=values["filename"],
+        sha256=prep.sha,
+        kind=values["kind"],
+        format=values["format"],
+        sender_id=sender_id,
+        sender_name=sender_name,
+        received_at=values["received_at"],
+        deleted_at=None,
+    )
+    batch.by_sha[prep.sha] = stored
+    return StoreResult("new_version" if previous else "new", stored, previous)
+
+
+async def store_report(
+    db: Database,
+    *,
+    chat_id: int,
+    report: Report,
+    sender_id: int | None = None,
+    sender_name: str | None = None,
+    file_unique_id: str | None = None,
+) -> StoreResult:
+    """Store a validated report in the chat's workspace.
+
+    The same file again (same SHA-256 in this chat) → ``duplicate``, nothing written. Another file for
+    an office and year that already has a current report → ``new_version`` (the old one is kept as
+    history). Otherwise ``new``. Cells and findings go to their own indexed tables in one transaction.
+    """
+    prep = _prepare(report)
 
     async def run(conn: AsyncConnection) -> StoreResult:
-        ws = await _ensure_ws(conn, chat_id)
-        dup = await _one(
-            conn, _report_query().where(R.c.workspace_id == ws, R.c.sha256 == sha, R.c.deleted_at.is_(None))
-        )
-        if dup is not None:
-            return StoreResult("duplicate", dup, None)
-        office_id = await _resolve_id(conn, office_name)
-        if office_id is None:
-            office_id = await _create_office(conn, office_name, report.office.short_name, report.office.kind)
-        same = and_(R.c.workspace_id == ws, R.c.office_id == office_id, _year_is(report.year))
-        previous = await _one(conn, _report_query().where(same, _current()))
-        await conn.execute(update(R).where(same, R.c.is_current.is_(True)).values(is_current=False))
-        last = (await conn.execute(select(func.max(R.c.version)).where(same))).scalar_one_or_none() or 0
-        result = await conn.execute(
-            insert(R).values(
-                workspace_id=ws,
-                office_id=office_id,
-                year=report.year,
-                version=last + 1,
-                is_current=True,
-                sha256=sha,
-                filename=report.source.filename[:512],
-                kind=report.source.kind or "",
-                format=report.format or "unknown",
-                verdict=report.verdict,
-                errors=counts["error"],
-                warnings=counts["warning"],
-                infos=counts["info"],
-                sender_id=sender_id,
-                sender_name=sender_name,
-                file_unique_id=file_unique_id,
-                received_at=utcnow(),
-                report_json=payload,
-            )
-        )
-        report_id = int(result.inserted_primary_key[0])
-        if cells:
-            await conn.execute(insert(C), [{"report_id": report_id, **c} for c in cells])
-        if findings:
-            await conn.execute(insert(F), [{"report_id": report_id, **f} for f in findings])
-        stored = await _one(conn, _report_query().where(R.c.id == report_id))
-        assert stored is not None
-        return StoreResult("new_version" if previous else "new", stored, previous)
+        batch = _Batch(chat_id, await _ensure_ws(conn, chat_id))
+        result = await _store_one(conn, batch, prep, sender_id, sender_name, file_unique_id)
+        await batch.flush(conn)
+        return result
 
     return await _write(db, run)
 
 
-def _num(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
+async def store_reports(
+    db: Database,
+    *,
+    chat_id: int,
+    reports: Iterable[Report],
+    sender_id: int | None = None,
+    sender_name: str | None = None,
+    chunk: int = 200,
+) -> list[StoreResult]:
+    """Bulk import (``nianbao import``, benchmarks): like ``store_report`` for each report, in order.
+
+    Reports are stored ``chunk`` at a time, one transaction per chunk with one batched insert of all
+    their cells, so a large import needs few round trips. Duplicates and versions behave exactly as in
+    ``store_report``, also between reports of the same call.
+    """
+    prepared = [_prepare(r) for r in reports]
+    results: list[StoreResult] = []
+    for start in range(0, len(prepared), max(chunk, 1)):
+        part = prepared[start : start + max(chunk, 1)]
+
+        async def run(conn: AsyncConnection, part: list[_Prepared] = part) -> list[StoreResult]:
+            batch = _Batch(chat_id, await _ensure_ws(conn, chat_id))
+            out = [await _store_one(conn, batch, p, sender_id, sender_name, None) for p in part]
+            await batch.flush(conn)
+            return out
+
+        results.extend(await _write(db, run))
+    return results
 
 
 async def previous_report(db: Database, *, chat_id: int, office_name: str, year: int | None) -> Report | None:
@@ -814,7 +949,7 @@ async def roster_add(
         ws = await _ensure_ws(conn, chat_id)
         office_id = await _resolve_id(conn, name)
         if office_id is None:
-            office_id = await _create_office(conn, name, "", kind)
+            office_id = (await _create_office(conn, name, "", kind)).id
         exists = (
             await conn.execute(select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
         ).scalar_one_or_none()
@@ -957,6 +1092,7 @@ __all__ = [
     "set_chat_active",
     "set_chat_setting",
     "store_report",
+    "store_reports",
     "submission_status",
     "years",
 ]

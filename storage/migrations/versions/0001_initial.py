@@ -92,7 +92,7 @@ def upgrade() -> None:
         sa.Column("deleted_by", sa.BigInteger(), nullable=True),
         sa.Column("report_json", sa.JSON(), nullable=False),
     )
-    op.create_index("ix_report_office", "report", ["office_id", "year"])
+    op.create_index("ix_report_ws_office", "report", ["workspace_id", "office_id", "year", "is_current", "version"])
     op.create_index("ix_report_ws_year_current", "report", ["workspace_id", "year", "is_current"])
     op.create_index(
         "uq_report_current",
@@ -132,7 +132,7 @@ def upgrade() -> None:
         sa.Column("raw", sa.Text(), nullable=False),
     )
     op.create_index("ix_report_cell_key", "report_cell", ["tbl", "row", "col"])
-    op.create_index("ix_report_cell_report_id", "report_cell", ["report_id"])
+    op.create_index("ix_report_cell_report", "report_cell", ["report_id", "tbl", "row", "col"])
     op.create_table(
         "report_finding",
         sa.Column("id", sa.Integer(), primary_key=True),
