@@ -44,7 +44,7 @@ class OfficeLike(Protocol):
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_TOKEN = re.compile(r"[a-z]+")
 _SUFFIXES = ("街道办事处", "街道办", "办事处", "街道", "人民政府", "政府", "乡", "镇", "街")
-_EN_STOP = {
+EN_STOP = {
     "what", "which", "who", "whom", "how", "many", "much", "the", "and", "for", "with", "from", "that", "this",
     "year", "last", "report", "reports", "office", "offices", "street", "subdistrict", "district", "town",
     "township", "have", "has", "had", "did", "does", "were", "was", "are", "is", "its", "their", "there",
@@ -58,7 +58,7 @@ _EN_STOP = {
 
 
 #: Words of a question that are never an office name, however close their pinyin is to one.
-_ZH_STOP = set(segment.DOMAIN_WORDS) | {
+ZH_STOP = set(segment.DOMAIN_WORDS) | {
     "年报", "报告", "年度报告", "单位", "街道", "哪个", "哪些", "哪家", "多少", "什么", "怎么", "怎么样", "一共", "所有",
     "全部", "今年", "去年", "前年", "数据", "情况", "请问", "帮我", "一下", "查询", "查一下", "告诉", "还没", "没交",
     "提交", "报送", "上报", "谁", "各个", "各单位", "全区", "全县", "全市", "排名", "平均", "合计", "总数", "申请",
@@ -163,7 +163,7 @@ class OfficeIndex:
             core = _strip_suffix(cand)
             if len(core) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", core):
                 continue
-            if core in _ZH_STOP or cand in _ZH_STOP or any(w in _ZH_STOP for w in segment.cut(cand)[:1]):
+            if core in ZH_STOP or cand in ZH_STOP or any(w in ZH_STOP for w in segment.cut(cand)[:1]):
                 continue  # 「年报」 is not 南堡 (nanbao ≈ nianbao)
             pinyin = "".join(lazy_pinyin(core, style=Style.NORMAL))
             for key_pinyin, pos in self.pinyin_core:
@@ -178,7 +178,7 @@ class OfficeIndex:
                     if score >= 66:
                         for pos in positions:
                             scores[pos] = max(scores.get(pos, 0), 80 + score / 10)
-        tokens = [t for t in _LATIN_TOKEN.findall(text.lower()) if t not in _EN_STOP]
+        tokens = [t for t in _LATIN_TOKEN.findall(text.lower()) if t not in EN_STOP]
         latin_cands = set()
         for i in range(len(tokens)):
             joined = ""

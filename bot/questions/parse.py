@@ -24,7 +24,7 @@ from datetime import date
 
 from bot.questions import segment
 from bot.questions.metrics import build_metric, find_concepts
-from bot.questions.offices import _EN_STOP, _ZH_STOP, OfficeLike, match_exact, match_fuzzy
+from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy
 from bot.questions.query import Query
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -187,7 +187,7 @@ def unknown_place(masked: str) -> str:
     segment.add_words([])  # dictionary loaded once, quietly
     words = [(w.word, w.flag) for w in posseg.cut(masked) if w.word.strip()]
     for i, (word, flag) in enumerate(words):
-        if len(word) < 2 or word in _ZH_STOP or not _CJK_RE.match(word):
+        if len(word) < 2 or word in ZH_STOP or not _CJK_RE.match(word):
             continue
         nxt = words[i + 1][0] if i + 1 < len(words) else ""
         if nxt in _PLACE_SUFFIX and flag not in ("r", "m", "d", "p", "c", "u", "v", "q"):
@@ -196,16 +196,11 @@ def unknown_place(masked: str) -> str:
             return word
     for m in _EN_PLACE.finditer(masked):
         words = m.group(1).split()
-        while words and (words[0] in _EN_NOT_PLACE or words[0] in _EN_STOP):
+        while words and (words[0] in _EN_NOT_PLACE or words[0] in EN_STOP):
             words.pop(0)
         if words:
             return " ".join(words + [m.group(2)])
     return ""
-
-
-def ranking_or_total(*matches: object) -> bool:
-    """True when the question asks about all offices (then an unknown word is no office name)."""
-    return any(bool(m) for m in matches)
 
 
 def _top_n(m: re.Match[str]) -> int:
@@ -288,8 +283,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind = "count"
         return query
 
-    if query.unknown_name and not (missing or submitted or count or errors or ranking_or_total(
-            top, bottom, rank, most, least, avg, total, together, every)):
+    about_all = any((top, bottom, rank, most, least, avg, total, together, every))
+    if query.unknown_name and not about_all:
         query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
 
@@ -306,13 +301,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if (change or query.base_year is not None) and len(found) <= 1:
         query.kind = "change"
         return query
-    if len(found) >= 2:
-        if together:
-            query.kind, query.aggregate = "aggregate", "sum"
-        else:
-            query.kind = "compare"
-        if (most or least) and not together:
-            query.kind = "compare"
+    if len(found) >= 2:  # 「鹿山和青石山比较」, or 「…一共」 = the sum over just those offices
+        query.kind, query.aggregate = ("aggregate", "sum") if together else ("compare", None)
         return query
     if found and not (top or bottom or rank or (every and (most or least))):
         query.kind = "value"
