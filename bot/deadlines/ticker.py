@@ -131,6 +131,10 @@ async def chat_township(db: Any, chat_id: int, config: ReminderConfig) -> str:
 
 # ---------------------------------------------------------------- planning
 
+#: Statutory ladders are written to the outbox only this many days before their first point, so they are
+#: planned with the holiday calendar of that year (chinese_calendar learns a year each November).
+PLAN_HORIZON_DAYS = 7
+
 
 def _utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
@@ -154,11 +158,14 @@ async def plan_deadline(db: Any, deadline: store.Deadline, *, now: datetime, con
 
 
 async def replan_chat(db: Any, *, chat_id: int, now: datetime, config: ReminderConfig) -> int:
-    """After a chat changed its ladder or time: drop unsent deadline rows and plan them again."""
+    """After a chat changed its ladder or time: drop unsent deadline rows and plan them again
+    (deadlines not planned yet are left to :func:`schedule`)."""
     count = 0
-    for d in await store.list_deadlines(db, chat_id=chat_id, due_from=now.astimezone(config.tz).date()
-                                        - timedelta(days=config.overdue_days)):
-        if d.completed_at is not None:
+    deadlines = await store.list_deadlines(db, chat_id=chat_id, due_from=now.astimezone(config.tz).date()
+                                           - timedelta(days=config.overdue_days))
+    planned = await store.planned_sources(db, source="deadline", source_ids=[d.id for d in deadlines])
+    for d in deadlines:
+        if d.completed_at is not None or d.id not in planned:
             continue
         await store.cancel_pending(db, source="deadline", source_id=d.id, now=now, reason="replanned")
         ladder, at = await chat_ladder(db, chat_id, config)
@@ -218,11 +225,14 @@ async def schedule(db: Any, *, now: datetime, config: ReminderConfig, chats: lis
     sends: list[PlannedSend] = []
     ladders: dict[int, tuple[tuple[int, ...], time]] = {}
     for d in candidates:
-        if d.id not in planned:
-            if d.chat_id not in ladders:
-                ladders[d.chat_id] = await chat_ladder(db, d.chat_id, config)
-            ladder, at = ladders[d.chat_id]
-            sends.extend(deadline_sends(d, ladder=ladder, at=at, now=now, config=config))
+        if d.id in planned or (d.due - today).days > PLAN_HORIZON_DAYS + max(config.ladder):
+            continue
+        if d.chat_id not in ladders:
+            ladders[d.chat_id] = await chat_ladder(db, d.chat_id, config)
+        ladder, at = ladders[d.chat_id]
+        if (d.due - today).days > PLAN_HORIZON_DAYS + max(ladder):
+            continue  # planned later, when the holiday calendar surely knows that year
+        sends.extend(deadline_sends(d, ladder=ladder, at=at, now=now, config=config))
     return await store.plan(db, sends=sends)  # one transaction for all chats
 
 
@@ -377,8 +387,13 @@ async def _on_chat_moved(db: Any, old: int, new: int) -> None:
 
 async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, worker_id: str,
                   config: ReminderConfig, limiter: Limiter, report: TickReport) -> None:
-    """Claim one row, compose, pace and send it; record the outcome. Never raises."""
+    """Pace, claim one row, compose and send it; record the outcome. Never raises.
+
+    The flood-control wait comes *before* the claim, so a claim's lease never runs out while waiting
+    (a long wait could otherwise let another process claim the same row).
+    """
     try:
+        await limiter.acquire(item.chat_id)
         if not await store.claim(db, item_id=item.id, worker_id=worker_id, now=now, lease_until=now + config.lease):
             report.lost += 1
             return
@@ -390,8 +405,9 @@ async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, wor
             await _after_custom(db, item, now=now, config=config)
             return
         chat_id = item.chat_id
-        for _attempt in range(2):
-            await limiter.acquire(chat_id)
+        for attempt in range(2):
+            if attempt:
+                await limiter.acquire(chat_id)
             try:
                 result = await send(chat_id, composed.text)
                 break
