@@ -190,7 +190,7 @@ def _no_report(office: object, year: int | None, lang: str, latest: int | None =
 def _notes(stored: object, result: Computed, metric: Metric, lang: str) -> list[str]:
     notes: list[str] = []
     if result.absent:
-        notes.append("该报告中没有这一项（表格缺失）。" if lang == "zh" else "The report has no such table or row.")
+        notes.append("该报告没有这一项（表格或行缺失）。" if lang == "zh" else "The report has no such table or row.")
     elif result.value is None and result.blank:
         notes.append(
             "该项在报告中为空白（未填写，不等于0）。" if lang == "zh"
