@@ -159,20 +159,32 @@ async def csv_bytes(db: Any, *, chat_id: int | None, year: int | None = None) ->
     return (await export_file(db, chat_id=chat_id, year=year, fmt="csv")).data
 
 
-async def find_office(db: Any, *, chat_id: int | None, name: str) -> OfficeInfo | None:
-    """The office a person means: exact name/alias first, then a unique partial match among the chat's."""
+async def office_matches(db: Any, *, chat_id: int | None, name: str) -> list[OfficeInfo]:
+    """The offices a person may mean: the exact name/alias if it is in this chat, else partial matches."""
     exact = await repo.resolve_office(db, name=name)
     offices = await repo.find_offices(db, chat_id=chat_id)
     if exact is not None and (chat_id is None or any(o.id == exact.id for o in offices)):
-        return exact
-    hits = [o for o in offices if name in o.name or name in o.short_name or any(name in a for a in o.aliases)]
+        return [exact]
+    return [o for o in offices if name in o.name or name in o.short_name or any(name in a for a in o.aliases)]
+
+
+async def find_office(db: Any, *, chat_id: int | None, name: str) -> OfficeInfo | None:
+    """The one office a person means, ``None`` when no office or several match."""
+    hits = await office_matches(db, chat_id=chat_id, name=name)
     return hits[0] if len(hits) == 1 else None
 
 
 async def chart_file(db: Any, *, chat_id: int | None, request: ChartRequest) -> ExportFile:
     """The PNG for a /chart request; raises :class:`NothingToExport` with a helpful message."""
     if request.office:
-        office = await find_office(db, chat_id=chat_id, name=request.office)
+        hits = await office_matches(db, chat_id=chat_id, name=request.office)
+        if len(hits) > 1:
+            names = "、".join(o.short_name or o.name for o in hits[:6])
+            raise NothingToExport(
+                f"“{request.office}”对应多个单位：{names}。请写得更具体，例如 /chart {hits[0].name}",
+                f"“{request.office}” matches several offices: {names}. Please be more specific.",
+            )
+        office = hits[0] if hits else None
         if office is None:
             raise NothingToExport(
                 f"没有找到单位“{request.office}”。请发送单位简称，例如 /chart 鹿山。",

@@ -130,6 +130,9 @@ async def test_charts_from_db(db) -> None:
     assert "没有找到单位" in err.value.message
     with pytest.raises(NothingToExport):  # an office of another chat is not found here
         await chart_file(db, chat_id=CHAT, request=ChartRequest(office="别的"))
+    with pytest.raises(NothingToExport) as err:  # 示范区 is in several names: ask to be specific
+        await chart_file(db, chat_id=CHAT, request=ChartRequest(office="示范区"))
+    assert "对应多个单位" in err.value.message and "鹿山" in err.value.message
 
 
 def test_parse_chart_args() -> None:
