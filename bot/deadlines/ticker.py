@@ -225,6 +225,8 @@ async def schedule(db: Any, *, now: datetime, config: ReminderConfig, chats: lis
     sends: list[PlannedSend] = []
     ladders: dict[int, tuple[tuple[int, ...], time]] = {}
     for d in candidates:
+        if d.chat_id > 0:  # private chats see the statutory dates in /deadline but get no group reminders
+            continue
         if d.id in planned or (d.due - today).days > PLAN_HORIZON_DAYS + max(config.ladder):
             continue
         if d.chat_id not in ladders:

@@ -65,9 +65,11 @@ async def test_statutory_ladder_january_2026_names_missing_and_stops_when_comple
 async def test_overdue_notices_each_working_day_for_a_week(sqlite_db):
     db = sqlite_db
     await _roster(db)
+    await repo.ensure_workspace(db, chat_id=4242, kind="private")  # a user who sent a file privately
     send = Recorder()
     await run_days(db, send, date(2026, 1, 1), date(2026, 2, 20))
     assert send.days(CHAT) == JAN_LADDER_2026
+    assert send.days(4242) == []  # statutory reminders are for groups only
     overdue = [t for when, _, t in send.sent if when.date() > date(2026, 1, 31)]
     assert overdue[0].startswith("⚠️ 逾期提醒") and "已逾期2天" in overdue[0]
     # the 3月31日 government deadline is not about this roster (no 区县政府 office): nothing sent for it
