@@ -247,7 +247,8 @@ async def report_stored(db: Any, *, chat_id: int, year: int | None, now: datetim
     if year is None:
         return 0
     now = now or datetime.now(UTC)
-    open_deadlines = [d for d in await store.list_deadlines(db, chat_id=chat_id)
+    since = now.astimezone(ReminderConfig().tz).date() - timedelta(days=ReminderConfig().overdue_days)
+    open_deadlines = [d for d in await store.list_deadlines(db, chat_id=chat_id, due_from=since)
                       if d.report_year == year and d.completed_at is None]
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
     return await store.plan(db, sends=[PlannedSend(f"d:{d.id}:check:{stamp}", chat_id, "deadline", d.id, "check", now)
@@ -290,7 +291,6 @@ class Composed:
 
     text: str | None
     skip_reason: str = ""
-    after_send: Callable[[], Awaitable[Any]] | None = None
 
 
 async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderConfig) -> Composed:
