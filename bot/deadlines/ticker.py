@@ -238,7 +238,8 @@ async def schedule(db: Any, *, now: datetime, config: ReminderConfig, chats: lis
     return await store.plan(db, sends=sends)  # one transaction for all chats
 
 
-async def report_stored(db: Any, *, chat_id: int, year: int | None, now: datetime | None = None) -> int:
+async def report_stored(db: Any, *, chat_id: int, year: int | None, now: datetime | None = None,
+                        config: ReminderConfig | None = None) -> int:
     """Call after a report was stored: if it completes the roster of an open deadline, the chat gets the
     one "全部提交" message within a tick instead of at the next ladder day. Returns rows planned.
 
@@ -247,7 +248,8 @@ async def report_stored(db: Any, *, chat_id: int, year: int | None, now: datetim
     if year is None:
         return 0
     now = now or datetime.now(UTC)
-    since = now.astimezone(ReminderConfig().tz).date() - timedelta(days=ReminderConfig().overdue_days)
+    config = config or ReminderConfig()
+    since = now.astimezone(config.tz).date() - timedelta(days=config.overdue_days)
     open_deadlines = [d for d in await store.list_deadlines(db, chat_id=chat_id, due_from=since)
                       if d.report_year == year and d.completed_at is None]
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
