@@ -155,21 +155,31 @@ _PROBLEM_RE = re.compile(r"[^。；;！!\n]*?(?:不够|不足|有待|仍需|亟�
 _CJK_RE = re.compile(r"[\u4e00-\u9fa5]+")
 
 
+_LIST_MARK_RE = re.compile(r"^(?:[一二三四五六七八九十]是|[0-9]+[.、．]|[（(][一二三四五六七八九十0-9]+[）)]|但是?|主要是|主要表现在)")
+_VAGUE = ("存在一些", "存在以下", "存在的问题", "问题和不足", "一些不足")
+#: Characters of boiler-plate words (进一步加强、有待提高、政务公开…): a 4-gram made only of them says
+#: nothing about which problem a sentence is about.
+_GENERIC = frozenset("进一步加强有待仍需亟需不够不足提高完善公开政府信息工作政务的和与及还在上中")
+
+
 def _problems(text: str) -> list[str]:
+    """Problem clauses of a section 五 (「公开形式还不够丰富」), list markers and vague ones dropped."""
     out = []
     for m in _PROBLEM_RE.finditer(text):
         clause = re.split(r"[，,：:]", m.group(0))
         hit = next((c for c in clause if _PROBLEM_RE.fullmatch(c.strip() or "-")), m.group(0))
-        hit = hit.strip()
-        if 4 <= len(hit) <= 40:
+        hit = _LIST_MARK_RE.sub("", hit.strip()).strip()
+        if 4 <= len(hit) <= 40 and not any(v in hit for v in _VAGUE):
             out.append(hit)
     return out
 
 
 def _mentioned(problem: str, text: str) -> bool:
+    """True when a distinctive 4-character piece of the problem occurs in ``text``."""
     chunks = "".join(_CJK_RE.findall(problem))
-    grams = {chunks[i : i + 4] for i in range(max(1, len(chunks) - 3))}
-    return any(g in text for g in grams if len(g) == 4)
+    grams = {chunks[i : i + 4] for i in range(len(chunks) - 3)}
+    telling = [g for g in grams if not set(g) <= _GENERIC]
+    return any(g in text for g in telling) if telling else True
 
 
 @rule("XY-05", "info", "上年提出的问题本年未提及")

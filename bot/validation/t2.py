@@ -73,6 +73,7 @@ def bad_counts(ctx: Context) -> Iterator[Hit]:
             )
 
 
+_HEADER_UNIT_RE = re.compile(r"收费金额\s*[（(]\s*(?:单位\s*[:：]\s*)?元\s*[）)]")
 _YUAN_RE = re.compile(r"([\d.,，]+)\s*(万?)元")
 
 
@@ -81,6 +82,14 @@ def fee_unit(ctx: Context) -> Iterator[Hit]:
     """The fee cell carries 元 (not 万元) or another unit."""
     t2 = ctx.report.proactive
     if not t2 or not isinstance(t2.get("fees_10k_yuan"), Value):
+        return
+    header = _HEADER_UNIT_RE.search(ctx.section("主动公开政府信息情况") or "")
+    if header:
+        yield Hit(
+            f"行政事业性收费金额应以“万元”填报，表头为“{header.group(0)}”。",
+            f"The fee column must be in 10,000 yuan; its header reads “{header.group(0)}”.",
+            L.t2_cell("fees_10k_yuan"),
+        )
         return
     raw = t2["fees_10k_yuan"].raw.strip()
     m = _YUAN_RE.search(raw.replace(",", "").replace("，", ""))

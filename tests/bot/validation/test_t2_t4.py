@@ -96,3 +96,12 @@ def test_appeals_without_applications_quiet_when_last_year_had_some() -> None:
     report, _ = FIRES["T4-04"]()
     assert only(report, "T4-04")
     assert only(report, "T4-04", previous=make_report(9, year=2020)) == []
+
+
+def test_fee_header_in_yuan() -> None:
+    report = make_report(3)
+    report.section_text["主动公开政府信息情况"] = "第二十条第（八）项\n信息内容\n本年收费金额（单位：元）\n行政事业性收费\n0"
+    [f] = only(report, "T2-03")
+    assert "单位：元" in f.message
+    report.section_text["主动公开政府信息情况"] = "本年收费金额（单位：万元）"
+    assert only(report, "T2-03") == []
