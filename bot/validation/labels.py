@@ -20,7 +20,7 @@ from bot.schema import (
 )
 
 #: Raw texts that mean "nothing was filled in" (treated as blank, never as 0).
-BLANK_MARKS = frozenset({"", "/", "-", "—", "–", "－", "——", "空", "\\", "／"})
+BLANK_MARKS = frozenset({"", "/", "-", "—", "–", "－", "——", "空", "无", "\\", "／"})
 
 #: Short 表4 block names as printed in the header.
 T4_BLOCK_SHORT: dict[str, str] = {
