@@ -242,6 +242,17 @@ async def _value(db: object, chat_id: int, query: Query, today: date) -> str:
     if stored is None:
         latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
         return _no_report(office, query.year, lang, latest.year if latest else None)
+    if query.more_metrics:  # 「收到多少件，办结多少件」: one line with each number, then the context
+        cells = await repo.report_cells(db, report_id=stored.id)
+        parts = []
+        for extra in query.more_metrics:
+            value = _value_head(compute(extra, cells), extra, lang)
+            label = extra.zh.replace("办理结果·（七）总计", "办结")
+            parts.append(f"{label} {value}" if lang == "zh" else f"{extra.en} {value}")
+        where = "表3" if lang == "zh" else "Table 3"
+        year = R.year_label(stored.year, lang) if lang == "zh" else f"{stored.year} report"
+        lines = [" · ".join(parts), f"{R.office_label(office, lang)} · {year} · {where}"]
+        return "\n".join(lines + [n for n in _notes(stored, result, metric, lang) if n.startswith("⚠️")])
     head = _value_head(result, metric, lang)
     context = f"{R.office_label(office, lang)} · {R.year_label(stored.year, lang)} · {R.where(metric, lang)}"
     if lang == "en":
@@ -354,7 +365,7 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
         return f"{names}{word}：{amount}\n{ylab} · {where} · 共{len(valued)}个{unit}{skip_note}"
     if agg == "bottom":
         ranked = sorted(valued, key=lambda sv: (sv[1], sv[0].office.name))
-    limit = query.top_n if agg in ("top", "bottom") else _LIST_LIMIT
+    limit = query.top_n if agg in ("top", "bottom") else _LIST_LIMIT if not query.offices else 5
     lines = []
     rank = 0
     previous = None
@@ -424,6 +435,18 @@ async def _compare(db: object, chat_id: int, query: Query, today: date) -> str:
         return "\n".join(missing)
     sep = "；" if lang == "zh" else "; "
     lines = [sep.join(parts)]
+    valued = [(o, r.value) for o, _, r in rows if r.value is not None]
+    if query.aggregate in ("max", "min") and valued:
+        pick = max if query.aggregate == "max" else min
+        best = pick(v for _, v in valued)
+        names = R.join_names([R.office_label(o, lang) for o, v in valued if v == best], lang, 5)
+        if lang == "zh":
+            word = ("最高" if query.aggregate == "max" else "最低") if metric.is_rate else (
+                "最多" if query.aggregate == "max" else "最少")
+            lines.insert(0, f"{names}{word}：{R.amount(best, metric, lang)}")
+        else:
+            word = "Highest" if query.aggregate == "max" else "Lowest"
+            lines.insert(0, f"{word}: {names} — {R.amount(best, metric, lang)}")
     ctx = []
     if len(years_seen) == 1:
         ctx.append(R.year_label(next(iter(years_seen)), lang))
@@ -571,6 +594,18 @@ async def _errors(db: object, chat_id: int, query: Query, today: date) -> str:
     warned = [s for s in reports if not s.errors and s.warnings]
     if not reports:
         return f"未收到任何{year}年度报告。" if lang == "zh" else f"No reports for {year} have been received."
+    if query.aggregate == "passed":
+        ok = [R.office_label(s.office, lang) for s in reports if not s.errors]
+        if lang == "en":
+            return f"{len(ok)} of {len(reports)} reports for {year} have no errors ✅:\n{R.join_names(ok, lang)}"
+        return f"{year}年度{len(reports)}份报告中{len(ok)}份没有错误 ✅：\n{R.join_names(ok, lang)}"
+    if query.aggregate == "warnings":
+        if not warned:
+            return (f"{year}年度没有只带警告的报告。" if lang == "zh"
+                    else f"No report for {year} has warnings only.")
+        names = R.join_names([R.office_label(s.office, lang) for s in warned], lang)
+        return (f"{year}年度有{len(warned)}份报告有警告（无错误）：\n{names}" if lang == "zh"
+                else f"{len(warned)} report(s) for {year} have warnings (no errors):\n{names}")
     if not bad:
         if lang == "en":
             text = f"None of the {len(reports)} reports for {year} has errors ✅"

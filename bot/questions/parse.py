@@ -23,7 +23,7 @@ import unicodedata
 from datetime import date
 
 from bot.questions import segment
-from bot.questions.metrics import build_metric, find_concepts
+from bot.questions.metrics import build_metric, find_concepts, t3_metric
 from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy
 from bot.questions.query import Query
 
@@ -54,6 +54,11 @@ _ERRORS = re.compile(
     r"校验|检查结果|通过了吗|通过没|合格吗|\berrors?\b|\bwrong\b|\bfail(ed|s|ing)?\b|\binvalid\b|\bproblems?\b|"
     r"\bissues?\b|did\s*n[o']t\s+pass|not\s+pass|\bwarnings?\b|\bfindings?\b|\bvalidation\b|\bpass(ed)?\b|\bcheck\b"
 )
+_PASSED = re.compile(
+    r"(哪些|哪几|哪个|谁).{0,10}?((?<![没不未])通过了|(?<![没不未])通过校验|校验通过|(?<![不])合格|没有错误|没问题)"
+    r"|\bwhich\b.{0,30}(?<!not )(?<!n't )\bpassed\b|\bclean\b"
+)
+_WARNINGS_ONLY = re.compile(r"警告|\bwarnings?\b")
 _CHANGE = re.compile(
     r"比(去年|上年|上一年|前一年|往年)|较(去年|上年|上一年)|与(去年|上年)相?比|和(去年|上年)(相)?比|跟(去年|上年)比|同比|环比|"
     r"增长|增加|减少|下降|上升|变化|增减|增幅|降幅|多了|少了|涨了|降了"
@@ -203,6 +208,17 @@ def unknown_place(masked: str) -> str:
     return ""
 
 
+def _more_metrics(concepts: list) -> list:
+    """Further 表3 rows named in one question (「收到多少件，办结多少件」), beyond the first metric."""
+    rows = [value for (kind, value), _ in concepts if kind == "t3row" and not value.startswith(("*", "g:"))]
+    rows = list(dict.fromkeys(rows))
+    if len(rows) < 2:
+        return []
+    cols = [value for (kind, value), _ in concepts if kind == "t3col"]
+    col = cols[0] if cols else "total"
+    return [t3_metric(row, col) for row in rows]
+
+
 def _top_n(m: re.Match[str]) -> int:
     token = next((g for g in m.groups() if g), "3").strip()
     if token.isdigit():
@@ -233,6 +249,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     concepts, masked = find_concepts(masked)
     query.metric = build_metric([c for c, _ in concepts])
 
+    passed, masked = _sub_mask(_PASSED, masked)
+    warnings_only = bool(_WARNINGS_ONLY.search(masked)) and not re.search(r"错误|有错|\berrors?\b", masked)
     errors, masked = _sub_mask(_ERRORS, masked)
     change, masked = _sub_mask(_CHANGE, masked)
     compare, masked = _sub_mask(_COMPARE, masked)
@@ -276,8 +294,10 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if submitted and query.metric is None:
         query.kind = "submitted"
         return query
-    if errors and query.metric is None:
+    if (errors or passed) and query.metric is None:
         query.kind = "findings" if found else "errors"
+        # which list: reports with errors (default), with warnings, or that passed
+        query.aggregate = "passed" if passed else "warnings" if warnings_only else None
         return query
     if count and query.metric is None and not found:
         query.kind = "count"
@@ -303,9 +323,15 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         return query
     if len(found) >= 2:  # 「鹿山和青石山比较」, or 「…一共」 = the sum over just those offices
         query.kind, query.aggregate = ("aggregate", "sum") if together else ("compare", None)
+        if not together and (most or least):
+            query.aggregate = "max" if most else "min"  # 「…哪个公开率最高」: name the winner first
+        return query
+    if len(found) == 1 and (most or least) and not top and not bottom:
+        query.kind, query.aggregate = "aggregate", "rank"  # 「鹿山是不是申请最少的」: its place in the ranking
         return query
     if found and not (top or bottom or rank or (every and (most or least))):
         query.kind = "value"
+        query.more_metrics = _more_metrics(concepts)
         if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total"):
             query.kind = "breakdown"  # 「鹿山的申请是哪里来的」: by applicant type
         return query

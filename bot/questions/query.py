@@ -37,10 +37,13 @@ class Query:
     offices: list[Any] = field(default_factory=list)  # storage.types.OfficeInfo
     choices: list[Any] = field(default_factory=list)  # tied OfficeInfo candidates: ask back
     metric: Metric | None = None
+    more_metrics: list[Metric] = field(default_factory=list)  # value: several 表3 rows in one question
     year: int | None = None
     base_year: int | None = None
     year_words: str = ""
-    aggregate: str | None = None  # sum | avg | max | min | top | bottom | rank
+    #: aggregate: sum | avg | max | min | top | bottom | rank; compare: max | min (name the winner);
+    #: errors: None (with errors) | warnings | passed
+    aggregate: str | None = None
     top_n: int | None = None
     implicit: bool = False  # aggregate "sum" chosen only because no office was named
     unknown_name: str = ""  # a place name that matched no office of the chat

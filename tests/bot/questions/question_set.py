@@ -367,6 +367,14 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("鹿山、东湖、南苑申请比较", ["3件", zh(t3(dh, "new_received")), zh(t3(nan, "new_received"))]))
     add(Case("Donghu 2020 vs 2021 applications", [fmt(abs(d_new)), "2020"]))
 
+    add(Case("鹿山2021年共收到政府信息公开申请多少件，办结多少件", ["本年新收 3件", "办结 3件"]))
+    add(Case("Lushan new applications and processed", ["new applications received 3", "total processed 3"]))
+    add(Case("鹿山和东湖和南苑哪个公开率最高", ["富阳区鹿山街道最高：100%", rate(dh), rate(nan)]))
+    add(Case("鹿山是不是申请最少的", ["富阳区鹿山街道排第5"]))
+    add(Case("报告有警告的有哪些", ["有警告", "富阳区鹿山街道"], reject=["青石山街道办事处"]))
+    add(Case("哪些单位的报告通过了", ["8份没有错误", "富阳区鹿山街道"], reject=["青石山街道办事处"]))
+    add(Case("which reports passed", ["8 of 9", "示范区东湖街道"], reject=["青石山街道办事处"]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
