@@ -47,7 +47,7 @@ def office_label(office: object, lang: str) -> str:
     if lang != "en":
         return name
     short = getattr(office, "short_name", "") or ""
-    return f"{name} ({pinyin_title(short)})" if short and short.isascii() is False else name
+    return f"{name} ({pinyin_title(short)})" if short and not short.isascii() else name
 
 
 def year_label(year: int | None, lang: str) -> str:
