@@ -55,8 +55,19 @@ def carried_over_matches(ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _numbers(report: Report) -> list[float | int | None]:
-    return [v.value for _, _, _, v in report.cells()]
+def _numbers(report: Report) -> dict[tuple[str, str, str], float | int | None]:
+    """Every table number by (table, row, column) — not ``Report.cells()``, which raises on a short row."""
+    out: dict[tuple[str, str, str], float | int | None] = {}
+    for row, value in (report.proactive or {}).items():
+        for col, v in (value.items() if isinstance(value, dict) else [("value", value)]):
+            out["t2", row, col] = getattr(v, "value", None)
+    for block, cols in (report.appeals or {}).items():
+        for col, v in cols.items():
+            out["t4", block, col] = v.value
+    for row, values in (report.applications or {}).items():
+        for i, v in enumerate(values):
+            out["t3", row, str(i)] = v.value
+    return out
 
 
 @rule("XY-02", "warning", "统计数据与上年完全相同")
@@ -66,7 +77,7 @@ def same_numbers(ctx: Context) -> Iterator[Hit]:
     if prev is None:
         return
     a, b = _numbers(ctx.report), _numbers(prev)
-    if len(a) > 10 and a == b and any(x for x in a):
+    if len(a) > 10 and a == b and any(a.values()):
         yield Hit(
             f"本年统计数据与{prev.year or '上年'}年度报告完全相同，疑似沿用上年数据。",
             "All table numbers are identical to last year's report.",
