@@ -194,6 +194,8 @@ async def reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except TimeoutError:
         logger.error("reminder tick took longer than %ss; abandoned (claims expire and are retried)", TICK_TIMEOUT)
+    except Exception:  # e.g. the database is briefly unreachable: log, the next tick tries again
+        logger.exception("reminder tick failed; retrying in %ss", TICK_INTERVAL)
 
 
 def register(app: Application) -> None:
