@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from bot.report import Report
 from bot.schema import SECTIONS, T3_COLUMNS
+from bot.validation import access as A
 from bot.validation import labels as L
 from bot.validation.engine import Context, Hit, rule
 from bot.validation.t3 import number, total_of
@@ -28,7 +29,7 @@ def carried_over_matches(ctx: Context) -> Iterator[Hit]:
     prev = ctx.previous
     if prev is None or not prev.applications or not ctx.report.applications:
         return
-    now, before = total_of(ctx, "carried_over"), prev.t3("carried_forward")
+    now, before = total_of(ctx, "carried_over"), A.t3(prev, "carried_forward")
     py = prev.year or (ctx.year - 1 if ctx.year else None)
     if now is not None and before is not None and now != before:
         yield Hit(
@@ -42,7 +43,7 @@ def carried_over_matches(ctx: Context) -> Iterator[Hit]:
         )
         return
     for col in T3_COLUMNS[:6]:
-        a, b = number(ctx, "carried_over", col), prev.t3("carried_forward", col)
+        a, b = number(ctx, "carried_over", col), A.t3(prev, "carried_forward", col)
         if a is not None and b is not None and a != b:
             yield Hit(
                 f"“{L.col_label(col)}”列：本年上年结转{L.num(a)}件，{py}年度结转下年度{L.num(b)}件。",

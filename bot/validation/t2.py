@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from bot.report import Number, Value
 from bot.schema import T2_DOC_COLUMNS, T2_DOC_ROWS, T2_LABELS, T2_SINGLE
+from bot.validation import access as A
 from bot.validation import labels as L
 from bot.validation.engine import Context, Hit, rule
 
@@ -29,7 +30,7 @@ def _cells(ctx: Context) -> list[tuple[str, str, Value]]:
 
 
 def _num(ctx: Context, row: str, col: str = "value") -> Number | None:
-    return ctx.report.t2(row, col) if ctx.report.proactive else None
+    return A.t2(ctx.report, row, col)
 
 
 @rule("T2-01", "warning", "表2空白单元格")
@@ -217,7 +218,7 @@ def in_force_cross_year(ctx: Context) -> Iterator[Hit]:
         return
     for row in T2_DOC_ROWS:
         issued, repealed, valid = (_num(ctx, row, c) for c in T2_DOC_COLUMNS)
-        before = prev.t2(row, "in_force")
+        before = A.t2(prev, row, "in_force")
         if None in (issued, repealed, valid, before):
             continue
         expected = before + issued - repealed  # type: ignore[operator]

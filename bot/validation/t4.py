@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from bot.report import Number, Value
 from bot.schema import T4_BLOCK_EN, T4_BLOCKS, T4_COLUMNS
+from bot.validation import access as A
 from bot.validation import labels as L
 from bot.validation.engine import Context, Hit, rule
 
@@ -113,7 +114,7 @@ def appeals_without_applications(ctx: Context) -> Iterator[Hit]:
     if new is None or old is None or new + old != 0:
         return
     prev = ctx.previous
-    if prev is not None and ((prev.t3("new_received") or 0) + (prev.t3("carried_over") or 0)) > 0:
+    if prev is not None and ((A.t3(prev, "new_received") or 0) + (A.t3(prev, "carried_over") or 0)) > 0:
         return
     n = sum(cases)  # type: ignore[arg-type]
     yield Hit(

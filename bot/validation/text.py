@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from bot.report import Number, ProseNumber
 from bot.schema import SECTIONS, T3_GROUPS
+from bot.validation import access as A
 from bot.validation import labels as L
 from bot.validation.engine import Context, Hit, rule
 from bot.validation.t3 import total_of
@@ -202,8 +203,8 @@ def appeals(ctx: Context) -> Iterator[Hit]:
     """Prose 行政复议/行政诉讼 N件 ≠ 表4 totals (诉讼 = 直接起诉 + 复议后起诉)."""
     if not ctx.report.appeals:
         return
-    review = ctx.report.t4("review")
-    direct, after = ctx.report.t4("litigation_direct"), ctx.report.t4("litigation_after_review")
+    review = A.t4(ctx.report, "review")
+    direct, after = A.t4(ctx.report, "litigation_direct"), A.t4(ctx.report, "litigation_after_review")
     lawsuits = None if direct is None or after is None else direct + after
     for kind, table, name, name_en in (
         ("review", review, "行政复议", "administrative reviews"),
@@ -269,7 +270,7 @@ def normative_documents(ctx: Context) -> Iterator[Hit]:
         return
     for p in _prose(ctx, *_NORMATIVE_KINDS):
         row, name = _NORMATIVE_KINDS[p.kind]
-        table = ctx.report.t2(row, "issued")
+        table = A.t2(ctx.report, row, "issued")
         if table is not None and p.value != table:
             yield Hit(
                 f"正文称制发{name}{L.num(p.value)}件，表2本年制发件数为{L.num(table)}件。",
@@ -291,7 +292,7 @@ def _percent_base(ctx: Context, what: str) -> float | None:
             return None
         return 100 * done / (new + old)  # type: ignore[operator]
     if "纠错率" in what or "纠正率" in what:
-        review = [ctx.report.t4("review", c) for c in ("corrected", "total", "pending")]
+        review = [A.t4(ctx.report, "review", c) for c in ("corrected", "total", "pending")]
         if None in review or not (review[1] - review[2]):  # type: ignore[operator]
             return None
         return 100 * review[0] / (review[1] - review[2])  # type: ignore[operator]
@@ -354,7 +355,7 @@ def six_empty_but_fees(ctx: Context) -> Iterator[Hit]:
     six = ctx.section(SECTIONS[5])
     if six is None or not _NOTHING_RE.match(six.strip()):
         return
-    fee = ctx.report.t2("fees_10k_yuan") if ctx.report.proactive else None
+    fee = A.t2(ctx.report, "fees_10k_yuan")
     elsewhere = _FEE_AMOUNT_RE.search(ctx.text)
     if fee or elsewhere:
         shown = f"表2收费{L.num(fee)}万元" if fee else f"正文“{elsewhere.group(0)}”"  # type: ignore[union-attr]
