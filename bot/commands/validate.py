@@ -98,7 +98,7 @@ def _print_human(filename: str, report: Report, lang: str) -> None:
         print(f"{emoji} {filename} — {office} {report.year or '?'}年度：{report.verdict}"
               f"（错误{n['error']}项，警告{n['warning']}项，提示{n['info']}项）")
     for f in report.findings:
-        text = f.message_en or f.message if lang == "en" else f.message
+        text = (f.message_en or f.message) if lang == "en" else f.message
         label = f.severity if lang == "en" else SEVERITY_ZH.get(f.severity, f.severity)
         where = f" {f.where}" if f.where else ""
         print(f"  [{label}] {f.code}{where}：{text}" if lang != "en" else f"  [{label}] {f.code}{where}: {text}")
