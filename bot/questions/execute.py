@@ -334,6 +334,13 @@ async def _aggregate(db: object, chat_id: int, query: Query, today: date) -> str
         return (f"{ylab}的{len(column)}份报告中该项都为空白或缺失。" if lang == "zh"
                 else f"That item is blank or missing in all {len(column)} reports for {year}.")
     agg = query.aggregate
+    if agg == "zero":
+        zeros = [R.office_label(s.office, lang) for s, v in valued if v == 0]
+        if lang == "en":
+            head = f"{len(zeros)} of {len(column)} office(s) reported 0" if zeros else "No office reported 0"
+            return f"{head} · {year} · {where}" + (f":\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
+        head = f"{len(column)}个{unit}中{len(zeros)}个为0" if zeros else f"没有{unit}为0"
+        return f"{head}（{ylab} · {where}）" + (f"：\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
     if agg in ("sum", "avg"):
         if metric.is_rate:
             value = sum(v for _, v in valued) / len(valued)

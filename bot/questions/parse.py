@@ -59,6 +59,7 @@ _PASSED = re.compile(
     r"|\bwhich\b.{0,30}(?<!not )(?<!n't )\bpassed\b|\bclean\b"
 )
 _WARNINGS_ONLY = re.compile(r"警告|\bwarnings?\b")
+_ZERO = re.compile(r"没有|为0|为零|是0|是零|零申请|\bno\b|\bzero\b|\bnone\b")
 _CHANGE = re.compile(
     r"比(去年|上年|上一年|前一年|往年)|较(去年|上年|上一年)|与(去年|上年)相?比|和(去年|上年)(相)?比|跟(去年|上年)比|同比|环比|"
     r"增长|增加|减少|下降|上升|变化|增减|增幅|降幅|多了|少了|涨了|降了"
@@ -263,6 +264,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     avg, masked = _sub_mask(_AVG, masked)
     total, masked = _sub_mask(_SUM, masked)
     every = _ALL_OFFICES.search(masked)
+    zero = _ZERO.search(masked) if every else None  # 「哪些单位没有收到申请」
 
     submission = bool(missing or submitted or (count and query.metric is None))
     years, query.year_words, masked = _years(masked, today, submission=submission)
@@ -303,7 +305,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind = "count"
         return query
 
-    about_all = any((top, bottom, rank, most, least, avg, total, together, every))
+    about_all = any((top, bottom, rank, most, least, avg, total, together, every, zero))
     if query.unknown_name and not about_all:
         query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
@@ -339,6 +341,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind, query.aggregate = "aggregate", "rank"
         return query
     query.kind = "aggregate"
+    if zero and not found:
+        query.aggregate = "zero"
+        return query
     if not found:
         query.office_kind = next((kind for pattern, kind in _KIND_WORDS if pattern.search(norm)), None)
     if bottom:

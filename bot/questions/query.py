@@ -41,7 +41,7 @@ class Query:
     year: int | None = None
     base_year: int | None = None
     year_words: str = ""
-    #: aggregate: sum | avg | max | min | top | bottom | rank; compare: max | min (name the winner);
+    #: aggregate: sum | avg | max | min | top | bottom | rank | zero; compare: max | min (name the winner);
     #: errors: None (with errors) | warnings | passed
     aggregate: str | None = None
     top_n: int | None = None

@@ -375,6 +375,13 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("哪些单位的报告通过了", ["8份没有错误", "富阳区鹿山街道"], reject=["青石山街道办事处"]))
     add(Case("which reports passed", ["8 of 9", "示范区东湖街道"], reject=["青石山街道办事处"]))
 
+    add(Case("哪些单位没有收到申请", ["9个单位中4个为0", "青石山街道办事处", "五星办事处"], reject=["示范区东湖街道"]))
+    add(Case("Which offices had no applications?", ["4 of 9", "五星办事处"], reject=["示范区东湖街道"]))
+    add(Case("东湖：2020年 vs 2021年 行政许可", [zh(fmt(abs(d_lic))), "2020"]))
+    add(Case("2021年度，鹿山街道：本年新收申请？", ["3件", "富阳区鹿山街道"]))
+    add(Case("【鹿山】申请数", ["3件"]))
+    add(Case("新登镇人民政府收到多少申请", [zh(t3(xd, "new_received")), "富阳区新登镇"]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
