@@ -168,6 +168,10 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
         ("petitions and complaints", "noproc_petition"), ("repeated requests", "noproc_repeat"),
         ("mass requests", "noproc_mass"), ("fees unpaid", "other_fee_unpaid"), ("processed", "total_processed"),
         ("carried forward to next year", "carried_forward"), ("handled", "total_processed"),
+        ("refused as prohibited by law", "deny_law"), ("refused for security or stability", "deny_3s1w"),
+        ("refused as administrative queries", "deny_admin_query"), ("that would need creating", "unable_needs_creation"),
+        ("requests for publications", "noproc_publication"), ("requests to confirm or re-issue", "noproc_confirm"),
+        ("closed for no correction", "other_no_correction"),
     ]
     for word, row in rows_en:
         add(Case(f"How many {word} did Donghu have in 2021?", [t3(dh, row), "示范区东湖街道"]))
@@ -195,7 +199,9 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     for word, block, col in (("administrative reviews", "review", "total"), ("reviews upheld", "review", "upheld"),
                              ("lawsuits", "lit", "total"), ("lawsuits corrected", "lit", "corrected"),
                              ("lawsuits still pending", "lit", "pending"),
-                             ("lawsuits after review", "litigation_after_review", "total")):
+                             ("lawsuits after review", "litigation_after_review", "total"),
+                             ("reviews with other results", "review", "other"),
+                             ("lawsuits filed directly", "litigation_direct", "total")):
         add(Case(f"How many {word} did Donghu have?", [t4(dh, block, col), "Table 4"]))
     for word, row, col in (("行政许可", "licensing", "value"), ("行政处罚", "penalty", "value"),
                            ("行政强制", "enforcement", "value"), ("规范性文件制发", "normative_documents", "issued"),
