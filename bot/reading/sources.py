@@ -25,6 +25,7 @@ MAX_ZIP_MEMBER = 60 * 1024 * 1024
 MAX_ZIP_RATIO = 120
 ANTIWORD_TIMEOUT = 15
 
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _BAD_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -261,6 +262,9 @@ def doc_from_word97(data: bytes, kind: str) -> Doc:
     advice = "无法读取该Word文件，请另存为 .docx 后重新发送。"
     if not data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError("ING-01", advice)
+    if _ENCRYPTION_INFO in data:
+        # a password-protected .docx is stored as an OLE2 file holding an EncryptionInfo stream
+        raise ReadError("ING-01", "该Word文件已加密，请去除密码后重新发送。")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"in.{kind}"
         path.write_bytes(data)

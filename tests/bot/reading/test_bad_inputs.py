@@ -165,3 +165,17 @@ def test_glued_and_broken_rows_in_text(layout):
     report = make_report(6)
     text = render_txt(report, layout)
     assert read_bytes("x.txt", text.encode())[0].report.to_json()["applications"] == report.to_json()["applications"]
+
+
+def test_password_protected_docx_says_encrypted():
+    # Office stores an encrypted .docx as an OLE2 compound file with an EncryptionInfo stream
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 512
+    code, msg = _error("加密.docx", data)
+    assert code == "ING-01" and "加密" in msg
+
+
+def test_utf16_without_bom_and_gbk_text_are_decoded():
+    text = seed_path("004").read_text(encoding="utf-8")
+    for data in (text.encode("utf-16-le"), text.encode("gbk")):
+        (result,) = read_bytes("红旗.txt", data)
+        assert result.report is not None and result.report.office.short_name == "红旗"
