@@ -46,11 +46,20 @@ def _plausible(year: int) -> bool:
 
 def year_hits(ctx: Context) -> list[tuple[int, int]]:
     """Every 「YYYY年」 in the text as (position, year), found in one scan that the date rules share."""
-    if "year_hits" not in ctx.memo:
-        ctx.memo["year_hits"] = [
-            (m.start(), y) for m in _YEAR_RE.finditer(ctx.text) if _plausible(y := int(m.group(1)))
-        ]
-    return ctx.memo["year_hits"]  # type: ignore[return-value]
+    if "year_hits" in ctx.memo:
+        return ctx.memo["year_hits"]  # type: ignore[return-value]
+    text, hits = ctx.text, []
+    i = text.find("年")  # str.find and slicing beat a regex scan of Chinese text several times over
+    while i >= 0:
+        j = i
+        while j > 0 and text[j - 1] in " \u3000\xa0":
+            j -= 1
+        digits = text[j - 4 : j] if j >= 4 else ""
+        if digits.isdigit() and not (j > 4 and text[j - 5].isdigit()) and _plausible(y := int(digits)):
+            hits.append((j - 4, y))
+        i = text.find("年", i + 1)
+    ctx.memo["year_hits"] = hits
+    return hits
 
 
 def periods(ctx: Context) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
