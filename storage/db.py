@@ -10,12 +10,12 @@ the lock instead of failing on a stale snapshot. ``upgrade(url)`` runs Alembic t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -25,6 +25,7 @@ UPGRADE_HINT = "nianbao db upgrade"
 SchemaStatus = Literal["current", "behind", "empty", "ahead"]
 
 _WRITE = "nianbao_write"
+T = TypeVar("T")
 
 
 def sync_url(url: str | URL) -> URL:
@@ -132,6 +133,7 @@ class Database:
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.async_url, **kwargs)
+        self._sync_engine: Engine | None = None
         if self.dialect == "sqlite":
             _install_sqlite_pragmas(self.engine.sync_engine)
 
@@ -162,6 +164,44 @@ class Database:
             finally:
                 await session.close()
 
+    async def run(self, fn: Callable[..., T], *args: Any, write: bool = False) -> T:
+        """Run the sync function ``fn(connection, *args)`` in one transaction on the async engine.
+
+        Repository code is written against a plain sync ``Connection`` (via ``run_sync``), so the same
+        function also runs in a worker thread for bulk work (:meth:`run_in_thread`).
+        """
+        async with self.connect(write=write) as conn:
+            return await conn.run_sync(fn, *args)
+
+    @property
+    def sync_engine(self) -> Engine:
+        """A sync engine on the same database (created on first use) for bulk work in a thread."""
+        if self._sync_engine is None:
+            engine = create_engine(self.url, pool_pre_ping=not self.is_sqlite)
+            if self.is_sqlite:
+                _install_sqlite_pragmas(engine)
+            self._sync_engine = engine
+        return self._sync_engine
+
+    async def run_in_thread(self, fn: Callable[..., T], *args: Any, write: bool = False) -> T:
+        """Run ``fn(connection, *args)`` in one transaction on the sync engine in a worker thread.
+
+        For bulk imports: thousands of statements without a thread hop each (aiosqlite) or an event
+        loop round trip. An in-memory SQLite database has no second connection, so it runs on the
+        async engine instead.
+        """
+        if self.is_sqlite and _sqlite_file(self.url) is None:
+            return await self.run(fn, *args, write=write)
+
+        def work() -> T:
+            with self.sync_engine.connect() as conn:
+                if write:
+                    conn = conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    return fn(conn, *args)
+
+        return await asyncio.to_thread(work)
+
     async def schema_status(self) -> SchemaStatus:
         """``current`` (at head), ``behind`` (run ``nianbao db upgrade``), ``empty`` (no schema yet),
         or ``ahead`` (made by a newer version of nianbao)."""
@@ -188,6 +228,9 @@ class Database:
     async def close(self) -> None:
         """Dispose of the engine and its pooled connections."""
         await self.engine.dispose()
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()
+            self._sync_engine = None
 
     async def __aenter__(self) -> Database:
         return self

@@ -13,14 +13,14 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.report import Finding, Report
 from storage.aliases import aliases_for, core_name, guess_kind, normalise, split_region
@@ -62,12 +62,16 @@ _BULK_OFFICES = 500
 # -- transaction helpers ---------------------------------------------------------------------------
 
 
-async def _write(db: Database, fn: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-    """Run ``fn`` in one write transaction, retrying when a concurrent writer won a unique index."""
+async def _write(db: Database, fn: Callable[[Connection], T], *, bulk: bool = False) -> T:
+    """Run ``fn`` in one write transaction, retrying when a concurrent writer won a unique index.
+
+    ``bulk`` runs it on the sync engine in a worker thread (many statements, no per-statement hop).
+    """
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
-            async with db.connect(write=True) as conn:
-                return await fn(conn)
+            if bulk:
+                return await db.run_in_thread(fn, write=True)
+            return await db.run(fn, write=True)
         except IntegrityError:
             if attempt == WRITE_ATTEMPTS:
                 raise
@@ -76,27 +80,24 @@ async def _write(db: Database, fn: Callable[[AsyncConnection], Awaitable[T]]) ->
     raise AssertionError("unreachable")
 
 
-async def _read(db: Database, fn: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-    async with db.connect() as conn:
-        return await fn(conn)
+async def _read(db: Database, fn: Callable[[Connection], T]) -> T:
+    return await db.run(fn)
 
 
 # -- workspaces ------------------------------------------------------------------------------------
 
 
-async def _ws_id(conn: AsyncConnection, chat_id: int) -> int | None:
-    return (await conn.execute(select(W.c.id).where(W.c.chat_id == chat_id))).scalar_one_or_none()
+def _ws_id(conn: Connection, chat_id: int) -> int | None:
+    return (conn.execute(select(W.c.id).where(W.c.chat_id == chat_id))).scalar_one_or_none()
 
 
-async def _ensure_ws(
-    conn: AsyncConnection, chat_id: int, title: str | None = None, kind: str = "group"
-) -> int:
-    ws = await _ws_id(conn, chat_id)
+def _ensure_ws(conn: Connection, chat_id: int, title: str | None = None, kind: str = "group") -> int:
+    ws = _ws_id(conn, chat_id)
     if ws is not None:
         if title:
-            await conn.execute(update(W).where(W.c.id == ws).values(title=title))
+            conn.execute(update(W).where(W.c.id == ws).values(title=title))
         return ws
-    result = await conn.execute(
+    result = conn.execute(
         insert(W).values(
             chat_id=chat_id, title=title, kind=kind, active=True, settings={}, created_at=utcnow()
         )
@@ -109,8 +110,8 @@ async def ensure_workspace(
 ) -> None:
     """Create the chat's workspace if needed (and update its title when one is given)."""
 
-    async def run(conn: AsyncConnection) -> None:
-        await _ensure_ws(conn, chat_id, title, kind)
+    def run(conn: Connection) -> None:
+        _ensure_ws(conn, chat_id, title, kind)
 
     await _write(db, run)
 
@@ -122,25 +123,25 @@ async def migrate_chat(db: Database, *, old_chat_id: int, new_chat_id: int) -> N
     audit lines are moved into the old workspace before it is dropped.
     """
 
-    async def run(conn: AsyncConnection) -> None:
-        old = await _ws_id(conn, old_chat_id)
-        new = await _ws_id(conn, new_chat_id)
+    def run(conn: Connection) -> None:
+        old = _ws_id(conn, old_chat_id)
+        new = _ws_id(conn, new_chat_id)
         if old is None:
             if new is None:
-                await _ensure_ws(conn, new_chat_id)
+                _ensure_ws(conn, new_chat_id)
             return
         if new is not None and new != old:
-            await conn.execute(update(R).where(R.c.workspace_id == new).values(workspace_id=old))
-            await conn.execute(update(AU).where(AU.c.workspace_id == new).values(workspace_id=old))
-            have = set((await conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == old))).scalars())
-            await conn.execute(
+            conn.execute(update(R).where(R.c.workspace_id == new).values(workspace_id=old))
+            conn.execute(update(AU).where(AU.c.workspace_id == new).values(workspace_id=old))
+            have = set((conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == old))).scalars())
+            conn.execute(
                 update(RO)
                 .where(RO.c.workspace_id == new, RO.c.office_id.notin_(have or {-1}))
                 .values(workspace_id=old)
             )
-            await conn.execute(delete(RO).where(RO.c.workspace_id == new))
-            await conn.execute(delete(W).where(W.c.id == new))
-        await conn.execute(update(W).where(W.c.id == old).values(chat_id=new_chat_id))
+            conn.execute(delete(RO).where(RO.c.workspace_id == new))
+            conn.execute(delete(W).where(W.c.id == new))
+        conn.execute(update(W).where(W.c.id == old).values(chat_id=new_chat_id))
 
     await _write(db, run)
 
@@ -148,9 +149,9 @@ async def migrate_chat(db: Database, *, old_chat_id: int, new_chat_id: int) -> N
 async def set_chat_active(db: Database, *, chat_id: int, active: bool) -> None:
     """Mark a chat active/inactive (the bot was removed → no reminders there)."""
 
-    async def run(conn: AsyncConnection) -> None:
-        ws = await _ensure_ws(conn, chat_id)
-        await conn.execute(update(W).where(W.c.id == ws).values(active=active))
+    def run(conn: Connection) -> None:
+        ws = _ensure_ws(conn, chat_id)
+        conn.execute(update(W).where(W.c.id == ws).values(active=active))
 
     await _write(db, run)
 
@@ -158,10 +159,8 @@ async def set_chat_active(db: Database, *, chat_id: int, active: bool) -> None:
 async def get_chat_setting(db: Database, *, chat_id: int, key: str, default: Any = None) -> Any:
     """One per-chat setting (JSON value), ``default`` when unset or the chat is unknown."""
 
-    async def run(conn: AsyncConnection) -> Any:
-        settings = (
-            await conn.execute(select(W.c.settings).where(W.c.chat_id == chat_id))
-        ).scalar_one_or_none()
+    def run(conn: Connection) -> Any:
+        settings = (conn.execute(select(W.c.settings).where(W.c.chat_id == chat_id))).scalar_one_or_none()
         return (settings or {}).get(key, default)
 
     return await _read(db, run)
@@ -170,14 +169,14 @@ async def get_chat_setting(db: Database, *, chat_id: int, key: str, default: Any
 async def set_chat_setting(db: Database, *, chat_id: int, key: str, value: Any) -> None:
     """Set one per-chat setting; ``value`` must be JSON-serialisable (``None`` removes it)."""
 
-    async def run(conn: AsyncConnection) -> None:
-        ws = await _ensure_ws(conn, chat_id)
-        settings = dict((await conn.execute(select(W.c.settings).where(W.c.id == ws))).scalar_one() or {})
+    def run(conn: Connection) -> None:
+        ws = _ensure_ws(conn, chat_id)
+        settings = dict((conn.execute(select(W.c.settings).where(W.c.id == ws))).scalar_one() or {})
         if value is None:
             settings.pop(key, None)
         else:
             settings[key] = value
-        await conn.execute(update(W).where(W.c.id == ws).values(settings=settings))
+        conn.execute(update(W).where(W.c.id == ws).values(settings=settings))
 
     await _write(db, run)
 
@@ -185,11 +184,11 @@ async def set_chat_setting(db: Database, *, chat_id: int, key: str, value: Any) 
 async def list_workspaces(db: Database, *, active_only: bool = True) -> list[int]:
     """Chat ids of every workspace (only active ones by default), ascending."""
 
-    async def run(conn: AsyncConnection) -> list[int]:
+    def run(conn: Connection) -> list[int]:
         q = select(W.c.chat_id).order_by(W.c.chat_id)
         if active_only:
             q = q.where(W.c.active.is_(True))
-        return [int(x) for x in (await conn.execute(q)).scalars()]
+        return [int(x) for x in (conn.execute(q)).scalars()]
 
     return await _read(db, run)
 
@@ -197,7 +196,7 @@ async def list_workspaces(db: Database, *, active_only: bool = True) -> list[int
 # -- offices ---------------------------------------------------------------------------------------
 
 
-async def _office_infos(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, OfficeInfo]:
+def _office_infos(conn: Connection, ids: Iterable[int]) -> dict[int, OfficeInfo]:
     wanted = set(ids)
     if not wanted:
         return {}
@@ -207,78 +206,76 @@ async def _office_infos(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, 
         oq = oq.where(O.c.id.in_(wanted))
         aq = aq.where(A.c.office_id.in_(wanted))
     aliases: dict[int, list[str]] = {}
-    for office_id, alias in await conn.execute(aq):
+    for office_id, alias in conn.execute(aq):
         aliases.setdefault(office_id, []).append(alias)
     return {
         row.id: OfficeInfo(row.id, row.name, row.short_name, row.kind, row.region, aliases.get(row.id, []))
-        for row in await conn.execute(oq)
+        for row in conn.execute(oq)
         if row.id in wanted
     }
 
 
-async def _office_info(conn: AsyncConnection, office_id: int) -> OfficeInfo:
-    info = (await _office_infos(conn, [office_id])).get(office_id)
+def _office_info(conn: Connection, office_id: int) -> OfficeInfo:
+    info = (_office_infos(conn, [office_id])).get(office_id)
     if info is None:
         raise LookupError(f"office {office_id} not found")
     return info
 
 
-async def _follow_merges(conn: AsyncConnection, office_id: int) -> int:
+def _follow_merges(conn: Connection, office_id: int) -> int:
     seen = {office_id}
     while True:
-        nxt = (await conn.execute(select(O.c.merged_into).where(O.c.id == office_id))).scalar_one_or_none()
+        nxt = (conn.execute(select(O.c.merged_into).where(O.c.id == office_id))).scalar_one_or_none()
         if nxt is None or nxt in seen:
             return office_id
         seen.add(nxt)
         office_id = nxt
 
 
-async def _resolve_id(conn: AsyncConnection, name: str) -> int | None:
+def _resolve_id(conn: Connection, name: str) -> int | None:
     """Canonical name, else a unique alias; merged offices resolve to the office that kept them."""
     name = (name or "").strip()
     if not name:
         return None
-    row = (await conn.execute(select(O.c.id, O.c.merged_into).where(O.c.name == name))).first()
+    row = (conn.execute(select(O.c.id, O.c.merged_into).where(O.c.name == name))).first()
     if row is not None:
-        return row.id if row.merged_into is None else await _follow_merges(conn, row.id)
-    ids = set((await conn.execute(select(A.c.office_id).where(A.c.alias == normalise(name)))).scalars())
+        return row.id if row.merged_into is None else _follow_merges(conn, row.id)
+    ids = set((conn.execute(select(A.c.office_id).where(A.c.alias == normalise(name)))).scalars())
     if len(ids) == 1:
-        return await _follow_merges(conn, ids.pop())
-    kept = {await _follow_merges(conn, i) for i in ids}
+        return _follow_merges(conn, ids.pop())
+    kept = {_follow_merges(conn, i) for i in ids}
     return kept.pop() if len(kept) == 1 else None
 
 
-async def _add_aliases(conn: AsyncConnection, office_id: int, aliases: Iterable[str]) -> None:
-    have = set((await conn.execute(select(A.c.alias).where(A.c.office_id == office_id))).scalars())
+def _add_aliases(conn: Connection, office_id: int, aliases: Iterable[str]) -> None:
+    have = set((conn.execute(select(A.c.alias).where(A.c.office_id == office_id))).scalars())
     new = [a for a in dict.fromkeys(normalise(x) for x in aliases) if a and a not in have]
     if new:
-        await conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in new])
+        conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in new])
 
 
-async def _create_office(
-    conn: AsyncConnection, name: str, short_name: str = "", kind: str | None = None
-) -> OfficeInfo:
+def _create_office(conn: Connection, name: str, short_name: str = "", kind: str | None = None) -> OfficeInfo:
     name = name.strip()
     if not kind or kind == "其他":
         kind = guess_kind(name)
     region, _ = split_region(name)
     short = short_name.strip() or core_name(name, kind)
-    result = await conn.execute(
+    result = conn.execute(
         insert(O).values(name=name, short_name=short, kind=kind, region=region, created_at=utcnow())
     )
     office_id = int(result.inserted_primary_key[0])
     aliases = [a for a in dict.fromkeys(normalise(x) for x in aliases_for(name, short, kind)) if a]
     if aliases:
-        await conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in aliases])
+        conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in aliases])
     return OfficeInfo(office_id, name, short, kind, region, aliases)
 
 
 async def resolve_office(db: Database, *, name: str) -> OfficeInfo | None:
     """The office called ``name`` (exact canonical name or an unambiguous alias), else ``None``."""
 
-    async def run(conn: AsyncConnection) -> OfficeInfo | None:
-        office_id = await _resolve_id(conn, name)
-        return None if office_id is None else await _office_info(conn, office_id)
+    def run(conn: Connection) -> OfficeInfo | None:
+        office_id = _resolve_id(conn, name)
+        return None if office_id is None else _office_info(conn, office_id)
 
     return await _read(db, run)
 
@@ -286,24 +283,24 @@ async def resolve_office(db: Database, *, name: str) -> OfficeInfo | None:
 async def find_offices(db: Database, *, chat_id: int | None) -> list[OfficeInfo]:
     """Offices with reports in the chat or on its roster (``None``: every office not merged away)."""
 
-    async def run(conn: AsyncConnection) -> list[OfficeInfo]:
+    def run(conn: Connection) -> list[OfficeInfo]:
         if chat_id is None:
-            ids = set((await conn.execute(select(O.c.id).where(O.c.merged_into.is_(None)))).scalars())
+            ids = set((conn.execute(select(O.c.id).where(O.c.merged_into.is_(None)))).scalars())
         else:
-            ws = await _ws_id(conn, chat_id)
+            ws = _ws_id(conn, chat_id)
             if ws is None:
                 return []
             ids = set(
                 (
-                    await conn.execute(
+                    conn.execute(
                         select(R.c.office_id)
                         .where(R.c.workspace_id == ws, R.c.deleted_at.is_(None))
                         .distinct()
                     )
                 ).scalars()
             )
-            ids |= set((await conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws))).scalars())
-        infos = await _office_infos(conn, ids)
+            ids |= set((conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws))).scalars())
+        infos = _office_infos(conn, ids)
         return sorted(infos.values(), key=lambda o: o.name)
 
     return await _read(db, run)
@@ -312,9 +309,9 @@ async def find_offices(db: Database, *, chat_id: int | None) -> list[OfficeInfo]
 async def add_alias(db: Database, *, office_id: int, alias: str) -> None:
     """Teach another name for an office (stored normalised; adding an existing alias is a no-op)."""
 
-    async def run(conn: AsyncConnection) -> None:
-        await _office_info(conn, office_id)
-        await _add_aliases(conn, office_id, [alias])
+    def run(conn: Connection) -> None:
+        _office_info(conn, office_id)
+        _add_aliases(conn, office_id, [alias])
 
     await _write(db, run)
 
@@ -326,15 +323,15 @@ async def rename_office(db: Database, *, office_id: int, new_name: str) -> None:
     """
     new_name = new_name.strip()
 
-    async def run(conn: AsyncConnection) -> None:
-        info = await _office_info(conn, office_id)
-        other = (await conn.execute(select(O.c.id).where(O.c.name == new_name))).scalar_one_or_none()
+    def run(conn: Connection) -> None:
+        info = _office_info(conn, office_id)
+        other = (conn.execute(select(O.c.id).where(O.c.name == new_name))).scalar_one_or_none()
         if other is not None and other != office_id:
             raise ValueError(f"已有单位名为「{new_name}」，请改用合并")
         region, _ = split_region(new_name)
-        await conn.execute(update(O).where(O.c.id == office_id).values(name=new_name, region=region))
-        await _add_aliases(conn, office_id, [*aliases_for(info.name, "", info.kind), info.name])
-        await _add_aliases(conn, office_id, aliases_for(new_name, info.short_name, info.kind))
+        conn.execute(update(O).where(O.c.id == office_id).values(name=new_name, region=region))
+        _add_aliases(conn, office_id, [*aliases_for(info.name, "", info.kind), info.name])
+        _add_aliases(conn, office_id, aliases_for(new_name, info.short_name, info.kind))
 
     await _write(db, run)
 
@@ -349,35 +346,33 @@ async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
     if keep_id == merge_id:
         raise ValueError("cannot merge an office into itself")
 
-    async def run(conn: AsyncConnection) -> None:
-        await _office_info(conn, keep_id)
-        merged = await _office_info(conn, merge_id)
+    def run(conn: Connection) -> None:
+        _office_info(conn, keep_id)
+        merged = _office_info(conn, merge_id)
         kept_current = {
             (ws, yr)
-            for ws, yr in await conn.execute(
+            for ws, yr in conn.execute(
                 select(R.c.workspace_id, R.c.year).where(R.c.office_id == keep_id, R.c.is_current.is_(True))
             )
         }
-        for rid, ws, yr in await conn.execute(
+        for rid, ws, yr in conn.execute(
             select(R.c.id, R.c.workspace_id, R.c.year).where(
                 R.c.office_id == merge_id, R.c.is_current.is_(True)
             )
         ):
             if (ws, yr) in kept_current:
-                await conn.execute(update(R).where(R.c.id == rid).values(is_current=False))
-        await conn.execute(update(R).where(R.c.office_id == merge_id).values(office_id=keep_id))
-        kept_ws = set(
-            (await conn.execute(select(RO.c.workspace_id).where(RO.c.office_id == keep_id))).scalars()
-        )
-        await conn.execute(
+                conn.execute(update(R).where(R.c.id == rid).values(is_current=False))
+        conn.execute(update(R).where(R.c.office_id == merge_id).values(office_id=keep_id))
+        kept_ws = set((conn.execute(select(RO.c.workspace_id).where(RO.c.office_id == keep_id))).scalars())
+        conn.execute(
             update(RO)
             .where(RO.c.office_id == merge_id, RO.c.workspace_id.notin_(kept_ws or {-1}))
             .values(office_id=keep_id)
         )
-        await conn.execute(delete(RO).where(RO.c.office_id == merge_id))
-        await _add_aliases(conn, keep_id, [*merged.aliases, merged.name])
-        await conn.execute(delete(A).where(A.c.office_id == merge_id))
-        await conn.execute(update(O).where(O.c.id == merge_id).values(merged_into=keep_id))
+        conn.execute(delete(RO).where(RO.c.office_id == merge_id))
+        _add_aliases(conn, keep_id, [*merged.aliases, merged.name])
+        conn.execute(delete(A).where(A.c.office_id == merge_id))
+        conn.execute(update(O).where(O.c.id == merge_id).values(merged_into=keep_id))
 
     await _write(db, run)
 
@@ -399,13 +394,13 @@ def _year_is(year: int | None) -> Any:
     return R.c.year.is_(None) if year is None else R.c.year == year
 
 
-async def _stored(
-    conn: AsyncConnection, rows: list[Any], offices: dict[int, OfficeInfo] | None = None
+def _stored(
+    conn: Connection, rows: list[Any], offices: dict[int, OfficeInfo] | None = None
 ) -> list[StoredReport]:
     known = offices if offices is not None else {}
     missing = {r.office_id for r in rows} - set(known)
     if missing:
-        known.update(await _office_infos(conn, missing))
+        known.update(_office_infos(conn, missing))
     return [
         StoredReport(
             id=r.id,
@@ -431,9 +426,9 @@ async def _stored(
     ]
 
 
-async def _one(conn: AsyncConnection, query: Any) -> StoredReport | None:
-    row = (await conn.execute(query.limit(1))).first()
-    return None if row is None else (await _stored(conn, [row]))[0]
+def _one(conn: Connection, query: Any) -> StoredReport | None:
+    row = (conn.execute(query.limit(1))).first()
+    return None if row is None else (_stored(conn, [row]))[0]
 
 
 def report_sha256(report: Report) -> str:
@@ -463,21 +458,14 @@ class _Prepared:
     sha: str
     office_name: str
     payload: dict[str, Any]
-    cells: list[dict[str, Any]]
+    cells: list[tuple[str, str, str, float | None, str]]
     findings: list[dict[str, Any]]
     counts: dict[str, int]
 
 
 def _prepare(report: Report) -> _Prepared:
     cells = [
-        {
-            "tbl": t,
-            "row": r,
-            "col": c,
-            "value": None if v.value is None else float(v.value),
-            "raw": v.raw or "",
-        }
-        for t, r, c, v in report.cells()
+        (t, r, c, None if v.value is None else float(v.value), v.raw or "") for t, r, c, v in report.cells()
     ]
     findings = [
         {
@@ -513,33 +501,37 @@ class _Batch:
     offices: dict[int, OfficeInfo] = field(default_factory=dict)
     office_ids: dict[str, int] = field(default_factory=dict)
     by_sha: dict[str, StoredReport] = field(default_factory=dict)
-    cells: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[tuple[int, str, str, str, float | None, str]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
 
-    async def office(self, conn: AsyncConnection, prep: _Prepared) -> OfficeInfo:
+    def office(self, conn: Connection, prep: _Prepared) -> OfficeInfo:
         office_id = self.office_ids.get(prep.office_name)
         if office_id is None:
-            office_id = await _resolve_id(conn, prep.office_name)
+            office_id = _resolve_id(conn, prep.office_name)
         if office_id is None:
             office = prep.report.office
-            info = await _create_office(conn, prep.office_name, office.short_name, office.kind)
+            info = _create_office(conn, prep.office_name, office.short_name, office.kind)
             self.offices[info.id] = info
             office_id = info.id
         self.office_ids[prep.office_name] = office_id
         if office_id not in self.offices:
-            self.offices[office_id] = await _office_info(conn, office_id)
+            self.offices[office_id] = _office_info(conn, office_id)
         return self.offices[office_id]
 
-    async def flush(self, conn: AsyncConnection) -> None:
+    def flush(self, conn: Connection) -> None:
         if self.cells:
-            await conn.execute(insert(C), self.cells)
+            # Thousands of rows per import: hand plain tuples to the driver's executemany, skipping
+            # SQLAlchemy's per-row parameter processing (the slowest part of a bulk import).
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            sql = f'INSERT INTO report_cell (report_id, tbl, "row", col, value, raw) VALUES ({", ".join([mark] * 6)})'
+            conn.exec_driver_sql(sql, self.cells)
         if self.findings:
-            await conn.execute(insert(F), self.findings)
+            conn.execute(insert(F), self.findings)
         self.cells, self.findings = [], []
 
 
-async def _store_one(
-    conn: AsyncConnection,
+def _store_one(
+    conn: Connection,
     batch: _Batch,
     prep: _Prepared,
     sender_id: int | None,
@@ -549,24 +541,24 @@ async def _store_one(
     """Store one prepared report inside the caller's transaction (cells/findings queued on ``batch``)."""
     if prep.sha in batch.by_sha:
         return StoreResult("duplicate", batch.by_sha[prep.sha], None)
-    dup = await _one(
+    dup = _one(
         conn,
         _report_query().where(R.c.workspace_id == batch.ws, R.c.sha256 == prep.sha, R.c.deleted_at.is_(None)),
     )
     if dup is not None:
         return StoreResult("duplicate", dup, None)
-    office = await batch.office(conn, prep)
+    office = batch.office(conn, prep)
     report = prep.report
     same = and_(R.c.workspace_id == batch.ws, R.c.office_id == office.id, _year_is(report.year))
-    versions = list(await conn.execute(_report_query().where(same).order_by(R.c.version)))
+    versions = list(conn.execute(_report_query().where(same).order_by(R.c.version)))
     last = max((r.version for r in versions), default=0)
     current = [r for r in versions if r.is_current]
     previous = None
     live = [r for r in current if r.deleted_at is None]
     if live:
-        previous = (await _stored(conn, live[-1:], batch.offices))[0]
+        previous = (_stored(conn, live[-1:], batch.offices))[0]
     if current:
-        await conn.execute(update(R).where(same, R.c.is_current.is_(True)).values(is_current=False))
+        conn.execute(update(R).where(same, R.c.is_current.is_(True)).values(is_current=False))
     values = {
         "workspace_id": batch.ws,
         "office_id": office.id,
@@ -587,9 +579,9 @@ async def _store_one(
         "received_at": utcnow(),
         "deleted_at": None,
     }
-    result = await conn.execute(insert(R).values(**values, report_json=prep.payload))
+    result = conn.execute(insert(R).values(**values, report_json=prep.payload))
     report_id = int(result.inserted_primary_key[0])
-    batch.cells.extend({"report_id": report_id, **c} for c in prep.cells)
+    batch.cells.extend((report_id, *c) for c in prep.cells)
     batch.findings.extend({"report_id": report_id, **f} for f in prep.findings)
     stored = StoredReport(
         id=report_id,
@@ -632,10 +624,10 @@ async def store_report(
     """
     prep = _prepare(report)
 
-    async def run(conn: AsyncConnection) -> StoreResult:
-        batch = _Batch(chat_id, await _ensure_ws(conn, chat_id))
-        result = await _store_one(conn, batch, prep, sender_id, sender_name, file_unique_id)
-        await batch.flush(conn)
+    def run(conn: Connection) -> StoreResult:
+        batch = _Batch(chat_id, _ensure_ws(conn, chat_id))
+        result = _store_one(conn, batch, prep, sender_id, sender_name, file_unique_id)
+        batch.flush(conn)
         return result
 
     return await _write(db, run)
@@ -661,13 +653,13 @@ async def store_reports(
     for start in range(0, len(prepared), max(chunk, 1)):
         part = prepared[start : start + max(chunk, 1)]
 
-        async def run(conn: AsyncConnection, part: list[_Prepared] = part) -> list[StoreResult]:
-            batch = _Batch(chat_id, await _ensure_ws(conn, chat_id))
-            out = [await _store_one(conn, batch, p, sender_id, sender_name, None) for p in part]
-            await batch.flush(conn)
+        def run(conn: Connection, part: list[_Prepared] = part) -> list[StoreResult]:
+            batch = _Batch(chat_id, _ensure_ws(conn, chat_id))
+            out = [_store_one(conn, batch, p, sender_id, sender_name, None) for p in part]
+            batch.flush(conn)
             return out
 
-        results.extend(await _write(db, run))
+        results.extend(await _write(db, run, bulk=True))
     return results
 
 
@@ -679,13 +671,13 @@ async def previous_report(db: Database, *, chat_id: int, office_name: str, year:
     if year is None:
         return None
 
-    async def run(conn: AsyncConnection) -> Report | None:
-        ws = await _ws_id(conn, chat_id)
-        office_id = await _resolve_id(conn, office_name)
+    def run(conn: Connection) -> Report | None:
+        ws = _ws_id(conn, chat_id)
+        office_id = _resolve_id(conn, office_name)
         if ws is None or office_id is None:
             return None
         payload = (
-            await conn.execute(
+            conn.execute(
                 select(R.c.report_json)
                 .where(R.c.workspace_id == ws, R.c.office_id == office_id, R.c.year == year - 1, _current())
                 .limit(1)
@@ -701,11 +693,11 @@ async def get_report(
 ) -> StoredReport | None:
     """The office's current report in this chat for ``year`` (``None``: the latest year)."""
 
-    async def run(conn: AsyncConnection) -> StoredReport | None:
+    def run(conn: Connection) -> StoredReport | None:
         q = _report_query().where(W.c.chat_id == chat_id, R.c.office_id == office_id, _current())
         if year is not None:
             q = q.where(R.c.year == year)
-        return await _one(conn, q.order_by(R.c.year.desc().nulls_last(), R.c.version.desc()))
+        return _one(conn, q.order_by(R.c.year.desc().nulls_last(), R.c.version.desc()))
 
     return await _read(db, run)
 
@@ -713,10 +705,8 @@ async def get_report(
 async def load_report(db: Database, *, report_id: int) -> Report:
     """The full stored report (cells with locations, prose, findings). ``LookupError`` when unknown."""
 
-    async def run(conn: AsyncConnection) -> Report:
-        payload = (
-            await conn.execute(select(R.c.report_json).where(R.c.id == report_id))
-        ).scalar_one_or_none()
+    def run(conn: Connection) -> Report:
+        payload = (conn.execute(select(R.c.report_json).where(R.c.id == report_id))).scalar_one_or_none()
         if payload is None:
             raise LookupError(f"report {report_id} not found")
         return Report.from_json(payload)
@@ -736,7 +726,7 @@ async def list_reports(
     Sorted by office name, year, version.
     """
 
-    async def run(conn: AsyncConnection) -> list[StoredReport]:
+    def run(conn: Connection) -> list[StoredReport]:
         q = _report_query().join(O, O.c.id == R.c.office_id).where(R.c.deleted_at.is_(None))
         if chat_id is not None:
             q = q.where(W.c.chat_id == chat_id)
@@ -744,8 +734,8 @@ async def list_reports(
             q = q.where(R.c.year == year)
         if not include_history:
             q = q.where(R.c.is_current.is_(True))
-        rows = list(await conn.execute(q.order_by(*_order(), W.c.chat_id)))
-        return await _stored(conn, rows)
+        rows = list(conn.execute(q.order_by(*_order(), W.c.chat_id)))
+        return _stored(conn, rows)
 
     return await _read(db, run)
 
@@ -756,10 +746,10 @@ async def report_history(
     """Every version of the office's report for ``year`` in this chat, oldest first (deleted ones too,
     with ``deleted_at`` set)."""
 
-    async def run(conn: AsyncConnection) -> list[StoredReport]:
+    def run(conn: Connection) -> list[StoredReport]:
         q = _report_query().where(W.c.chat_id == chat_id, R.c.office_id == office_id, _year_is(year))
-        rows = list(await conn.execute(q.order_by(R.c.version, R.c.id)))
-        return await _stored(conn, rows)
+        rows = list(conn.execute(q.order_by(R.c.version, R.c.id)))
+        return _stored(conn, rows)
 
     return await _read(db, run)
 
@@ -768,8 +758,8 @@ async def report_findings(db: Database, *, report_id: int) -> list[Finding]:
     """The stored findings of one report, errors first, in stored order within a severity."""
     rank = {"error": 0, "warning": 1, "info": 2}
 
-    async def run(conn: AsyncConnection) -> list[Finding]:
-        rows = await conn.execute(select(F).where(F.c.report_id == report_id).order_by(F.c.id))
+    def run(conn: Connection) -> list[Finding]:
+        rows = conn.execute(select(F).where(F.c.report_id == report_id).order_by(F.c.id))
         out = [
             Finding(
                 code=r.code,
@@ -803,7 +793,7 @@ async def cell_values(
     Sorted by office name.
     """
 
-    async def run(conn: AsyncConnection) -> list[tuple[StoredReport, float | None]]:
+    def run(conn: Connection) -> list[tuple[StoredReport, float | None]]:
         cell = C.alias("c")
         q = (
             select(*_REPORT_COLS, W.c.chat_id, cell.c.value)
@@ -818,8 +808,8 @@ async def cell_values(
         )
         if chat_id is not None:
             q = q.where(W.c.chat_id == chat_id)
-        rows = list(await conn.execute(q))
-        stored = await _stored(conn, rows)
+        rows = list(conn.execute(q))
+        stored = _stored(conn, rows)
         return [(s, r.value) for s, r in zip(stored, rows, strict=True)]
 
     return await _read(db, run)
@@ -828,8 +818,8 @@ async def cell_values(
 async def report_cells(db: Database, *, report_id: int) -> dict[tuple[str, str, str], float | None]:
     """Every cell of one report: ``{(table, row, col): value}`` (``None`` = blank)."""
 
-    async def run(conn: AsyncConnection) -> dict[tuple[str, str, str], float | None]:
-        rows = await conn.execute(
+    def run(conn: Connection) -> dict[tuple[str, str, str], float | None]:
+        rows = conn.execute(
             select(C.c.tbl, C.c.row, C.c.col, C.c.value).where(C.c.report_id == report_id).order_by(C.c.id)
         )
         return {(t, r, c): v for t, r, c, v in rows}
@@ -840,11 +830,11 @@ async def report_cells(db: Database, *, report_id: int) -> dict[tuple[str, str, 
 async def years(db: Database, *, chat_id: int | None) -> list[int]:
     """Years with at least one current report in the chat (``None``: any chat), ascending."""
 
-    async def run(conn: AsyncConnection) -> list[int]:
+    def run(conn: Connection) -> list[int]:
         q = select(R.c.year).join(W, W.c.id == R.c.workspace_id).where(_current(), R.c.year.is_not(None))
         if chat_id is not None:
             q = q.where(W.c.chat_id == chat_id)
-        return sorted({int(y) for y in (await conn.execute(q.distinct())).scalars()})
+        return sorted({int(y) for y in (conn.execute(q.distinct())).scalars()})
 
     return await _read(db, run)
 
@@ -857,17 +847,17 @@ async def delete_report(
     Older versions stay as history; ``restore_report`` undoes it.
     """
 
-    async def run(conn: AsyncConnection) -> int:
-        ws = await _ws_id(conn, chat_id)
+    def run(conn: Connection) -> int:
+        ws = _ws_id(conn, chat_id)
         if ws is None:
             return 0
         cond = [R.c.workspace_id == ws, R.c.office_id == office_id, _current()]
         if year is not None:
             cond.append(R.c.year == year)
-        result = await conn.execute(update(R).where(*cond).values(deleted_at=utcnow(), deleted_by=user_id))
+        result = conn.execute(update(R).where(*cond).values(deleted_at=utcnow(), deleted_by=user_id))
         count = result.rowcount or 0
         if count:
-            await _audit(conn, ws, user_id, "delete_report", f"office={office_id} year={year} count={count}")
+            _audit(conn, ws, user_id, "delete_report", f"office={office_id} year={year} count={count}")
         return count
 
     return await _write(db, run)
@@ -882,45 +872,39 @@ async def restore_report(
     file that was sent again meanwhile is left deleted (the new copy already stands for it).
     """
 
-    async def run(conn: AsyncConnection) -> int:
-        ws = await _ws_id(conn, chat_id)
+    def run(conn: Connection) -> int:
+        ws = _ws_id(conn, chat_id)
         if ws is None:
             return 0
         cond = [R.c.workspace_id == ws, R.c.office_id == office_id, R.c.deleted_at.is_not(None)]
         if year is not None:
             cond.append(R.c.year == year)
-        rows = list(
-            await conn.execute(select(R.c.id, R.c.year, R.c.sha256).where(*cond).order_by(R.c.version))
-        )
+        rows = list(conn.execute(select(R.c.id, R.c.year, R.c.sha256).where(*cond).order_by(R.c.version)))
         live = set(
             (
-                await conn.execute(select(R.c.sha256).where(R.c.workspace_id == ws, R.c.deleted_at.is_(None)))
+                conn.execute(select(R.c.sha256).where(R.c.workspace_id == ws, R.c.deleted_at.is_(None)))
             ).scalars()
         )
         restored = [r for r in rows if r.sha256 not in live]
         if not restored:
             return 0
-        await conn.execute(
+        conn.execute(
             update(R).where(R.c.id.in_([r.id for r in restored])).values(deleted_at=None, deleted_by=None)
         )
         for yr in {r.year for r in restored}:
             same = and_(R.c.workspace_id == ws, R.c.office_id == office_id, _year_is(yr))
-            currents = list(
-                (await conn.execute(select(R.c.id).where(same, R.c.is_current.is_(True)))).scalars()
-            )
+            currents = list((conn.execute(select(R.c.id).where(same, R.c.is_current.is_(True)))).scalars())
             if not currents:
                 newest = (
-                    await conn.execute(
+                    conn.execute(
                         select(R.c.id)
                         .where(same, R.c.deleted_at.is_(None))
                         .order_by(R.c.version.desc())
                         .limit(1)
                     )
                 ).scalar_one()
-                await conn.execute(update(R).where(R.c.id == newest).values(is_current=True))
-        await _audit(
-            conn, ws, user_id, "restore_report", f"office={office_id} year={year} count={len(restored)}"
-        )
+                conn.execute(update(R).where(R.c.id == newest).values(is_current=True))
+        _audit(conn, ws, user_id, "restore_report", f"office={office_id} year={year} count={len(restored)}")
         return len(restored)
 
     return await _write(db, run)
@@ -932,9 +916,9 @@ async def restore_report(
 async def roster(db: Database, *, chat_id: int) -> list[OfficeInfo]:
     """The offices expected to report in this chat, by name."""
 
-    async def run(conn: AsyncConnection) -> list[OfficeInfo]:
+    def run(conn: Connection) -> list[OfficeInfo]:
         q = select(RO.c.office_id).join(W, W.c.id == RO.c.workspace_id).where(W.c.chat_id == chat_id)
-        infos = await _office_infos(conn, set((await conn.execute(q)).scalars()))
+        infos = _office_infos(conn, set((conn.execute(q)).scalars()))
         return sorted(infos.values(), key=lambda o: o.name)
 
     return await _read(db, run)
@@ -945,20 +929,20 @@ async def roster_add(
 ) -> OfficeInfo:
     """Put an office on the chat's roster (found by name or alias, created when new); idempotent."""
 
-    async def run(conn: AsyncConnection) -> OfficeInfo:
-        ws = await _ensure_ws(conn, chat_id)
-        office_id = await _resolve_id(conn, name)
+    def run(conn: Connection) -> OfficeInfo:
+        ws = _ensure_ws(conn, chat_id)
+        office_id = _resolve_id(conn, name)
         if office_id is None:
-            office_id = (await _create_office(conn, name, "", kind)).id
+            office_id = (_create_office(conn, name, "", kind)).id
         exists = (
-            await conn.execute(select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
+            conn.execute(select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
         ).scalar_one_or_none()
         if exists is None:
-            await conn.execute(
+            conn.execute(
                 insert(RO).values(workspace_id=ws, office_id=office_id, added_by=user_id, added_at=utcnow())
             )
-            await _audit(conn, ws, user_id, "roster_add", name)
-        return await _office_info(conn, office_id)
+            _audit(conn, ws, user_id, "roster_add", name)
+        return _office_info(conn, office_id)
 
     return await _write(db, run)
 
@@ -966,13 +950,13 @@ async def roster_add(
 async def roster_remove(db: Database, *, chat_id: int, office_id: int, user_id: int | None = None) -> bool:
     """Take an office off the chat's roster; ``False`` when it was not on it."""
 
-    async def run(conn: AsyncConnection) -> bool:
-        ws = await _ws_id(conn, chat_id)
+    def run(conn: Connection) -> bool:
+        ws = _ws_id(conn, chat_id)
         if ws is None:
             return False
-        result = await conn.execute(delete(RO).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
+        result = conn.execute(delete(RO).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
         if result.rowcount:
-            await _audit(conn, ws, user_id, "roster_remove", f"office={office_id}")
+            _audit(conn, ws, user_id, "roster_remove", f"office={office_id}")
         return bool(result.rowcount)
 
     return await _write(db, run)
@@ -986,16 +970,14 @@ async def submission_status(
     Sorted: missing first, then by office name.
     """
 
-    async def run(conn: AsyncConnection) -> list[tuple[OfficeInfo, StoredReport | None]]:
-        ws = await _ws_id(conn, chat_id)
+    def run(conn: Connection) -> list[tuple[OfficeInfo, StoredReport | None]]:
+        ws = _ws_id(conn, chat_id)
         if ws is None:
             return []
-        rows = list(
-            await conn.execute(_report_query().where(R.c.workspace_id == ws, R.c.year == year, _current()))
-        )
-        reports = {s.office.id: s for s in await _stored(conn, rows)}
-        on_roster = set((await conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws))).scalars())
-        infos = await _office_infos(conn, on_roster | set(reports))
+        rows = list(conn.execute(_report_query().where(R.c.workspace_id == ws, R.c.year == year, _current())))
+        reports = {s.office.id: s for s in _stored(conn, rows)}
+        on_roster = set((conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws))).scalars())
+        infos = _office_infos(conn, on_roster | set(reports))
         out = [(info, reports.get(oid)) for oid, info in infos.items()]
         return sorted(out, key=lambda pair: (pair[1] is not None, pair[0].name))
 
@@ -1005,10 +987,8 @@ async def submission_status(
 # -- audit and updates -----------------------------------------------------------------------------
 
 
-async def _audit(
-    conn: AsyncConnection, ws: int | None, user_id: int | None, action: str, detail: str
-) -> None:
-    await conn.execute(
+def _audit(conn: Connection, ws: int | None, user_id: int | None, action: str, detail: str) -> None:
+    conn.execute(
         insert(AU).values(workspace_id=ws, user_id=user_id, action=action, detail=detail or "", at=utcnow())
     )
 
@@ -1018,9 +998,9 @@ async def audit(
 ) -> None:
     """Record an action in the chat's audit log (``chat_id=None``: a global admin action)."""
 
-    async def run(conn: AsyncConnection) -> None:
-        ws = None if chat_id is None else await _ensure_ws(conn, chat_id)
-        await _audit(conn, ws, user_id, action, detail)
+    def run(conn: Connection) -> None:
+        ws = None if chat_id is None else _ensure_ws(conn, chat_id)
+        _audit(conn, ws, user_id, action, detail)
 
     await _write(db, run)
 
@@ -1028,11 +1008,11 @@ async def audit(
 async def audit_log(db: Database, *, chat_id: int | None, limit: int = 50) -> list[AuditEntry]:
     """The newest audit entries of the chat (``None``: every chat), newest first."""
 
-    async def run(conn: AsyncConnection) -> list[AuditEntry]:
+    def run(conn: Connection) -> list[AuditEntry]:
         q = select(AU, W.c.chat_id).outerjoin(W, W.c.id == AU.c.workspace_id)
         if chat_id is not None:
             q = q.where(W.c.chat_id == chat_id)
-        rows = await conn.execute(q.order_by(AU.c.at.desc(), AU.c.id.desc()).limit(limit))
+        rows = conn.execute(q.order_by(AU.c.at.desc(), AU.c.id.desc()).limit(limit))
         return [
             AuditEntry(
                 r.id, None if r.chat_id is None else int(r.chat_id), r.user_id, r.action, r.detail, r.at
@@ -1050,14 +1030,14 @@ async def mark_update_processed(db: Database, *, update_id: int) -> bool:
     else:
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
 
-    async def run(conn: AsyncConnection) -> bool:
+    def run(conn: Connection) -> bool:
         stmt = (
             dialect_insert(PU)
             .values(update_id=update_id, at=utcnow())
             .on_conflict_do_nothing()
             .returning(PU.c.update_id)
         )
-        return (await conn.execute(stmt)).first() is not None
+        return (conn.execute(stmt)).first() is not None
 
     return await _write(db, run)
 
