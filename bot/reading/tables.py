@@ -281,6 +281,7 @@ class _T3Row:
     key: str
     line: int
     cells: list[str]
+    blank_lines: int = 0  # empty lines seen before the first value (one-cell-per-line page text)
 
 
 def _pick7(cells: list[str]) -> tuple[list[str] | None, list[str]]:
@@ -313,8 +314,14 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         cells = [clean_cell(c) for c in row.cells]
         texts = [i for i, c in enumerate(cells) if c and not is_value_cell(c)]
         if not texts:
-            if not cells or current is None or sum(1 for c in current.cells if c) >= 7:
+            if current is None or sum(1 for c in current.cells if c) >= 7:
                 continue
+            if not cells:
+                current.blank_lines += 1
+                continue
+            if len(cells) == 1 and cells[0] and not any(current.cells) and current.blank_lines >= 5:
+                # 「label / 7 empty lines / 0」: each empty line was a blank cell (corpus excerpt 011)
+                current.cells.extend([""] * current.blank_lines)
             if len(cells) == 1:
                 current.cells.append(cells[0])  # one cell per line: a blank keeps its position
             elif not any(cells):

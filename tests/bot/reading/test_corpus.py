@@ -61,7 +61,6 @@ def test_shanghai_2019_html_blank_totals_stay_blank():
 
 #: Excerpts whose visible values this reader does not yet reproduce, with the reason (not hidden, not weakened).
 KNOWN_HARD = {
-    "011.txt": "2019 table whose blank cells are consecutive empty lines: positions are lost",
 }
 
 
