@@ -1,0 +1,114 @@
+"""Answers over all offices of a chat: total, average, most/least, top N, ranking, zeros."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.questions import replies as R
+from bot.questions.numbers import LIST_LIMIT, latest_year, metric_column
+from bot.questions.query import Query
+
+
+async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) -> str:
+    metric, lang = query.metric, query.lang
+    year = query.year or await latest_year(db, chat_id)
+    if year is None:
+        return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
+    column = await metric_column(db, chat_id, year, metric)
+    if query.offices and query.aggregate in ("sum", "avg"):  # 「东湖和南苑一共」: only the named offices
+        wanted = {o.id for o in query.offices}
+        column = [(s, r) for s, r in column if s.office.id in wanted]
+    unit = "单位"
+    if query.office_kind and any(s.office.kind == query.office_kind for s, _ in column):
+        column = [(s, r) for s, r in column if s.office.kind == query.office_kind]
+        unit = query.office_kind
+    if not column:
+        return f"未收到任何{year}年度报告。" if lang == "zh" else f"No reports for {year} have been received."
+    valued = [(s, r.value) for s, r in column if r.value is not None]
+    skipped = len(column) - len(valued)
+    where = R.where(metric, lang)
+    ylab = R.year_label(year, lang)
+    skip_note = ""
+    if skipped:
+        skip_note = (f"（{skipped}个{unit}该项空白或缺失，未计入）" if lang == "zh"
+                     else f" ({skipped} office(s) blank or missing, not counted)")
+    if not valued:
+        return (f"{ylab}的{len(column)}份报告中该项都为空白或缺失。" if lang == "zh"
+                else f"That item is blank or missing in all {len(column)} reports for {year}.")
+    agg = query.aggregate
+    if agg == "zero":
+        zeros = [R.office_label(s.office, lang) for s, v in valued if v == 0]
+        if lang == "en":
+            head = f"{len(zeros)} of {len(column)} office(s) reported 0" if zeros else "No office reported 0"
+            return f"{head} · {year} · {where}" + (f":\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
+        head = f"{len(column)}个{unit}中{len(zeros)}个为0" if zeros else f"没有{unit}为0"
+        return f"{head}（{ylab} · {where}）" + (f"：\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
+    if agg in ("sum", "avg"):
+        if metric.is_rate:
+            value = sum(v for _, v in valued) / len(valued)
+            label_zh, label_en = "平均", "Average"
+        elif agg == "sum":
+            value = sum(v for _, v in valued)
+            label_zh, label_en = "合计", "Total"
+        else:
+            value = sum(v for _, v in valued) / len(valued)
+            label_zh, label_en = "平均", "Average"
+        amount = R.amount(round(value, 4), metric, lang)
+        if lang == "en":
+            return f"{label_en}: {amount}\n{year} · {len(valued)} office(s) · {where}{skip_note}"
+        return f"{label_zh} {amount}\n{ylab} · {len(valued)}个{unit} · {where}{skip_note}"
+    ranked = sorted(valued, key=lambda sv: (-sv[1], sv[0].office.name))
+    if agg in ("max", "min"):
+        best = ranked[0][1] if agg == "max" else ranked[-1][1]
+        tied = [s for s, v in ranked if v == best]
+        names = R.join_names([R.office_label(s.office, lang) for s in tied], lang, 5)
+        amount = R.amount(best, metric, lang)
+        if lang == "en":
+            word = "Most" if agg == "max" else "Fewest"
+            if metric.is_rate:
+                word = "Highest" if agg == "max" else "Lowest"
+            return f"{word}: {names} — {amount}\n{year} · {where} · {len(valued)} office(s){skip_note}"
+        word = "最多" if agg == "max" else "最少"
+        if metric.is_rate:
+            word = "最高" if agg == "max" else "最低"
+        return f"{names}{word}：{amount}\n{ylab} · {where} · 共{len(valued)}个{unit}{skip_note}"
+    if agg == "bottom":
+        ranked = sorted(valued, key=lambda sv: (sv[1], sv[0].office.name))
+    limit = query.top_n if agg in ("top", "bottom") else LIST_LIMIT if not query.offices else 5
+    lines = []
+    rank = 0
+    previous = None
+    for i, (stored, value) in enumerate(ranked):
+        if value != previous:
+            rank, previous = i + 1, value
+        if i < limit:
+            lines.append(f"{rank}. {R.office_label(stored.office, lang)} {R.amount(value, metric, lang)}")
+    highlight = ""
+    if query.offices:
+        wanted = {o.id for o in query.offices}
+        rank = 0
+        previous = None
+        for i, (stored, value) in enumerate(ranked):
+            if value != previous:
+                rank, previous = i + 1, value
+            if stored.office.id in wanted:
+                highlight = (f"{stored.office.name}排第{rank}（共{len(ranked)}个），{R.amount(value, metric, lang)}"
+                             if lang == "zh" else
+                             f"{R.office_label(stored.office, lang)} ranks {rank} of {len(ranked)}: "
+                             f"{R.amount(value, metric, lang)}")
+                break
+    more = len(ranked) - min(limit, len(ranked))
+    if lang == "en":
+        head = {"top": f"Top {min(limit, len(ranked))}", "bottom": f"Bottom {min(limit, len(ranked))}"}.get(
+            agg, "Ranking")
+        text = f"{head} · {year} · {where}:\n" + "\n".join(lines)
+        if more:
+            text += f"\n… and {more} more"
+    else:
+        head = {"top": f"前{min(limit, len(ranked))}名", "bottom": f"倒数{min(limit, len(ranked))}名"}.get(agg, "排名")
+        text = f"{head}（{ylab} · {where}）：\n" + "\n".join(lines)
+        if more:
+            text += f"\n…另有{more}个"
+    if highlight:
+        text = highlight + "\n" + text
+    return text + skip_note

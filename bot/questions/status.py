@@ -1,0 +1,158 @@
+"""Status answers: who has (not) submitted, how many reported, which reports failed and why."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
+
+from bot.questions import replies as R
+from bot.questions.numbers import LIST_LIMIT, latest_year, no_report
+from bot.questions.query import Query
+from storage import repo
+
+_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def due_year(query: Query, today: date) -> int:
+    """The report year for submission questions: the one asked, else the report due this calendar year."""
+    return query.year or today.year - 1
+
+
+async def answer_count(db: object, chat_id: int, query: Query, today: date) -> str:
+    lang = query.lang
+    year = query.year or await latest_year(db, chat_id)
+    if year is None:
+        return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
+    status = await repo.submission_status(db, chat_id=chat_id, year=year)
+    done = [o for o, s in status if s is not None]
+    missing = [o for o, s in status if s is None]
+    if lang == "en":
+        text = f"{len(done)} office(s) have reported for {year}."
+        if missing:
+            text += f"\n{len(missing)} on the roster have not: {R.join_names([o.name for o in missing], lang, 8)}"
+        return text
+    text = f"{len(done)}个单位已提交{year}年度报告。"
+    if missing:
+        text += f"\n名册上还有{len(missing)}个未交：{R.join_names([o.name for o in missing], lang, 8)}"
+    return text
+
+
+async def answer_missing(db: object, chat_id: int, query: Query, today: date) -> str:
+    lang = query.lang
+    year = due_year(query, today)
+    status = await repo.submission_status(db, chat_id=chat_id, year=year)
+    if not status:
+        return (f"还没有名册，也没有收到{year}年度报告。可用 /roster 添加应交单位。" if lang == "zh"
+                else f"No roster and no {year} reports yet. Add offices with /roster.")
+    missing = [o.name for o, s in status if s is None]
+    done = len(status) - len(missing)
+    if not missing:
+        return (f"{year}年度：名册上的{len(status)}个单位都已提交 ✅" if lang == "zh"
+                else f"{year}: all {len(status)} offices have submitted ✅")
+    if lang == "en":
+        return (f"{len(missing)} office(s) have not submitted the {year} report:\n"
+                f"{R.join_names(missing, lang)}\n({done} of {len(status)} submitted)")
+    return f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(missing, lang)}\n（共{len(status)}个，已交{done}个）"
+
+
+async def answer_submitted(db: object, chat_id: int, query: Query, today: date) -> str:
+    lang = query.lang
+    year = due_year(query, today)
+    status = await repo.submission_status(db, chat_id=chat_id, year=year)
+    done = [o.name for o, s in status if s is not None]
+    if not done:
+        return f"还没有收到{year}年度报告。" if lang == "zh" else f"No {year} reports received yet."
+    if lang == "en":
+        return f"{len(done)} office(s) submitted the {year} report:\n{R.join_names(done, lang)}"
+    return f"{year}年度已交{len(done)}个：\n{R.join_names(done, lang)}"
+
+
+def _finding_text(finding: object, lang: str) -> str:
+    message = (finding.message_en or finding.message) if lang == "en" else finding.message
+    if len(message) > 60:
+        message = message[:58] + "…"
+    return f"{message}（{finding.code}）" if lang == "zh" else f"{message} ({finding.code})"
+
+
+async def answer_errors(db: object, chat_id: int, query: Query, today: date) -> str:
+    lang = query.lang
+    year = query.year or await latest_year(db, chat_id)
+    if year is None:
+        return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
+    reports = await repo.list_reports(db, chat_id=chat_id, year=year)
+    bad = [s for s in reports if (s.errors or 0) > 0]
+    warned = [s for s in reports if not s.errors and s.warnings]
+    if not reports:
+        return f"未收到任何{year}年度报告。" if lang == "zh" else f"No reports for {year} have been received."
+    if query.aggregate == "passed":
+        ok = [R.office_label(s.office, lang) for s in reports if not s.errors]
+        if lang == "en":
+            return f"{len(ok)} of {len(reports)} reports for {year} have no errors ✅:\n{R.join_names(ok, lang)}"
+        return f"{year}年度{len(reports)}份报告中{len(ok)}份没有错误 ✅：\n{R.join_names(ok, lang)}"
+    if query.aggregate == "warnings":
+        if not warned:
+            return (f"{year}年度没有只带警告的报告。" if lang == "zh"
+                    else f"No report for {year} has warnings only.")
+        names = R.join_names([R.office_label(s.office, lang) for s in warned], lang)
+        return (f"{year}年度有{len(warned)}份报告有警告（无错误）：\n{names}" if lang == "zh"
+                else f"{len(warned)} report(s) for {year} have warnings (no errors):\n{names}")
+    if not bad:
+        if lang == "en":
+            text = f"None of the {len(reports)} reports for {year} has errors ✅"
+            return text + (f" ({len(warned)} with warnings)" if warned else "")
+        text = f"{year}年度的{len(reports)}份报告都没有错误 ✅"
+        return text + (f"（{len(warned)}份有警告）" if warned else "")
+    lines = [f"{year}年度有{len(bad)}份报告有错误：" if lang == "zh" else f"{len(bad)} report(s) for {year} have errors:"]
+    for stored in bad[:LIST_LIMIT]:
+        findings = await repo.report_findings(db, report_id=stored.id)
+        first = next((f for f in findings if f.severity == "error"), None)
+        why = _finding_text(first, lang) if first else ""
+        count = f"{stored.errors}处错误" if lang == "zh" else f"{stored.errors} error(s)"
+        lines.append(f"• {R.office_label(stored.office, lang)}（{count}）：{why}" if lang == "zh"
+                     else f"• {R.office_label(stored.office, lang)} ({count}): {why}")
+    if len(bad) > LIST_LIMIT:
+        lines.append(f"…另有{len(bad) - LIST_LIMIT}份" if lang == "zh" else f"… and {len(bad) - LIST_LIMIT} more")
+    return "\n".join(lines)
+
+
+async def answer_findings(db: object, chat_id: int, query: Query, today: date) -> str:
+    office, lang = query.offices[0], query.lang
+    stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=query.year)
+    if stored is None:
+        latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
+        return no_report(office, query.year, lang, latest.year if latest else None)
+    findings = [f for f in await repo.report_findings(db, report_id=stored.id) if f.severity != "info"]
+    name = R.office_label(office, lang)
+    if not findings:
+        return (f"{name} {stored.year}年度报告：✅ 校验通过，没有发现问题。" if lang == "zh"
+                else f"{name} {stored.year} report: ✅ passed, no problems found.")
+    if lang == "en":
+        head = f"{name} {stored.year} report: {stored.errors} error(s), {stored.warnings} warning(s)"
+    else:
+        mark = "❌" if stored.errors else "⚠️"
+        head = f"{name} {stored.year}年度报告：{mark} 错误{stored.errors}处，警告{stored.warnings}处"
+    lines = [head]
+    for finding in findings[:3]:
+        where = f" @{finding.where}" if finding.where and lang == "zh" and len(finding.where) < 20 else ""
+        lines.append(f"• {_finding_text(finding, lang)}{where}")
+    if len(findings) > 3:
+        lines.append(f"…另有{len(findings) - 3}条" if lang == "zh" else f"… and {len(findings) - 3} more")
+    return "\n".join(lines)
+
+
+async def answer_submitted_one(db: object, chat_id: int, query: Query, today: date) -> str:
+    office, lang = query.offices[0], query.lang
+    year = due_year(query, today)
+    stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=year)
+    if stored is None:
+        latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
+        return "❌ " + no_report(office, year, lang, latest.year if latest else None)
+    received = stored.received_at
+    if received is not None and received.tzinfo is None:  # stored as naive UTC
+        received = received.replace(tzinfo=UTC)
+    when = received.astimezone(_TZ).strftime("%Y-%m-%d") if received else ""
+    verdict = {"通过": "✅ 通过", "有警告": "⚠️ 有警告", "有错误": "❌ 有错误"}.get(stored.verdict, stored.verdict)
+    if lang == "en":
+        verdict = {"通过": "✅ passed", "有警告": "⚠️ warnings", "有错误": "❌ errors"}.get(stored.verdict, "")
+        return f"Yes: {R.office_label(office, lang)} submitted the {year} report ({when}; {verdict})."
+    return f"已交：{office.name}的{year}年度报告已收到（{when}，{verdict}）。"
