@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from handlers.access import require_admin
-from handlers.common import db_of, lang_of, send_long
+from handlers.common import db_of, here, lang_of, send_long
 from handlers.files import VERDICT_EMOJI, findings_button, findings_text
 from handlers.offices import Target, choice_buttons, match_offices, parse_args
 
@@ -89,10 +89,10 @@ async def on_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     target = parse_args(context.args or [])
     reports = await repo.list_reports(db_of(context), chat_id=update.effective_chat.id, year=target.year)
     if not reports:
-        await update.effective_message.reply_text("本群还没有收到报告。直接把年报文件发到群里即可。")
+        await update.effective_message.reply_text(f"{here(update)}还没有收到报告。直接把年报文件发过来即可。")
         return
     reports = sorted(reports, key=lambda r: (-(r.year or 0), r.office.name))
-    lines = [f"本群共 {len(reports)} 份报告：", *[report_line(r) for r in reports]]
+    lines = [f"{here(update)}共 {len(reports)} 份报告：", *[report_line(r) for r in reports]]
     lines.append("/report 单位 年份 查看详情")
     await send_long(update, context, "\n".join(lines), filename="reports.txt")
 
@@ -105,7 +105,7 @@ async def resolve_target(update: Update, context: ContextTypes.DEFAULT_TYPE, com
         return matches[0]
     if not matches:
         await update.effective_message.reply_text(
-            f"没有找到单位「{target.name}」。发送 /reports 查看本群已有的报告。"
+            f"没有找到单位「{target.name}」。发送 /reports 查看{here(update)}已有的报告。"
         )
         return None
     await update.effective_message.reply_text(
@@ -124,7 +124,7 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
     stored = await repo.get_report(db, chat_id=update.effective_chat.id, office_id=office.id, year=year)
     if stored is None:
         when = f"{year}年" if year else ""
-        await send_long(update, context, f"本群没有 {office.name} {when}的报告。")
+        await send_long(update, context, f"{here(update)}没有 {office.name} {when}的报告。")
         return
     lang = lang_of(update)
     if all_findings:
@@ -163,10 +163,10 @@ async def on_errors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reports = await repo.list_reports(db_of(context), chat_id=update.effective_chat.id, year=target.year)
     bad = [r for r in reports if r.errors or r.warnings]
     if not reports:
-        await update.effective_message.reply_text("本群还没有收到报告。")
+        await update.effective_message.reply_text(f"{here(update)}还没有收到报告。")
         return
     if not bad:
-        await update.effective_message.reply_text(f"✅ 本群 {len(reports)} 份报告都没有发现错误或警告。")
+        await update.effective_message.reply_text(f"✅ {here(update)} {len(reports)} 份报告都没有发现错误或警告。")
         return
     bad.sort(key=lambda r: (-r.errors, -r.warnings, r.office.name))
     lines = [f"{len(bad)} 份报告有问题（共 {len(reports)} 份）：", *[report_line(r) for r in bad]]
@@ -243,7 +243,7 @@ async def change_report(update: Update, context: ContextTypes.DEFAULT_TYPE, comm
                        user_id=update.effective_user.id)
     if command == "delete":
         text = (f"🗑 已删除 {office.name} {year}年报告（{count} 份）。可用 /restore {office.short_name or office.name} "
-                f"{year} 恢复。" if count else f"本群没有 {office.name} {year}年的报告，未做更改。")
+                f"{year} 恢复。" if count else f"{here(update)}没有 {office.name} {year}年的报告，未做更改。")
     else:
         text = f"♻️ 已恢复 {office.name} {year}年报告。" if count else f"没有可恢复的 {office.name} {year}年报告。"
     await send_long(update, context, text)

@@ -34,6 +34,12 @@ def lang_of(update: Update) -> str:
     return "en" if code.lower().startswith("en") else "zh"
 
 
+def here(update: Update) -> str:
+    """"本群" in a group, "这里" in a private chat — replies read naturally in both."""
+    chat = update.effective_chat
+    return "这里" if chat is not None and chat.type == "private" else "本群"
+
+
 def split_text(text: str, limit: int = LIMIT) -> list[str]:
     """Split ``text`` into parts under ``limit`` characters, at line breaks where possible."""
     parts: list[str] = []

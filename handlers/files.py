@@ -73,7 +73,7 @@ def batch_summary(filename: str, outcomes: list[Any]) -> str:
     bad = sum(1 for o in outcomes if o.report is None or o.report.verdict == "有错误")
     lines = [f"📦 {filename}：共 {len(outcomes)} 份，✅ {ok} 份通过，❌ {bad} 份有错误或无法读取"]
     lines += [outcome_row(o) for o in outcomes]
-    lines.append("发送 /reports 查看本群全部报告，/report 单位名 查看详情。")
+    lines.append("发送 /reports 查看全部报告，/report 单位名 查看详情。")
     return "\n".join(lines)
 
 
