@@ -45,7 +45,7 @@ def build_report(doc: Doc, source: Source) -> Report:
     sections = list(dict.fromkeys(sections))
     report = Report(
         source=source,
-        office=office_from_title(title),
+        office=office_from_title(title, norm),
         year=find_year(title, norm),
         format=fmt,
         format_evidence=evidence,

@@ -68,26 +68,56 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD_RE = re.compile(r"统计期限[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_WORDS_RE = re.compile(
-    r"[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?|政府信息公开工作年度报告|政府信息公开年度报告|政府信息公开工作|年度报告|工作报告"
+    r"^关于|政府信息公开(?:工作)?情况的报告|[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?|政府信息公开工作年度报告|政府信息公开年度报告|政府信息公开工作|年度报告|工作报告"
 )
 _REGION_RE = re.compile(r"^(?:[^省市区县旗镇乡街]{1,7}?(?:省|自治区))?(?:[^省市区县旗镇乡街]{1,7}?(?:市|自治州|地区|盟))?"
                         r"(?:[^省市区县旗镇乡街]{1,7}?(?:区|县|旗))?")
 _SUFFIXES = ("街道办事处", "街道办", "办事处", "街道", "人民政府", "乡人民政府", "镇人民政府", "街")
 
 
+_CHROME_RE = re.compile(
+    r"首页|登录|注册|索引号|发布时间|发布日期|发文日期|微信|微博|字号|无障碍|打印|分享|来源[:：]|当前位置|更新时间"
+    r"|公开方式|发布机构|成文日期|点击数|文号|时效|分类[:：|]|\d{4}-\d{1,2}-\d{1,2}"
+)
+_ORG_LINE_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:委员会|人民政府|政府|区|市|县|旗|局|街道|办事处|镇|乡)$")
+
+
 def find_title(rows: list[Row]) -> tuple[str, int]:
-    """The title lines before the first heading (joined) and the index of the first body row."""
-    parts: list[str] = []
-    for i, row in enumerate(rows[:12]):
+    """The report title (office + year + 「政府信息公开工作年度报告」) and the index of the first body row.
+
+    Web pages put navigation and publication metadata around it; titles are split over lines
+    (「富阳区鹿山街道2021年政府信息公开工作」/「年度报告」) or name the office on a line of its own."""
+    lines: list[str] = []
+    body = 0
+    for i, row in enumerate(rows[:20]):
         text = row.text.strip().lstrip("#").strip()
+        body = i
         if not text:
             continue
         if text.startswith(("标题:", "标题：")):
             return text[3:].strip(), i + 1
-        if _HEADING_RE.match(nfkc(text)) or text.startswith(("根据", "本报告", "本年度报告", "按照")) or len(text) > 60:
-            return "".join(parts), i
-        parts.append(text)
-    return "".join(parts), 0
+        if _HEADING_RE.match(nfkc(text)) or text.startswith(("根据", "本报告", "本年度报告", "按照")):
+            break
+        if len(text) > 60 and not lines and 6 <= text.find("年度报告") <= 40 and not re.search(r"[，,。]", text[: text.find("年度报告")]):
+            lines.append(text[: text.index("年度报告") + 4])  # 「…年度报告是根据…」: the title opens the paragraph
+            break
+        if len(text) > 60 or (_CHROME_RE.search(text) and "报告" not in text):
+            continue
+        lines.append(text)
+    else:
+        body = min(len(rows), 20)
+    titled = [k for k, t in enumerate(lines) if "报告" in t and not _CHROME_RE.search(t)]
+    if not titled:
+        return "", body
+    k = titled[-1]
+    title = lines[k]
+    before = _YEAR_RE.split(nfkc(title))[0] if _YEAR_RE.search(nfkc(title)) else ""
+    if k > 0 and "报告" not in lines[k - 1] and (not before.strip() or _ORG_LINE_RE.match(lines[k - 1])):
+        title = lines[k - 1] + title
+    for extra in lines[k + 1 : k + 3]:
+        if len(extra) <= 30 and "报告" not in extra:
+            title += extra
+    return title, body
 
 
 def find_year(title: str, text: str) -> int | None:
@@ -104,11 +134,23 @@ def find_year(title: str, text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def office_from_title(title: str) -> Office:
-    """Office name from the title, its short name and its kind."""
+_PROSE_OFFICE_RE = re.compile(
+    r"([\u4e00-\u9fff]{2,20}?(?:街道办事处|街道|办事处|人民政府|管理委员会|委员会|办公室|镇|乡|局))"
+    r"(?:认真|高度重视|全面|坚持|深入|严格|持续|紧紧|积极|始终|以)"
+)
+
+
+def office_from_title(title: str, opening: str = "") -> Office:
+    """Office name from the title (else from the opening prose: 「2022年，二道区…办公室认真贯彻…」)."""
     name = _TITLE_WORDS_RE.sub(" ", title)
     name = re.sub(r"\s+", " ", name).strip(" 　()（）")
     name = name.split(" ")[0] if " " in name else name
+    if not name and opening:
+        for m in _PROSE_OFFICE_RE.finditer(nfkc(opening[:1500])):
+            candidate = re.sub(r"^(?:\d{4}年度?|在|我|本)", "", m.group(1))
+            if len(candidate) >= 3 and not candidate.startswith(("区委", "县委", "市委", "上级")):
+                name = candidate
+                break
     if not name:
         return Office()
     return Office(name, short_name(name), office_kind(name))

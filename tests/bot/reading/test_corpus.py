@@ -103,3 +103,22 @@ def test_excerpts_prose_claims(truth):
     elif truth.get("new_total") == 0:
         assert any(p.kind == "none_received" for p in r.prose)
         assert not received
+
+
+OFFICE_NAMES = {
+    "007.txt": ("牛华镇", "乡镇"),  # web page: navigation bar before the title
+    "009.txt": ("二道区房屋征收工作管理办公室", "部门"),  # title 「关于2022年度…情况的报告」: name from the prose
+    "015.txt": ("和平街道办事处", "街道"),
+    "021.txt": ("口岸街道办事处", "街道"),  # 索引号/文号 table before the body
+    "041.txt": ("武汉市东湖生态旅游风景区管理委员会卫生健康办公室", "部门"),  # name split over two lines
+    "053.txt": ("官洲街道办事处", "街道"),
+    "057.txt": ("武汉市公安局", "部门"),
+    "001.txt": ("", "其他"),  # the excerpt never names the office: nothing is invented
+}
+
+
+@pytest.mark.parametrize("name", sorted(OFFICE_NAMES))
+def test_excerpt_office_names(name):
+    (result,) = read_path(CORPUS / "excerpts" / name)
+    office = result.report.office
+    assert (office.name, office.kind) == OFFICE_NAMES[name]
