@@ -39,6 +39,11 @@ def num(x: Number | None) -> str:
     return str(x)
 
 
+def count_en(n: int, noun: str) -> str:
+    """「1 blank cell」, 「3 blank cells」."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def is_blank(v: Value) -> bool:
     """True for an empty cell or one holding only a dash/slash."""
     return v.value is None and v.raw.strip() in BLANK_MARKS

@@ -336,7 +336,7 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
         return
     m = _PLACEHOLDER_RE.search(text)
     if m:
-        around = ctx.text[max(0, m.start() - 2) : m.end() + 4].strip()
+        around = text[m.start() : m.end() + 4].split("\n")[0].strip()
         yield Hit(
             f"报告中仍有模板占位符“{around}”，请替换。",
             f"A template placeholder is still in the text (“{around}”).",

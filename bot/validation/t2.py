@@ -42,8 +42,8 @@ def blank_cells(ctx: Context) -> Iterator[Hit]:
     r, c = blanks[0]
     label = L.t2_cell(r, c).removeprefix("表2 ")
     yield Hit(
-        f"表2有{len(blanks)}个空白单元格（如{label}），无数据应填0。",
-        f"表2 has {len(blanks)} blank cells (e.g. {L.t2_cell_en(r, c)}); enter 0 where there is nothing.",
+        f"表2{label}为空，无数据应填0。" if len(blanks) == 1 else f"表2有{len(blanks)}个空白单元格（如{label}），无数据应填0。",
+        f"表2 has {L.count_en(len(blanks), 'blank cell')} (e.g. {L.t2_cell_en(r, c)}); enter 0 where there is nothing.",
         L.t2_cell(r, c),
         len(blanks),
     )

@@ -153,10 +153,15 @@ def blank_cells(ctx: Context) -> Iterator[Hit]:
     example = (in_total or blanks)[0]
     rows = sorted({r for r, _ in blanks}, key=ctx.row_keys.index)
     label = f"{L.row_short(example[0], ctx.fmt)}·{L.col_label(example[1])}"
+    zh = (
+        f"表3“{label}”为空白，无数据请填0。"
+        if len(blanks) == 1
+        else f"表3有{len(blanks)}个空白单元格（如“{label}”，涉及{len(rows)}行），无数据请填0。"
+    )
     yield Hit(
-        f"表3有{len(blanks)}个空白单元格（如“{label}”，涉及{len(rows)}行），无数据请填0。",
-        f"表3 has {len(blanks)} blank cells (e.g. “{L.row_en(example[0])} / {L.col_en(example[1])}”, "
-        f"{len(rows)} rows); enter 0 where there is nothing to report.",
+        zh,
+        f"表3 has {L.count_en(len(blanks), 'blank cell')} (e.g. “{L.row_en(example[0])} / {L.col_en(example[1])}”, "
+        f"{L.count_en(len(rows), 'row')}); enter 0 where there is nothing to report.",
         L.t3_row(rows[0], ctx.fmt) if len(rows) == 1 < len(blanks) else L.t3_cell(*example, ctx.fmt),
         len(blanks),
         severity="error" if in_total else "warning",

@@ -70,9 +70,10 @@ def bad_or_blank(ctx: Context) -> Iterator[Hit]:
                 )
     if blanks:
         b, c = blanks[0]
+        label = f"{L.T4_BLOCK_SHORT[b]}·{L.T4_COLUMN_LABELS[c]}"
         yield Hit(
-            f"表4有{len(blanks)}个空白单元格（如“{L.T4_BLOCK_SHORT[b]}·{L.T4_COLUMN_LABELS[c]}”），请填0。",
-            f"表4 has {len(blanks)} blank cells (e.g. “{L.t4_cell_en(b, c)}”); enter 0.",
+            f"表4“{label}”为空，请填0。" if len(blanks) == 1 else f"表4有{len(blanks)}个空白单元格（如“{label}”），请填0。",
+            f"表4 has {L.count_en(len(blanks), 'blank cell')} (e.g. “{L.t4_cell_en(b, c)}”); enter 0.",
             L.t4_cell(b, c),
             len(blanks),
             severity="warning",

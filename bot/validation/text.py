@@ -164,8 +164,8 @@ def categories(ctx: Context) -> Iterator[Hit]:
             floor = _group_floor(ctx, _CATEGORY_ROWS[kind])
             if floor is not None and p.value < floor:
                 yield Hit(
-                    f"正文“{p.text or _CATEGORY_NAMES[kind]}”（{L.num(p.value)}件）少于表3{_CATEGORY_NAMES[kind]}"
-                    f"已填各列之和（{L.num(floor)}件）。",
+                    f"正文称“{p.text or _CATEGORY_NAMES[kind] + L.num(p.value) + '件'}”，少于表3{_CATEGORY_NAMES[kind]}"
+                    f"已填各列之和{L.num(floor)}件。",
                     f"The text gives {L.num(p.value)} for “{_CATEGORY_NAMES[kind]}”; the filled 表3 cells "
                     f"already add up to {L.num(floor)}.",
                     _where(p),
@@ -179,7 +179,7 @@ def categories(ctx: Context) -> Iterator[Hit]:
             expr = "+".join(L.num(x) for x in parts if x) if len([x for x in parts if x]) > 1 else ""
             shown = f"{expr}={L.num(total)}" if expr else L.num(total)
             yield Hit(
-                f"正文“{p.text or _CATEGORY_NAMES[kind]}”（{L.num(p.value)}件）与表3{_CATEGORY_NAMES[kind]}（{shown}件）不符。",
+                f"正文称“{p.text or _CATEGORY_NAMES[kind] + L.num(p.value) + '件'}”，表3{_CATEGORY_NAMES[kind]}为{shown}件。",
                 f"The text gives {L.num(p.value)} for “{_CATEGORY_NAMES[kind]}”; 表3 gives {L.num(total)}.",
                 _where(p),
                 p.value,
@@ -319,7 +319,7 @@ def percentages(ctx: Context) -> Iterator[Hit]:
             continue
         if abs(base - p.value) > 0.15:
             yield Hit(
-                f"正文“{p.text or p.what}”为{L.num(p.value)}%，按表格计算为{base:.1f}%。",
+                f"正文称“{p.text or p.what}”，按表格计算为{base:.1f}%。",
                 f"The text says {L.num(p.value)}% ({p.what}); the tables give {base:.1f}%.",
                 _where(p),
                 p.value,

@@ -20,7 +20,7 @@ def test_blank_cell_is_a_warning_and_not_an_arithmetic_error() -> None:
     report.applications["deny_law"][COL["commercial"]] = Value(None, "")
     findings = validate(report)
     assert codes(findings) == [("T3-05", "warning")]
-    assert "1个空白单元格" in findings[0].message
+    assert "为空白，无数据请填0" in findings[0].message and findings[0].left == 1
     assert findings[0].where == "表3 “不予公开·其他法律行政法规禁止公开·商业企业”"
 
 
