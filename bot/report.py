@@ -188,13 +188,16 @@ class Report:
         """A 表3 cell value, ``None`` when the table, row or cell is missing/blank."""
         if not self.applications or row not in self.applications:
             return None
-        return self.applications[row][T3_COLUMNS.index(col)].value
+        values = self.applications[row]
+        index = T3_COLUMNS.index(col)
+        return values[index].value if index < len(values) else None
 
     def t4(self, block: str, col: str = "total") -> Number | None:
         """A 表4 cell value, ``None`` when missing/blank."""
         if not self.appeals or block not in self.appeals:
             return None
-        return self.appeals[block][col].value
+        cell = self.appeals[block].get(col)
+        return cell.value if cell is not None else None
 
     def t2(self, row: str, col: str = "value") -> Number | None:
         """A 表2 cell value; single cells (licensing, penalty, …) use ``col="value"``."""
@@ -202,8 +205,8 @@ class Report:
             return None
         cell = self.proactive[row]
         if isinstance(cell, dict):
-            return cell[col].value
-        return cell.value
+            cell = cell.get(col)
+        return cell.value if cell is not None else None
 
     def cells(self) -> list[tuple[str, str, str, Value]]:
         """Every table cell as (table, row, column, Value), in storage order."""
@@ -219,12 +222,13 @@ class Report:
                 values = self.applications.get(row)
                 if values is None:
                     continue
-                for col, value in zip(T3_COLUMNS, values, strict=True):
-                    out.append(("t3", row, col, value))
+                # a row the reader could not complete is padded with blanks, never shifted
+                for i, col in enumerate(T3_COLUMNS):
+                    out.append(("t3", row, col, values[i] if i < len(values) else Value(None)))
         if self.appeals is not None:
             for block in T4_BLOCKS:
                 for col in T4_COLUMNS:
-                    out.append(("t4", block, col, self.appeals[block][col]))
+                    out.append(("t4", block, col, self.appeals.get(block, {}).get(col) or Value(None)))
         return out
 
     @property

@@ -32,3 +32,14 @@ def test_cell_grid_sizes():
     assert len(all_cell_keys("2021")) == 10 + 175 + 15
     assert len(all_cell_keys("2019")) == 10 + 161 + 15
     assert len(make_report(1).cells()) == 200
+
+
+def test_short_rows_read_as_blank_not_errors():
+    r = make_report(2)
+    r.applications["granted"] = r.applications["granted"][:5]
+    del r.appeals["review"]["pending"]
+    assert r.t3("granted", "total") is None
+    assert r.t4("review", "pending") is None
+    cells = {(t, row, col): v.value for t, row, col, v in r.cells()}
+    assert cells[("t3", "granted", "total")] is None
+    assert len(cells) == 200
