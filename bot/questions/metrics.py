@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from bot.schema import (
     T2_EN,
     T2_LABELS,
@@ -236,6 +238,23 @@ _EN.sort(key=lambda item: -len(item[0]))
 _EN_RE = [
     (re.compile(r"(?<![a-z])" + re.escape(p) + r"(?:s|es)?(?![a-z])"), concept) for p, concept in _EN
 ]
+
+
+#: Single English words of the vocabulary (≥ 6 letters), for correcting a typo like "aplications".
+_EN_WORDS = sorted({p for p, _ in _EN if " " not in p and "-" not in p and len(p) >= 6})
+
+
+def correct_english(text: str) -> str:
+    """``text`` with near-miss English vocabulary words replaced ("aplications" → "applications")."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if len(word) < 6 or word in _EN_WORDS:
+            return word
+        best = process.extractOne(word, _EN_WORDS, scorer=fuzz.ratio, score_cutoff=86)
+        return best[0] if best else word
+
+    return re.sub(r"[a-z]+", fix, text)
 
 
 def find_concepts(text: str) -> tuple[list[tuple[Concept, tuple[int, int]]], str]:

@@ -23,7 +23,7 @@ import unicodedata
 from datetime import date
 
 from bot.questions import segment
-from bot.questions.metrics import build_metric, find_concepts, t3_metric
+from bot.questions.metrics import build_metric, correct_english, find_concepts, t3_metric
 from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy
 from bot.questions.query import Query
 
@@ -247,7 +247,10 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     submitted, masked = _sub_mask(_SUBMITTED, masked)
     count, masked = _sub_mask(_COUNT, masked)
 
-    concepts, masked = find_concepts(masked)
+    concepts, rest = find_concepts(masked)
+    if not concepts and query.lang == "en":  # "aplications", "lawsiuts": fix the typo, read again
+        concepts, rest = find_concepts(correct_english(masked))
+    masked = rest
     query.metric = build_metric([c for c, _ in concepts])
 
     passed, masked = _sub_mask(_PASSED, masked)

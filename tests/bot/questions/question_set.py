@@ -388,6 +388,10 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("【鹿山】申请数", ["3件"]))
     add(Case("新登镇人民政府收到多少申请", [zh(t3(xd, "new_received")), "富阳区新登镇"]))
 
+    add(Case("how many aplications did lushan get", ["3", "富阳区鹿山街道"]))  # English typo in the metric
+    add(Case("which office had the most applicatons", [fmt(top), "示范区东湖街道"]))
+    add(Case("Xindeng lawsiuts", [t4(xd, "lit")]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
