@@ -408,28 +408,33 @@ def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[s
         return True
 
     chosen = glued.resolve(candidates, check)
+    resolved: list[tuple[str, str, list[int]]] = []
     for key, tokens in glued_rows.items():
         raw = " ".join(tokens)
         label = T3_ROW_SHORT[key]
-        line_where = apps[key][0].where
         split = chosen.get(key)
         if split is None:
             for v in apps[key]:
                 v.raw = raw
             out.findings.append(
-                Finding("ING-05", "error", f"表3“{label}”行数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", line_where)
+                Finding("ING-05", "error", f"表3“{label}”行数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", apps[key][0].where)
             )
             continue
         for v, n in zip(apps[key], split, strict=True):
             v.value, v.raw = n, str(n)
-        out.findings.append(
-            Finding(
-                "ING-05",
-                "warning",
-                f"表3“{label}”行数字粘连（{raw}），已按勾稽关系拆分为{'/'.join(map(str, split))}，请确认。",
-                line_where,
-            )
-        )
+        resolved.append((key, raw, split))
+    if not resolved:
+        return
+    # one warning for the table, naming the most telling row, rather than one per row (a chat shows 3)
+    key, raw, split = max(resolved, key=lambda r: sum(1 for n in r[2] if n))
+    label = T3_ROW_SHORT[key]
+    example = f"“{label}”行{raw}→{'/'.join(map(str, split))}"
+    message = (
+        f"表3“{label}”行数字粘连（{raw}），已按勾稽关系拆分为{'/'.join(map(str, split))}，请确认。"
+        if len(resolved) == 1
+        else f"表3有{len(resolved)}行数字粘连，已按勾稽关系拆分（如{example}），请确认。"
+    )
+    out.findings.append(Finding("ING-05", "warning", message, apps[key][0].where))
 
 
 # -- 表4 ----------------------------------------------------------------------------------------

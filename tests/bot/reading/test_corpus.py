@@ -47,7 +47,9 @@ def test_pingtan_glued_rows_are_split_with_identities_and_flagged():
     r = result.report
     assert [v.value for v in r.applications["granted"]] == [27, 0, 0, 2, 0, 1, 30]
     assert r.appeals["litigation_direct"]["total"].value == 12
-    assert any(f.code == "ING-05" and "270020130" in f.message for f in r.ingest_findings)
+    t3_glued = [f for f in r.ingest_findings if f.code == "ING-05" and f.message.startswith("表3")]
+    assert len(t3_glued) == 1 and t3_glued[0].severity == "warning"  # one summary, not 25 lines in a chat
+    assert "25行" in t3_glued[0].message and "64/0/0/2/0/4/70" in t3_glued[0].message
 
 
 def test_shanghai_2019_html_blank_totals_stay_blank():
@@ -57,6 +59,11 @@ def test_shanghai_2019_html_blank_totals_stay_blank():
     assert r.t3("granted", "total") is None
     assert r.t3("new_received", "total") == 859
     assert r.t4("review", "corrected") is None
+    # the 2019 表2 blocks are kept verbatim; a unit typed into a cell keeps its raw text
+    assert [v.value for v in r.proactive_2019["licensing"]] == [0, 0, 0]
+    assert [v.raw for v in r.proactive_2019["procurement"]] == ["6", "251000元"]
+    assert "（六）其他处理单行" in r.format_evidence
+    assert len(r.to_json()["applications"]["rows"]) == 23
 
 
 #: Excerpts whose visible values this reader does not yet reproduce, with the reason (not hidden, not weakened).
