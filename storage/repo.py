@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,23 +197,61 @@ async def list_workspaces(db: Database, *, active_only: bool = True) -> list[int
 # -- offices ---------------------------------------------------------------------------------------
 
 
+#: Seconds an office (name, aliases) read by this process is reused without asking the database.
+#: Writes in this process drop it at once; another process's rename shows here within this time.
+OFFICE_CACHE_SECONDS = 30.0
+_office_cache: dict[str, dict[int, tuple[float, OfficeInfo]]] = {}
+
+
+def _cache_for(conn: Connection) -> dict[int, tuple[float, OfficeInfo]] | None:
+    if conn.get_execution_options().get("nianbao_write"):
+        return None  # a write may roll back: never cache (or trust) what it reads
+    url = conn.engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None  # several in-memory databases would share one key
+    key = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False)
+    return _office_cache.setdefault(key, {})
+
+
+def _forget_offices(conn: Connection, *office_ids: int) -> None:
+    url = conn.engine.url
+    cache = _office_cache.get(url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False))
+    if cache is not None:
+        for office_id in office_ids:
+            cache.pop(office_id, None)
+
+
 def _office_infos(conn: Connection, ids: Iterable[int]) -> dict[int, OfficeInfo]:
+    """Offices with their aliases; answered from a short-lived per-process cache when possible
+    (a question over hundreds of reports would otherwise load thousands of alias rows)."""
     wanted = set(ids)
     if not wanted:
         return {}
-    oq = select(O.c.id, O.c.name, O.c.short_name, O.c.kind, O.c.region)
-    aq = select(A.c.office_id, A.c.alias).order_by(A.c.id)
-    if len(wanted) <= _BULK_OFFICES:
-        oq = oq.where(O.c.id.in_(wanted))
-        aq = aq.where(A.c.office_id.in_(wanted))
-    aliases: dict[int, list[str]] = {}
-    for office_id, alias in conn.execute(aq):
-        aliases.setdefault(office_id, []).append(alias)
-    return {
-        row.id: OfficeInfo(row.id, row.name, row.short_name, row.kind, row.region, aliases.get(row.id, []))
-        for row in conn.execute(oq)
-        if row.id in wanted
-    }
+    cache = _cache_for(conn)
+    now = time.monotonic()
+    found: dict[int, OfficeInfo] = {}
+    if cache is not None:
+        for office_id in wanted:
+            hit = cache.get(office_id)
+            if hit is not None and now - hit[0] < OFFICE_CACHE_SECONDS:
+                found[office_id] = hit[1]
+    missing = wanted - set(found)
+    if missing:
+        oq = select(O.c.id, O.c.name, O.c.short_name, O.c.kind, O.c.region)
+        aq = select(A.c.office_id, A.c.alias).order_by(A.c.id)
+        if len(missing) <= _BULK_OFFICES:
+            oq = oq.where(O.c.id.in_(missing))
+            aq = aq.where(A.c.office_id.in_(missing))
+        aliases: dict[int, list[str]] = {}
+        for office_id, alias in conn.execute(aq):
+            aliases.setdefault(office_id, []).append(alias)
+        for row in conn.execute(oq):
+            info = OfficeInfo(row.id, row.name, row.short_name, row.kind, row.region, aliases.get(row.id, []))
+            if cache is not None:
+                cache[row.id] = (now, info)
+            if row.id in missing:
+                found[row.id] = info
+    return found
 
 
 def _office_info(conn: Connection, office_id: int) -> OfficeInfo:
@@ -248,6 +287,7 @@ def _resolve_id(conn: Connection, name: str) -> int | None:
 
 
 def _add_aliases(conn: Connection, office_id: int, aliases: Iterable[str]) -> None:
+    _forget_offices(conn, office_id)
     have = set((conn.execute(select(A.c.alias).where(A.c.office_id == office_id))).scalars())
     new = [a for a in dict.fromkeys(normalise(x) for x in aliases) if a and a not in have]
     if new:
@@ -324,6 +364,7 @@ async def rename_office(db: Database, *, office_id: int, new_name: str) -> None:
     new_name = new_name.strip()
 
     def run(conn: Connection) -> None:
+        _forget_offices(conn, office_id)
         info = _office_info(conn, office_id)
         other = (conn.execute(select(O.c.id).where(O.c.name == new_name))).scalar_one_or_none()
         if other is not None and other != office_id:
@@ -347,6 +388,7 @@ async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
         raise ValueError("cannot merge an office into itself")
 
     def run(conn: Connection) -> None:
+        _forget_offices(conn, keep_id, merge_id)
         _office_info(conn, keep_id)
         merged = _office_info(conn, merge_id)
         kept_current = {
@@ -373,6 +415,7 @@ async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
         _add_aliases(conn, keep_id, [*merged.aliases, merged.name])
         conn.execute(delete(A).where(A.c.office_id == merge_id))
         conn.execute(update(O).where(O.c.id == merge_id).values(merged_into=keep_id))
+        _forget_offices(conn, keep_id, merge_id)
 
     await _write(db, run)
 
