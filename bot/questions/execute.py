@@ -29,6 +29,7 @@ from bot.questions.status import (
     answer_errors,
     answer_findings,
     answer_missing,
+    answer_offices,
     answer_submitted,
     answer_submitted_one,
 )
@@ -126,6 +127,7 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         "submitted_one": answer_submitted_one,
         "breakdown": answer_breakdown,
         "no_office": _no_office,
+        "offices": answer_offices,
     }[query.kind]
     text = await handler(db, chat_id, query, today)
     return Answer(text, lang, True, [])

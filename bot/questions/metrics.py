@@ -85,7 +85,7 @@ _zh("t3row", "received_total", "受理合计", "受理总数", "受理总量", "
     "新收和结转", "新收加结转", "新收加上年结转")
 _zh("t3row", "new_received", "本年新收", "新收", "收到", "受理", "新增申请", "新申请", "接收", "收了")
 _zh("t3row", "carried_over", "上年结转", "上一年结转", "上年度结转", "从上年结转", "结转过来", "上年转入")
-_zh("t3row", "carried_forward", "结转下年度继续办理", "结转下年度", "结转下年", "结转到下一年", "结转至下年",
+_zh("t3row", "carried_forward", "尚未办结", "未办结", "还在办理", "结转下年度继续办理", "结转下年度", "结转下年", "结转到下一年", "结转至下年",
     "转入下年", "结转到明年", "结转")
 _zh("t3row", "total_processed", "（七）总计", "办结", "办理完毕", "办理完成", "处理了", "处理完", "答复了",
     "办理结果总计", "办理总数", "办了")
@@ -427,6 +427,8 @@ def build_metric(concepts: list[Concept]) -> Metric | None:
         return t3_metric(_pick_row(t3rows), col)
     if "t2row" in by_kind:
         return t2_metric(by_kind["t2row"][0], by_kind.get("t2col", [None])[0])
+    if t4col == "pending" and (generic or "t3col" in by_kind):  # "applications still pending" = 结转下年度
+        return t3_metric("carried_forward", col)
     if generic or "t3col" in by_kind:
         return t3_metric("new_received", col)
     if "t2col" in by_kind:

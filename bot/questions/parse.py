@@ -66,9 +66,16 @@ _CHANGE = re.compile(
     r"|than\s+(last|the\s+previous|the\s+prior)\s+year|from\s+last\s+year|compared\s+(with|to)\s+last\s+year"
     r"|(vs\.?|versus)\s+last\s+year|year[\s-]+(on|over)[\s-]+year|\byoy\b|\bchanged?\b|\bincrease[ds]?\b"
     r"|\bdecrease[ds]?\b|\bgrew\b|\bgrowth\b|\bdrop(ped)?\b|\bfell\b|\brose\b|\bdifference\s+from\s+last\b"
+    r"|\b(go|goes|went|gone)\s+(up|down)\b|\brising\b|\bfalling\b|\bsince\b|以来|至今|到现在"
+)
+_SINCE = re.compile(r"\bsince\b|以来|至今|到现在")
+_LIST_OFFICES = re.compile(
+    r"有哪些单位|哪些单位$|单位列表|单位名单|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
+    r"|\bwhich\s+offices\s+are\s+(there|here)\b|\broster\b|\ball\s+offices\??$"
 )
 _SUBMIT_ONE = re.compile(
     r"交了吗|交了没|交没交|交了没有|提交了吗|提交了没|有没有交|有没有提交|报了吗|报送了吗|上报了吗|收到了吗|交过了吗|交过吗|交了么"
+    r"|什么时候交|哪天交|何时交|什么时候提交|哪天收到|什么时候收到|何时收到|几号交|交的时间"
     r"|\bsubmit(ted|s)?\b|\bsent\s+in\b|\bhanded\s+in\b|\bfiled\s+(its|their|the)\b"
 )
 _BREAKDOWN = re.compile(r"哪里来|来源|构成|分布|按申请人|申请人类型|各类申请人|breakdown|by\s+applicant|who\s+applied|from\s+whom|sources?\b")
@@ -239,6 +246,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     query.lang = _lang(norm, exact.spans)
     masked = _mask(norm, exact.spans)
     one_office = len(exact.offices) == 1 and not exact.ambiguous
+    since = bool(_SINCE.search(masked))
+    list_offices = not exact.offices and _LIST_OFFICES.search(masked)
     submit_one = _SUBMIT_ONE.search(masked) if one_office else None
     breakdown = _BREAKDOWN.search(masked)
 
@@ -288,6 +297,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.year = years[-1] if len(years) == 1 else max(years[:2])
     if len(years) >= 2:
         query.base_year = min(years[:2])
+    elif since and len(years) == 1:  # "since 2020" / 「2020年以来」: from that year to the latest
+        query.base_year, query.year = years[0], None
 
     # status questions
     if len(found) == 1 and (submit_one or (missing and one_office)):
@@ -306,6 +317,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         return query
     if count and query.metric is None and not found:
         query.kind = "count"
+        return query
+    if list_offices and query.metric is None and not found:
+        query.kind = "offices"  # 「有哪些单位」「名册上有谁」
         return query
 
     about_all = any((top, bottom, rank, most, least, avg, total, together, every, zero))

@@ -20,11 +20,12 @@ from bot.questions.metrics import Metric
 #:   submitted  who has submitted for a year
 #:   submitted_one  has one office submitted (the year asked, else the report due this year)
 #:   breakdown  one office's 表3 row by applicant type
+#:   offices    the chat's offices and roster
 #:   no_office  names a place that is no office of this chat
 #:   choose     two offices fit the name equally: ask back (``choices``)
 #:   unknown    not understood
 KINDS = ("value", "overview", "aggregate", "compare", "change", "count", "errors", "findings", "missing",
-         "submitted", "submitted_one", "breakdown", "no_office", "choose", "unknown")
+         "submitted", "submitted_one", "breakdown", "offices", "no_office", "choose", "unknown")
 
 
 @dataclass

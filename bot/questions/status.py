@@ -156,3 +156,16 @@ async def answer_submitted_one(db: object, chat_id: int, query: Query, today: da
         verdict = {"通过": "✅ passed", "有警告": "⚠️ warnings", "有错误": "❌ errors"}.get(stored.verdict, "")
         return f"Yes: {R.office_label(office, lang)} submitted the {year} report ({when}; {verdict})."
     return f"已交：{office.name}的{year}年度报告已收到（{when}，{verdict}）。"
+
+
+async def answer_offices(db: object, chat_id: int, query: Query, today: date) -> str:
+    """The chat's offices (with reports or on the roster) and how many are on the roster."""
+    lang = query.lang
+    offices = await repo.find_offices(db, chat_id=chat_id)
+    if not offices:
+        return "本群还没有单位（没有报告，也没有名册）。" if lang == "zh" else "No offices in this chat yet."
+    on_roster = len(await repo.roster(db, chat_id=chat_id))
+    names = R.join_names([o.name for o in offices], lang, 20)
+    if lang == "en":
+        return f"{len(offices)} office(s) here ({on_roster} on the roster):\n{names}"
+    return f"本群共{len(offices)}个单位（名册上{on_roster}个）：\n{names}"

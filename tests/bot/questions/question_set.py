@@ -392,6 +392,16 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("which office had the most applicatons", [fmt(top), "示范区东湖街道"]))
     add(Case("Xindeng lawsiuts", [t4(xd, "lit")]))
 
+    add(Case("What changed for Donghu since 2020?", [fmt(abs(d_new)), "2020"]))
+    add(Case("东湖2019年以来申请变化", [zh(fmt(abs(r(dh).t3("new_received") - r(dh, 2019).t3("new_received")))), "2019"]))
+    add(Case("Did the number of applications at Donghu go up?", ["Up" if d_new > 0 else "Down", fmt(abs(d_new))]))
+    add(Case("How many applications are still pending at Nanyuan?", [t3(nan, "carried_forward")]))
+    add(Case("南苑还有多少申请未办结", [zh(t3(nan, "carried_forward"))]))
+    add(Case("鹿山什么时候交的", ["已交", "富阳区鹿山街道"]))
+    add(Case("List all offices", ["10 office(s)", "示范区北关街道", "富阳区鹿山街道"]))
+    add(Case("有哪些单位", ["本群共10个单位", "示范区北关街道"]))
+    add(Case("Nanyuan lawsuits still pending", [t4(nan, "lit", "pending")]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
