@@ -337,3 +337,24 @@ async def test_report_with_unknown_year(db):
     assert (await repo.store_report(db, chat_id=CHAT, report=second)).status == "new_version"
     assert await repo.years(db, chat_id=CHAT) == []
     assert await repo.previous_report(db, chat_id=CHAT, office_name="鹿山", year=None) is None
+
+
+async def test_store_reports_bulk_matches_single_store(db):
+    reports = [
+        make_report(1),
+        make_report(2, office="富阳区银湖街道", short_name="银湖"),
+        make_report(1),  # same file again in the same call
+        make_report(3),  # corrected 鹿山 → version 2
+        make_report(4, year=2020),
+    ]
+    results = await repo.store_reports(db, chat_id=CHAT, reports=reports, chunk=2)
+    assert [r.status for r in results] == ["new", "new", "duplicate", "new_version", "new"]
+    assert results[2].report.id == results[0].report.id
+    assert results[3].previous.id == results[0].report.id and results[3].report.version == 2
+    current = await repo.list_reports(db, chat_id=CHAT)
+    assert len(current) == 3
+    cells = await repo.report_cells(db, report_id=results[3].report.id)
+    assert cells[("t3", "new_received", "total")] == make_report(3).t3("new_received")
+    again = await repo.store_reports(db, chat_id=CHAT, reports=[make_report(2, office="富阳区银湖街道")])
+    assert again[0].status == "duplicate"
+    assert await repo.store_reports(db, chat_id=CHAT, reports=[]) == []
