@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -99,7 +100,10 @@ def upgrade(url: str | URL, revision: str = "head") -> None:
     from alembic import command
 
     ensure_data_dir(url)
-    command.upgrade(alembic_config(url), revision)
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except OperationalError as exc:
+        raise _unavailable(sync_url(url), exc) from exc
 
 
 def head_revisions() -> set[str]:
@@ -115,6 +119,20 @@ def known_revisions() -> set[str]:
 
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     return {rev.revision for rev in script.walk_revisions()}
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened; ``str()`` is a one-line Chinese explanation."""
+
+
+def _unavailable(url: URL, exc: BaseException) -> DatabaseUnavailable:
+    cause = (
+        str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        if str(exc).strip()
+        else type(exc).__name__
+    )
+    where = url.render_as_string(hide_password=True)
+    return DatabaseUnavailable(f"无法连接数据库 {where}：{cause}（请检查 DATABASE_URL 和数据库服务）")
 
 
 class Database:
@@ -204,14 +222,18 @@ class Database:
 
     async def schema_status(self) -> SchemaStatus:
         """``current`` (at head), ``behind`` (run ``nianbao db upgrade``), ``empty`` (no schema yet),
-        or ``ahead`` (made by a newer version of nianbao)."""
+        or ``ahead`` (made by a newer version of nianbao). Raises :class:`DatabaseUnavailable` (a clear
+        Chinese message, no traceback needed) when the database cannot be reached."""
         from alembic.runtime.migration import MigrationContext
 
         def _heads(sync_conn: Any) -> set[str]:
             return set(MigrationContext.configure(sync_conn).get_current_heads())
 
-        async with self.engine.connect() as conn:
-            current = await conn.run_sync(_heads)
+        try:
+            async with self.engine.connect() as conn:
+                current = await conn.run_sync(_heads)
+        except (OperationalError, OSError) as exc:
+            raise _unavailable(self.url, exc) from exc
         if not current:
             return "empty"
         heads = head_revisions()

@@ -73,7 +73,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     """Print current / behind / empty / ahead; exit 0 only when current."""
-    from storage.db import UPGRADE_HINT, Database
+    from storage.db import UPGRADE_HINT, Database, DatabaseUnavailable
 
     async def status() -> str:
         db = Database(_db_url())
@@ -82,7 +82,11 @@ def run_status(args: argparse.Namespace) -> int:
         finally:
             await db.close()
 
-    state = asyncio.run(status())
+    try:
+        state = asyncio.run(status())
+    except DatabaseUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     text = {
         "current": "数据库结构是最新的。",
         "behind": f"数据库结构需要升级，请运行：{UPGRADE_HINT}",
@@ -96,17 +100,22 @@ def run_status(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """Import every file; print one verdict reply per document."""
     from bot.config import load_settings
+    from storage.db import DatabaseUnavailable
 
     settings = load_settings()
-    return asyncio.run(
-        import_files(
-            settings.db_url,
-            [Path(f) for f in args.files],
-            chat_id=args.chat,
-            lang=args.lang,
-            timeout=settings.parse_timeout,
+    try:
+        return asyncio.run(
+            import_files(
+                settings.db_url,
+                [Path(f) for f in args.files],
+                chat_id=args.chat,
+                lang=args.lang,
+                timeout=settings.parse_timeout,
+            )
         )
-    )
+    except DatabaseUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
 
 
 async def import_files(
