@@ -43,13 +43,13 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
     for i, row in enumerate(rows):
         if not row.cells:
             continue
-        first = row.cells[0].lstrip(" \t\u3000\xa0")
+        first = row.cells[0].lstrip(" \t\u3000\xa0#*")  # markdown 「## 一、总体情况」 (OCR output)
         if not first or first[0] not in _HEADING_FIRST or len(first) > 60:
             continue
         cells = [c for c in row.cells if c.strip()]
         if len(cells) != 1:
             continue
-        m = _HEADING_RE.match(nfkc(cells[0]).replace("\u3000", " "))
+        m = _HEADING_RE.match(nfkc(cells[0]).replace("\u3000", " ").lstrip(" #*").rstrip("*"))
         if not m:
             continue
         title = m.group(2).strip()
@@ -212,12 +212,12 @@ def detect_format(squashed: str) -> tuple[str, list[str]]:
 
 # -- prose numbers ------------------------------------------------------------------------------
 
-_N = r"(\d+(?:\.\d+)?)"
+_N = r"\s*(\d+(?:\.\d+)?)"  # 「申请 749 件」: spaces around numbers are common
 _PROSE_RES: list[tuple[str, re.Pattern[str]]] = [
-    ("received", re.compile(r"(?:收到|新收|受理|发生|提出的?|全年收)[^。；，,\d]{0,16}?申请(?:公开)?(?:办?件)?(?:共|数量为?|总数为?)?"
+    ("received", re.compile(r"(?:收到|新收|受理|接收|发生|提出的?|全年收)[^。；，,\d]{0,16}?申请(?:公开)?(?:办?件)?(?:共计|共|数量为?|总数为?)?"
                             + _N + r"\s*(?:件|次|宗)")),
     ("received", re.compile(r"(?:共|全年)?(?:收到|新收|受理)" + _N + r"\s*件[^。；，,]{0,12}?申请")),
-    ("processed", re.compile(r"(?<!的)(?:办结|答复|办理)[^。；，,\d]{0,8}?" + _N + r"\s*件")),
+    ("processed", re.compile(r"(?<!的)(?:办结|答复|办理)[^。；，,\d案]{0,8}?" + _N + r"\s*件")),
     ("carried_forward", re.compile(_N + r"\s*件[^。；，,\d上]{0,4}结转")),
     ("carried_forward", re.compile(r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?" + _N + r"\s*件")),
     ("review", re.compile(r"行政复议[^。；，,\d]{0,6}?" + _N + r"\s*(?:件|起)")),

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.reading import read_path
-from bot.schema import T3_ROW_LABELS
+from bot.schema import SECTIONS, T3_ROW_LABELS
 from tests.bot.reading.conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not mounted")
@@ -129,3 +129,13 @@ def test_excerpt_office_names(name):
     (result,) = read_path(CORPUS / "excerpts" / name)
     office = result.report.office
     assert (office.name, office.kind) == OFFICE_NAMES[name]
+
+
+def test_ocr_markdown_report_headings_and_prose():
+    """沭阳 2025 (OCR of a PDF, markdown headings 「## 一、总体情况」, numbers with spaces 「申请 749 件」)."""
+    (result,) = read_path(CORPUS / "full" / "009.txt")
+    r = result.report
+    assert r.sections == list(SECTIONS)
+    prose = {(p.kind, p.value) for p in r.prose}
+    assert {("received", 749), ("processed", 718), ("carried_forward", 31)} <= prose
+    assert not any(p.kind == "processed" and p.value == 74 for p in r.prose)  # 「办理相关案件 74 件」 is appeals
