@@ -222,3 +222,16 @@ def test_concurrent_processes_keep_one_current(db_url: str, tmp_path: Path):
             await db.close()
 
     asyncio.run(check())
+
+
+async def test_unreachable_database_gives_a_clear_message():
+    from storage.db import DatabaseUnavailable
+
+    db = Database("postgresql+psycopg://postgres@127.0.0.1:1/none")
+    try:
+        with pytest.raises(DatabaseUnavailable, match="无法连接数据库"):
+            await db.schema_status()
+    finally:
+        await db.close()
+    with pytest.raises(DatabaseUnavailable, match="DATABASE_URL"):
+        upgrade("postgresql+psycopg://postgres@127.0.0.1:1/none")
