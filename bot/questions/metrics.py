@@ -275,7 +275,8 @@ def find_concepts(text: str) -> tuple[list[tuple[Concept, tuple[int, int]]], str
                 chars[i] = " "
             masked = "".join(chars)
             start = masked.find(phrase, end)
-    for pattern, concept in _EN_RE:
+    english = re.search(r"[a-z]{2}", masked) is not None
+    for pattern, concept in _EN_RE if english else ():
         for m in pattern.finditer(masked):
             found.append((concept, m.span()))
             for i in range(*m.span()):

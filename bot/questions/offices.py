@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pypinyin import Style, lazy_pinyin
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.questions import segment
 
@@ -113,6 +113,13 @@ class OfficeIndex:
                     if len(compact) >= 3:
                         self._add(self.latin, compact, pos)
         self.cjk_keys = sorted(self.cjk, key=len, reverse=True)
+        usable = [(p, pos) for p, pos in self.pinyin_core if len(p) >= 4]
+        self.pinyin_keys = [p for p, _ in usable]
+        self.pinyin_pos = [pos for _, pos in usable]
+        self.long_keys = [k for k in self.cjk_keys if len(k) >= 3]
+        self.by_first: dict[str, list[str]] = {}  # first character → keys, longest first (fast scan)
+        for key in self.cjk_keys:
+            self.by_first.setdefault(key[0], []).append(key)
         segment.add_words([k for k in self.cjk_keys if len(k) <= 12])
 
     @staticmethod
@@ -126,11 +133,10 @@ class OfficeIndex:
     def exact(self, text: str, blocked: list[tuple[int, int]]) -> list[tuple[tuple[int, int], list[int]]]:
         """Exact name hits as (span, office positions), longest first, non-overlapping."""
         hits: list[tuple[tuple[int, int], list[int]]] = []
-        for key in self.cjk_keys:
-            start = text.find(key)
-            while start >= 0:
-                hits.append(((start, start + len(key)), self.cjk[key]))
-                start = text.find(key, start + 1)
+        for start, char in enumerate(text):
+            for key in self.by_first.get(char, ()):
+                if text.startswith(key, start):
+                    hits.append(((start, start + len(key)), self.cjk[key]))
         if self.latin:
             tokens = [(m.group(), m.span()) for m in _LATIN_TOKEN.finditer(text)]
             for i in range(len(tokens)):
@@ -166,18 +172,17 @@ class OfficeIndex:
             if core in ZH_STOP or cand in ZH_STOP or any(w in ZH_STOP for w in segment.cut(cand)[:1]):
                 continue  # 「年报」 is not 南堡 (nanbao ≈ nianbao)
             pinyin = "".join(lazy_pinyin(core, style=Style.NORMAL))
-            for key_pinyin, pos in self.pinyin_core:
-                if len(key_pinyin) < 4:
-                    continue
-                score = 97.0 if pinyin == key_pinyin else fuzz.ratio(pinyin, key_pinyin) * 0.95
-                if score >= 82:
-                    scores[pos] = max(scores.get(pos, 0), score)
-            for key, positions in self.cjk.items():
-                if len(key) >= 3 and abs(len(key) - len(core)) <= 1:
-                    score = fuzz.ratio(core, key)
-                    if score >= 66:
-                        for pos in positions:
-                            scores[pos] = max(scores.get(pos, 0), 80 + score / 10)
+            # homophone or near-homophone (鹿善 = lushan): pinyin ratio, scaled so an exact sound wins
+            for _, ratio, i in process.extract(pinyin, self.pinyin_keys, scorer=fuzz.ratio, score_cutoff=82 / 0.95,
+                                               limit=20):
+                score = 97.0 if ratio == 100 else ratio * 0.95
+                pos = self.pinyin_pos[i]
+                scores[pos] = max(scores.get(pos, 0), score)
+            # one character off in a name of three or more (青石川 ≈ 青石山)
+            for key, ratio, _ in process.extract(core, self.long_keys, scorer=fuzz.ratio, score_cutoff=66, limit=20):
+                if abs(len(key) - len(core)) <= 1:
+                    for pos in self.cjk[key]:
+                        scores[pos] = max(scores.get(pos, 0), 80 + ratio / 10)
         tokens = [t for t in _LATIN_TOKEN.findall(text.lower()) if t not in EN_STOP]
         latin_cands = set()
         for i in range(len(tokens)):
