@@ -1,10 +1,11 @@
 """``parse_question``: a chat message → a typed :class:`Query`. Pure: no database, no clock.
 
 Order matters and is the whole trick: office names are found first (exactly) and masked, then the
-metric phrases (longest first) and masked, then comparison-with-last-year phrases, aggregate and status
-words, and only then years — so 「上年结转」 and "carried over from last year" are rows, not years, and
-「比去年」 marks a change rather than the year asked about. What is left is offered to the fuzzy office
-matcher, so a typo'd name still gets found but a metric word never becomes an office.
+submission words (「收到了几份报告」 is a count), the metric phrases (longest first), status, change,
+aggregate words, and only then years — so 「上年结转」 and "carried over from last year" are rows, not
+years, and 「比去年」 marks a change rather than the year asked about. What is left is offered to the
+fuzzy office matcher (typos, homophones), and failing that to jieba's place-name tagger, so 「西湖街道」
+with no such office gets "not here" instead of the chat total.
 
 Year words (documented rule, README "Questions"):
 * 「2021年」「2021」「21年」"in 2021" — that report year.
@@ -12,6 +13,7 @@ Year words (documented rule, README "Questions"):
   March (reports are due by 1月31日/3月31日), otherwise the current calendar year. For who-has-(not)-
   submitted questions 「今年」 always means the report due this calendar year (current year − 1).
 * 「去年」"last year" — current calendar year − 1; 「前年」 — − 2.
+* 「二〇二一年」, "since 2020" / 「2020年以来」 (a change from that year to the latest) also work.
 * no year — the latest year held for that office (or for the chat, in aggregates); for submission
   questions the report due this calendar year.
 """
