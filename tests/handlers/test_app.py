@@ -211,3 +211,33 @@ async def test_polling_helper_runs_a_bare_app():
             await tg.send_command(tg.private(3), "ping")
             [reply] = await tg.wait_messages(3, 1)
     assert reply["text"] == "pong"
+
+
+async def test_chat_migrated_error_when_sending_moves_the_data(start_bot):
+    async with start_bot(sequential=True) as harness:
+        tg, db = harness.tg, harness.db
+        old, new = -6001, -1006001
+        tg.group(old, admins=[1])
+        await store(db, old)
+        tg.fail("sendMessage", 400, chat_id=old, migrate_to_chat_id=new)
+        await tg.send_command(old, "reports", user_id=1)
+        await tg.send_command(tg.private(14), "help")
+        await tg.wait_messages(14, 1)
+        assert await repo.list_reports(db, chat_id=old) == []
+        assert len(await repo.list_reports(db, chat_id=new)) == 1
+
+
+async def test_bot_removed_from_group_deactivates_it(start_bot):
+    async with start_bot(sequential=True) as harness:
+        tg, db = harness.tg, harness.db
+        group = tg.group(-1007, admins=[1])
+        await tg.send_command(group, "help", user_id=1)
+        await tg.wait_messages(group, 1)
+        assert group in await repo.list_workspaces(db, active_only=True)
+        member = {"status": "member", "user": tg.bot_user}
+        await tg.push_update({"my_chat_member": {
+            "chat": tg.chats[group], "from": tg.user(1), "date": 1700000000,
+            "old_chat_member": member, "new_chat_member": {"status": "left", "user": tg.bot_user}}})
+        await tg.send_command(tg.private(15), "help")
+        await tg.wait_messages(15, 1)
+        assert group not in await repo.list_workspaces(db, active_only=True)
