@@ -703,7 +703,20 @@ async def store_reports(
             return out
 
         results.extend(await _write(db, run, bulk=True))
+    if not db.is_sqlite and len(prepared) >= _ANALYZE_AFTER:
+        await db.run_in_thread(_analyze, write=False)
     return results
+
+
+#: After a bulk import of at least this many reports, refresh PostgreSQL's planner statistics.
+_ANALYZE_AFTER = 100
+
+
+def _analyze(conn: Connection) -> None:
+    """ANALYZE the big tables: right after a bulk load PostgreSQL's statistics still say "empty"
+    and it would join cells through the (tbl, row, col) index — 50 ms instead of 1 ms per question."""
+    for table in ("workspace", "office", "office_alias", "report", "report_cell"):
+        conn.exec_driver_sql(f"ANALYZE {table}")
 
 
 async def previous_report(db: Database, *, chat_id: int, office_name: str, year: int | None) -> Report | None:
