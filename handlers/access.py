@@ -66,6 +66,9 @@ async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return True
     if chat.type == ChatType.PRIVATE:
         return True  # one's own workspace
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous administrator posting as the group (only admins can)
     try:
         return user.id in await chat_admin_ids(context, chat.id)
     except TelegramError as exc:  # cannot check → refuse rather than allow

@@ -144,3 +144,18 @@ async def test_unknown_command_points_to_help(harness):
     await tg.send_command(tg.private(13), "frobnicate")
     [reply] = await tg.wait_messages(13, 1)
     assert "/help" in reply["text"]
+
+
+async def test_anonymous_group_admin_counts_as_admin(harness):
+    tg, db = harness.tg, harness.db
+    chat = tg.group(GROUP, admins=[ADMIN])
+    await store(db, GROUP)
+    update = await tg.send_command(chat, "delete", "鹿山", "2021", user_id=1087968824)
+    assert update["message"]["from"]["id"] == 1087968824
+    # what Telegram sends for an anonymous admin: sender_chat is the group itself
+    anonymous = await tg.push_update({"message": {**update["message"], "message_id": 4242,
+                                                  "sender_chat": tg.chats[chat]}})
+    assert anonymous["update_id"] != update["update_id"]
+    messages = await tg.wait_messages(GROUP, 2)
+    texts = sorted(m["text"] for m in messages)
+    assert any("已删除" in t for t in texts) and any("只有本群管理员" in t for t in texts)
