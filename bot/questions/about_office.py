@@ -33,7 +33,8 @@ async def answer_value(db: object, chat_id: int, query: Query, today: date) -> s
             value = value_head(compute(extra, cells), extra, lang)
             label = extra.zh.replace("办理结果·（七）总计", "办结")
             parts.append(f"{label} {value}" if lang == "zh" else f"{extra.en} {value}")
-        where = "表3" if lang == "zh" else "Table 3"
+        table = query.more_metrics[0].cells[0][0][1]  # "t3" → "3"
+        where = f"表{table}" if lang == "zh" else f"Table {table}"
         year = R.year_label(stored.year, lang) if lang == "zh" else f"{stored.year} report"
         lines = [" · ".join(parts), f"{R.office_label(office, lang)} · {year} · {where}"]
         return "\n".join(lines + [n for n in notes(stored, result, metric, lang) if n.startswith("⚠️")])

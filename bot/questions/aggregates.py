@@ -30,8 +30,8 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
     ylab = R.year_label(year, lang)
     skip_note = ""
     if skipped:
-        skip_note = (f"（{skipped}个{unit}该项空白或缺失，未计入）" if lang == "zh"
-                     else f" ({skipped} office(s) blank or missing, not counted)")
+        skip_note = (f"（{skipped}个{unit}该项空白、缺失或无法计算，未计入）" if lang == "zh"
+                     else f" ({skipped} office(s) without a value, not counted)")
     if not valued:
         return (f"{ylab}的{len(column)}份报告中该项都为空白或缺失。" if lang == "zh"
                 else f"That item is blank or missing in all {len(column)} reports for {year}.")
@@ -44,9 +44,13 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
         head = f"{len(column)}个{unit}中{len(zeros)}个为0" if zeros else f"没有{unit}为0"
         return f"{head}（{ylab} · {where}）" + (f"：\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
     if agg in ("sum", "avg"):
-        if metric.is_rate:
+        if metric.is_rate and agg == "sum":  # 「全区公开率」: pooled, Σ numerators ÷ Σ denominators
+            parts = [r for _, r in column if r.value is not None]
+            value = sum(r.num for r in parts) / sum(r.den for r in parts)
+            label_zh, label_en = "合计口径", "Overall"
+        elif metric.is_rate:
             value = sum(v for _, v in valued) / len(valued)
-            label_zh, label_en = "平均", "Average"
+            label_zh, label_en = "各单位平均", "Average of offices"
         elif agg == "sum":
             value = sum(v for _, v in valued)
             label_zh, label_en = "合计", "Total"
@@ -111,4 +115,4 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
             text += f"\n…另有{more}个"
     if highlight:
         text = highlight + "\n" + text
-    return text + skip_note
+    return text + ("\n" + skip_note.strip(" （）()") if skip_note else "")

@@ -89,7 +89,7 @@ _zh("t3row", "carried_forward", "尚未办结", "未办结", "还在办理", "�
     "转入下年", "结转到明年", "结转")
 _zh("t3row", "total_processed", "（七）总计", "办结", "办理完毕", "办理完成", "处理了", "处理完", "答复了",
     "办理结果总计", "办理总数", "办了")
-_zh("t3row", "granted", "予以公开", "全部公开", "同意公开", "准予公开")
+_zh("t3row", "granted", "予以公开", "全部公开", "同意公开", "准予公开", "公开了")
 _zh("t3row", "partial", "部分公开", "区分处理")
 _zh("t3row", "g:deny", "不予公开", "不公开", "拒绝公开", "不予以公开", "被拒绝", "拒绝", "被拒")
 _zh("t3row", "deny_state_secret", "国家秘密", "涉密", "国家机密")
@@ -455,6 +455,15 @@ def _pick_row(rows: list[str]) -> str:
     if groups:
         return groups[0]
     return rows[0]
+
+
+def sum_metric(metrics: list[Metric]) -> Metric:
+    """Several counts added up (「予以公开和部分公开一共」「行政许可加行政处罚」)."""
+    cells = tuple(dict.fromkeys(c for m in metrics for c in m.cells))
+    return Metric("+".join(m.key for m in metrics), "+".join(m.zh for m in metrics),
+                  " + ".join(m.en for m in metrics), " + ".join(m.where for m in metrics),
+                  " + ".join(m.where_en for m in metrics), cells, unit_zh=metrics[0].unit_zh,
+                  unit_en=metrics[0].unit_en)
 
 
 def cell_label(cell: Cell) -> str:

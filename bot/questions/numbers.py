@@ -26,6 +26,8 @@ class Computed:
     blank: list[Cell] = field(default_factory=list)  # cells that were blank
     absent: bool = False  # the table (or every cell) is not in the report
     zero_denominator: bool = False
+    num: float | None = None  # a rate's numerator and denominator, for a pooled rate over offices
+    den: float | None = None
 
 
 def compute(metric: Metric, cells: dict[Cell, float | None]) -> Computed:
@@ -53,7 +55,7 @@ def compute(metric: Metric, cells: dict[Cell, float | None]) -> Computed:
     base = den - (minus or 0.0)
     if base <= 0:
         return Computed(None, blanks, zero_denominator=True)
-    return Computed(value / base, blanks)
+    return Computed(value / base, blanks, num=value, den=base)
 
 
 def no_report(office: object, year: int | None, lang: str, latest: int | None = None) -> str:

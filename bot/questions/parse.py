@@ -25,7 +25,14 @@ import unicodedata
 from datetime import date
 
 from bot.questions import segment
-from bot.questions.metrics import build_metric, correct_english, find_concepts, t3_metric
+from bot.questions.metrics import (
+    build_metric,
+    correct_english,
+    find_concepts,
+    sum_metric,
+    t2_metric,
+    t3_metric,
+)
 from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy
 from bot.questions.query import Query
 
@@ -219,14 +226,19 @@ def unknown_place(masked: str) -> str:
 
 
 def _more_metrics(concepts: list) -> list:
-    """Further 表3 rows named in one question (「收到多少件，办结多少件」), beyond the first metric."""
+    """Every count named in one question when there are several (「收到多少件，办结多少件」): 表3 rows,
+    or 表2 items (「行政许可加行政处罚」)."""
     rows = [value for (kind, value), _ in concepts if kind == "t3row" and not value.startswith(("*", "g:"))]
     rows = list(dict.fromkeys(rows))
-    if len(rows) < 2:
-        return []
-    cols = [value for (kind, value), _ in concepts if kind == "t3col"]
-    col = cols[0] if cols else "total"
-    return [t3_metric(row, col) for row in rows]
+    if len(rows) >= 2:
+        cols = [value for (kind, value), _ in concepts if kind == "t3col"]
+        col = cols[0] if cols else "total"
+        return [t3_metric(row, col) for row in rows]
+    items = list(dict.fromkeys(v for (kind, v), _ in concepts if kind == "t2row" and v in _T2_COUNTS))
+    return [t2_metric(item) for item in items] if len(items) >= 2 else []
+
+
+_T2_COUNTS = ("licensing", "penalty", "enforcement")
 
 
 def _top_n(m: re.Match[str]) -> int:
@@ -353,6 +365,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if found and not (top or bottom or rank or (every and (most or least))):
         query.kind = "value"
         query.more_metrics = _more_metrics(concepts)
+        if query.more_metrics and (together or total):  # 「全部公开和部分公开一共多少」: one sum
+            query.metric, query.more_metrics = sum_metric(query.more_metrics), []
         if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total"):
             query.kind = "breakdown"  # 「鹿山的申请是哪里来的」: by applicant type
         return query
@@ -377,6 +391,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.aggregate = "min"
     elif avg:
         query.aggregate = "avg"
+    elif every and re.search(r"各|每个|每家|\beach\b|\bevery\b", norm) and not total:
+        query.aggregate = "rank"  # 「各街道的公开率」: each office's number, best first
     else:
         query.aggregate = "sum"
         query.implicit = not total

@@ -402,6 +402,17 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("有哪些单位", ["本群共10个单位", "示范区北关街道"]))
     add(Case("Nanyuan lawsuits still pending", [t4(nan, "lit", "pending")]))
 
+    add(Case("东湖公开了多少件", [zh(t3(dh, "granted"))]))
+    add(Case("东湖全部公开和部分公开一共多少", [zh(fmt(r(dh).t3("granted") + r(dh).t3("partial")))]))
+    add(Case("东湖行政许可加行政处罚一共多少", [zh(fmt(r(dh).t2("licensing") + r(dh).t2("penalty")))]))
+    add(Case("东湖行政许可和行政处罚", [f"行政许可决定 {zh(t2(dh, 'licensing'))}", "表2"], reject=["表3"]))
+    add(Case("各街道的公开率", ["排名", "富阳区鹿山街道 100%"], reject=["富阳区新登镇"]))
+    pooled = [reports[k] for k in main21 if reports[k].t3("total_processed")]
+    add(Case("全区公开率是多少", [pct(sum(x.t3("granted") + x.t3("partial") for x in pooled),
+                                 sum(x.t3("total_processed") for x in pooled)), "合计口径"]))
+    add(Case("overall disclosure rate across all offices", [pct(sum(x.t3("granted") + x.t3("partial") for x in pooled),
+                                                          sum(x.t3("total_processed") for x in pooled))]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
