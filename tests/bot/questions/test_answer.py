@@ -158,3 +158,14 @@ async def test_an_office_whose_first_report_just_arrived_is_found_despite_the_ca
     reply = await ask(db, "南苑申请多少")
     assert reply.text.splitlines()[0] == f"{int(fresh.t3('new_received'))}件"
     assert "示范区南苑街道" in reply.text
+
+
+async def test_forget_offices_makes_a_rename_visible_at_once(db) -> None:
+    from bot.questions import forget_offices
+
+    await _workspace(db)
+    assert "示范区东湖街道" in (await ask(db, "东湖申请多少")).text
+    office = next(o for o in await repo.find_offices(db, chat_id=CHAT) if o.name == "示范区东湖街道")
+    await repo.rename_office(db, office_id=office.id, new_name="示范区东湖新街道")
+    forget_offices(CHAT)
+    assert "示范区东湖新街道" in (await ask(db, "东湖申请多少")).text
