@@ -31,6 +31,7 @@ from bot.reading.sources import (
     doc_from_docx,
     doc_from_html,
     doc_from_pdf,
+    doc_from_pdf_text,
     doc_from_word97,
 )
 from bot.report import Source
@@ -84,7 +85,7 @@ def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
         elif kind in ("doc", "wps"):
             doc = doc_from_word97(data, kind)
         elif kind == "pdf":
-            doc = doc_from_pdf(data)
+            return ReadResult(filename, _read_pdf(data, source), None)
         elif kind == "html":
             doc = doc_from_html(data)
         else:
@@ -97,6 +98,24 @@ def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
     except Exception:  # a parser bug must become a chat message, not a stack trace
         log.exception("reading %s failed", filename)
         return ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
+
+
+_SHORT_ROW_CODES = ("ING-04", "ING-07")
+
+
+def _read_pdf(data: bytes, source: Source):
+    """PDFium text first (fast); pdfplumber's ruled tables when that text lost cells (blank cells)."""
+    fast = build_report(doc_from_pdf_text(data), source)
+    if fast.applications is not None and not any(f.code in _SHORT_ROW_CODES for f in fast.ingest_findings):
+        return fast
+    try:
+        slow = build_report(doc_from_pdf(data), source)
+    except ReadError:
+        return fast
+    errors = lambda r: sum(1 for f in r.ingest_findings if f.severity == "error")  # noqa: E731
+    if slow.applications is not None and (fast.applications is None or errors(slow) < errors(fast)):
+        return slow
+    return fast
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

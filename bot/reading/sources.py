@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from bot.reading.cells import is_value_cell
 from bot.reading.doc import Doc, Row, clean_artefacts, doc_from_text
 from bot.reading.errors import MSG_CORRUPT, MSG_EMPTY, MSG_ENCODING, MSG_SCANNED, ReadError
 
@@ -207,6 +208,56 @@ def doc_from_html(data: bytes) -> Doc:
 
 
 # -- pdf ----------------------------------------------------------------------------------------
+
+_WS_RE = re.compile(r"[ \u3000\xa0]+")
+
+
+def _pdf_line_cells(line: str) -> list[str]:
+    """A text line of a PDF table row (「2.重复申请 4 6 0 3 0 4 17」) → cells; prose stays one cell."""
+    tokens = [t for t in _WS_RE.split(line.strip()) if t]
+    if len(tokens) >= 2 and is_value_cell(tokens[-1]):
+        return tokens
+    return [line.strip()]
+
+
+def doc_from_pdf_text(data: bytes) -> Doc:
+    """Fast path: PDFium's text layer (C code, ~100× faster than pdfminer), table rows split on spaces.
+
+    Blank cells are invisible in this text, so a caller falls back to :func:`doc_from_pdf` (ruled
+    tables with pdfplumber) when rows come out short."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReadError("ING-01", "该PDF已加密，请去除密码后重新发送。") from exc
+        raise ReadError("ING-01", MSG_CORRUPT) from exc
+    out = Doc(kind="pdf")
+    line = 0
+    chars = 0
+    try:
+        for i in range(min(len(pdf), MAX_PDF_PAGES)):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+            page.close()
+            for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+                raw = clean_artefacts(raw, out.artefacts)
+                if not raw.strip():
+                    continue
+                line += 1
+                chars += len(raw)
+                out.rows.append(Row(line, _pdf_line_cells(raw)))
+            if chars > MAX_CHARS:
+                break
+    finally:
+        pdf.close()
+    if not out.rows:
+        raise ReadError("ING-02", MSG_SCANNED)
+    return out
+
 
 
 def doc_from_pdf(data: bytes) -> Doc:

@@ -331,6 +331,8 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             continue
         last = texts[-1]
         key = match_t3(cells[last])
+        if key is None and " " in cells[last]:
+            key = match_t3(cells[last].rsplit(" ", 1)[1])  # 「三、本年度办理结果 （一）予以公开」 in one text run
         values = cells[last + 1 :]
         if key is None:
             group = match_group(cells[last])
@@ -350,9 +352,12 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             else:
                 current = None
                 continue
-        if any(e.key == key for e in entries):
-            current = None
-            continue  # a repeated header block after a page break: keep the first
+        previous = next((e for e in entries if e.key == key), None)
+        if previous is not None:
+            if any(previous.cells) or not any(values):
+                current = None
+                continue  # a repeated header block after a page break: keep the first
+            entries.remove(previous)  # the first mention was a sub-heading without numbers (markdown)
         current = _T3Row(key, row.line, values)
         entries.append(current)
     if not entries:

@@ -179,3 +179,15 @@ def test_utf16_without_bom_and_gbk_text_are_decoded():
     for data in (text.encode("utf-16-le"), text.encode("gbk")):
         (result,) = read_bytes("红旗.txt", data)
         assert result.report is not None and result.report.office.short_name == "红旗"
+
+
+def test_password_protected_pdf():
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt="secret")
+    c.drawString(100, 700, "report")
+    c.showPage()
+    c.save()
+    code, msg = _error("locked.pdf", buf.getvalue())
+    assert code == "ING-01" and "加密" in msg

@@ -88,3 +88,14 @@ def test_docx_merged_cells_and_split_header_words():
     document.save(buf)
     got = read_one("merged.docx", buf.getvalue())
     assert got.to_json()["applications"] == report.to_json()["applications"]
+
+
+def test_pdf_blank_cell_falls_back_to_ruled_table():
+    """PDFium's text drops a blank cell; the reader then reads the ruled table and keeps the blank in place."""
+    report = make_report(12)
+    report.applications["deny_process"][2].value = None
+    report.applications["deny_process"][2].raw = ""
+    got = read_one("blank.pdf", render_pdf(report))
+    assert got.applications["deny_process"][2].value is None
+    assert got.to_json()["applications"] == report.to_json()["applications"]
+    assert not any(f.code == "ING-04" for f in got.ingest_findings)
