@@ -191,3 +191,22 @@ def test_password_protected_pdf():
     c.save()
     code, msg = _error("locked.pdf", buf.getvalue())
     assert code == "ING-01" and "加密" in msg
+
+
+def test_doc_goes_through_antiword(tmp_path, monkeypatch):
+    """The .doc path: OLE2 bytes → antiword (here a stand-in printing antiword's ``|`` table text) → report."""
+    report = make_report(13)
+    (tmp_path / "out.txt").write_text(render_txt(report, "pipes"), encoding="utf-8")
+    fake = tmp_path / "antiword"
+    fake.write_text(f"#!/bin/sh\ncat {tmp_path / 'out.txt'}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    (result,) = read_bytes("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    assert result.report is not None and result.report.source.kind == "doc"
+    assert result.report.to_json()["applications"] == report.to_json()["applications"]
+
+
+def test_real_antiword_refuses_garbage_ole(monkeypatch):
+    # the installed antiword on an OLE2 header without a Word stream: a clear advice to save as .docx
+    code, msg = _error("坏.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 3000)
+    assert code == "ING-01" and ".docx" in msg
