@@ -118,7 +118,8 @@ async def answer_compare(db: object, chat_id: int, query: Query, today: date) ->
                 "最多" if query.aggregate == "max" else "最少")
             lines.insert(0, f"{names}{word}：{R.amount(best, metric, lang)}")
         else:
-            word = "Highest" if query.aggregate == "max" else "Lowest"
+            word = ("Highest" if query.aggregate == "max" else "Lowest") if metric.is_rate else (
+                "Most" if query.aggregate == "max" else "Fewest")
             lines.insert(0, f"{word}: {names} — {R.amount(best, metric, lang)}")
     ctx = []
     if len(years_seen) == 1:

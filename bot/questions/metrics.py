@@ -460,10 +460,11 @@ def _pick_row(rows: list[str]) -> str:
 def sum_metric(metrics: list[Metric]) -> Metric:
     """Several counts added up (「予以公开和部分公开一共」「行政许可加行政处罚」)."""
     cells = tuple(dict.fromkeys(c for m in metrics for c in m.cells))
-    return Metric("+".join(m.key for m in metrics), "+".join(m.zh for m in metrics),
-                  " + ".join(m.en for m in metrics), " + ".join(m.where for m in metrics),
-                  " + ".join(m.where_en for m in metrics), cells, unit_zh=metrics[0].unit_zh,
-                  unit_en=metrics[0].unit_en)
+    table = metrics[0].cells[0][0][1]  # "t3" → "3"
+    zh = "+".join(m.zh for m in metrics)
+    en = " + ".join(m.en for m in metrics)
+    return Metric("+".join(m.key for m in metrics), zh, en, f"表{table} {zh}", f"Table {table} {en}", cells,
+                  unit_zh=metrics[0].unit_zh, unit_en=metrics[0].unit_en)
 
 
 def cell_label(cell: Cell) -> str:

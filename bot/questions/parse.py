@@ -60,7 +60,8 @@ _COUNT = re.compile(
 )
 _ERRORS = re.compile(
     r"错误|有错|出错|错在|没通过|未通过|不通过|没有通过|不合格|失败|有问题|什么问题|哪些问题|问题|毛病|不对|报错|警告|"
-    r"校验|检查结果|通过了吗|通过没|合格吗|\berrors?\b|\bwrong\b|\bfail(ed|s|ing)?\b|\binvalid\b|\bproblems?\b|"
+    r"校验|检查结果|通过了吗|通过没|合格吗|空白|没填|未填|漏填|缺什么|缺了什么|缺少什么|少了什么|\bblank\b|missing\s+(from|in)\b|"
+    r"\berrors?\b|\bwrong\b|\bfail(ed|s|ing)?\b|\binvalid\b|\bproblems?\b|"
     r"\bissues?\b|did\s*n[o']t\s+pass|not\s+pass|\bwarnings?\b|\bfindings?\b|\bvalidation\b|\bpass(ed)?\b|\bcheck\b"
 )
 _PASSED = re.compile(
@@ -77,6 +78,9 @@ _CHANGE = re.compile(
     r"|\bdecrease[ds]?\b|\bgrew\b|\bgrowth\b|\bdrop(ped)?\b|\bfell\b|\brose\b|\bdifference\s+from\s+last\b"
     r"|\b(go|goes|went|gone)\s+(up|down)\b|\brising\b|\bfalling\b|\bsince\b|以来|至今|到现在"
 )
+_MISSING_FROM = re.compile(r"missing\s+(from|in)\b|缺什么|缺了什么|缺少什么")
+_MORE = re.compile(r"\bmore\b|\bhigher\b|\blarger\b|\bbigger\b|更多|更高|(哪个|谁|哪家).{0,8}(多(?!少)|高)")
+_LESS = re.compile(r"\bless\b|\bfewer\b|\blower\b|\bsmaller\b|更少|更低|(哪个|谁|哪家).{0,8}(?<!多)(少|低)")
 _SINCE = re.compile(r"\bsince\b|以来|至今|到现在")
 _LIST_OFFICES = re.compile(
     r"有哪些单位|哪些单位$|单位列表|单位名单|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
@@ -266,7 +270,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     breakdown = _BREAKDOWN.search(masked)
 
     # submission questions first: 「收到了几份报告」 is a count, not the 收到 (new applications) row
-    missing, masked = _sub_mask(_MISSING, masked)
+    # ("missing from X's report" is about its findings, not about submitting)
+    missing, masked = _sub_mask(_MISSING, masked) if not _MISSING_FROM.search(masked) else ([], masked)
     submitted, masked = _sub_mask(_SUBMITTED, masked)
     count, masked = _sub_mask(_COUNT, masked)
 
@@ -356,8 +361,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         return query
     if len(found) >= 2:  # 「鹿山和青石山比较」, or 「…一共」 = the sum over just those offices
         query.kind, query.aggregate = ("aggregate", "sum") if together else ("compare", None)
-        if not together and (most or least):
-            query.aggregate = "max" if most else "min"  # 「…哪个公开率最高」: name the winner first
+        more, less = most or _MORE.search(norm), least or _LESS.search(norm)
+        if not together and (more or less):
+            query.aggregate = "max" if more else "min"  # 「…哪个公开率最高」: name the winner first
         return query
     if len(found) == 1 and (most or least) and not top and not bottom:
         query.kind, query.aggregate = "aggregate", "rank"  # 「鹿山是不是申请最少的」: its place in the ranking

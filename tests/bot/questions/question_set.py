@@ -413,6 +413,12 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("overall disclosure rate across all offices", [pct(sum(x.t3("granted") + x.t3("partial") for x in pooled),
                                                           sum(x.t3("total_processed") for x in pooled))]))
 
+    add(Case("Which had more lawsuits, Donghu or Nanyuan?", ["Most: 示范区南苑街道", t4(nan, "lit")]))
+    add(Case("东湖和南苑哪个申请少", [f"示范区南苑街道最少：{zh(t3(nan, 'new_received'))}"]))
+    add(Case("what's missing from Qingshishan's report", ["T3-05"]))
+    add(Case("青石山哪些没填", ["T3-05", "空白"]))
+    add(Case("Lushan 2021 granted and partially granted in total", ["3", "granted in full + granted in part"]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
