@@ -61,3 +61,35 @@ async def test_console_chats_with_the_real_handlers(tmp_path):
     assert "3件" in text  # the answer
     assert "找不到文件" in text
     assert text.count("常用命令") == 1  # nothing after /quit
+
+
+async def test_nianbao_run_polls_answers_and_stops_on_sigterm(tmp_path):
+    import asyncio
+    import os
+    import signal
+    import sys
+
+    async with FakeTelegram() as tg:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE_URL": tg.base_url,
+            "TELEGRAM_API_FILE_URL": tg.file_url,
+            "NIANBAO_DATA_DIR": str(tmp_path / "data"),
+            "NIANBAO_SCHEDULER": "false",
+        }
+        env.pop("DATABASE_URL", None)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            await tg.send_command(tg.private(61), "help")
+            [reply] = await tg.wait_messages(61, 1, timeout=60)
+            assert "/reports" in reply["text"]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, output.decode()
+    assert "Traceback" not in output.decode()
+    assert (tmp_path / "data" / "nianbao.db").exists()  # schema created on first start
