@@ -142,10 +142,10 @@ class Generated:
 
 
 def generate_report(seed: int, *, office_index: int | None = None, year: int = 2025,
-                    paragraphs: int = 16, carried_over: int | None = None) -> Report:
+                    paragraphs: int = 20, carried_over: int | None = None) -> Report:
     """A complete 2021-format report in which every identity holds; ``seed`` varies the numbers.
 
-    ``paragraphs`` sets how much narrative each sub-topic of 一、总体情况 gets (16 ≈ a six-page PDF,
+    ``paragraphs`` sets how much narrative each sub-topic of 一、总体情况 gets (20 ≈ a six-page PDF,
     the length of a typical real report).
     ``carried_over`` fixes 上年结转·总计 (put in the 自然人 column) to chain years (XY-01).
     """
@@ -430,7 +430,7 @@ def _replace_text(report: Report, old: str, new: str) -> None:
 
 
 def generate(n: int, *, seed: int = 0, error_rate: float = 0.0, year: int = 2025,
-             paragraphs: int = 16, kinds: Iterable[str] | None = None) -> list[Generated]:
+             paragraphs: int = 20, kinds: Iterable[str] | None = None) -> list[Generated]:
     """``n`` reports from distinct offices; a share ``error_rate`` of them get one injected error each.
 
     Injected kinds cycle through ``kinds`` (default: all of :data:`INJECTIONS`) so every kind occurs.

@@ -1,6 +1,6 @@
 """Reminder fan-out to 1,000 groups through the real ``tick`` and the real flood-control ``Limiter``.
 
-1,000 groups each have three 街道 on their roster, none of which has submitted. Planning runs first
+1,000 groups each have two 街道 on their roster, none of which has submitted. Planning runs first
 (on 2025-12-20); then ``tick`` runs at the first ladder step of the 2026-01-31 deadline, when every
 group is due one reminder. The sender is a fake that sleeps 30 ms (a Bot API round trip) and records
 when each send happened.
@@ -87,7 +87,7 @@ def run(ctx: Context) -> list[Figure]:
             for g in range(groups):
                 cid = CHAT_BASE - g
                 await repo.ensure_workspace(db, chat_id=cid, title=f"政务公开工作群{g}")
-                for k in range(3):
+                for k in range(2):
                     await repo.roster_add(db, chat_id=cid, name=f"示范区第{g}组{'东西南'[k]}街道", kind="街道")
             await tick(db, send, plan_at, config=config,
                        limiter=Limiter(per_group_per_minute=config.per_group_per_minute,

@@ -5,7 +5,7 @@ figure); the timed part is storing them through ``storage.repo`` into a freshly 
 ``nianbao import`` does after parsing and validating. PostgreSQL gets a fresh, uniquely named database
 on the configured server, dropped afterwards; when the server is unreachable the row says so.
 
-An import far slower than its target is stopped at a time budget (5× the target for SQLite, whose file
+An import far slower than its target is stopped at a time budget (3× the target for SQLite, whose file
 the question benchmark reuses; 2× for PostgreSQL) and the figure is the projection at the measured
 rate, labelled PROJECTED in the note — the ✗ is certain either way and the run stays under 15 minutes.
 """
@@ -46,7 +46,7 @@ def run(ctx: Context) -> list[Figure]:
     path = ctx.workdir / "bench.db"
     ctx.log("importing into SQLite")
     try:
-        result = import_sqlite(path, items, budget=5 * sqlite_target.limit)
+        result = import_sqlite(path, items, budget=3 * sqlite_target.limit)
         figures.append(Figure(f"import {label} into SQLite", result.projected, "s", sqlite_target,
                               note=f"{result.note()}; {note}"))
         shared = shared_dir()
