@@ -210,3 +210,39 @@ def test_real_antiword_refuses_garbage_ole(monkeypatch):
     # the installed antiword on an OLE2 header without a Word stream: a clear advice to save as .docx
     code, msg = _error("坏.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 3000)
     assert code == "ING-01" and ".docx" in msg
+
+
+def test_zip_ratio_and_absolute_path_members():
+    good = seed_path("002").read_bytes()
+    data = _zip({"ratio.txt": b"0" * (5 * 1024 * 1024), "/etc/abs.txt": good, "ok.txt": good})
+    results = {r.filename.split("/", 1)[1]: r for r in read_bytes("b.zip", data)}
+    assert "压缩比" in results["ratio.txt"].error.message
+    assert results["/etc/abs.txt"].error.code == "ING-01" and "路径" in results["/etc/abs.txt"].error.message
+    assert results["ok.txt"].report.office.short_name == "水泥路"
+
+
+def test_zip_encrypted_member_refused_rest_read():
+    good = seed_path("002").read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("locked.txt", good)
+        zf.writestr("open.txt", good)
+    raw = bytearray(buf.getvalue())
+    # set the "encrypted" flag bit in the local and central headers of the first member
+    local = raw.find(b"PK\x03\x04")
+    raw[local + 6] |= 0x01
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 8] |= 0x01
+    results = {r.filename.split("/", 1)[1]: r for r in read_bytes("c.zip", bytes(raw))}
+    assert "加密" in results["locked.txt"].error.message
+    assert results["open.txt"].report is not None
+
+
+@pytest.mark.parametrize("name", ["页面.htm", "页面"])
+def test_html_by_extension_or_content(name):
+    from tests.support.render import render_html
+
+    report = make_report(14)
+    (result,) = read_bytes(name, render_html(report))
+    assert result.report.source.kind == "html"
+    assert result.report.to_json()["applications"] == report.to_json()["applications"]
