@@ -18,6 +18,10 @@ class ReadError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str]]:
+        """Pickle by (code, message): results cross the worker-process boundary."""
+        return (type(self), (self.code, self.message))
+
     def to_json(self) -> dict[str, str]:
         """The CONTRACT.md ``error`` object."""
         return {"code": self.code, "message": self.message}
