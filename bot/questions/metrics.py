@@ -349,6 +349,19 @@ def completion_rate(col: str = "total") -> Metric:
                   unit_zh="%", unit_en="%")
 
 
+def share_metric(row: str, col: str = "total") -> Metric:
+    """A share: one applicant column of a row (``col``), or one result row of all processed (办结)."""
+    rows, zh, en, _, _ = _t3_row_spec(row)
+    if col != "total":
+        cols, col_zh, col_en = _col_labels(col)
+        return Metric(f"share.{row}.{col}", f"{col_zh}占{zh}比例", f"{col_en} share of {en}",
+                      f"表3 {zh}·{col_zh}÷总计", f"Table 3 {en} · {col_en} ÷ total",
+                      _t3_cells(rows, cols), denom=_t3_cells(rows, ("total",)), unit_zh="%", unit_en="%")
+    return Metric(f"share.{row}", f"{zh}占办结比例", f"{en} share of processed", f"表3 {zh}÷办结总计",
+                  f"Table 3 {en} ÷ total processed", _t3_cells(rows, ("total",)),
+                  denom=_t3_cells(("total_processed",), ("total",)), unit_zh="%", unit_en="%")
+
+
 def _t4_blocks(block: str) -> tuple[tuple[str, ...], str, str]:
     if block == "*litigation":
         return ("litigation_direct", "litigation_after_review"), "行政诉讼（直接起诉+复议后起诉）", "lawsuits (direct + after review)"
@@ -413,9 +426,14 @@ def build_metric(concepts: list[Concept]) -> Metric | None:
         if not rates:  # 「予以公开的比例」 / "what share were granted": the rate that fits the row
             if blocks or t4col == "corrected":
                 return correction_rate(block or "review")
-            if not t3rows or set(t3rows) <= {"granted", "partial"}:
+            if col != "total":  # 「自然人申请占比」: that column's share of the row
+                return share_metric(_pick_row(t3rows) if t3rows else "new_received", col)
+            if not t3rows or set(t3rows) == {"granted", "partial"}:
                 return disclosure_rate(col)
-            return None
+            row = _pick_row(t3rows)
+            if row in ("new_received", "carried_over", "received_total", "carried_forward", "total_processed"):
+                return None
+            return share_metric(row)  # 「不予公开占比」: share of all processed applications
         rate = rates[0]
         if rate == "completion":
             return completion_rate(col)

@@ -339,8 +339,14 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
 
     # -- found by trying phrasings the set did not have (kept so they stay fixed) -----------------
     add(Case("东湖街道办事处2021年度有多少申请被拒绝", [zh(group(dh, "deny_")), "不予公开"]))
-    add(Case("What share of Donghu's applications were granted?", [rate(dh)]))
-    add(Case("东湖予以公开的比例", [rate(dh)]))
+    granted_share = pct(r(dh).t3("granted"), r(dh).t3("total_processed"))
+    add(Case("What share of Donghu's applications were granted?", [granted_share]))
+    add(Case("东湖予以公开的比例", [granted_share, "予以公开÷办结总计"]))
+    add(Case("东湖自然人申请占比", [pct(r(dh).t3("new_received", "natural_person"), r(dh).t3("new_received"))]))
+    add(Case("What share of Donghu's applications came from businesses?",
+             [pct(r(dh).t3("new_received", "commercial"), r(dh).t3("new_received"))]))
+    add(Case("What percentage of Donghu's requests were refused?",
+             [pct(float(group(dh, "deny_")), r(dh).t3("total_processed"))]))
     add(Case("列出申请最多的5个单位", ["前5名", "示范区东湖街道", "富阳区鹿山街道"]))
     add(Case("倒数三名", ["倒数3名", "0件"]))
     add(Case("bottom 2 offices by penalties", ["Bottom 2"]))
