@@ -215,7 +215,9 @@ def _cache_for(conn: Connection) -> dict[int, tuple[float, OfficeInfo]] | None:
 
 def _forget_offices(conn: Connection, *office_ids: int) -> None:
     url = conn.engine.url
-    cache = _office_cache.get(url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False))
+    cache = _office_cache.get(
+        url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False)
+    )
     if cache is not None:
         for office_id in office_ids:
             cache.pop(office_id, None)
@@ -279,6 +281,11 @@ def _resolve_id(conn: Connection, name: str) -> int | None:
     row = (conn.execute(select(O.c.id, O.c.merged_into).where(O.c.name == name))).first()
     if row is not None:
         return row.id if row.merged_into is None else _follow_merges(conn, row.id)
+    return _resolve_alias(conn, name)
+
+
+def _resolve_alias(conn: Connection, name: str) -> int | None:
+    """The office whose alias is ``name`` when exactly one (after merges) has it."""
     ids = set((conn.execute(select(A.c.office_id).where(A.c.alias == normalise(name)))).scalars())
     if len(ids) == 1:
         return _follow_merges(conn, ids.pop())
@@ -546,11 +553,35 @@ class _Batch:
     by_sha: dict[str, StoredReport] = field(default_factory=dict)
     cells: list[tuple[int, str, str, str, float | None, str]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    #: After ``prefetch``: SHA-256s already stored in the workspace, and names known not to be canonical.
+    stored_shas: set[str] | None = None
+    not_canonical: set[str] = field(default_factory=set)
+
+    def prefetch(self, conn: Connection, preps: list[_Prepared]) -> None:
+        """Look up a whole chunk's duplicates and offices in a few queries instead of a few each."""
+        shas = sorted({p.sha for p in preps})
+        self.stored_shas = set(
+            conn.execute(
+                select(R.c.sha256).where(
+                    R.c.workspace_id == self.ws, R.c.deleted_at.is_(None), R.c.sha256.in_(shas)
+                )
+            ).scalars()
+        )
+        names = sorted({p.office_name.strip() for p in preps})
+        for row in conn.execute(select(O.c.id, O.c.name, O.c.merged_into).where(O.c.name.in_(names))):
+            self.office_ids[row.name] = row.id if row.merged_into is None else _follow_merges(conn, row.id)
+        self.not_canonical = set(names) - set(self.office_ids)
+        missing = set(self.office_ids.values()) - set(self.offices)
+        if missing:
+            self.offices.update(_office_infos(conn, missing))
 
     def office(self, conn: Connection, prep: _Prepared) -> OfficeInfo:
         office_id = self.office_ids.get(prep.office_name)
         if office_id is None:
-            office_id = _resolve_id(conn, prep.office_name)
+            if prep.office_name.strip() in self.not_canonical:
+                office_id = _resolve_alias(conn, prep.office_name.strip())
+            else:
+                office_id = _resolve_id(conn, prep.office_name)
         if office_id is None:
             office = prep.report.office
             info = _create_office(conn, prep.office_name, office.short_name, office.kind)
@@ -562,7 +593,7 @@ class _Batch:
         return self.offices[office_id]
 
     def flush(self, conn: Connection) -> None:
-        if self.cells:
+        if self.cells and not _copy_cells(conn, self.cells):
             # Thousands of rows per import: hand plain tuples to the driver's executemany, skipping
             # SQLAlchemy's per-row parameter processing (the slowest part of a bulk import).
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -571,6 +602,25 @@ class _Batch:
         if self.findings:
             conn.execute(insert(F), self.findings)
         self.cells, self.findings = [], []
+
+
+def _copy_cells(conn: Connection, rows: list[tuple[int, str, str, str, float | None, str]]) -> bool:
+    """PostgreSQL on a sync connection (bulk import): COPY the cells, ~10× faster than executemany.
+
+    Returns False when COPY is not available (SQLite, or the async driver inside ``run_sync``).
+    """
+    if conn.dialect.name != "postgresql":
+        return False
+    import psycopg
+
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, psycopg.Connection):
+        return False
+    with raw.cursor() as cur:
+        with cur.copy('COPY report_cell (report_id, tbl, "row", col, value, raw) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+    return True
 
 
 def _store_one(
@@ -584,12 +634,15 @@ def _store_one(
     """Store one prepared report inside the caller's transaction (cells/findings queued on ``batch``)."""
     if prep.sha in batch.by_sha:
         return StoreResult("duplicate", batch.by_sha[prep.sha], None)
-    dup = _one(
-        conn,
-        _report_query().where(R.c.workspace_id == batch.ws, R.c.sha256 == prep.sha, R.c.deleted_at.is_(None)),
-    )
-    if dup is not None:
-        return StoreResult("duplicate", dup, None)
+    if batch.stored_shas is None or prep.sha in batch.stored_shas:
+        dup = _one(
+            conn,
+            _report_query().where(
+                R.c.workspace_id == batch.ws, R.c.sha256 == prep.sha, R.c.deleted_at.is_(None)
+            ),
+        )
+        if dup is not None:
+            return StoreResult("duplicate", dup, None)
     office = batch.office(conn, prep)
     report = prep.report
     same = and_(R.c.workspace_id == batch.ws, R.c.office_id == office.id, _year_is(report.year))
@@ -698,6 +751,7 @@ async def store_reports(
 
         def run(conn: Connection, part: list[_Prepared] = part) -> list[StoreResult]:
             batch = _Batch(chat_id, _ensure_ws(conn, chat_id))
+            batch.prefetch(conn, part)
             out = [_store_one(conn, batch, p, sender_id, sender_name, None) for p in part]
             batch.flush(conn)
             return out
