@@ -119,6 +119,13 @@ _KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"部门|委办局|\bdepartments?\b|\bbureaus?\b"), "部门"),
 ]
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+#: Traditional characters of the trade → simplified, so 「鹿山申請多少」 typed on a 繁體 keyboard works.
+_TRADITIONAL = str.maketrans(
+    "請開處複議訴訟維糾結轉報錯誤許罰強費規範個單誰還沒數總計辦與這門鎮區縣體務問題幾於機構業組織國權內詢現製發廢徵"
+    "們為麼哪裡來參過時間會長東湖齊達異樣據歷覽後納條例韓鄉際點專網頁稱實審級",
+    "请开处复议诉讼维纠结转报错误许罚强费规范个单谁还没数总计办与这门镇区县体务问题几于机构业组织国权内询现制发废征"
+    "们为么哪里来参过时间会长东湖齐达异样据历览后纳条例韩乡际点专网页称实审级",
+)
 
 _Y_FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _Y_SHORT = re.compile(r"(?<!\d)(\d{2})\s*年")
@@ -132,7 +139,7 @@ _Y_RELATIVE: list[tuple[re.Pattern[str], str]] = [
 
 def normalise(text: str) -> str:
     """NFKC (full-width digits and brackets), lower case, single spaces; 「二〇二一年」 → 「2021年」."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = unicodedata.normalize("NFKC", text or "").lower().translate(_TRADITIONAL)
     text = re.sub(r"[〇零○一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS), text)
     text = text.replace("’", "'").replace("‘", "'")
     return re.sub(r"\s+", " ", text).strip()
@@ -161,8 +168,8 @@ def _lang(text: str, office_spans: list[tuple[int, int]]) -> str:
     rest = _mask(text, office_spans)
     cjk = len(_CJK_RE.findall(rest))
     latin = len(re.findall(r"[a-z]{2,}", rest))
-    if not cjk and not latin:
-        return "en" if text.isascii() else "zh"
+    if not cjk and not latin:  # only an office name: its script decides ("Lushan" → en, 「鹿山」 → zh)
+        return "en" if re.search(r"[a-z]", text) and text.isascii() else "zh"
     if cjk == 0 and latin:
         return "en"
     if cjk and latin > cjk * 2:

@@ -425,6 +425,10 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("青石山哪些没填", ["T3-05", "空白"]))
     add(Case("Lushan 2021 granted and partially granted in total", ["3", "granted in full + granted in part"]))
 
+    add(Case("鹿山申請多少", ["3件", "富阳区鹿山街道"]))  # traditional characters
+    add(Case("東湖行政複議", [zh(t4(dh, "review")), "行政复议"]))
+    add(Case("誰還沒交年報", ["示范区北关街道"]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
