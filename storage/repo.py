@@ -296,22 +296,23 @@ def _resolve_alias(conn: Connection, name: str) -> int | None:
 def _add_aliases(conn: Connection, office_id: int, aliases: Iterable[str]) -> None:
     _forget_offices(conn, office_id)
     have = set((conn.execute(select(A.c.alias).where(A.c.office_id == office_id))).scalars())
-    new = [a for a in dict.fromkeys(normalise(x) for x in aliases) if a and a not in have]
+    new = [a for a in dict.fromkeys(normalise(x)[:255] for x in aliases) if a and a not in have]
     if new:
         conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in new])
 
 
 def _create_office(conn: Connection, name: str, short_name: str = "", kind: str | None = None) -> OfficeInfo:
-    name = name.strip()
-    if not kind or kind == "其他":
+    name = name.strip()[:255]
+    if not kind or kind == "其他" or len(kind) > 32:
         kind = guess_kind(name)
     region, _ = split_region(name)
-    short = short_name.strip() or core_name(name, kind)
+    short = (short_name.strip() or core_name(name, kind))[:255]
+    region = region[:255]
     result = conn.execute(
         insert(O).values(name=name, short_name=short, kind=kind, region=region, created_at=utcnow())
     )
     office_id = int(result.inserted_primary_key[0])
-    aliases = [a for a in dict.fromkeys(normalise(x) for x in aliases_for(name, short, kind)) if a]
+    aliases = [a for a in dict.fromkeys(normalise(x)[:255] for x in aliases_for(name, short, kind)) if a]
     if aliases:
         conn.execute(insert(A), [{"office_id": office_id, "alias": a} for a in aliases])
     return OfficeInfo(office_id, name, short, kind, region, aliases)
@@ -490,7 +491,8 @@ def report_sha256(report: Report) -> str:
 
 
 def _office_name(report: Report) -> str:
-    return (report.office.name or "").strip() or Path(report.source.filename).stem.strip() or "未知单位"
+    name = (report.office.name or "").strip() or Path(report.source.filename).stem.strip() or "未知单位"
+    return name[:255]  # the column's size; a garbled "name" must not fail the upload
 
 
 def _num(value: Any) -> float | None:
@@ -663,15 +665,15 @@ def _store_one(
         "is_current": True,
         "sha256": prep.sha,
         "filename": report.source.filename[:512],
-        "kind": report.source.kind or "",
-        "format": report.format or "unknown",
+        "kind": (report.source.kind or "")[:16],
+        "format": (report.format or "unknown")[:16],
         "verdict": report.verdict,
         "errors": prep.counts["error"],
         "warnings": prep.counts["warning"],
         "infos": prep.counts["info"],
         "sender_id": sender_id,
-        "sender_name": sender_name,
-        "file_unique_id": file_unique_id,
+        "sender_name": sender_name[:255] if sender_name else sender_name,
+        "file_unique_id": file_unique_id[:255] if file_unique_id else file_unique_id,
         "received_at": utcnow(),
         "deleted_at": None,
     }
@@ -695,7 +697,7 @@ def _store_one(
         kind=values["kind"],
         format=values["format"],
         sender_id=sender_id,
-        sender_name=sender_name,
+        sender_name=values["sender_name"],
         received_at=values["received_at"],
         deleted_at=None,
     )

@@ -358,3 +358,14 @@ async def test_store_reports_bulk_matches_single_store(db):
     again = await repo.store_reports(db, chat_id=CHAT, reports=[make_report(2, office="富阳区银湖街道")])
     assert again[0].status == "duplicate"
     assert await repo.store_reports(db, chat_id=CHAT, reports=[]) == []
+
+
+async def test_oversized_texts_do_not_fail_the_upload(db):
+    report = make_report(1, office="某" * 300 + "街道")
+    report.source.kind = "x" * 40
+    stored = await repo.store_report(db, chat_id=CHAT, report=report, sender_name="名" * 400)
+    assert stored.status == "new"
+    assert len(stored.report.office.name) == 255
+    assert len(stored.report.sender_name) == 255
+    again = await repo.store_report(db, chat_id=CHAT, report=make_report(2, office="某" * 300 + "街道"))
+    assert again.status == "new_version"  # the same (truncated) office
