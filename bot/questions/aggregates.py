@@ -43,6 +43,17 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
             return f"{head} · {year} · {where}" + (f":\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
         head = f"{len(column)}个{unit}中{len(zeros)}个为0" if zeros else f"没有{unit}为0"
         return f"{head}（{ylab} · {where}）" + (f"：\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
+    if agg == "threshold" and query.threshold:
+        op, number = query.threshold
+        test = {">": lambda v: v > number, ">=": lambda v: v >= number, "<": lambda v: v < number}[op]
+        hits = [R.office_label(s.office, lang) for s, v in sorted(valued, key=lambda sv: -sv[1]) if test(v)]
+        shown = R.amount(number, metric, lang)
+        word = {">": ("超过", "over"), ">=": ("不少于", "at least"), "<": ("少于", "under")}[op]
+        if lang == "en":
+            head = f"{len(hits)} of {len(valued)} office(s) {word[1]} {shown}"
+            return f"{head} · {year} · {where}" + (f":\n{R.join_names(hits, lang)}" if hits else "") + skip_note
+        head = f"{len(valued)}个{unit}中{len(hits)}个{word[0]}{shown}"
+        return f"{head}（{ylab} · {where}）" + (f"：\n{R.join_names(hits, lang)}" if hits else "") + skip_note
     if agg in ("sum", "avg"):
         if metric.is_rate and agg == "sum":  # 「全区公开率」: pooled, Σ numerators ÷ Σ denominators
             parts = [r for _, r in column if r.value is not None]

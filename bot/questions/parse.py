@@ -78,6 +78,10 @@ _CHANGE = re.compile(
     r"|\bdecrease[ds]?\b|\bgrew\b|\bgrowth\b|\bdrop(ped)?\b|\bfell\b|\brose\b|\bdifference\s+from\s+last\b"
     r"|\b(go|goes|went|gone)\s+(up|down)\b|\brising\b|\bfalling\b|\bsince\b|以来|至今|到现在"
 )
+_ABOVE = re.compile(r"(超过|多于|大于|高于|不少于|不低于|至少|≥|>=|>|more\s+than|over|above|at\s+least|greater\s+than)"
+                    r"\s*(\d+(?:\.\d+)?)\s*(%|件|个)?|(\d+(?:\.\d+)?)\s*(%|件|个)?\s*(以上|及以上)")
+_BELOW = re.compile(r"(少于|低于|小于|不到|不足|至多|≤|<=|<|fewer\s+than|less\s+than|under|below|at\s+most)"
+                    r"\s*(\d+(?:\.\d+)?)\s*(%|件|个)?|(\d+(?:\.\d+)?)\s*(%|件|个)?\s*(以下|及以下)")
 _MISSING_FROM = re.compile(r"missing\s+(from|in)\b|缺什么|缺了什么|缺少什么")
 _MORE = re.compile(r"\bmore\b|\bhigher\b|\blarger\b|\bbigger\b|更多|更高|(哪个|谁|哪家).{0,8}(多(?!少)|高)")
 _LESS = re.compile(r"\bless\b|\bfewer\b|\blower\b|\bsmaller\b|更少|更低|(哪个|谁|哪家).{0,8}(?<!多)(少|低)")
@@ -290,6 +294,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
 
     passed, masked = _sub_mask(_PASSED, masked)
     warnings_only = bool(_WARNINGS_ONLY.search(masked)) and not re.search(r"错误|有错|\berrors?\b", masked)
+    above, masked = _sub_mask(_ABOVE, masked)  # before years: 「超过2000件」 is no year
+    below, masked = _sub_mask(_BELOW, masked)
     errors, masked = _sub_mask(_ERRORS, masked)
     change, masked = _sub_mask(_CHANGE, masked)
     compare, masked = _sub_mask(_COMPARE, masked)
@@ -387,6 +393,15 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind, query.aggregate = "aggregate", "rank"
         return query
     query.kind = "aggregate"
+    if (above or below) and not found:  # 「申请超过100件的单位」: the offices past a threshold
+        m = (above or below)[0]
+        number = float(m.group(2) or m.group(4))
+        if metric.is_rate:
+            number /= 100
+        inclusive = re.search(r"不少于|不低于|至少|at\s+least|≥|>=|以上", m.group(0)) is not None  # 以上 includes N
+        query.aggregate = "threshold"
+        query.threshold = ((">=" if inclusive else ">") if above else "<", number)
+        return query
     if zero and not found:
         query.aggregate = "zero"
         return query

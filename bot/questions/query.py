@@ -42,11 +42,12 @@ class Query:
     year: int | None = None
     base_year: int | None = None
     year_words: str = ""
-    #: aggregate: sum | avg | max | min | top | bottom | rank | zero; compare: max | min (name the winner);
+    #: aggregate: sum | avg | max | min | top | bottom | rank | zero | threshold; compare: max | min (name the winner);
     #: errors: None (with errors) | warnings | passed
     aggregate: str | None = None
     top_n: int | None = None
     implicit: bool = False  # aggregate "sum" chosen only because no office was named
+    threshold: tuple[str, float] | None = None  # aggregate "threshold": (">" | ">=" | "<", number)
     unknown_name: str = ""  # a place name that matched no office of the chat
     office_kind: str | None = None  # 「哪个乡镇…」: only offices of this kind, when the chat has any
 

@@ -429,6 +429,13 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("東湖行政複議", [zh(t4(dh, "review")), "行政复议"]))
     add(Case("誰還沒交年報", ["示范区北关街道"]))
 
+    over100 = [k for k in main21 if reports[k].t3("new_received") > 100]
+    add(Case("有几个单位的申请超过100件", [f"9个单位中{len(over100)}个超过100件", "示范区东湖街道"], reject=["富阳区鹿山街道"]))
+    add(Case("which offices had more than 150 applications",
+             [f"{sum(reports[k].t3('new_received') > 150 for k in main21)} of 9"], reject=["富阳区鹿山街道"]))
+    add(Case("行政处罚200件以上的有哪些", [f"{sum(reports[k].t2('penalty') >= 200 for k in main21)}个不少于200件"]))
+    add(Case("公开率低于10%的单位", ["少于10%", "示范区南苑街道"], reject=["示范区东湖街道"]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
