@@ -251,3 +251,23 @@ TRAPS = [OfficeInfo(100 + i, name, short, "乡镇", "", []) for i, (name, short)
 def test_question_words_never_fuzzy_match_an_office(text: str) -> None:
     query = parse_question(text, offices=OFFICES + TRAPS, today=FEB)
     assert query.offices == [] and query.choices == [], [o.name for o in query.offices]
+
+
+def test_threshold_share_kind_filter_and_traditional_characters() -> None:
+    over = parse("申请超过2000件的单位")
+    assert (over.kind, over.aggregate, over.threshold, over.year) == ("aggregate", "threshold", (">", 2000.0), None)
+    assert parse("行政处罚200件以上的有哪些").threshold == (">=", 200.0)
+    assert parse("公开率低于10%的单位").threshold == ("<", 0.1)
+    assert parse("鹿山自然人申请占比").metric.key == "share.new_received.natural_person"
+    assert parse("鹿山不予公开占比").metric.key == "share.g:deny"
+    assert parse("哪个乡镇申请最多").office_kind == "乡镇"
+    assert parse("which subdistrict had the most applications").office_kind == "街道"
+    assert parse("哪个单位申请最多").office_kind is None
+    assert parse("鹿山申請多少").metric.key == "t3.new_received.total"
+    assert parse("鹿山二〇二〇年申请").year == 2020
+    since = parse("鹿山2019年以来申请变化")
+    assert (since.kind, since.base_year, since.year) == ("change", 2019, None)
+    assert parse("有哪些单位").kind == "offices"
+    assert parse("西湖街道申请多少").kind == "no_office"
+    assert parse("鹿山交了没有").kind == "submitted_one"
+    assert parse("鹿山的申请是哪里来的").kind == "breakdown"
