@@ -31,6 +31,8 @@ def settings_for(tg: FakeTelegram, tmp_path: Path, **overrides: Any) -> Settings
         "NIANBAO_DATA_DIR": str(tmp_path / "data"),
         "NIANBAO_ADMINS": str(GLOBAL_ADMIN),
         "NIANBAO_PARSE_TIMEOUT": "20",
+        # reminder ticks only where a test asks for them: a real January date must not add messages
+        "NIANBAO_SCHEDULER": "false",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
