@@ -393,6 +393,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind, query.aggregate = "aggregate", "rank"
         return query
     query.kind = "aggregate"
+    if not found:  # 「哪个乡镇…」: only that kind of office
+        query.office_kind = next((kind for pattern, kind in _KIND_WORDS if pattern.search(norm)), None)
     if (above or below) and not found:  # 「申请超过100件的单位」: the offices past a threshold
         m = (above or below)[0]
         number = float(m.group(2) or m.group(4))
@@ -405,8 +407,6 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if zero and not found:
         query.aggregate = "zero"
         return query
-    if not found:
-        query.office_kind = next((kind for pattern, kind in _KIND_WORDS if pattern.search(norm)), None)
     if bottom:
         query.aggregate, query.top_n = "bottom", _top_n(bottom[0])
     elif top:
