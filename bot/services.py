@@ -82,12 +82,25 @@ async def ingest(
                 file_unique_id=file_unique_id,
             )
             outcomes.append(IngestOutcome(result.filename, report, stored, None))
+            if stored.status != "duplicate":
+                await _announce_if_complete(db, chat_id=chat_id, year=report.year)
         if progress is not None and total > 1:
             try:
                 await progress(done, total)
             except Exception:  # a failed "3/10…" edit must not lose the upload
                 log.warning("progress callback failed", exc_info=True)
     return outcomes
+
+
+async def _announce_if_complete(db: Database, *, chat_id: int, year: int | None) -> None:
+    """Let the reminders know a report arrived, so a completed roster gets its 全部提交 at the next tick
+    rather than on the next ladder day. A reminder problem must never fail the upload."""
+    from bot.deadlines import report_stored
+
+    try:
+        await report_stored(db, chat_id=chat_id, year=year)
+    except Exception:
+        log.exception("reminder check after upload failed (chat %s, year %s)", chat_id, year)
 
 
 async def _validate(db: Database, *, chat_id: int, report: Report, received: date) -> None:

@@ -174,3 +174,32 @@ def test_key_numbers_show_blank_as_dash():
 def test_error_outcome_without_reader_error_object(lang):
     out = IngestOutcome("x.pdf", None, None, None)
     assert verdict_reply(out, lang).startswith("❌ x.pdf")
+
+
+async def test_upload_asks_reminders_to_check_the_roster_but_a_duplicate_does_not(sqlite_db, monkeypatch):
+    import bot.deadlines
+
+    calls: list[tuple[int, int | None]] = []
+
+    async def record(db, *, chat_id, year, **_):
+        calls.append((chat_id, year))
+        return 0
+
+    monkeypatch.setattr(bot.deadlines, "report_stored", record)
+    seed = _seed_files()[1]
+    await ingest(sqlite_db, chat_id=-42, filename=seed.name, data=seed.read_bytes())
+    await ingest(sqlite_db, chat_id=-42, filename=seed.name, data=seed.read_bytes())
+    assert calls == [(-42, 2021)]
+
+
+async def test_a_failing_reminder_check_does_not_lose_the_upload(sqlite_db, monkeypatch):
+    import bot.deadlines
+
+    async def broken(*_, **__):
+        raise RuntimeError("reminder tables unavailable")
+
+    monkeypatch.setattr(bot.deadlines, "report_stored", broken)
+    seed = _seed_files()[1]
+    (outcome,) = await ingest(sqlite_db, chat_id=-43, filename=seed.name, data=seed.read_bytes())
+    assert outcome.stored.status == "new"
+    assert await repo.list_reports(sqlite_db, chat_id=-43)
