@@ -101,9 +101,13 @@ async def _schema_status(url: str) -> str:
 
 def prepare_database(settings: Any) -> bool:
     """Create the schema on a brand-new database; refuse (False) one that is behind or ahead."""
-    from storage.db import UPGRADE_HINT, upgrade
+    from storage.db import UPGRADE_HINT, DatabaseUnavailable, upgrade
 
-    status = asyncio.run(_schema_status(settings.db_url))
+    try:
+        status = asyncio.run(_schema_status(settings.db_url))
+    except DatabaseUnavailable as exc:  # one clear line, not a driver traceback
+        print(str(exc))
+        return False
     if status == "empty":
         print("新数据库，正在建表… (creating the schema)")
         upgrade(settings.db_url)
