@@ -291,6 +291,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         concepts, rest = find_concepts(correct_english(masked))
     masked = rest
     query.metric = build_metric([c for c, _ in concepts])
+    if count and query.metric and query.metric.key == "t3.new_received.total" and re.search(
+            r"报告|年报|\breports?\b", norm) and not re.search(r"申请|\bapplications?\b|\brequests?\b", norm):
+        query.metric = None  # "how many reports were received": reports, not the 收到 (applications) row
 
     passed, masked = _sub_mask(_PASSED, masked)
     warnings_only = bool(_WARNINGS_ONLY.search(masked)) and not re.search(r"错误|有错|\berrors?\b", masked)

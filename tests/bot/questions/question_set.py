@@ -436,6 +436,10 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("行政处罚200件以上的有哪些", [f"{sum(reports[k].t2('penalty') >= 200 for k in main21)}个不少于200件"]))
     add(Case("公开率低于10%的单位", ["少于10%", "示范区南苑街道"], reject=["示范区东湖街道"]))
 
+    add(Case("How many reports were received in 2021?", ["9 office"]))
+    add(Case("2021年收到了多少份年报", ["9个单位"]))
+    add(Case("which offices have warnings", ["warnings", "富阳区鹿山街道"], reject=["青石山街道办事处"]))
+
     # -- an office that is not in this chat: say so, never the chat total -------------------------
     add(Case("西湖街道申请多少", ["本群没有“西湖街道”的报告"], reject=["合计"]))
     add(Case("城关镇收到多少申请", ["本群没有“城关镇”的报告"], reject=["合计"]))
