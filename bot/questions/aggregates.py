@@ -68,7 +68,8 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
         else:
             value = sum(v for _, v in valued) / len(valued)
             label_zh, label_en = "平均", "Average"
-        amount = R.amount(round(value, 4), metric, lang)
+        digits = 1 if agg == "avg" and metric.unit_zh == "件" else 4  # an average of counts: one decimal
+        amount = R.amount(round(value, digits), metric, lang)
         if lang == "en":
             return f"{label_en}: {amount}\n{year} · {len(valued)} office(s) · {where}{skip_note}"
         return f"{label_zh} {amount}\n{ylab} · {len(valued)}个{unit} · {where}{skip_note}"

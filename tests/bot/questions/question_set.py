@@ -278,8 +278,8 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     for q in ("How many applications in total?", "total applications across all offices in 2021"):
         add(Case(q, [total_new, "Total"]))
     avg_new = sum(reports[k].t3("new_received") for k in main21) / len(main21)
-    add(Case("平均每个单位收到多少申请", [fmt(round(avg_new, 4)), "平均"]))
-    add(Case("average number of applications per office", [fmt(round(avg_new, 4))]))
+    add(Case("平均每个单位收到多少申请", [fmt(round(avg_new, 1)), "平均"]))
+    add(Case("average number of applications per office", [fmt(round(avg_new, 1))]))
     ranked = sorted(main21, key=lambda k: -reports[k].t3("new_received"))
     third = reports[ranked[2]]
     add(Case("申请数前三名", ["前3名", third.office.name]))
