@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.questions import segment
@@ -263,6 +264,63 @@ def _top_n(m: re.Match[str]) -> int:
     return _CN_NUM.get(token) or _EN_NUM.get(token, 3)
 
 
+@dataclass
+class _Words:
+    """The question words found (each a match list, or None/empty), read in the order of the docstring."""
+
+    missing: list = field(default_factory=list)
+    submitted: list = field(default_factory=list)
+    count: list = field(default_factory=list)
+    passed: list = field(default_factory=list)
+    warnings_only: bool = False
+    above: list = field(default_factory=list)
+    below: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    change: list = field(default_factory=list)
+    compare: list = field(default_factory=list)
+    together: list = field(default_factory=list)
+    bottom: list = field(default_factory=list)
+    top: list = field(default_factory=list)
+    rank: list = field(default_factory=list)
+    most: list = field(default_factory=list)
+    least: list = field(default_factory=list)
+    avg: list = field(default_factory=list)
+    total: list = field(default_factory=list)
+    every: object = None
+    zero: object = None
+
+    @property
+    def about_all(self) -> bool:
+        """The question is about all offices (so a leftover word is no office name)."""
+        return any((self.top, self.bottom, self.rank, self.most, self.least, self.avg, self.total,
+                    self.together, self.every, self.zero))
+
+
+def _submission_words(words: _Words, masked: str) -> str:
+    """Submission words, read before the metric phrases (「收到了几份报告」 is a count, not 收到)."""
+    if not _MISSING_FROM.search(masked):  # "missing from X's report" is about findings
+        words.missing, masked = _sub_mask(_MISSING, masked)
+    words.submitted, masked = _sub_mask(_SUBMITTED, masked)
+    words.count, masked = _sub_mask(_COUNT, masked)
+    return masked
+
+
+def _other_words(words: _Words, masked: str) -> str:
+    """Status, threshold, change, comparison and aggregate words, read after the metric phrases."""
+    words.passed, masked = _sub_mask(_PASSED, masked)
+    words.warnings_only = bool(_WARNINGS_ONLY.search(masked)) and not re.search(r"错误|有错|\berrors?\b", masked)
+    words.above, masked = _sub_mask(_ABOVE, masked)  # before years: 「超过2000件」 is no year
+    words.below, masked = _sub_mask(_BELOW, masked)
+    for name, pattern in (("errors", _ERRORS), ("change", _CHANGE), ("compare", _COMPARE), ("together", _TOGETHER),
+                          ("bottom", _BOTTOM), ("top", _TOP), ("rank", _RANK), ("most", _MAX), ("least", _MIN),
+                          ("avg", _AVG), ("total", _SUM)):
+        found, masked = _sub_mask(pattern, masked)
+        setattr(words, name, found)
+    words.every = _ALL_OFFICES.search(masked)
+    words.zero = _ZERO.search(masked) if words.every else None  # 「哪些单位没有收到申请」
+    return masked
+
+
 def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Query:
     """Parse one chat question into a :class:`Query` (see module docstring for the rules)."""
     norm = normalise(text)
@@ -280,40 +338,19 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     submit_one = _SUBMIT_ONE.search(masked) if one_office else None
     breakdown = _BREAKDOWN.search(masked)
 
-    # submission questions first: 「收到了几份报告」 is a count, not the 收到 (new applications) row
-    # ("missing from X's report" is about its findings, not about submitting)
-    missing, masked = _sub_mask(_MISSING, masked) if not _MISSING_FROM.search(masked) else ([], masked)
-    submitted, masked = _sub_mask(_SUBMITTED, masked)
-    count, masked = _sub_mask(_COUNT, masked)
-
+    w = _Words()
+    masked = _submission_words(w, masked)
     concepts, rest = find_concepts(masked)
     if not concepts and query.lang == "en":  # "aplications", "lawsiuts": fix the typo, read again
         concepts, rest = find_concepts(correct_english(masked))
     masked = rest
     query.metric = build_metric([c for c, _ in concepts])
-    if count and query.metric and query.metric.key == "t3.new_received.total" and re.search(
+    if w.count and query.metric and query.metric.key == "t3.new_received.total" and re.search(
             r"报告|年报|\breports?\b", norm) and not re.search(r"申请|\bapplications?\b|\brequests?\b", norm):
         query.metric = None  # "how many reports were received": reports, not the 收到 (applications) row
+    masked = _other_words(w, masked)
 
-    passed, masked = _sub_mask(_PASSED, masked)
-    warnings_only = bool(_WARNINGS_ONLY.search(masked)) and not re.search(r"错误|有错|\berrors?\b", masked)
-    above, masked = _sub_mask(_ABOVE, masked)  # before years: 「超过2000件」 is no year
-    below, masked = _sub_mask(_BELOW, masked)
-    errors, masked = _sub_mask(_ERRORS, masked)
-    change, masked = _sub_mask(_CHANGE, masked)
-    compare, masked = _sub_mask(_COMPARE, masked)
-    together, masked = _sub_mask(_TOGETHER, masked)
-    bottom, masked = _sub_mask(_BOTTOM, masked)
-    top, masked = _sub_mask(_TOP, masked)
-    rank, masked = _sub_mask(_RANK, masked)
-    most, masked = _sub_mask(_MAX, masked)
-    least, masked = _sub_mask(_MIN, masked)
-    avg, masked = _sub_mask(_AVG, masked)
-    total, masked = _sub_mask(_SUM, masked)
-    every = _ALL_OFFICES.search(masked)
-    zero = _ZERO.search(masked) if every else None  # 「哪些单位没有收到申请」
-
-    submission = bool(missing or submitted or (count and query.metric is None))
+    submission = bool(w.missing or w.submitted or (w.count and query.metric is None))
     years, query.year_words, masked = _years(masked, today, submission=submission)
 
     found = list(exact.offices)
@@ -335,36 +372,16 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     elif since and len(years) == 1:  # "since 2020" / 「2020年以来」: from that year to the latest
         query.base_year, query.year = years[0], None
 
-    # status questions
-    if len(found) == 1 and (submit_one or (missing and one_office)):
-        query.kind = "submitted_one"  # 「鹿山交了没有」 "Has Lushan submitted?"
+    if _status_kind(query, w, found, one_office=one_office, submit_one=bool(submit_one),
+                    list_offices=bool(list_offices)):
         return query
-    if missing:
-        query.kind = "missing"
-        return query
-    if submitted and query.metric is None:
-        query.kind = "submitted"
-        return query
-    if (errors or passed) and query.metric is None:
-        query.kind = "findings" if found else "errors"
-        # which list: reports with errors (default), with warnings, or that passed
-        query.aggregate = "passed" if passed else "warnings" if warnings_only else None
-        return query
-    if count and query.metric is None and not found:
-        query.kind = "count"
-        return query
-    if list_offices and query.metric is None and not found:
-        query.kind = "offices"  # 「有哪些单位」「名册上有谁」
-        return query
-
-    about_all = any((top, bottom, rank, most, least, avg, total, together, every, zero))
-    if query.unknown_name and not about_all:
+    if query.unknown_name and not w.about_all:
         query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
 
     metric = query.metric
-    ranking_words = bool(top or bottom or rank or most or least)
-    if metric is None and (len(found) >= 2 or (ranking_words and not found) or (change and found)):
+    ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least)
+    if metric is None and (len(found) >= 2 or (ranking_words and not found) or (w.change and found)):
         # 「鹿山和青石山比较」「哪个最多」: applications, the number everyone means first
         query.metric = metric = build_metric([("t3row", "*apply")])
     if metric is None:
@@ -372,61 +389,89 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
             query.kind = "overview"
         return query
 
-    if (change or query.base_year is not None) and len(found) <= 1:
+    if (w.change or query.base_year is not None) and len(found) <= 1:
         query.kind = "change"
         return query
     if len(found) >= 2:  # 「鹿山和青石山比较」, or 「…一共」 = the sum over just those offices
-        query.kind, query.aggregate = ("aggregate", "sum") if together else ("compare", None)
-        more, less = most or _MORE.search(norm), least or _LESS.search(norm)
-        if not together and (more or less):
+        query.kind, query.aggregate = ("aggregate", "sum") if w.together else ("compare", None)
+        more, less = w.most or _MORE.search(norm), w.least or _LESS.search(norm)
+        if not w.together and (more or less):
             query.aggregate = "max" if more else "min"  # 「…哪个公开率最高」: name the winner first
         return query
-    if len(found) == 1 and (most or least) and not top and not bottom:
+    if len(found) == 1 and (w.most or w.least) and not w.top and not w.bottom:
         query.kind, query.aggregate = "aggregate", "rank"  # 「鹿山是不是申请最少的」: its place in the ranking
         return query
-    if found and not (top or bottom or rank or (every and (most or least))):
+    if found and not (w.top or w.bottom or w.rank or (w.every and (w.most or w.least))):
         query.kind = "value"
         query.more_metrics = _more_metrics(concepts)
-        if query.more_metrics and (together or total):  # 「全部公开和部分公开一共多少」: one sum
+        if query.more_metrics and (w.together or w.total):  # 「全部公开和部分公开一共多少」: one sum
             query.metric, query.more_metrics = sum_metric(query.more_metrics), []
         if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total"):
             query.kind = "breakdown"  # 「鹿山的申请是哪里来的」: by applicant type
         return query
-    if compare and not found:
+    _aggregate_kind(query, w, norm, found)
+    return query
+
+
+def _status_kind(query: Query, w: _Words, found: list, *, one_office: bool, submit_one: bool,
+                 list_offices: bool) -> bool:
+    """Set a status kind (submitted?, missing, errors, count, offices); True when one applies."""
+    if len(found) == 1 and (submit_one or (w.missing and one_office)):
+        query.kind = "submitted_one"  # 「鹿山交了没有」 "Has Lushan submitted?"
+    elif w.missing:
+        query.kind = "missing"
+    elif w.submitted and query.metric is None:
+        query.kind = "submitted"
+    elif (w.errors or w.passed) and query.metric is None:
+        query.kind = "findings" if found else "errors"
+        # which list: reports with errors (default), with warnings, or that passed
+        query.aggregate = "passed" if w.passed else "warnings" if w.warnings_only else None
+    elif w.count and query.metric is None and not found:
+        query.kind = "count"
+    elif list_offices and query.metric is None and not found:
+        query.kind = "offices"  # 「有哪些单位」「名册上有谁」
+    else:
+        return False
+    return True
+
+
+def _aggregate_kind(query: Query, w: _Words, norm: str, found: list) -> None:
+    """A question over the chat's offices: which aggregate, for which kind of office."""
+    metric = query.metric
+    if w.compare and not found:
         query.kind, query.aggregate = "aggregate", "rank"
-        return query
+        return
     query.kind = "aggregate"
     if not found:  # 「哪个乡镇…」: only that kind of office
         query.office_kind = next((kind for pattern, kind in _KIND_WORDS if pattern.search(norm)), None)
-    if (above or below) and not found:  # 「申请超过100件的单位」: the offices past a threshold
-        m = (above or below)[0]
+    if (w.above or w.below) and not found:  # 「申请超过100件的单位」: the offices past a threshold
+        m = (w.above or w.below)[0]
         number = float(m.group(2) or m.group(4))
         if metric.is_rate:
             number /= 100
         inclusive = re.search(r"不少于|不低于|至少|at\s+least|≥|>=|以上", m.group(0)) is not None  # 以上 includes N
         query.aggregate = "threshold"
-        query.threshold = ((">=" if inclusive else ">") if above else "<", number)
-        return query
-    if zero and not found:
+        query.threshold = ((">=" if inclusive else ">") if w.above else "<", number)
+        return
+    if w.zero and not found:
         query.aggregate = "zero"
-        return query
-    if bottom:
-        query.aggregate, query.top_n = "bottom", _top_n(bottom[0])
-    elif top:
-        query.aggregate, query.top_n = "top", _top_n(top[0])
-    elif rank:
+        return
+    if w.bottom:
+        query.aggregate, query.top_n = "bottom", _top_n(w.bottom[0])
+    elif w.top:
+        query.aggregate, query.top_n = "top", _top_n(w.top[0])
+    elif w.rank:
         query.aggregate = "rank"
-    elif most:
+    elif w.most:
         query.aggregate = "max"
-    elif least:
+    elif w.least:
         query.aggregate = "min"
-    elif avg:
+    elif w.avg:
         query.aggregate = "avg"
-    elif every and re.search(r"各|每个|每家|\beach\b|\bevery\b", norm) and not total:
+    elif w.every and re.search(r"各|每个|每家|\beach\b|\bevery\b", norm) and not w.total:
         query.aggregate = "rank"  # 「各街道的公开率」: each office's number, best first
     else:
         query.aggregate = "sum"
-        query.implicit = not total
-    if found:  # "鹿山排第几" style: rank, with the office highlighted by the executor
+        query.implicit = not w.total
+    if found:  # 「鹿山排第几」: a ranking with that office highlighted
         query.offices = found
-    return query
