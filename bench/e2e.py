@@ -16,6 +16,7 @@ import asyncio
 import inspect
 import multiprocessing
 import time
+from collections import Counter
 from typing import Any
 
 from bench import Context, Figure, Target, median, missing, percentile
@@ -137,7 +138,7 @@ def run(ctx: Context) -> list[Figure]:
                 settings = _settings(tg, db_url, [*chats, *doc_chats])
                 app = build_application(settings, db=db)
                 async with polling(app):
-                    latencies, misses = [], 0
+                    latencies, misses, marks = [], 0, Counter()
                     # one warm-up file (worker-pool start, first imports) is sent and not counted
                     for n, (name, data) in enumerate([docs[-1], *docs[:-1]]):
                         doc_chat = doc_chats[n]
@@ -154,6 +155,7 @@ def run(ctx: Context) -> list[Figure]:
                             misses += 1
                         else:
                             latencies.append((call.at - t0) * 1000)
+                            marks.update(m for m in VERDICT_MARKS if m in _text_of(call))
                     ctx.log(f"{len(latencies)} verdicts; asking {len(questions)} questions")
                     limited = await _ask_all(tg, questions)
                     workers = sum(peak_rss_mb(pid) or 0 for pid in children_pids())
@@ -163,7 +165,7 @@ def run(ctx: Context) -> list[Figure]:
                     app = build_application(settings, db=db, rate_limit=False)
                     async with polling(app):
                         unlimited = await _ask_all(tg, questions)
-            return {"latencies": latencies, "misses": misses, "limited": limited, "unlimited": unlimited,
+            return {"latencies": latencies, "misses": misses, "marks": marks, "limited": limited, "unlimited": unlimited,
                     "want": len(questions), "workers_mb": workers}
 
     r = asyncio.run(go())
@@ -172,7 +174,8 @@ def run(ctx: Context) -> list[Figure]:
         figures.append(Figure("verdict latency (.docx, e2e) p95", percentile(r["latencies"], 95), "ms",
                               VERDICT_TARGET,
                               note=f"{len(r['latencies'])}/{n_docs - 1} verdicts after 1 warm-up file, "
-                              f"median {median(r['latencies']):.0f} ms"
+                              f"median {median(r['latencies']):.0f} ms; verdicts on these correct reports: "
+                              + " ".join(f"{m}×{n}" for m, n in r["marks"].items())
                               + (f"; {r['misses']} without a verdict in 30 s" if r["misses"] else "")))
     else:
         figures.append(missing("verdict latency (.docx, e2e) p95", "ms", VERDICT_TARGET,
