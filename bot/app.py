@@ -12,6 +12,7 @@ matters (ENGINEERING.md §1.3):
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 import logging
@@ -139,11 +140,18 @@ async def _post_init(app: Application) -> None:
     await check_schema(app.bot_data["db"])
     commands = bot_commands(app.bot_data.get("feature_modules", []), app)
     await app.bot.set_my_commands(commands)
+    # jieba loads its dictionary lazily (~2 s): do it now, off the event loop, not on the first question
+    from bot.questions import warm_up
+
+    app.bot_data["warm_up"] = asyncio.create_task(asyncio.to_thread(warm_up), name="questions-warm-up")
     logger.info("bot @%s ready, %d commands", app.bot.username, len(commands))
 
 
 async def _post_shutdown(app: Application) -> None:
-    """Close the database when this application opened it."""
+    """Stop the parsing workers; close the database when this application opened it."""
+    from bot.reading import shutdown_pool
+
+    await asyncio.to_thread(shutdown_pool)
     if app.bot_data.get("owns_db"):
         await app.bot_data["db"].close()
 
