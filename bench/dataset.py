@@ -93,6 +93,7 @@ class Imported:
     seconds: float
     stored: int
     total: int
+    method: str = "store_report"
 
     @property
     def complete(self) -> bool:
@@ -105,10 +106,11 @@ class Imported:
 
     def note(self) -> str:
         rate = self.stored / self.seconds if self.seconds else 0
+        how = "repo.store_reports (bulk)" if self.method == "store_reports" else "repo.store_report one by one"
         if self.complete:
-            return f"{rate:,.0f} reports/s"
-        return (f"PROJECTED at the measured {rate:,.0f} reports/s: stopped after {self.seconds:.0f} s "
-                f"(time budget) with {self.stored:,} of {self.total:,} stored")
+            return f"{rate:,.0f} reports/s via {how}"
+        return (f"PROJECTED at the measured {rate:,.0f} reports/s via {how}: stopped after "
+                f"{self.seconds:.0f} s (time budget) with {self.stored:,} of {self.total:,} stored")
 
 
 async def store_all(db: Any, items: list[tuple[int, Report]], *, budget: float | None = None) -> Imported:
@@ -139,19 +141,34 @@ async def store_all(db: Any, items: list[tuple[int, Report]], *, budget: float |
             stored += 1
             if budget is not None and stored % 50 == 0 and time.perf_counter() - t0 > budget:
                 break
-    return Imported(time.perf_counter() - t0, stored, len(items))
+    return Imported(time.perf_counter() - t0, stored, len(items), "store_reports" if bulk else "store_report")
 
 
-def import_sqlite(path: Path, items: list[tuple[int, Report]], *, budget: float | None = None) -> Imported:
-    """Fresh SQLite file at ``path``, migrated to head, then every report stored."""
+async def time_single_stores(db: Any, items: list[tuple[int, Report]]) -> list[float]:
+    """Milliseconds per ``repo.store_report`` call — the path of one upload in a chat."""
+    from storage import repo
+
+    ms = []
+    for cid, rep in items:
+        t0 = time.perf_counter()
+        await repo.store_report(db, chat_id=cid, report=rep, sender_id=1, sender_name="基准")
+        ms.append((time.perf_counter() - t0) * 1000)
+    return ms
+
+
+def import_sqlite(path: Path, items: list[tuple[int, Report]], *, budget: float | None = None,
+                  singles: list[tuple[int, Report]] | None = None) -> tuple[Imported, list[float]]:
+    """Fresh SQLite file at ``path``, migrated to head, then every report stored; then ``singles``
+    stored one at a time (timed per call) into the now-full database."""
     from storage.db import Database, upgrade
 
     url = f"sqlite:///{path}"
     upgrade(url)
 
-    async def go() -> Imported:
+    async def go() -> tuple[Imported, list[float]]:
         async with Database(url) as db:
-            return await store_all(db, items, budget=budget)
+            result = await store_all(db, items, budget=budget)
+            return result, await time_single_stores(db, singles or [])
 
     return asyncio.run(go())
 
@@ -185,14 +202,16 @@ def fresh_postgres(admin_url: str) -> Iterator[str]:
             conn.close()
 
 
-def import_postgres(url: str, items: list[tuple[int, Report]], *, budget: float | None = None) -> Imported:
-    """Migrate the fresh database and store every report."""
+def import_postgres(url: str, items: list[tuple[int, Report]], *, budget: float | None = None,
+                    singles: list[tuple[int, Report]] | None = None) -> tuple[Imported, list[float]]:
+    """Migrate the fresh database and store every report; then ``singles`` one at a time (timed)."""
     from storage.db import Database, upgrade
 
     upgrade(url)
 
-    async def go() -> Imported:
+    async def go() -> tuple[Imported, list[float]]:
         async with Database(url) as db:
-            return await store_all(db, items, budget=budget)
+            result = await store_all(db, items, budget=budget)
+            return result, await time_single_stores(db, singles or [])
 
     return asyncio.run(go())

@@ -63,7 +63,7 @@ def run(ctx: Context) -> list[Figure]:
         source = "the import benchmark's SQLite file"
     else:
         ctx.log(f"importing {s.total} reports for the question benchmark")
-        stored = import_sqlite(path, build(s), budget=300).stored
+        stored = import_sqlite(path, build(s), budget=300)[0].stored
         source = "a fresh SQLite import"
     name = f"question latency at {stored:,} reports"
     texts = questions(s.offices, ctx.n(600, 60))
