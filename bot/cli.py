@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 #: Modules that each add one or more sub-commands via ``register(subparsers)``.
@@ -41,10 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    default_level = "INFO" if args.command == "run" else "WARNING"
+    level = os.environ.get("NIANBAO_LOG_LEVEL", default_level).upper()
     logging.basicConfig(
-        level=logging.WARNING if args.command != "run" else logging.INFO,
+        level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # one line per poll and alembic's plugin list are noise in an operator's log
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
 import threading
 import zipfile
 from collections.abc import Callable
@@ -209,7 +210,8 @@ def read_path(path: str | Path) -> list[ReadResult]:
 
 _pool = None
 _pool_lock = threading.Lock()
-WORKERS = 2
+#: Parsing worker processes (NIANBAO_PARSE_WORKERS; read here so the core needs no Settings object).
+WORKERS = max(1, int(os.environ.get("NIANBAO_PARSE_WORKERS", "2") or 2))
 
 
 def _get_pool():
