@@ -14,6 +14,7 @@ one-second window the sender saw (must stay ≤ 30).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,17 +28,28 @@ CHAT_BASE = -1_008_000_000_000
 
 
 class VirtualClock:
-    """A clock the limiter's sleeps advance instantly (each sleep ends exactly at its reserved slot)."""
+    """A clock the limiter's sleeps advance instantly (each sleep ends exactly at its reserved slot).
+
+    ``now()`` is the virtual time of the calling task: the slot it last slept until, so a send is
+    stamped with its own slot even when other tasks have already moved the clock further on.
+    """
 
     def __init__(self) -> None:
         self.t = 0.0
+        self._woke: contextvars.ContextVar[float | None] = contextvars.ContextVar("woke", default=None)
 
     def clock(self) -> float:
         return self.t
 
     async def sleep(self, seconds: float) -> None:
-        self.t += max(seconds, 0.0)  # the delay was computed from self.t just now: ends at the slot
+        slot = self.t + max(seconds, 0.0)  # the delay was computed from self.t just now: the slot
+        self.t = max(self.t, slot)
+        self._woke.set(slot)
         await asyncio.sleep(0)
+
+    def now(self) -> float:
+        woke = self._woke.get()
+        return self.t if woke is None else woke
 
 
 def busiest_second(times: list[float]) -> int:
@@ -77,7 +89,7 @@ def run(ctx: Context) -> list[Figure]:
     sends: list[tuple[int, float]] = []
 
     async def send(chat_id: int, text: str) -> int:
-        sends.append((chat_id, vc.t if virtual else time.monotonic()))
+        sends.append((chat_id, vc.now() if virtual else time.monotonic()))
         await asyncio.sleep(0.03)
         return len(sends)
 

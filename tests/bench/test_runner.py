@@ -62,3 +62,29 @@ def test_quick_json_prints_one_well_formed_object_per_figure() -> None:
             assert fig["note"].startswith("not measured")
         if "ratio" in fig:
             assert "floor" in fig
+
+
+def test_virtual_clock_stamps_each_send_with_its_own_limiter_slot() -> None:
+    import asyncio
+
+    from bench.reminders import VirtualClock
+    from bot.deadlines.limiter import Limiter
+
+    vc = VirtualClock()
+    limiter = Limiter(per_second=25, clock=vc.clock, sleep=vc.sleep)
+    stamps: list[float] = []
+    gate = asyncio.Semaphore(16)  # like tick's concurrency
+
+    async def one(chat: int) -> None:
+        async with gate:
+            await limiter.acquire(chat)
+            stamps.append(vc.now())
+            await asyncio.sleep(0)
+
+    async def go() -> None:
+        await asyncio.gather(*(one(-1000 - i) for i in range(100)))
+
+    asyncio.run(go())
+    assert len(stamps) == 100
+    assert 3.9 <= max(stamps) - min(stamps) <= 4.1  # 100 sends at 25/s
+    assert busiest_second(stamps) <= 26
