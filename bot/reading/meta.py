@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from bot.reading.cells import nfkc, squash
 from bot.reading.doc import Row
@@ -232,6 +233,30 @@ _NONE_RECEIVED_RE = re.compile(
 _ALL_PROCESSED_RE = re.compile(r"(?:全部|均已|已全部)(?:办结|答复)")
 _ALL_UPHELD_RE = re.compile(r"均(?:获|被)?维持|零败诉")
 _PERCENT_RE = re.compile(r"([^。；，,\d]{1,12}?)" + _N + r"\s*%")
+#: No match of the patterns below can contain 「。；，,」, so they are run clause by clause, and only on
+#: clauses holding a word every match contains: same matches in the same order, without trying every
+#: position of a long narrative (these patterns start with optional parts or a broad class).
+_CLAUSE_RE = re.compile(r"[。；，,]")
+_BY_CLAUSE: dict[re.Pattern[str], str] = {
+    _PROSE_RES[1][1]: "申请",
+    _PROSE_RES[3][1]: "结转",
+    _NONE_RECEIVED_RE: "申请",
+    _PERCENT_RE: "%",
+}
+
+
+def _finditer(pattern: re.Pattern[str], flat: str, clauses: list[str]) -> Iterator[re.Match[str]]:
+    needle = _BY_CLAUSE.get(pattern)
+    if needle is None:
+        yield from pattern.finditer(flat)
+        return
+    if needle not in flat:
+        return
+    if not clauses:
+        clauses.extend(_CLAUSE_RE.split(flat))
+    for clause in clauses:
+        if needle in clause:
+            yield from pattern.finditer(clause)
 
 
 def prose_numbers(section_text: dict[str, str], headings: list[Heading]) -> list[ProseNumber]:
@@ -244,17 +269,18 @@ def prose_numbers(section_text: dict[str, str], headings: list[Heading]) -> list
             text = "\n".join(line for line in text.split("\n") if "\t" not in line and len(line) > 12)
         where = label.get(section, section)
         flat = nfkc(text)
+        clauses: list[str] = []
         for kind, pattern in _PROSE_RES:
-            for m in pattern.finditer(flat):
+            for m in _finditer(pattern, flat, clauses):
                 num = m.group(1)
                 out.append(ProseNumber(kind, float(num) if "." in num else int(num), m.group(0), where))
-        for m in _NONE_RECEIVED_RE.finditer(flat):
+        for m in _finditer(_NONE_RECEIVED_RE, flat, clauses):
             out.append(ProseNumber("none_received", 0, m.group(0), where))
-        for m in _ALL_PROCESSED_RE.finditer(flat):
+        for m in _finditer(_ALL_PROCESSED_RE, flat, clauses):
             out.append(ProseNumber("all_processed", 0, m.group(0), where))
-        for m in _ALL_UPHELD_RE.finditer(flat):
+        for m in _finditer(_ALL_UPHELD_RE, flat, clauses):
             out.append(ProseNumber("all_upheld", 0, m.group(0), where))
-        for m in _PERCENT_RE.finditer(flat):
+        for m in _finditer(_PERCENT_RE, flat, clauses):
             num = m.group(2)
             out.append(ProseNumber("percent", float(num), m.group(0), where, what=m.group(1).strip()))
     return out
