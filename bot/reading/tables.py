@@ -108,6 +108,13 @@ def expand_glued(rows: list[Row], splitter: re.Pattern[str], min_labels: int = 2
     """Break a long line holding several labels (glued page text) into one row per label."""
     out: list[Row] = []
     for row in rows:
+        if len(row.cells) > 2 and not any(
+            len(splitter.findall(_QUOTE_RE.sub("", nfkc(c)))) >= min_labels for c in row.cells if len(c) > 8
+        ):
+            # a real table row (group label and row label in cells of their own): its empty cells are
+            # blank values and must keep their positions, so it is not re-split like glued page text
+            out.append(row)
+            continue
         joined = " ".join(c for c in row.cells if c.strip())
         text = _QUOTE_RE.sub("", nfkc(joined))
         matches = list(splitter.finditer(text)) if len(text) > 40 else []
@@ -315,6 +322,11 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         texts = [i for i, c in enumerate(cells) if c and not is_value_cell(c)]
         if not texts:
             if current is None or sum(1 for c in current.cells if c) >= 7:
+                continue
+            if len(current.cells) >= 7 and any(current.cells):
+                # seven cells with a number are a whole row: the empty line after it ends the row
+                # (cell-per-line layout) — counting it as an eighth cell would shift every value
+                current = None
                 continue
             if not cells:
                 current.blank_lines += 1
