@@ -8,9 +8,10 @@ import pytest
 
 from bot.reading import read_bytes
 from bot.report import Report
+from tests.support.paths import CORPUS as _CORPUS
 
 SEEDS = Path(__file__).resolve().parents[3] / "examples"
-CORPUS = Path("/work/shared/corpus")
+CORPUS = _CORPUS
 
 
 def seed_path(prefix: str) -> Path:

@@ -9,12 +9,13 @@ import pytest
 from bot.report import Report
 from bot.validation import validate
 from tests.bot.validation.test_mutations import t3_mutation_misses, t4_mutation_misses
+from tests.support.paths import CORPUS as _CORPUS
 
 reading = pytest.importorskip("bot.reading")
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = {p.name[:3]: p for p in sorted((ROOT / "examples").glob("0*.txt"))}
-CORPUS = Path("/work/shared/corpus/full")
+CORPUS = _CORPUS / "full"
 
 
 def read(path: Path) -> Report:
@@ -95,7 +96,7 @@ def test_pre2019_reports_are_checked_only_for_what_they_have(name: str) -> None:
     assert not {c for c in codes(report) if c.startswith(("STR", "FMT", "T3", "T4"))}
 
 
-EXCERPTS = Path("/work/shared/corpus/excerpts")
+EXCERPTS = _CORPUS / "excerpts"
 
 
 @pytest.mark.parametrize(
