@@ -218,7 +218,8 @@ _PROSE_RES: list[tuple[str, re.Pattern[str]]] = [
     ("received", re.compile(r"(?:收到|新收|受理|接收|发生|提出的?|全年收)[^。；，,\d]{0,16}?申请(?:公开)?(?:办?件)?(?:共计|共|数量为?|总数为?)?"
                             + _N + r"\s*(?:件|次|宗)")),
     ("received", re.compile(r"(?:共|全年)?(?:收到|新收|受理)" + _N + r"\s*件[^。；，,]{0,12}?申请")),
-    ("processed", re.compile(r"(?<!的)(?:办结|答复|办理)[^。；，,\d案]{0,8}?" + _N + r"\s*件")),
+    # 「结转下年度继续办理N件」「正在办理N件」 are pending, not processed
+    ("processed", re.compile(r"(?<!的)(?<!继续)(?<!正在)(?:办结|答复|办理)[^。；，,\d案]{0,8}?" + _N + r"\s*件")),
     ("carried_forward", re.compile(_N + r"\s*件[^。；，,\d上]{0,4}结转")),
     ("carried_forward", re.compile(r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?" + _N + r"\s*件")),
     ("review", re.compile(r"行政复议[^。；，,\d]{0,6}?" + _N + r"\s*(?:件|起)")),
