@@ -115,6 +115,4 @@ def test_written_corpus_reads_back_and_validates_as_its_manifest_says(tmp_path, 
             misses.append((entry["injected"], sorted(want - found), sorted(found)))
         if not entry["injected"]:
             assert not [f for f in report.findings if f.severity == "error"], report.findings
-    if file_kind == "docx" and misses == [(["blank_cell"], ["T3-05"], ["ING-04", "TXT-02"])]:
-        pytest.xfail("known reader gap: a blank .docx table cell is dropped (ING-04) instead of kept blank (T3-05)")
     assert misses == []
