@@ -13,8 +13,10 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.exports import NothingToExport, chart_file, digest, export_file, parse_chart_args, parse_year
 from handlers.common import db_of, lang_of, send_long
+
+# bot.exports pulls in matplotlib, numpy, Pillow and openpyxl (~50 MB): imported inside the handlers,
+# so a bot that never draws a chart does not carry them.
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,8 @@ CHART_USAGE = (
 
 def _export_args(args: list[str]) -> tuple[int | None, str, list[str]]:
     """(year, format, words not understood) from ``/export`` arguments."""
+    from bot.exports import parse_year
+
     year: int | None = None
     fmt = "xlsx"
     unknown: list[str] = []
@@ -50,6 +54,8 @@ def _export_args(args: list[str]) -> tuple[int | None, str, list[str]]:
 
 async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the year's workbook (or the 汇总 CSV) as a document."""
+    from bot.exports import NothingToExport, export_file
+
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
@@ -68,6 +74,8 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send a chart: applications per office (default), outcomes, appeals, or one office by year."""
+    from bot.exports import NothingToExport, chart_file, parse_chart_args
+
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
@@ -86,6 +94,8 @@ async def on_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the short digest of the year for the group."""
+    from bot.exports import digest, parse_year
+
     chat = update.effective_chat
     if chat is None:
         return

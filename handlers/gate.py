@@ -8,6 +8,7 @@ sending there.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import ChatMemberUpdated, Update
@@ -52,12 +53,27 @@ async def ensure_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat = update.effective_chat
     if chat is None:
         return
-    known: set[int] = context.application.bot_data.setdefault("known_chats", set())
+    bot_data = context.application.bot_data
+    known: set[int] = bot_data.setdefault("known_chats", set())
     if chat.id in known:
         return
-    kind = "private" if chat.type == ChatType.PRIVATE else "group"
-    await repo.ensure_workspace(db_of(context), chat_id=chat.id, title=chat.title or chat.full_name, kind=kind)
-    known.add(chat.id)
+    # updates of one chat arriving together (a burst of questions) share one check
+    adding: dict[int, asyncio.Future[None]] = bot_data.setdefault("chats_being_added", {})
+    task = adding.get(chat.id)
+    if task is None or task.done():
+        kind = "private" if chat.type == ChatType.PRIVATE else "group"
+        task = asyncio.ensure_future(
+            repo.ensure_workspace(db_of(context), chat_id=chat.id, title=chat.title or chat.full_name, kind=kind))
+        adding[chat.id] = task
+
+        def done(finished: asyncio.Future[None], chat_id: int = chat.id) -> None:
+            if adding.get(chat_id) is finished:
+                adding.pop(chat_id)
+            if not finished.cancelled() and finished.exception() is None:
+                known.add(chat_id)
+
+        task.add_done_callback(done)
+    await asyncio.shield(task)
 
 
 async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,6 +8,7 @@ missing, and a report with validation errors carries a warning under its number.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import date, datetime
@@ -53,6 +54,7 @@ def _today(today: date | None) -> date:
 #: report just arrived is still found; ``forget_offices`` drops the cache at once.
 OFFICE_TTL = 10.0
 _OFFICES: dict[tuple[str, int], tuple[float, list]] = {}
+_LOADING: dict[tuple[str, int], asyncio.Future] = {}
 
 
 def _cache_key(db: object, chat_id: int) -> tuple[str, int]:
@@ -67,7 +69,14 @@ async def _offices(db: object, chat_id: int, *, fresh: bool = False) -> tuple[li
     hit = _OFFICES.get(key)
     if hit is not None and not fresh and now - hit[0] < OFFICE_TTL:
         return hit[1], True
-    offices = await repo.find_offices(db, chat_id=chat_id)
+    # questions of one chat arriving together share one query instead of each reading the list
+    # (``fresh`` starts its own: it must see what was stored after the cached list was read)
+    loading = _LOADING.get(key)
+    if fresh or loading is None or loading.get_loop() is not asyncio.get_running_loop():
+        loading = asyncio.ensure_future(repo.find_offices(db, chat_id=chat_id))
+        _LOADING[key] = loading
+        loading.add_done_callback(lambda done, key=key: _LOADING.pop(key, None) if _LOADING.get(key) is done else None)
+    offices = await asyncio.shield(loading)
     if len(_OFFICES) > 2000:
         _OFFICES.clear()
     _OFFICES[key] = (now, offices)
@@ -78,6 +87,8 @@ def forget_offices(chat_id: int | None = None) -> None:
     """Drop cached office lists (of one chat, or all): call after a rename, merge or new alias."""
     for key in [k for k in _OFFICES if chat_id is None or k[1] == chat_id]:
         _OFFICES.pop(key, None)
+    for key in [k for k in _LOADING if chat_id is None or k[1] == chat_id]:
+        _LOADING.pop(key, None)  # a read already under way may predate the change: do not share it
 
 
 def _might_name_a_new_office(query: Query) -> bool:

@@ -105,10 +105,9 @@ def value_head(result: Computed, metric: Metric, lang: str) -> str:
 
 
 async def office_value(db: object, chat_id: int, office: object, year: int | None, metric: Metric):
-    stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=year)
+    stored, cells = await repo.report_with_cells(db, chat_id=chat_id, office_id=office.id, year=year)
     if stored is None:
         return None, None
-    cells = await repo.report_cells(db, report_id=stored.id)
     return stored, compute(metric, cells)
 
 

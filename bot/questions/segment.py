@@ -7,6 +7,7 @@ once per process, under a lock, keeps questions fast and the console clean.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 
 import jieba
@@ -34,7 +35,30 @@ def _init() -> None:
     from jieba import posseg
 
     list(posseg.cut("西湖街道"))  # load the part-of-speech tags (place names) now, not mid-question
+    _share_tag_words(posseg)
     _READY = True
+
+
+def _share_tag_words(posseg: object) -> None:
+    """Let the tagger's word → tag table reuse the dictionary's word strings and one string per tag.
+
+    posseg reads the dictionary file a second time, so its 350,000 words and tags are separate copies
+    (~40 MB). The table keeps exactly the same entries; only duplicate strings are dropped.
+    """
+    tagger = getattr(posseg, "dt", None)
+    table = getattr(tagger, "word_tag_tab", None)
+    words = getattr(jieba.dt, "FREQ", None)
+    if not isinstance(table, dict) or not isinstance(words, dict):
+        return
+    shared: dict[str, str] = {}
+    for word in words:
+        tag = table.get(word)
+        if tag is not None:
+            shared[word] = sys.intern(tag)
+    if len(shared) != len(table):  # words only the tagger knows keep their own strings
+        for word, tag in table.items():
+            shared.setdefault(word, sys.intern(tag))
+    tagger.word_tag_tab = shared
 
 
 def add_words(words: list[str]) -> None:
