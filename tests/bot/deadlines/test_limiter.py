@@ -38,3 +38,19 @@ async def test_many_groups_share_the_overall_rate():
     for i in range(25, len(slots)):
         assert slots[i] - slots[i - 25] >= 1.0 - 1e-9  # never more than 25 in any second
     assert slots[-1] - slots[0] < 40  # 1,000 groups fit well inside two minutes
+
+
+async def test_waiters_woken_late_by_a_stalled_loop_are_still_paced():
+    """Slots were booked before a 10-second stall: every one is in the past when its waiter wakes.
+    The sends must still spread out at the overall rate instead of leaving in one burst."""
+    clock = FakeClock()
+    lim = Limiter(per_second=25, clock=clock, sleep=clock.sleep)
+    booked = [lim.reserve(-3000 - i) for i in range(100)]
+    clock.t = booked[-1] + 10.0  # the loop was blocked past every booked slot
+    lim.reserve = lambda chat_id: booked[0]  # the waiters' slots (already booked) are all overdue
+    released = []
+    for i in range(100):
+        await lim.acquire(-3000 - i)
+        released.append(clock.t)
+    for i in range(25, len(released)):
+        assert released[i] - released[i - 25] >= 1.0 - 1e-9  # never more than 25 in any second
