@@ -1,6 +1,6 @@
-"""Real reports for export tests, from the hand-read corpus truth (copied from /work/shared/corpus/full).
+"""Real reports for export tests, from the hand-read corpus truth (vendored from ../shared/corpus/full).
 
-``data/corpus_full_truth.jsonl`` holds every cell of 8 published reports read by hand: 平潭 2019/2021/
+``tests/fixtures/corpus/full/truth.jsonl`` holds every cell of 8 published reports read by hand: 平潭 2019/2021/
 2023/2025 (one office over the years), 上海市人民政府办公厅 2019 (126 blank 表3 cells — a blank must stay
 blank in every export) and 沭阳县 2025. The pre-2019 reports have no 表3 and are skipped.
 """
@@ -8,12 +8,12 @@ blank in every export) and 沭阳县 2025. The pre-2019 reports have no 表3 and
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from bot.report import Finding, Office, Report, Source
 from bot.schema import T2_DOC_COLUMNS, T2_DOC_ROWS, T2_SINGLE, T4_COLUMNS
+from tests.support.paths import CORPUS
 
-TRUTH = Path(__file__).parent / "data" / "corpus_full_truth.jsonl"
+TRUTH = CORPUS / "full" / "truth.jsonl"
 
 
 def truth_records() -> list[dict]:
