@@ -6,9 +6,12 @@ once per process, under a lock, keeps questions fast and the console clean.
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 import threading
+from types import ModuleType
+from typing import Any
 
 import jieba
 
@@ -32,19 +35,66 @@ def _init() -> None:
     jieba.initialize()
     for word in DOMAIN_WORDS:
         jieba.add_word(word, freq=200000)
-    from jieba import posseg
-
+    posseg = _import_tagger()
     list(posseg.cut("西湖街道"))  # load the part-of-speech tags (place names) now, not mid-question
-    _share_tag_words(posseg)
     _READY = True
 
 
-def _share_tag_words(posseg: object) -> None:
-    """Let the tagger's word → tag table reuse the dictionary's word strings and one string per tag.
+# posseg's word → tag table is read from the same dictionary file as jieba's own word table, so its
+# 350,000 words and tags would be a second copy of every string (~45 MB at its peak). The tagger is
+# given a table with exactly the same entries that reuses jieba's word strings and one string per tag.
 
-    posseg reads the dictionary file a second time, so its 350,000 words and tags are separate copies
-    (~40 MB). The table keeps exactly the same entries; only duplicate strings are dropped.
+
+def _import_tagger() -> ModuleType:
+    """``jieba.posseg``, imported without its private copy of the dictionary's strings."""
+    if "jieba.posseg" in sys.modules:  # imported already (e.g. a question before warm-up): share now
+        from jieba import posseg
+
+        _share_tag_words(posseg)
+        return posseg
+    tokenizer = jieba.dt
+    if not isinstance(getattr(tokenizer, "FREQ", None), dict):
+        from jieba import posseg
+
+        return posseg
+    dict_file = tokenizer.get_dict_file
+    tokenizer.get_dict_file = lambda: io.BytesIO(b"")  # posseg reads an empty table on import …
+    try:
+        from jieba import posseg
+    finally:
+        del tokenizer.get_dict_file
+    table = _tag_table(dict_file(), list(tokenizer.FREQ))  # … and gets the shared one here
+    table.update(posseg.dt.word_tag_tab)  # (entries the empty read added, if any: none expected)
+    posseg.dt.word_tag_tab = table
+    return posseg
+
+
+def _tag_table(dict_file: Any, words: list[str]) -> dict[str, str]:
+    """What ``POSTokenizer.load_word_tag`` builds, but keyed by jieba's own word strings.
+
+    jieba's word table lists the dictionary's words in file order (each followed by its new
+    prefixes), so the matching string is found a few steps ahead; a word not found keeps its own.
     """
+    table: dict[str, str] = {}
+    tags: dict[str, str] = {}
+    at = 0
+    with dict_file as f:
+        for line in f:
+            text = line.strip().decode("utf-8")
+            if not text:
+                continue
+            word, _, tag = text.split(" ")
+            key = word
+            for i in range(at, min(at + 64, len(words))):
+                if words[i] == word:
+                    key, at = words[i], i + 1
+                    break
+            table[key] = tags.setdefault(tag, tag)
+    return table
+
+
+def _share_tag_words(posseg: Any) -> None:
+    """Swap an already loaded tag table for one sharing jieba's word strings (same entries)."""
     tagger = getattr(posseg, "dt", None)
     table = getattr(tagger, "word_tag_tab", None)
     words = getattr(jieba.dt, "FREQ", None)
