@@ -140,6 +140,12 @@ async def _post_init(app: Application) -> None:
     await check_schema(app.bot_data["db"])
     commands = bot_commands(app.bot_data.get("feature_modules", []), app)
     await app.bot.set_my_commands(commands)
+    # The parse workers are forked processes: each keeps a copy of what this process holds when it is
+    # forked. Start them now, before the question vocabulary below (~100 MB) is loaded, so they stay small.
+    from bot.reading import run_in_worker
+
+    app.bot_data["parse_workers"] = asyncio.ensure_future(run_in_worker(_workers_ready, "", b"", timeout=30))
+    await asyncio.sleep(0)  # let it fork before the warm-up thread starts loading
     # jieba loads its dictionary lazily (~2 s): do it now, off the event loop, not on the first question
     from bot.questions import warm_up
 
@@ -147,10 +153,18 @@ async def _post_init(app: Application) -> None:
     logger.info("bot @%s ready, %d commands", app.bot.username, len(commands))
 
 
+def _workers_ready(filename: str, data: bytes) -> list[Any]:
+    """A no-op job: scheduling it makes the worker pool fork its processes."""
+    return []
+
+
 async def _post_shutdown(app: Application) -> None:
     """Stop the parsing workers; close the database when this application opened it."""
     from bot.reading import shutdown_pool
 
+    started = app.bot_data.get("parse_workers")
+    if started is not None and not started.done():
+        started.cancel()
     await asyncio.to_thread(shutdown_pool)
     if app.bot_data.get("owns_db"):
         await app.bot_data["db"].close()
