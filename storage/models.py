@@ -3,7 +3,7 @@
 Every table cell and finding is stored in its own indexed row (``report_cell``, ``report_finding``) so
 questions and exports query numbers with SQL, while ``report.report_json`` keeps the full report
 (``Report.to_json(detail=True)``) for re-validation and display. The migration
-``versions/0001_initial.py`` creates exactly these tables; change both together.
+``versions/0001_initial.py`` and later revisions create exactly these tables; change both together.
 """
 
 from __future__ import annotations
@@ -147,6 +147,9 @@ class ReportRow(SQLModel, table=True):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # One version number per (workspace, office, year): a racing writer that read the same highest
+        # version fails here and is retried with a fresh number (migration 0003).
+        Index("uq_report_version", "workspace_id", "office_id", "year", "version", unique=True),
         # "the chat's reports of a year" (lists, questions, exports)
         Index("ix_report_ws_year_current", "workspace_id", "year", "is_current"),
         # "this office's versions in this chat" (store, history); leads with four equality columns so

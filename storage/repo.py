@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -420,7 +420,21 @@ async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
         ):
             if (ws, yr) in kept_current:
                 conn.execute(update(R).where(R.c.id == rid).values(is_current=False))
-        conn.execute(update(R).where(R.c.office_id == merge_id).values(office_id=keep_id))
+        # the moved versions continue the kept office's numbering (one version number per office/year)
+        top = {
+            (ws, yr): v
+            for ws, yr, v in conn.execute(
+                select(R.c.workspace_id, R.c.year, func.max(R.c.version))
+                .where(R.c.office_id == keep_id)
+                .group_by(R.c.workspace_id, R.c.year)
+            )
+        }
+        moved = conn.execute(
+            select(R.c.id, R.c.workspace_id, R.c.year).where(R.c.office_id == merge_id).order_by(R.c.version, R.c.id)
+        ).all()
+        for rid, ws, yr in moved:
+            top[(ws, yr)] = top.get((ws, yr), 0) + 1
+            conn.execute(update(R).where(R.c.id == rid).values(office_id=keep_id, version=top[(ws, yr)]))
         kept_ws = set((conn.execute(select(RO.c.workspace_id).where(RO.c.office_id == keep_id))).scalars())
         conn.execute(
             update(RO)

@@ -239,6 +239,7 @@ async def test_merge_moves_reports_aliases_and_roster(db):
     assert {s.id for s in current} == {keep.id, gone20.id}  # the kept office's 2021 stays current
     history = await repo.report_history(db, chat_id=CHAT, office_id=keep.office.id, year=2021)
     assert {h.id for h in history} == {keep.id, gone21.id}
+    assert sorted(h.version for h in history) == [1, 2]  # the moved version continues the numbering
     assert [o.id for o in await repo.roster(db, chat_id=OTHER)] == [keep.office.id]
     names = [o.name for o in await repo.find_offices(db, chat_id=None)]
     assert names == ["富阳区银湖街道"]
