@@ -30,8 +30,9 @@ CHAT_BASE = -1_008_000_000_000
 class VirtualClock:
     """A clock the limiter's sleeps advance instantly (each sleep ends exactly at its reserved slot).
 
-    ``now()`` is the virtual time of the calling task: the slot it last slept until, so a send is
-    stamped with its own slot even when other tasks have already moved the clock further on.
+    ``now()`` (and ``clock()``) is the virtual time of the calling task: the slot it last slept until, or
+    the furthest time reached for a task that has not slept yet — so a send is stamped with its own slot
+    even when other tasks have already moved the clock further on.
     """
 
     def __init__(self) -> None:
@@ -39,10 +40,12 @@ class VirtualClock:
         self._woke: contextvars.ContextVar[float | None] = contextvars.ContextVar("woke", default=None)
 
     def clock(self) -> float:
-        return self.t
+        # each task's "now" is its own virtual time, as in real life: the limiter reads the clock again
+        # after waking (to pace releases), and must not see the time other tasks have already reached
+        return self.now()
 
     async def sleep(self, seconds: float) -> None:
-        slot = self.t + max(seconds, 0.0)  # the delay was computed from self.t just now: the slot
+        slot = self.now() + max(seconds, 0.0)  # the delay was computed from now() just now: the slot
         self.t = max(self.t, slot)
         self._woke.set(slot)
         await asyncio.sleep(0)
