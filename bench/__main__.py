@@ -111,9 +111,8 @@ def write_results(figures: list[dict[str, Any]], *, quick: bool, seconds: float,
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} in {seconds:.0f} s.",
         "",
         *[f"- **{k}**: {v}" for k, v in facts.items()],
-        "- **note**: a shared 2-core machine; other engineers were running test suites at the same time, "
-        "so absolute times are pessimistic — the ratio to the floor (measured in the same run) is the "
-        "figure to compare.",
+        "- **note**: absolute times depend on the machine and its load (see the load averages); the ratio "
+        "to the floor (measured in the same run) is the figure to compare across machines.",
         "",
         table(figures),
         "",
