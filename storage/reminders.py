@@ -284,13 +284,18 @@ async def complete_deadline(db: Any, *, deadline_id: int, now: datetime, except_
 
 async def cancel_deadline(db: Any, *, chat_id: int, deadline_id: int, now: datetime) -> bool:
     """Cancel a chat's deadline and its pending sends; False when no such open deadline."""
+    return await _cancel_with_sends(db, DEADLINE, "deadline", chat_id=chat_id, row_id=deadline_id, now=now)
+
+
+async def _cancel_with_sends(db: Any, table: Any, source: str, *, chat_id: int, row_id: int, now: datetime) -> bool:
+    """Cancel one open row of ``table`` in ``chat_id`` and its pending outbox sends, in one transaction."""
     async with db.connect(write=True) as conn:
-        res = await conn.execute(update(DEADLINE).where(
-            DEADLINE.c.id == deadline_id, DEADLINE.c.chat_id == chat_id, DEADLINE.c.cancelled_at.is_(None),
+        res = await conn.execute(update(table).where(
+            table.c.id == row_id, table.c.chat_id == chat_id, table.c.cancelled_at.is_(None),
         ).values(cancelled_at=now))
         if res.rowcount != 1:
             return False
-        await _cancel_pending(conn, "deadline", deadline_id, now)
+        await _cancel_pending(conn, source, row_id, now)
     return True
 
 
@@ -361,14 +366,7 @@ async def list_custom(db: Any, *, chat_id: int) -> list[CustomReminder]:
 
 async def cancel_custom(db: Any, *, chat_id: int, reminder_id: int, now: datetime) -> bool:
     """Cancel a custom reminder (and its pending sends); False when not found in this chat."""
-    async with db.connect(write=True) as conn:
-        res = await conn.execute(update(CUSTOM).where(
-            CUSTOM.c.id == reminder_id, CUSTOM.c.chat_id == chat_id, CUSTOM.c.cancelled_at.is_(None),
-        ).values(cancelled_at=now))
-        if res.rowcount != 1:
-            return False
-        await _cancel_pending(conn, "custom", reminder_id, now)
-    return True
+    return await _cancel_with_sends(db, CUSTOM, "custom", chat_id=chat_id, row_id=reminder_id, now=now)
 
 
 # ---------------------------------------------------------------- applications
