@@ -111,7 +111,8 @@ def _round(value: float | None) -> float | None:
     return float(f"{value:.4g}")
 
 
-def _fmt(value: float | None) -> str:
+def fmt_number(value: float | None) -> str:
+    """A figure for the table: three significant digits or so, thousands separated, ``—`` when absent."""
     if value is None:
         return "—"
     if value == 0:

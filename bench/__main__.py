@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import machine
+from bench import fmt_number, machine
 
 #: Areas in run order, each a module ``bench/<name>.py`` with ``run(ctx) -> list[Figure]``.
 AREAS: tuple[str, ...] = ("parse", "validation", "storage", "questions", "e2e", "reminders")
@@ -72,16 +72,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, float | int):
-        v = float(value)
-        if v == 0:
-            return "0"
-        if abs(v) >= 100:
-            return f"{v:,.0f}"
-        if abs(v) >= 10:
-            return f"{v:.1f}"
-        if abs(v) >= 1:
-            return f"{v:.2f}"
-        return f"{v:.3g}"
+        return fmt_number(float(value))
     return str(value).replace("|", "/").replace("\n", " ⏎ ")
 
 
