@@ -86,11 +86,23 @@ def place_words() -> list[str]:
 _WORDS = place_words()
 
 
+#: Real naming patterns of 街道 and 乡镇 (full name template, office kind), picked by ``office_name``.
+_NAME_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("{district}{word}街道", "街道"),
+    ("{district}{word}街道办事处", "街道"),
+    ("{city}{district}{word}街道办事处", "街道"),
+    ("{district}{word}街道", "街道"),
+    ("{county}{word}镇", "乡镇"),
+    ("{county}{word}镇人民政府", "乡镇"),
+    ("{county}{word}乡", "乡镇"),
+    ("{county}{word}乡人民政府", "乡镇"),
+)
+
+
 def office_name(i: int) -> Office:
     """The ``i``-th office of an endless list of distinct, realistically named 街道 and 乡镇.
 
-    Patterns: ``<区名><词>街道``, ``<区名><词>街道办事处``, ``<市><区><词>街道办事处``, ``<词>街道``,
-    ``<词>镇``, ``<县><词>镇人民政府``, ``<词>乡``, ``<县><词>乡人民政府``. Distinct ``i`` give distinct
+    Patterns: ``_NAME_PATTERNS`` (<区><词>街道 twice as often as the others). Distinct ``i`` give distinct
     full names and distinct (short name, district) pairs.
     """
     word = _WORDS[i % len(_WORDS)]
@@ -102,21 +114,8 @@ def office_name(i: int) -> Office:
         district = f"{district[:-1]}{block // len(DISTRICTS) + 1}{district[-1]}"
     if block >= len(COUNTIES):
         county = f"{county[:-1]}{block // len(COUNTIES) + 1}{county[-1]}"
-    if pattern == 0:
-        return Office(f"{district}{word}街道", word, "街道")
-    if pattern == 1:
-        return Office(f"{district}{word}街道办事处", word, "街道")
-    if pattern == 2:
-        return Office(f"{city}{district}{word}街道办事处", word, "街道")
-    if pattern == 3:
-        return Office(f"{district}{word}街道", word, "街道")
-    if pattern == 4:
-        return Office(f"{county}{word}镇", word, "乡镇")
-    if pattern == 5:
-        return Office(f"{county}{word}镇人民政府", word, "乡镇")
-    if pattern == 6:
-        return Office(f"{county}{word}乡", word, "乡镇")
-    return Office(f"{county}{word}乡人民政府", word, "乡镇")
+    template, kind = _NAME_PATTERNS[pattern]
+    return Office(template.format(city=city, district=district, county=county, word=word), word, kind)
 
 
 # --------------------------------------------------------------------------------------------
