@@ -22,7 +22,7 @@ from typing import Any
 from bench import Context, Figure, Target, median, missing, percentile
 from bench.corpus import generate, office_name, render
 from bench.dataset import Shape, build, chat_id, store_all
-from bench.machine import children_pids, peak_rss_mb
+from bench.machine import children_pids, current_rss_mb, peak_rss_mb
 
 VERDICT_TARGET = Target("<", 1000)
 QPS_TARGET = Target(">=", 100)
@@ -137,7 +137,9 @@ def run(ctx: Context) -> list[Figure]:
                     tg.group(cid, f"政务公开工作群{-cid % 1000}", admins=[ADMIN])
                 settings = _settings(tg, db_url, [*chats, *doc_chats])
                 app = build_application(settings, db=db)
+                ctx.log(f"RSS before polling {current_rss_mb()} peak {peak_rss_mb()}")
                 async with polling(app):
+                    ctx.log(f"RSS polling {current_rss_mb()} peak {peak_rss_mb()}")
                     latencies, misses, marks = [], 0, Counter()
                     # one warm-up file (worker-pool start, first imports) is sent and not counted
                     for n, (name, data) in enumerate([docs[-1], *docs[:-1]]):
@@ -157,7 +159,9 @@ def run(ctx: Context) -> list[Figure]:
                             latencies.append((call.at - t0) * 1000)
                             marks.update(m for m in VERDICT_MARKS if m in _text_of(call))
                     ctx.log(f"{len(latencies)} verdicts; asking {len(questions)} questions")
+                    ctx.log(f"RSS after docs {current_rss_mb()} peak {peak_rss_mb()}")
                     limited = await _ask_all(tg, questions)
+                    ctx.log(f"RSS after q {current_rss_mb()} peak {peak_rss_mb()}")
                     workers = sum(peak_rss_mb(pid) or 0 for pid in children_pids())
                 unlimited = None
                 if "rate_limit" in inspect.signature(build_application).parameters:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
+from bot.pinyin import syllables as pinyin_syllables
 
 # A leading administrative region: 浙江省 杭州市 富阳区 … (each part 2–8 characters).
 _REGION_PART_RE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|地区|盟|市|区|县|旗)")
@@ -76,7 +76,7 @@ def pinyin_of(text: str) -> list[str]:
     """「鹿山」 → ["lushan", "lu shan"] (only for pure Chinese text)."""
     if not text or not _CJK.match(text):
         return []
-    syllables = lazy_pinyin(text, style=Style.NORMAL)
+    syllables = pinyin_syllables(text)
     return ["".join(syllables), " ".join(syllables)]
 
 

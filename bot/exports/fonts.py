@@ -131,7 +131,7 @@ def cjk_font() -> CJKFont | None:
 
 def romanize(text: str) -> str:
     """Pinyin for Chinese text (``鹿山`` → ``Lushan``), for charts drawn without a CJK font."""
-    from pypinyin import lazy_pinyin
+    from bot.pinyin import spell
 
     out: list[str] = []
     run = ""  # a run of Chinese characters, romanised as one capitalised word (鹿山 → Lushan)
@@ -140,7 +140,7 @@ def romanize(text: str) -> str:
             run += ch
             continue
         if run:
-            out.append("".join(lazy_pinyin(run)).capitalize())
+            out.append(spell(run).capitalize())
             run = ""
         out.append(ch)
     return "".join(out)

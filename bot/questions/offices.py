@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from bot.pinyin import spell
 from bot.questions import segment
 
 try:  # storage is a sibling package; its alias rules are pure functions
@@ -106,7 +106,7 @@ class OfficeIndex:
                 if _CJK_RE.search(key):
                     if len(key) >= 2 and key not in ("街道", "办事处", "政府", "人民政府"):
                         self._add(self.cjk, key, pos)
-                        pinyin = "".join(lazy_pinyin(key, style=Style.NORMAL))
+                        pinyin = spell(key)
                         self.pinyin_core.append((pinyin, pos))
                 else:
                     compact = _compact(key)
@@ -171,7 +171,7 @@ class OfficeIndex:
                 continue
             if core in ZH_STOP or cand in ZH_STOP or any(w in ZH_STOP for w in segment.cut(cand)[:1]):
                 continue  # 「年报」 is not 南堡 (nanbao ≈ nianbao)
-            pinyin = "".join(lazy_pinyin(core, style=Style.NORMAL))
+            pinyin = spell(core)
             # homophone or near-homophone (鹿善 = lushan): pinyin ratio, scaled so an exact sound wins
             for _, ratio, i in process.extract(pinyin, self.pinyin_keys, scorer=fuzz.ratio, score_cutoff=82 / 0.95,
                                                limit=20):

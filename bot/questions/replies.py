@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
+from bot.pinyin import spell
 from bot.questions.metrics import Metric
 
 EXAMPLES_ZH = ("{a}{y}年收到多少申请？", "哪个街道申请最多？", "今年谁还没交年报？")
@@ -38,7 +37,7 @@ def amount(value: float | None, metric: Metric, lang: str) -> str:
 
 def pinyin_title(text: str) -> str:
     """「鹿山」 → "Lushan" (for English replies)."""
-    return "".join(lazy_pinyin(text, style=Style.NORMAL)).title()
+    return spell(text).title()
 
 
 def office_label(office: object, lang: str) -> str:
