@@ -43,9 +43,6 @@ FALLBACK_DESCRIPTIONS = {
     "summary": "本群报告汇总",
 }
 
-#: Whether an application in this process has started loading the question vocabulary (jieba).
-_vocabulary_loaded = False
-
 #: Retries of a request that hit Telegram's flood limit (429 RetryAfter) before giving up.
 RATE_LIMIT_RETRIES = 3
 
@@ -143,16 +140,10 @@ async def _post_init(app: Application) -> None:
     await check_schema(app.bot_data["db"])
     commands = bot_commands(app.bot_data.get("feature_modules", []), app)
     await app.bot.set_my_commands(commands)
-    global _vocabulary_loaded
-    if not _vocabulary_loaded:
-        # The parse workers are forked processes: each keeps a copy of what this process holds when it
-        # is forked. Start them now, before the question vocabulary (~100 MB) is loaded, so they stay
-        # small. (Once it is loaded there is nothing to gain: the pool starts with the first file.)
-        from bot.reading import run_in_worker
+    # Start the parse workers now (their fork server imports the readers, ~1 s), not on the first file.
+    from bot.reading import run_in_worker
 
-        app.bot_data["parse_workers"] = asyncio.ensure_future(run_in_worker(_workers_ready, "", b"", timeout=30))
-        await asyncio.sleep(0)  # let it fork before the warm-up thread starts loading
-        _vocabulary_loaded = True
+    app.bot_data["parse_workers"] = asyncio.ensure_future(run_in_worker(_workers_ready, "", b"", timeout=30))
     # jieba loads its dictionary lazily (~2 s): do it now, off the event loop, not on the first question
     from bot.questions import warm_up
 
