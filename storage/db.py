@@ -135,6 +135,11 @@ def _unavailable(url: URL, exc: BaseException) -> DatabaseUnavailable:
     return DatabaseUnavailable(f"无法连接数据库 {where}：{cause}（请检查 DATABASE_URL 和数据库服务）")
 
 
+#: SQLite connections kept open. The bot handles up to 64 updates at once; SQLAlchemy's default of
+#: 5 (+10 overflow, closed after each use) made busy chats open and close connections constantly.
+SQLITE_POOL_SIZE = 16
+
+
 class Database:
     """The async engine plus transaction helpers. One per process; close it with ``await db.close()``."""
 
@@ -148,6 +153,9 @@ class Database:
             if _sqlite_file(self.url) is None:  # in-memory: one shared connection
                 kwargs["poolclass"] = StaticPool
                 kwargs["connect_args"] = {"check_same_thread": False}
+            else:  # keep connections: each aiosqlite one is a thread plus four PRAGMAs to open
+                kwargs["pool_size"] = SQLITE_POOL_SIZE
+                kwargs["max_overflow"] = SQLITE_POOL_SIZE
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.async_url, **kwargs)
