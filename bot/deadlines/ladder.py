@@ -65,6 +65,12 @@ def office_kinds(kind: str, township_deadline: str = "01-31") -> frozenset[str] 
     return None
 
 
+def filing_year(today: date) -> int:
+    """The report year being filed around ``today``: last year's, until December, when this year's
+    report (due next January) becomes the one offices are chased for — as ``/deadline`` shows it."""
+    return today.year if today.month == 12 else today.year - 1
+
+
 def report_year_for(due: date) -> int:
     """The report year a deadline on ``due`` is about (reports are due in the following year)."""
     return due.year - 1

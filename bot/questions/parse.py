@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.deadlines.ladder import filing_year
 from bot.questions import segment
 from bot.questions.metrics import (
     build_metric,
@@ -196,7 +197,7 @@ def _years(text: str, today: date, *, submission: bool) -> tuple[list[int], str,
     for pattern, rel in _Y_RELATIVE:
         for m in pattern.finditer(masked):
             if rel == "this":
-                year = today.year - 1 if submission else report_year_now(today)
+                year = filing_year(today) if submission else report_year_now(today)
             else:
                 year = today.year + int(rel)
             found.append((m.start(), year, m.group(0)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
+from bot.deadlines.ladder import filing_year
 from bot.questions import replies as R
 from bot.questions.numbers import LIST_LIMIT, latest_year, no_report
 from bot.questions.query import Query
@@ -14,8 +15,8 @@ _TZ = ZoneInfo("Asia/Shanghai")
 
 
 def due_year(query: Query, today: date) -> int:
-    """The report year for submission questions: the one asked, else the report due this calendar year."""
-    return query.year or today.year - 1
+    """The report year for submission questions: the one asked, else the one being filed now."""
+    return query.year or filing_year(today)
 
 
 async def answer_count(db: object, chat_id: int, query: Query, today: date) -> str:

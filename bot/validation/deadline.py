@@ -36,11 +36,13 @@ def received_late(ctx: Context) -> Iterator[Hit]:
 
 @rule("DL-03", "warning", "报告年度过早或过晚")
 def unexpected_year(ctx: Context) -> Iterator[Hit]:
-    """The report year is neither last year nor the year before (judged on ``today`` or ``received``)."""
+    """The report year is neither last year nor the year before (judged on ``today`` or ``received``);
+    in December this year's report is expected too — offices file it early."""
     today = ctx.today or ctx.received
     if today is None or ctx.year is None:
         return
-    if ctx.year not in (today.year - 1, today.year - 2):
+    expected = {today.year - 1, today.year - 2} | ({today.year} if today.month == 12 else set())
+    if ctx.year not in expected:
         yield Hit(
             f"收到的是{ctx.year}年度报告，是否发错文件？",
             f"This is a {ctx.year} report — is it the right file?",

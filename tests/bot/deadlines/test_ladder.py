@@ -10,6 +10,7 @@ from bot.deadlines.ladder import (
     classify,
     current_statutory,
     due,
+    filing_year,
     ladder_steps,
     next_weekly,
     office_kinds,
@@ -35,6 +36,14 @@ def test_current_statutory_rolls_over_after_the_overdue_week():
     assert [d.due for d in current_statutory(date(2026, 2, 7))] == [date(2026, 1, 31), date(2026, 3, 31)]
     assert [d.due for d in current_statutory(date(2026, 2, 8))] == [date(2027, 1, 31), date(2026, 3, 31)]
     assert [d.due for d in current_statutory(date(2026, 11, 22))] == [date(2027, 1, 31), date(2027, 3, 31)]
+
+
+def test_filing_year_turns_over_in_december_with_the_deadline_shown():
+    assert filing_year(date(2026, 1, 10)) == 2025
+    assert filing_year(date(2026, 11, 30)) == 2025  # late filers of the 2025 report are still chased
+    assert filing_year(date(2026, 12, 1)) == 2026
+    dec = current_statutory(date(2026, 12, 4))
+    assert {d.report_year for d in dec} == {filing_year(date(2026, 12, 4))}
 
 
 def test_january_2026_ladder_moves_weekend_points_and_merges_same_day():

@@ -137,6 +137,9 @@ async def test_status_errors_findings_and_missing(db) -> None:
     assert "示范区北关街道" in missing.text and "2021" in missing.text
     assert "富阳区鹿山街道" not in missing.text
     assert "示范区北关街道" in (await ask(db, "who has not submitted yet")).text
+    # in December the chase is for this year's report, the one /deadline shows: nobody has sent it yet
+    december = await answer(db, chat_id=CHAT, text="谁还没交年报", today=date(2022, 12, 5))
+    assert december.text.startswith("2022年度") and "已交0个" in december.text
 
 
 async def test_empty_chat_and_failures_never_raise(db) -> None:

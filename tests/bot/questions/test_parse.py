@@ -151,6 +151,8 @@ def test_report_year_rule_and_submission_years() -> None:
     assert parse("今年谁还没交年报", NOV).year == 2021
     assert parse("今年谁还没交年报", FEB).year == 2021
     assert parse("谁还没交年报", FEB).year is None  # executor: the due year
+    # in December the report being filed is this year's (as /deadline shows)
+    assert parse("今年谁还没交年报", date(2022, 12, 5)).year == 2022
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,8 @@ def test_year_check_uses_today_then_received() -> None:
     assert only(report, "DL-03", today=date(2023, 2, 1)) == []
     assert only(report, "DL-03", received=date(2025, 2, 1))
     assert only(report, "DL-03") == []  # no date, no judgement
+    assert only(report, "DL-03", today=date(2021, 12, 20)) == []  # filed early, in December
+    assert only(report, "DL-03", today=date(2021, 11, 20))  # a report on a year not yet over
 
 
 def test_a_previous_report_of_another_year_is_ignored() -> None:
