@@ -71,3 +71,31 @@ def children_pids(pid: int | None = None) -> list[int]:
     pid = pid or os.getpid()
     text = _proc(f"/proc/{pid}/task/{pid}/children")
     return [int(x) for x in text.split()]
+
+
+def descendants(pid: int | None = None) -> list[int]:
+    """Every process below ``pid``: children, their children … (the fork server and its workers)."""
+    out: list[int] = []
+    todo = children_pids(pid)
+    while todo:
+        child = todo.pop()
+        out.append(child)
+        todo.extend(children_pids(child))
+    return out
+
+
+def pss_mb(pid: int | None = None) -> float | None:
+    """Proportional set size in MB: pages shared with other processes count by share, so sums are fair."""
+    for line in _proc(f"/proc/{pid or 'self'}/smaps_rollup").splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def cpu_seconds(pid: int | None = None) -> float | None:
+    """User + system CPU time a process has used so far, from /proc/PID/stat."""
+    text = _proc(f"/proc/{pid or 'self'}/stat")
+    if ")" not in text:
+        return None
+    fields = text.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
