@@ -47,10 +47,9 @@ def describe() -> dict[str, str]:
 
 def peak_rss_mb(pid: int | None = None) -> float | None:
     """Peak resident set size (VmHWM) of a process in MB, from /proc; ``None`` when unavailable."""
-    text = _proc(f"/proc/{pid or 'self'}/status")
-    for line in text.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+    peak = _proc_mb(pid, "status", "VmHWM")
+    if peak is not None:
+        return peak
     if pid is None:
         import resource
 
@@ -58,12 +57,17 @@ def peak_rss_mb(pid: int | None = None) -> float | None:
     return None
 
 
-def current_rss_mb(pid: int | None = None) -> float | None:
-    """Current resident set size (VmRSS) of a process in MB."""
-    for line in _proc(f"/proc/{pid or 'self'}/status").splitlines():
-        if line.startswith("VmRSS:"):
+def _proc_mb(pid: int | None, name: str, key: str) -> float | None:
+    """The ``key:`` line (in kB) of ``/proc/PID/name``, in MB; None where /proc does not have it."""
+    for line in _proc(f"/proc/{pid or 'self'}/{name}").splitlines():
+        if line.startswith(f"{key}:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+def current_rss_mb(pid: int | None = None) -> float | None:
+    """Current resident set size (VmRSS) of a process in MB."""
+    return _proc_mb(pid, "status", "VmRSS")
 
 
 def children_pids(pid: int | None = None) -> list[int]:
@@ -86,10 +90,7 @@ def descendants(pid: int | None = None) -> list[int]:
 
 def pss_mb(pid: int | None = None) -> float | None:
     """Proportional set size in MB: pages shared with other processes count by share, so sums are fair."""
-    for line in _proc(f"/proc/{pid or 'self'}/smaps_rollup").splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    return None
+    return _proc_mb(pid, "smaps_rollup", "Pss")
 
 
 def cpu_seconds(pid: int | None = None) -> float | None:
