@@ -211,9 +211,17 @@ def _years(text: str, today: date, *, submission: bool) -> tuple[list[int], str,
 
 
 _PLACE_SUFFIX = ("街道办事处", "街道办", "街道", "办事处", "镇", "乡")
+#: Tags of words not in jieba's dictionary that are names in these questions: what its guesser gives
+#: (「鹿山」 nr) and the x of an office name learnt from another chat.
+_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "n", "j", "x"})
 _EN_PLACE = re.compile(r"\b([a-z]{3,}(?:\s[a-z]{3,})?)\s+(street|subdistrict|town|township)\b")
+#: "did lushan get", "lushan's": the subject of an English question, when no office matched it.
+_EN_SUBJECT = re.compile(r"\bdid\s+([a-z]{3,})\s+(?:get|receive|have|handle|close|take|see|publish)\b"
+                         r"|\b([a-z]{3,})'s\b")
 _EN_NOT_PLACE = {"which", "what", "each", "every", "all", "the", "this", "that", "any", "other", "one", "per", "did",
-                 "does", "do", "of", "in", "at", "by", "a", "an", "our", "my", "your"}
+                 "does", "do", "of", "in", "at", "by", "a", "an", "our", "my", "your", "you", "she", "his", "her",
+                 "everyone", "anyone", "everybody", "anybody", "nobody", "someone", "today", "yesterday", "group",
+                 "chat", "city", "county", "province", "region", "area", "bot"}
 
 
 def unknown_place(masked: str) -> str:
@@ -232,6 +240,12 @@ def unknown_place(masked: str) -> str:
         if nxt in _PLACE_SUFFIX and flag not in ("r", "m", "d", "p", "c", "u", "v", "q"):
             return word + nxt
         if flag == "ns" or word.endswith(_PLACE_SUFFIX[:4]):
+            return word
+        if flag in _NAME_TAGS and len(word) <= 4 and not segment.known(word):
+            return word  # a noun jieba had to guess (「鹿山」 tagged nr): in a question here, a name
+    for m in _EN_SUBJECT.finditer(masked):
+        word = m.group(1) or m.group(2)
+        if word not in EN_STOP and word not in _EN_NOT_PLACE:
             return word
     for m in _EN_PLACE.finditer(masked):
         words = m.group(1).split()

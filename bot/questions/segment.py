@@ -180,6 +180,17 @@ def cut(text: str) -> list[str]:
     return [w for w in jieba.lcut(text) if w.strip()]
 
 
+def known(word: str) -> bool:
+    """True when ``word`` is a common word of jieba's dictionary or of the trade.
+
+    False for a word jieba's finder had to guess and for an office name taught by :func:`add_words`
+    (the process serves many chats: 鹿山 learnt from one is still a name, not a word, in another).
+    """
+    if not _READY:
+        add_words([])
+    return word not in _ADDED and bool(jieba.dt.FREQ.get(word))
+
+
 def warm_up() -> None:
     """Load jieba's dictionary and tagger now (about two seconds) instead of on the first question."""
     add_words([])

@@ -93,3 +93,25 @@ async def test_nianbao_run_polls_answers_and_stops_on_sigterm(tmp_path):
     assert proc.returncode == 0, output.decode()
     assert "Traceback" not in output.decode()
     assert (tmp_path / "data" / "nianbao.db").exists()  # schema created on first start
+
+
+def test_nianbao_console_as_a_user_runs_it_parses_in_its_worker_pool(tmp_path):
+    """The real ``nianbao console`` process, stdin piped: a file goes through the parse workers (a
+    forkserver started by this process, not by pytest) and comes back as a verdict, then a question."""
+    import os
+    import subprocess
+    import sys
+
+    seed = sorted(EXAMPLES.glob("*.txt"))[1]
+    env = {**os.environ, "NIANBAO_DATA_DIR": str(tmp_path / "data")}
+    for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "NIANBAO_WEBHOOK_URL"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], cwd=tmp_path, env=env, timeout=120,
+        input=f"/send {seed}\n鹿山收到多少申请\n/quit\n", capture_output=True, text=True,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert "⚠️ 富阳区鹿山街道 2021年度" in out and "新收3件" in out, out
+    assert "3件\n" in out and "表3 本年新收·总计" in out, out
+    assert "Traceback" not in out and "leaked" not in out, out

@@ -273,3 +273,21 @@ def test_threshold_share_kind_filter_and_traditional_characters() -> None:
     assert parse("西湖街道申请多少").kind == "no_office"
     assert parse("鹿山交了没有").kind == "submitted_one"
     assert parse("鹿山的申请是哪里来的").kind == "breakdown"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("鹿山收到多少申请", "鹿山"), ("鹿山办结多少", "鹿山"), ("how many applications did 鹿山 get", "鹿山"),
+    ("how many applications did lushan get", "lushan"), ("lushan's applications", "lushan"),
+])
+def test_a_bare_name_not_in_the_chat_is_no_office_not_the_chat_total(text: str, name: str) -> None:
+    # 「鹿山」 is no dictionary word (jieba guesses it, tagged nr): with only 青石山 stored, the answer
+    # must say there is no 鹿山 here, not give 青石山's numbers as the chat's total.
+    query = parse_question(text, offices=[QSS, SNL], today=FEB)
+    assert (query.kind, query.unknown_name) == ("no_office", name), text
+
+
+def test_question_words_without_a_name_still_ask_the_whole_chat() -> None:
+    for text in ("今年一共收到多少申请", "全区收到多少申请", "收到多少申请", "申请最多的是哪个",
+                 "how many applications did we get", "how many applications did you get"):
+        query = parse_question(text, offices=[QSS, SNL], today=FEB)
+        assert query.kind == "aggregate" and not query.unknown_name, text
