@@ -115,3 +115,56 @@ def test_nianbao_console_as_a_user_runs_it_parses_in_its_worker_pool(tmp_path):
     assert "⚠️ 富阳区鹿山街道 2021年度" in out and "新收3件" in out, out
     assert "3件\n" in out and "表3 本年新收·总计" in out, out
     assert "Traceback" not in out and "leaked" not in out, out
+
+
+async def test_sigterm_during_a_zip_batch_finishes_it_before_exiting(tmp_path):
+    """Shutdown waits for an in-flight upload: the batch is stored and its summary sent, then exit 0."""
+    import asyncio
+    import io
+    import os
+    import signal
+    import sys
+    import zipfile
+
+    from storage import repo
+    from storage.db import Database
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(EXAMPLES.glob("*.txt")):
+            archive.writestr(path.name, path.read_bytes())
+    async with FakeTelegram() as tg:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE_URL": tg.base_url,
+            "TELEGRAM_API_FILE_URL": tg.file_url,
+            "NIANBAO_DATA_DIR": str(tmp_path / "data"),
+            "NIANBAO_SCHEDULER": "false",
+        }
+        env.pop("DATABASE_URL", None)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+        chat = tg.private(62)
+        try:
+            await tg.send_command(chat, "help")
+            await tg.wait_messages(chat, 1, timeout=60)  # up and polling
+            await tg.send_document(chat, "全区年报.zip", buffer.getvalue())
+            await tg.wait_calls("getFile", timeout=30)  # the batch is in flight …
+            proc.send_signal(signal.SIGTERM)  # … when the service manager stops the bot
+            before = list(tg.texts(chat))
+            output, _ = await asyncio.wait_for(proc.communicate(), 60)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+        texts = tg.texts(chat)
+    assert not any("共" in t and "份" in t for t in before)  # the signal came mid-batch
+    assert proc.returncode == 0, output.decode()
+    assert any("共" in t and "份" in t for t in texts), texts  # the summary table was still sent
+    db = Database(f"sqlite:///{tmp_path / 'data' / 'nianbao.db'}")
+    try:
+        assert len(await repo.list_reports(db, chat_id=chat)) == len(list(EXAMPLES.glob("*.txt")))
+    finally:
+        await db.close()
