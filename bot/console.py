@@ -69,6 +69,19 @@ def _decode(key: str, value: Any) -> Any:
     return value
 
 
+def _image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of an uploaded picture (Telegram's PhotoSize has both), 0×0 if unreadable."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except (UnidentifiedImageError, OSError):
+        return 0, 0
+
+
 class FakeTelegram:
     """The fake Bot API: HTTP server, chat state, recorded calls and a virtual user."""
 
@@ -464,6 +477,9 @@ class FakeTelegram:
             obj = {"file_id": value, "file_unique_id": info["file_unique_id"], "file_size": info["file_size"]}
         else:
             raise LookupError(f"{part} missing")
+        if kind == "photo":  # a PhotoSize: no name, but its pixel size (from the PNG/JPEG header)
+            obj.pop("file_name", None)
+            obj["width"], obj["height"] = _image_size(self.files[obj["file_id"]][1])
         content: dict[str, Any] = {kind: obj if kind == "document" else [obj]}
         if p.get("caption"):
             content["caption"] = p["caption"]

@@ -7,7 +7,8 @@ same with default settings (no allowlist, global admin 999).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,20 @@ class Harness:
     app: Any
     db: Any
     settings: Settings
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_bot_errors(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail a test whose bot hit an unexpected error: the user saw an apology, not what the test checks.
+
+    A test that provokes one on purpose says so with ``@pytest.mark.bot_error``.
+    """
+    yield
+    if request.node.get_closest_marker("bot_error"):
+        return
+    errors = [r for r in caplog.get_records("call") if r.name == "handlers.errors" and r.levelno >= logging.ERROR]
+    assert not errors, "the bot hit an unexpected error:\n" + "\n".join(
+        f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in errors)
 
 
 @pytest.fixture

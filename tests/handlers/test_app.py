@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from telegram import Update
 
 from bot.app import build_application, check_schema
@@ -139,6 +140,7 @@ async def test_group_upgraded_to_supergroup_keeps_its_reports(start_bot):
         assert await repo.list_reports(db, chat_id=old) == []
 
 
+@pytest.mark.bot_error
 async def test_unexpected_error_gets_short_apology_with_id(harness, monkeypatch):
     tg = harness.tg
 
