@@ -8,6 +8,8 @@ from bot.questions import replies as R
 from bot.questions.numbers import LIST_LIMIT, latest_year, metric_column
 from bot.questions.query import Query
 
+_KIND_EN = {"街道": "subdistrict", "乡镇": "town", "部门": "department"}
+
 
 async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) -> str:
     metric, lang = query.metric, query.lang
@@ -19,18 +21,23 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
         wanted = {o.id for o in query.offices}
         column = [(s, r) for s, r in column if s.office.id in wanted]
     unit = "单位"
+    kind_note = ""
     if query.office_kind and any(s.office.kind == query.office_kind for s, _ in column):
         column = [(s, r) for s, r in column if s.office.kind == query.office_kind]
         unit = query.office_kind
+    elif query.office_kind and column:  # 「哪个街道…」 in a chat of departments: say whom it counts
+        kind_note = (f"（{year}年度没有{query.office_kind}的报告，按全部单位计）" if lang == "zh"
+                     else f" (no {_KIND_EN.get(query.office_kind, query.office_kind)} report for {year}: "
+                          "counting all offices)")
     if not column:
         return f"未收到任何{year}年度报告。" if lang == "zh" else f"No reports for {year} have been received."
     valued = [(s, r.value) for s, r in column if r.value is not None]
     skipped = len(column) - len(valued)
     where = R.where(metric, lang)
     ylab = R.year_label(year, lang)
-    skip_note = ""
+    skip_note = kind_note
     if skipped:
-        skip_note = (f"（{skipped}个{unit}该项空白、缺失或无法计算，未计入）" if lang == "zh"
+        skip_note += (f"（{skipped}个{unit}该项空白、缺失或无法计算，未计入）" if lang == "zh"
                      else f" ({skipped} office(s) without a value, not counted)")
     if not valued:
         return (f"{ylab}的{len(column)}份报告中该项都为空白或缺失。" if lang == "zh"

@@ -172,3 +172,16 @@ async def test_forget_offices_makes_a_rename_visible_at_once(db) -> None:
     await repo.rename_office(db, office_id=office.id, new_name="示范区东湖新街道")
     forget_offices(CHAT)
     assert "示范区东湖新街道" in (await ask(db, "东湖申请多少")).text
+
+
+async def test_a_kind_the_chat_does_not_hold_is_said_not_silently_dropped(db) -> None:
+    office = make_report(5, office="上海市人民政府办公厅", short_name="市政府办公厅", kind="部门", year=2021)
+    town = make_report(6, office="富阳区新登镇", short_name="新登", kind="乡镇", year=2021)
+    for report in (office, town):
+        await _store(db, report, chat=-77)
+    only_towns = await ask(db, "哪个乡镇申请最多", chat=-77)
+    assert only_towns.text.startswith("富阳区新登镇") and "共1个乡镇" in only_towns.text
+    streets = await ask(db, "哪个街道申请最多", chat=-77)  # none here: all offices, and it says so
+    assert "没有街道的报告" in streets.text and "共2个单位" in streets.text
+    en = await ask(db, "which subdistrict had the most applications", chat=-77)
+    assert "no subdistrict report for 2021" in en.text
