@@ -26,6 +26,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -624,7 +625,7 @@ def bare_application(fake: FakeTelegram, **builder_options: Any) -> Any:
 # ============================================================================================ the console
 CONSOLE_USER_ID = 10001
 CONSOLE_HELP = """本地对话（不连接 Telegram）。直接输入问题或命令，例如：
-  /send examples/000_8a98d14e0f134c31.txt   发送一个文件（docx/pdf/txt/html/zip）
+  /send examples/000_8a98d14e0f134c31.txt   发送一个文件（docx/pdf/txt/html/zip）或整个文件夹
   /reports   /report 青石山 2021   /help
   /press 1   按下机器人最后一条消息上的第 1 个按钮
   /quit      退出"""
@@ -644,8 +645,6 @@ class Transcript:
         text = msg.get("text") or msg.get("caption") or ""
         doc = msg.get("document") or (msg.get("photo") or [None])[-1]
         if doc:
-            from pathlib import Path
-
             name = doc.get("file_name") or f"{doc['file_id']}.png"
             path = Path(self.out_dir) / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -701,8 +700,6 @@ async def console_session(settings: Any, *, lines: Any = None, echo: Callable[[s
 
     ``lines`` is an async iterator of input lines (default: the terminal), so a test can script it.
     """
-    from pathlib import Path
-
     from bot.app import build_application
     from storage.db import Database
 
@@ -733,24 +730,34 @@ async def console_session(settings: Any, *, lines: Any = None, echo: Callable[[s
                         continue
                     if line in ("/quit", "/exit", "exit", "quit"):
                         break
-                    if not await _console_input(tg, chat, transcript, line, echo):
-                        continue
-                    for text in await transcript.settle():
-                        echo(text)
+                    for one in _expand_folder(line):  # 「/send 文件夹」: each file in turn
+                        if await _console_input(tg, chat, transcript, one, echo):
+                            for text in await transcript.settle():
+                                echo(text)
         finally:
             await db.close()
     return 0
 
 
+def _send_path(line: str) -> Path:
+    return Path(line[len("/send"):].strip().strip("'\"")).expanduser()
+
+
+def _expand_folder(line: str) -> list[str]:
+    """``/send folder`` as one ``/send`` line per file in it (sorted, hidden files skipped)."""
+    if not line.startswith("/send") or not _send_path(line).is_dir():
+        return [line]
+    files = sorted(p for p in _send_path(line).iterdir() if p.is_file() and not p.name.startswith("."))
+    return [f"/send {p}" for p in files] or [line]
+
+
 async def _console_input(tg: FakeTelegram, chat: int, transcript: Transcript, line: str,
                          echo: Callable[[str], None]) -> bool:
     """Turn one typed line into an update; False when nothing was sent."""
-    from pathlib import Path
-
     if line.startswith("/send"):
-        path = Path(line[len("/send"):].strip().strip("'\""))
+        path = _send_path(line)
         if not path.is_file():
-            echo(f"找不到文件：{path}")
+            echo(f"文件夹里没有文件：{path}" if path.is_dir() else f"找不到文件：{path}")
             return False
         await tg.send_document(chat, path.name, path.read_bytes(), user_id=CONSOLE_USER_ID)
         return True

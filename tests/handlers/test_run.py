@@ -168,3 +168,28 @@ async def test_sigterm_during_a_zip_batch_finishes_it_before_exiting(tmp_path):
         assert len(await repo.list_reports(db, chat_id=chat)) == len(list(EXAMPLES.glob("*.txt")))
     finally:
         await db.close()
+
+
+async def test_console_sends_every_file_of_a_folder(tmp_path):
+    import shutil
+
+    folder = tmp_path / "年报"
+    folder.mkdir()
+    seeds = sorted(EXAMPLES.glob("*.txt"))[:2]
+    for path in seeds:
+        shutil.copy(path, folder / path.name)
+    (folder / ".DS_Store").write_bytes(b"\0")
+    said: list[str] = []
+
+    async def lines():
+        for line in [f"/send {folder}", f"/send {tmp_path / 'empty'}", "/reports"]:
+            if "empty" in line:
+                (tmp_path / "empty").mkdir()
+            yield line
+
+    settings = settings_for(FakeTelegram(), tmp_path)
+    assert await console_session(settings, lines=lines(), echo=said.append) == 0
+    text = "\n".join(said)
+    assert "青石山街道办事处 2021年度" in text and "富阳区鹿山街道 2021年度" in text
+    assert "文件夹里没有文件" in text
+    assert "这里共 2 份报告" in text  # the hidden file was not sent
