@@ -73,7 +73,7 @@ _TITLE_WORDS_RE = re.compile(
 )
 _REGION_RE = re.compile(r"^(?:[^省市区县旗镇乡街]{1,7}?(?:省|自治区))?(?:[^省市区县旗镇乡街]{1,7}?(?:市|自治州|地区|盟))?"
                         r"(?:[^省市区县旗镇乡街]{1,7}?(?:区|县|旗))?")
-_SUFFIXES = ("街道办事处", "街道办", "办事处", "街道", "人民政府", "乡人民政府", "镇人民政府", "街")
+_SUFFIXES = ("街道办事处", "街道办", "办事处", "街道", "人民政府", "乡人民政府", "镇人民政府", "综合实验区", "街")
 
 
 _CHROME_RE = re.compile(
@@ -158,14 +158,19 @@ def office_from_title(title: str, opening: str = "") -> Office:
 
 
 def short_name(name: str) -> str:
-    """The name people type: region prefix and 街道/办事处/人民政府 suffix removed (富阳区鹿山街道 → 鹿山)."""
+    """The name people type: region prefix and 街道/办事处/人民政府 suffix removed (富阳区鹿山街道 → 鹿山).
+
+    The government's own offices keep their region (上海市人民政府办公厅 → 上海市政府办公厅): without it
+    every city's 办公厅 would have the same name."""
     core = name
     for suffix in _SUFFIXES:
         if core.endswith(suffix) and len(core) > len(suffix) + 1:
             core = core[: -len(suffix)]
             break
     stripped = _REGION_RE.sub("", core, count=1)
-    if len(stripped) >= 2:
+    if stripped.startswith(("人民政府", "政府")):  # the government's own office: 上海市政府办公厅, not 人民政府办公厅
+        core = core[: len(core) - len(stripped)] + stripped.removeprefix("人民")
+    elif len(stripped) >= 2:
         core = stripped
     if core.endswith(("镇", "乡")) and len(core) > 2:
         core = core[:-1]

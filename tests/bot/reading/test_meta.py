@@ -1,0 +1,30 @@
+"""Office names: the short name people type, and the kind, from the names real reports carry."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.reading.meta import office_kind, short_name
+
+
+@pytest.mark.parametrize(("name", "short"), [
+    ("富阳区鹿山街道", "鹿山"),
+    ("道外区水泥路街道办事处", "水泥路"),
+    ("铁岭市银州区红旗街", "红旗"),
+    ("富阳区新登镇", "新登"),
+    ("丰收乡人民政府", "丰收"),
+    ("平潭综合实验区", "平潭"),
+    ("上海市人民政府办公厅", "上海市政府办公厅"),  # not 人民政府办公厅: every city has one
+    ("富阳区人民政府办公室", "富阳区政府办公室"),
+    ("阿巴嘎旗自然资源局", "自然资源局"),  # a department, within its own district's chat
+])
+def test_short_name(name: str, short: str) -> None:
+    assert short_name(name) == short
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("富阳区鹿山街道", "街道"), ("丰收乡人民政府", "乡镇"), ("平潭综合实验区", "区县政府"),
+    ("上海市人民政府办公厅", "部门"), ("武汉市公安局", "部门"),
+])
+def test_office_kind(name: str, kind: str) -> None:
+    assert office_kind(name) == kind
