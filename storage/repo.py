@@ -326,6 +326,49 @@ def _create_office(conn: Connection, name: str, short_name: str = "", kind: str 
     return OfficeInfo(office_id, name, short, kind, region, aliases)
 
 
+def _resolve_alias_here(conn: Connection, ws: int, name: str) -> int | None:
+    """An alias shared by several offices (two cities' 鹿山街道), settled by the one this chat holds."""
+    ids = {_follow_merges(conn, i) for i in conn.execute(select(A.c.office_id).where(A.c.alias == normalise(name)))
+           .scalars()}
+    if len(ids) < 2:
+        return None
+    here = set(conn.execute(select(R.c.office_id).where(R.c.workspace_id == ws, R.c.office_id.in_(ids),
+                                                        R.c.deleted_at.is_(None))).scalars())
+    here |= set(conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == ws, RO.c.office_id.in_(ids)))
+                .scalars())
+    return here.pop() if len(here) == 1 else None
+
+
+def _claim_roster_office(conn: Connection, ws: int, name: str, short_name: str, kind: str) -> int | None:
+    """The roster office of this chat that a report's fuller name belongs to, renamed to that name.
+
+    A roster typed by hand says 「鹿山街道」; the report says 「富阳区鹿山街道」. Aliases link the short form
+    to the long one, not back, so without this the report would start a second office and 鹿山 would
+    stay 未交. Only this chat's roster is searched (another city has its own 鹿山街道), only offices
+    without a region of their own are claimed, and only when exactly one fits.
+    """
+    name = name.strip()
+    region, _ = split_region(name)
+    if not region:
+        return None
+    forms = set(aliases_for(name, short_name, kind)) - {normalise(name), normalise(name).replace(" ", "")}
+    rows = conn.execute(
+        select(O.c.id, O.c.name).select_from(RO.join(O, O.c.id == RO.c.office_id))
+        .where(RO.c.workspace_id == ws, O.c.merged_into.is_(None), O.c.region == "")
+    ).all()
+    fits = [row.id for row in rows if normalise(row.name) in forms]
+    if len(fits) != 1:
+        return None
+    office_id = fits[0]
+    short = (short_name.strip() or core_name(name, kind))[:255]
+    values: dict[str, Any] = {"name": name[:255], "region": region[:255]}
+    if short:
+        values["short_name"] = short
+    conn.execute(update(O).where(O.c.id == office_id).values(**values))
+    _add_aliases(conn, office_id, aliases_for(name, short, kind))
+    return office_id
+
+
 async def resolve_office(db: Database, *, name: str) -> OfficeInfo | None:
     """The office called ``name`` (exact canonical name or an unambiguous alias), else ``None``."""
 
@@ -606,6 +649,11 @@ class _Batch:
                 office_id = _resolve_alias(conn, prep.office_name.strip())
             else:
                 office_id = _resolve_id(conn, prep.office_name)
+        if office_id is None:
+            office_id = _claim_roster_office(conn, self.ws, prep.office_name, prep.report.office.short_name,
+                                             prep.report.office.kind)
+            if office_id is not None:
+                self.offices.pop(office_id, None)
         if office_id is None:
             office = prep.report.office
             info = _create_office(conn, prep.office_name, office.short_name, office.kind)
@@ -1102,7 +1150,7 @@ async def roster_add(
 
     def run(conn: Connection) -> OfficeInfo:
         ws = _ensure_ws(conn, chat_id)
-        office_id = _resolve_id(conn, name)
+        office_id = _resolve_id(conn, name) or _resolve_alias_here(conn, ws, name)
         if office_id is None:
             office_id = (_create_office(conn, name, "", kind)).id
         exists = (

@@ -270,6 +270,33 @@ async def test_roster_and_submission_status(db):
     assert {o.name for o in await repo.find_offices(db, chat_id=CHAT)} == {"富阳区银湖街道", "富阳区鹿山街道"}
 
 
+async def test_a_roster_typed_short_is_claimed_by_the_report_with_the_full_name(db):
+    # the roster is typed before any file arrives, without the district; the reports carry it
+    lushan = await repo.roster_add(db, chat_id=CHAT, name="鹿山街道")
+    qss = await repo.roster_add(db, chat_id=CHAT, name="青石山街道")
+    elsewhere = await repo.roster_add(db, chat_id=OTHER, name="东湖街道")
+    stored = await repo.store_report(db, chat_id=CHAT, report=make_report(1))  # 富阳区鹿山街道
+    assert stored.report.office.id == lushan.id
+    assert stored.report.office.name == "富阳区鹿山街道" and stored.report.office.region == "富阳区"
+    assert "鹿山街道" in stored.report.office.aliases  # what the roster was typed as still finds it
+    status = await repo.submission_status(db, chat_id=CHAT, year=2021)
+    assert [(o.name, s is not None) for o, s in status] == [("青石山街道", False), ("富阳区鹿山街道", True)]
+    assert (await repo.resolve_office(db, name="鹿山街道")).id == lushan.id
+    # another chat's roster is not claimed: its 东湖街道 may be another city's
+    other = await repo.store_report(db, chat_id=CHAT, report=make_report(2, office="示范区东湖街道",
+                                                                          short_name="东湖"))
+    assert other.report.office.id not in (elsewhere.id, qss.id, lushan.id)
+    assert [o.name for o in await repo.roster(db, chat_id=OTHER)] == ["东湖街道"]
+
+
+async def test_roster_name_two_cities_share_is_settled_by_the_chat(db):
+    mine = await repo.store_report(db, chat_id=CHAT, report=make_report(1))  # 富阳区鹿山街道
+    theirs = await repo.store_report(db, chat_id=OTHER, report=make_report(2, office="铁岭市鹿山街道"))
+    assert mine.report.office.id != theirs.report.office.id
+    assert (await repo.roster_add(db, chat_id=CHAT, name="鹿山街道")).id == mine.report.office.id
+    assert (await repo.roster_add(db, chat_id=OTHER, name="鹿山街道")).id == theirs.report.office.id
+
+
 async def test_workspaces_settings_and_migration(db):
     await repo.ensure_workspace(db, chat_id=CHAT, title="富阳区政务公开群")
     await repo.ensure_workspace(db, chat_id=CHAT)  # idempotent
