@@ -215,7 +215,14 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
     lines.append(summary)
     if stored is not None and stored.status == "new_version":
         n = stored.report.version
-        lines.append(
-            f"Updated to version {n} (earlier version kept)." if en else f"已更新为第{n}版（旧版已保留）。"
-        )
+        before = stored.previous
+        if before is not None and (before.errors, before.warnings) != (stored.report.errors, stored.report.warnings):
+            # the office fixed (or broke) something: what the last version had, to compare at a glance
+            lines.append(f"Updated to version {n} (earlier version kept; it had {before.errors} error(s), "
+                         f"{before.warnings} warning(s))." if en else
+                         f"已更新为第{n}版（旧版已保留；上一版错误{before.errors}项、警告{before.warnings}项）。")
+        else:
+            lines.append(
+                f"Updated to version {n} (earlier version kept)." if en else f"已更新为第{n}版（旧版已保留）。"
+            )
     return "\n".join(lines)

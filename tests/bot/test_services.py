@@ -73,6 +73,18 @@ async def test_same_file_twice_is_duplicate_and_corrected_file_is_new_version(sq
     assert "version 2" in verdict_reply(corrected, "en")
     assert len(await repo.list_reports(sqlite_db, chat_id=CHAT)) == 1
     assert len(await repo.list_reports(sqlite_db, chat_id=CHAT, include_history=True)) == 2
+    assert "上一版" not in verdict_reply(corrected)  # same findings: nothing to compare
+
+
+async def test_a_fixed_version_says_what_the_last_one_had(sqlite_db):
+    data = LUSHAN.read_text(encoding="utf-8")
+    first = (await ingest(sqlite_db, chat_id=CHAT, filename=LUSHAN.name, data=data.encode()))[0]
+    fixed_text = data.replace("5、 存在问题及整改情况", "五、存在的主要问题及改进情况").replace("\n6、", "\n六、")
+    fixed = (await ingest(sqlite_db, chat_id=CHAT, filename=LUSHAN.name, data=fixed_text.encode()))[0]
+    assert fixed.stored.status == "new_version"
+    assert fixed.stored.report.warnings < first.stored.report.warnings
+    assert f"上一版错误0项、警告{first.stored.report.warnings}项" in verdict_reply(fixed)
+    assert f"it had 0 error(s), {first.stored.report.warnings} warning(s)" in verdict_reply(fixed, "en")
 
 
 async def test_unreadable_file_gets_its_ing_message_and_stores_nothing(sqlite_db):
