@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.questions import replies as R
@@ -122,6 +123,8 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         return Answer(text, lang, True, names)
     if query.kind == "unknown":
         return Answer(await _examples(db, chat_id, lang, offices), lang, False, [])
+    if query.kind == "hello":
+        return Answer(await _examples(db, chat_id, lang, offices, reply=R.hello), lang, True, [])
     if query.kind == "aggregate" and query.implicit and len(offices) == 1:
         query.kind, query.offices = "value", [offices[0]]
     handler = {
@@ -144,11 +147,12 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
     return Answer(text, lang, True, [])
 
 
-async def _examples(db: object, chat_id: int, lang: str, offices: list) -> str:
-    """The not-understood reply, with an office and a year of this chat so the first example works."""
+async def _examples(db: object, chat_id: int, lang: str, offices: list, reply: Any = R.not_understood) -> str:
+    """The not-understood (or hello) reply, with an office and a year of this chat so the first example
+    works."""
     held = await repo.years(db, chat_id=chat_id) if offices else []
     short = next((o.short_name for o in offices if o.short_name), "")
-    return R.not_understood(lang, short, held[-1] if held else 2021)
+    return reply(lang, short, held[-1] if held else 2021)
 
 
 async def _no_office(db: object, chat_id: int, query: Query, today: date) -> str:
@@ -159,49 +163,3 @@ async def _no_office(db: object, chat_id: int, query: Query, today: date) -> str
         return text + (f"\nOffices here: {R.join_names(names, 'en', 8)}" if names else "")
     text = f"本群没有“{query.unknown_name}”的报告。"
     return text + (f"\n已有单位：{R.join_names(names, 'zh', 8)}" if names else "")
-
-
-# -- helpers ---------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-# -- kinds -----------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

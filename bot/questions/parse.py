@@ -118,6 +118,10 @@ _SUM = re.compile(r"一共|总共|合计|共计|加起来|总和|全部|所有|�
                   r"\btotal\b|altogether|combined|\bsum\b|overall|all\s+offices|in\s+all")
 _ALL_OFFICES = re.compile(r"哪个|哪些|哪家|哪几|谁|各个?|所有|全部|\bwhich\b|\bwho\b|\bevery\b|\ball\b|\beach\b")
 _GREETING_ONLY = re.compile(r"^[\s\W]*$")
+#: A whole message that greets or asks how to use the bot: answered with what it does, not "not understood".
+_HELLO = re.compile(r"^\W*(?:你好|您好|大家好|在吗|在不在|嗨|哈喽|帮助|求助|help|帮忙|怎么用|如何使用|使用说明|说明|菜单"
+                    r"|功能|你能做什么|你会什么|你是谁|hi|hello|hey|start|menu|what can you do|how do i use (?:this|you)"
+                    r"|who are you)(?:\W*(?:啊|呀|吗|呢|了|bot|机器人|年报助手|there|please))*\W*$")
 #: 「哪个乡镇」 "which township": restrict an aggregate to one office kind (when the chat has that kind).
 _KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"乡镇|镇政府|乡政府|哪个镇|哪个乡|各镇|各乡|\btowns?(hips?)?\b"), "乡镇"),
@@ -342,6 +346,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     query = Query(text=text)
     if _GREETING_ONLY.match(norm):
         query.lang = "en" if text.strip() and text.isascii() else "zh"
+        return query
+    if _HELLO.match(norm):
+        query.kind, query.lang = "hello", "en" if text.isascii() else "zh"
         return query
 
     exact = match_exact(norm, offices, blocked=[span for _, span in find_concepts(norm)[0]])

@@ -23,9 +23,10 @@ from bot.questions.metrics import Metric
 #:   offices    the chat's offices and roster
 #:   no_office  names a place that is no office of this chat
 #:   choose     two offices fit the name equally: ask back (``choices``)
+#:   hello      a greeting or a plea for help (「你好」「怎么用」 "help"): what the bot does, how to ask
 #:   unknown    not understood
 KINDS = ("value", "overview", "aggregate", "compare", "change", "count", "errors", "findings", "missing",
-         "submitted", "submitted_one", "breakdown", "offices", "no_office", "choose", "unknown")
+         "submitted", "submitted_one", "breakdown", "offices", "no_office", "choose", "hello", "unknown")
 
 
 @dataclass

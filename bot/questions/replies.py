@@ -74,6 +74,23 @@ def not_understood(lang: str, short_name: str = "", year: int = 2021) -> str:
     return "\n".join(lines)
 
 
+def hello(lang: str, short_name: str = "", year: int = 2021) -> str:
+    """The reply to 「你好」 or "help": what the bot does, in two lines, and questions that work here."""
+    if lang == "en":
+        a = pinyin_title(short_name) if short_name else "Lushan"
+        lines = ["Hello! I'm nianbao (年报助手). Send me an annual report file (docx/pdf/txt/html or a zip) "
+                 "and I check it within seconds; or ask me, for example:"]
+        lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_EN]
+        lines.append("All commands: /help")
+        return "\n".join(lines)
+    a = short_name or "鹿山"
+    lines = ["您好！我是年报助手：把年报文件（docx/pdf/txt/网页，或打包成zip）发给我，几秒内给出校验结论；"
+             "也可以直接提问，例如："]
+    lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_ZH]
+    lines.append("全部命令：/help")
+    return "\n".join(lines)
+
+
 def join_names(names: list[str], lang: str, limit: int = 12) -> str:
     """「A、B、C等15个」 / "A, B, C and 12 more"."""
     shown = names[:limit]

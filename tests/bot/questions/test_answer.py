@@ -142,6 +142,15 @@ async def test_status_errors_findings_and_missing(db) -> None:
     assert december.text.startswith("2022年度") and "已交0个" in december.text
 
 
+async def test_hello_says_what_the_bot_does_with_this_chats_names(db) -> None:
+    await _workspace(db)
+    zh = await ask(db, "你好")
+    assert zh.understood and zh.text.startswith("您好！我是年报助手") and "/help" in zh.text
+    assert "2021年收到多少申请" in zh.text  # an example that works here
+    en = await ask(db, "help")
+    assert en.lang == "en" and en.text.startswith("Hello! I'm nianbao") and "/help" in en.text
+
+
 async def test_empty_chat_and_failures_never_raise(db) -> None:
     reply = await ask(db, "哪个街道申请最多", chat=-1)
     assert reply.text == "还没有收到任何报告。"

@@ -214,7 +214,7 @@ def test_status_kinds(text: str, kind: str) -> None:
     assert parse(text).kind == kind
 
 
-@pytest.mark.parametrize("text", ["天气怎么样", "你好", "what's the weather", "", "？？？"])
+@pytest.mark.parametrize("text", ["天气怎么样", "what's the weather", "", "？？？"])
 def test_not_understood(text: str) -> None:
     assert parse(text).kind == "unknown"
     assert not parse(text).understood
@@ -291,3 +291,16 @@ def test_question_words_without_a_name_still_ask_the_whole_chat() -> None:
                  "how many applications did we get", "how many applications did you get"):
         query = parse_question(text, offices=[QSS, SNL], today=FEB)
         assert query.kind == "aggregate" and not query.unknown_name, text
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("你好", "zh"), ("您好！", "zh"), ("帮助", "zh"), ("怎么用？", "zh"), ("在吗", "zh"), ("你能做什么", "zh"),
+    ("help", "en"), ("Hello!", "en"), ("hi there", "en"), ("what can you do?", "en"),
+])
+def test_a_greeting_or_a_plea_for_help_is_hello(text: str, lang: str) -> None:
+    assert (parse(text).kind, parse(text).lang) == ("hello", lang)
+
+
+@pytest.mark.parametrize("text", ["你好，鹿山收到多少申请", "help me find lushan applications", "帮助中心申请多少"])
+def test_a_question_after_a_greeting_is_still_the_question(text: str) -> None:
+    assert parse(text).kind != "hello"
