@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from bot.deadlines.ladder import filing_year
+from bot.deadlines.ladder import KIND_DEPT, KIND_GOV, filing_year, statutory_deadlines
 from bot.questions import replies as R
 from bot.questions.numbers import LIST_LIMIT, latest_year, no_report
 from bot.questions.query import Query
@@ -141,13 +141,25 @@ async def answer_findings(db: object, chat_id: int, query: Query, today: date) -
     return "\n".join(lines)
 
 
+def statutory_due(office: object, year: int) -> date:
+    """The 条例 第四十九条 date an office's report for ``year`` is due: 1月31日, or 3月31日 for a
+    government's own report."""
+    kind = KIND_GOV if getattr(office, "kind", "") == "区县政府" else KIND_DEPT
+    return next(spec.due for spec in statutory_deadlines(year) if spec.kind == kind)
+
+
 async def answer_submitted_one(db: object, chat_id: int, query: Query, today: date) -> str:
     office, lang = query.offices[0], query.lang
     year = due_year(query, today)
     stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=year)
     if stored is None:
         latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
-        return "❌ " + no_report(office, year, lang, latest.year if latest else None)
+        text = no_report(office, year, lang, latest.year if latest else None)
+        due = statutory_due(office, year)
+        if today <= due:  # not late yet: a reminder of the date, not a red cross
+            return (f"⏳ {text} Due {due:%Y-%m-%d}." if lang == "en"
+                    else f"⏳ {text}截止日期：{due.year}年{due.month}月{due.day}日。")
+        return "❌ " + text
     received = stored.received_at
     if received is not None and received.tzinfo is None:  # stored as naive UTC
         received = received.replace(tzinfo=UTC)

@@ -194,3 +194,15 @@ async def test_a_kind_the_chat_does_not_hold_is_said_not_silently_dropped(db) ->
     assert "没有街道的报告" in streets.text and "共2个单位" in streets.text
     en = await ask(db, "which subdistrict had the most applications", chat=-77)
     assert "no subdistrict report for 2021" in en.text
+
+
+async def test_has_it_been_sent_is_a_reminder_before_the_deadline_and_a_cross_after(db) -> None:
+    await _workspace(db)  # 北关 is on the roster and has sent nothing
+    december = await answer(db, chat_id=CHAT, text="北关交了吗", today=date(2022, 12, 5))
+    assert december.text.startswith("⏳ 未收到示范区北关街道的2022年度报告") and "2023年1月31日" in december.text
+    january = await answer(db, chat_id=CHAT, text="北关交了吗", today=date(2023, 1, 31))
+    assert january.text.startswith("⏳")  # the last day still counts
+    february = await answer(db, chat_id=CHAT, text="北关交了吗", today=date(2023, 2, 1))
+    assert february.text.startswith("❌ 未收到示范区北关街道的2022年度报告")
+    en = await answer(db, chat_id=CHAT, text="has beiguan submitted", today=date(2022, 12, 5))
+    assert en.text.startswith("⏳") and "Due 2023-01-31" in en.text
