@@ -6,6 +6,7 @@ from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from bot.deadlines.ladder import KIND_DEPT, KIND_GOV, filing_year, statutory_deadlines
+from bot.deadlines.texts import when_phrase
 from bot.questions import replies as R
 from bot.questions.numbers import LIST_LIMIT, latest_year, no_report
 from bot.questions.query import Query
@@ -50,10 +51,15 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
     if not missing:
         return (f"{year}年度：名册上的{len(status)}个单位都已提交 ✅" if lang == "zh"
                 else f"{year}: all {len(status)} offices have submitted ✅")
+    due = statutory_due(None, year)
+    left = (due - today).days
     if lang == "en":
+        when = f"; due {due:%Y-%m-%d}, {left} day(s) left" if left >= 0 else f"; {-left} day(s) past {due:%Y-%m-%d}"
         return (f"{len(missing)} office(s) have not submitted the {year} report:\n"
-                f"{R.join_names(missing, lang)}\n({done} of {len(status)} submitted)")
-    return f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(missing, lang)}\n（共{len(status)}个，已交{done}个）"
+                f"{R.join_names(missing, lang)}\n({done} of {len(status)} submitted{when if left > -60 else ''})")
+    when = f"；{due.month}月{due.day}日截止，{when_phrase(due, today)}" if left > -60 else ""
+    return (f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(missing, lang)}\n"
+            f"（共{len(status)}个，已交{done}个{when}）")
 
 
 async def answer_submitted(db: object, chat_id: int, query: Query, today: date) -> str:

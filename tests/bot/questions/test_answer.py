@@ -139,7 +139,12 @@ async def test_status_errors_findings_and_missing(db) -> None:
     assert "示范区北关街道" in (await ask(db, "who has not submitted yet")).text
     # in December the chase is for this year's report, the one /deadline shows: nobody has sent it yet
     december = await answer(db, chat_id=CHAT, text="谁还没交年报", today=date(2022, 12, 5))
-    assert december.text.startswith("2022年度") and "已交0个" in december.text
+    assert december.text.startswith("2022年度") and "已交0个；1月31日截止，还有57天" in december.text
+    late = await answer(db, chat_id=CHAT, text="2022年谁还没交", today=date(2023, 2, 3))
+    assert "已逾期3天" in late.text
+    assert "1月31日截止，已逾期15天" in missing.text  # asked on 2022-02-15 about 2021's reports
+    old = await answer(db, chat_id=CHAT, text="2021年谁还没交", today=date(2022, 6, 1))
+    assert "截止" not in old.text  # months later the date is history, not news
 
 
 async def test_hello_says_what_the_bot_does_with_this_chats_names(db) -> None:
