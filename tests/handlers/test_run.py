@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+
 import pytest
 
 from bot.cli import main
 from bot.console import console_session
+from storage import repo
+from storage.db import Database
 from tests.handlers.conftest import EXAMPLES, settings_for
 from tests.support.fake_telegram import FakeTelegram
 
@@ -63,26 +74,26 @@ async def test_console_chats_with_the_real_handlers(tmp_path):
     assert text.count("常用命令") == 1  # nothing after /quit
 
 
-async def test_nianbao_run_polls_answers_and_stops_on_sigterm(tmp_path):
-    import asyncio
-    import os
-    import signal
-    import sys
+async def _start_nianbao_run(tg: FakeTelegram, tmp_path) -> asyncio.subprocess.Process:
+    """``nianbao run`` as its own process, pointed at the fake Bot API, on a fresh SQLite file."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_BASE_URL": tg.base_url,
+        "TELEGRAM_API_FILE_URL": tg.file_url,
+        "NIANBAO_DATA_DIR": str(tmp_path / "data"),
+        "NIANBAO_SCHEDULER": "false",
+    }
+    env.pop("DATABASE_URL", None)
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
 
+
+async def test_nianbao_run_polls_answers_and_stops_on_sigterm(tmp_path):
     async with FakeTelegram() as tg:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE_URL": tg.base_url,
-            "TELEGRAM_API_FILE_URL": tg.file_url,
-            "NIANBAO_DATA_DIR": str(tmp_path / "data"),
-            "NIANBAO_SCHEDULER": "false",
-        }
-        env.pop("DATABASE_URL", None)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )
+        proc = await _start_nianbao_run(tg, tmp_path)
         try:
             await tg.send_command(tg.private(61), "help")
             [reply] = await tg.wait_messages(61, 1, timeout=60)
@@ -98,10 +109,6 @@ async def test_nianbao_run_polls_answers_and_stops_on_sigterm(tmp_path):
 def test_nianbao_console_as_a_user_runs_it_parses_in_its_worker_pool(tmp_path):
     """The real ``nianbao console`` process, stdin piped: a file goes through the parse workers (a
     forkserver started by this process, not by pytest) and comes back as a verdict, then a question."""
-    import os
-    import subprocess
-    import sys
-
     seed = sorted(EXAMPLES.glob("*.txt"))[1]
     env = {**os.environ, "NIANBAO_DATA_DIR": str(tmp_path / "data")}
     for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "NIANBAO_WEBHOOK_URL"):
@@ -119,34 +126,12 @@ def test_nianbao_console_as_a_user_runs_it_parses_in_its_worker_pool(tmp_path):
 
 async def test_sigterm_during_a_zip_batch_finishes_it_before_exiting(tmp_path):
     """Shutdown waits for an in-flight upload: the batch is stored and its summary sent, then exit 0."""
-    import asyncio
-    import io
-    import os
-    import signal
-    import sys
-    import zipfile
-
-    from storage import repo
-    from storage.db import Database
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted(EXAMPLES.glob("*.txt")):
             archive.writestr(path.name, path.read_bytes())
     async with FakeTelegram() as tg:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE_URL": tg.base_url,
-            "TELEGRAM_API_FILE_URL": tg.file_url,
-            "NIANBAO_DATA_DIR": str(tmp_path / "data"),
-            "NIANBAO_SCHEDULER": "false",
-        }
-        env.pop("DATABASE_URL", None)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )
+        proc = await _start_nianbao_run(tg, tmp_path)
         chat = tg.private(62)
         try:
             await tg.send_command(chat, "help")
@@ -171,8 +156,6 @@ async def test_sigterm_during_a_zip_batch_finishes_it_before_exiting(tmp_path):
 
 
 async def test_console_sends_every_file_of_a_folder(tmp_path):
-    import shutil
-
     folder = tmp_path / "年报"
     folder.mkdir()
     seeds = sorted(EXAMPLES.glob("*.txt"))[:2]
