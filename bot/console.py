@@ -645,7 +645,8 @@ class Transcript:
         text = msg.get("text") or msg.get("caption") or ""
         doc = msg.get("document") or (msg.get("photo") or [None])[-1]
         if doc:
-            name = doc.get("file_name") or f"{doc['file_id']}.png"
+            info = self.tg.files[doc["file_id"]][0]  # a photo has no name: the uploaded one is in its path
+            name = doc.get("file_name") or info["file_path"].split("_", 1)[-1]
             path = Path(self.out_dir) / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(self.tg.files[doc["file_id"]][1])

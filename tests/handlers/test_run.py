@@ -165,7 +165,7 @@ async def test_console_sends_every_file_of_a_folder(tmp_path):
     said: list[str] = []
 
     async def lines():
-        for line in [f"/send {folder}", f"/send {tmp_path / 'empty'}", "/reports"]:
+        for line in [f"/send {folder}", f"/send {tmp_path / 'empty'}", "/reports", "/chart"]:
             if "empty" in line:
                 (tmp_path / "empty").mkdir()
             yield line
@@ -176,3 +176,5 @@ async def test_console_sends_every_file_of_a_folder(tmp_path):
     assert "青石山街道办事处 2021年度" in text and "富阳区鹿山街道 2021年度" in text
     assert "文件夹里没有文件" in text
     assert "这里共 2 份报告" in text  # the hidden file was not sent
+    chart = tmp_path / "data" / "console" / "图表_2021_applications.png"  # saved under the name it was sent as
+    assert f"file saved: {chart}" in text and chart.read_bytes().startswith(b"\x89PNG")
