@@ -211,8 +211,30 @@ def _match_t2(cell: str) -> str | None:
     return None
 
 
+#: Row names for the where-strings of rows T2_LABELS does not carry (2019 format's extra rows).
+_T2_ROW_NAMES = dict(reversed(_T2_NAMES))  # the first name of a key wins
+#: Column headers of the 2019 trial format's 表2 (FORMAT.md §1.7), by how many a row has.
+_T2_2019_COLUMNS = {
+    "regulations": ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+    "normative_documents": ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+    "fees": ("上一年项目数量", "本年增/减"),
+    "procurement": ("采购项目数量", "采购总金额"),
+}
+_T2_2019_DECISIONS = ("上一年项目数量", "本年增/减", "处理决定数量")
+
+
+def _t2_columns(key: str, n: int, is2019: bool) -> tuple[str, ...]:
+    """Header names of a 表2 row's value cells, for where-strings a reviewer can find in the file."""
+    if not is2019:
+        if key in ("regulations", "normative_documents"):
+            return tuple(T2_LABELS[c] for c in ("issued", "repealed", "in_force"))
+        return ("本年收费金额（万元）",) if key == "fees" else ("本年处理决定数量",)[:n] or ("",)
+    return _T2_2019_COLUMNS.get(key, _T2_2019_DECISIONS)[:n]
+
+
 def _t2_where(key: str, col: str, line: int) -> str:
-    return f"表2 {T2_LABELS.get(key, key)}·{T2_LABELS.get(col, col)} (第{line}行)"
+    row = T2_LABELS.get(key) or _T2_ROW_NAMES.get(key, key)
+    return f"表2 {row}·{col} (第{line}行)" if col else f"表2 {row} (第{line}行)"
 
 
 def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
@@ -242,11 +264,10 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
         after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :]]
         n = want[key]
         filled = [c for c in after if c]
-        cols = ("issued", "repealed", "in_force") if key in ("regulations", "normative_documents") else ()
-        names = cols or tuple(f"c{i}" for i in range(n))
+        names = _t2_columns(key, n, is2019)
         if len(filled) < n and filled and all(is_digits(c) for c in filled) and sum(map(len, filled)) >= n:
             options = list(itertools.islice(glued.splits([squash(c) for c in filled], n), 2))
-            label = T2_LABELS.get(key, key)
+            label = T2_LABELS.get(key) or _T2_ROW_NAMES.get(key, key)
             if len(options) == 1:
                 filled = [str(v) for v in options[0]]
                 out.findings.append(Finding("ING-05", "warning", f"表2“{label}”行数字粘连，已拆分为{'/'.join(filled)}，请确认。", _t2_where(key, names[0], row.line)))

@@ -23,6 +23,8 @@ def _cells(ctx: Context) -> list[tuple[str, str, Value]]:
         if isinstance(block, dict):
             out.extend((row, col, block[col]) for col in T2_DOC_COLUMNS if col in block)
     for row in T2_SINGLE:
+        if row == "fees_10k_yuan" and ctx.report.format == "2019":
+            continue  # the 2019 trial format counts fee items (上一年项目数量/本年增减), it has no amount
         v = t2.get(row)
         if isinstance(v, Value):
             out.append((row, "value", v))

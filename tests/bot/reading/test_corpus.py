@@ -66,6 +66,18 @@ def test_shanghai_2019_html_blank_totals_stay_blank():
     assert len(r.to_json()["applications"]["rows"]) == 23
 
 
+def test_2019_table2_findings_name_the_row_and_header_a_reviewer_sees():
+    (result,) = read_path(CORPUS / "full" / "001.txt")  # Pingtan 2019: 表2 glued beyond splitting
+    wheres = {f.where.split(" (")[0] for f in result.report.ingest_findings if f.where.startswith("表2")}
+    assert "表2 其他对外管理服务事项·上一年项目数量" in wheres and "表2 行政许可·上一年项目数量" in wheres
+    assert "表2 行政规范性文件·本年新制作数量" in wheres  # 2019's header, not 2021's 本年制发件数
+    assert not any("·c0" in w or "other_admin" in w for w in wheres), wheres
+    from bot.validation import validate
+
+    validate(result.report)  # and no "fee amount blank": the 2019 format has no fee amount
+    assert not [f for f in result.report.findings if f.code == "T2-01" and "收费" in f.where]
+
+
 #: Excerpts whose visible values this reader does not yet reproduce, with the reason (not hidden, not weakened).
 KNOWN_HARD = {
 }
