@@ -339,7 +339,17 @@ def _resolve_alias_here(conn: Connection, ws: int, name: str) -> int | None:
     return here.pop() if len(here) == 1 else None
 
 
-def _claim_roster_office(conn: Connection, ws: int, name: str, short_name: str, kind: str) -> int | None:
+def _loose_roster(conn: Connection, ws: int) -> dict[str, int]:
+    """This chat's roster offices typed without a region (「鹿山街道」), by normalised name."""
+    rows = conn.execute(
+        select(O.c.id, O.c.name).select_from(RO.join(O, O.c.id == RO.c.office_id))
+        .where(RO.c.workspace_id == ws, O.c.merged_into.is_(None), O.c.region == "")
+    ).all()
+    return {normalise(row.name): row.id for row in rows}
+
+
+def _claim_roster_office(conn: Connection, loose: dict[str, int], name: str, short_name: str,
+                         kind: str) -> int | None:
     """The roster office of this chat that a report's fuller name belongs to, renamed to that name.
 
     A roster typed by hand says 「鹿山街道」; the report says 「富阳区鹿山街道」. Aliases link the short form
@@ -349,24 +359,39 @@ def _claim_roster_office(conn: Connection, ws: int, name: str, short_name: str, 
     """
     name = name.strip()
     region, _ = split_region(name)
-    if not region:
+    if not region or not loose:
         return None
     forms = set(aliases_for(name, short_name, kind)) - {normalise(name), normalise(name).replace(" ", "")}
-    rows = conn.execute(
-        select(O.c.id, O.c.name).select_from(RO.join(O, O.c.id == RO.c.office_id))
-        .where(RO.c.workspace_id == ws, O.c.merged_into.is_(None), O.c.region == "")
-    ).all()
-    fits = [row.id for row in rows if normalise(row.name) in forms]
+    fits = {loose[form] for form in forms if form in loose}
     if len(fits) != 1:
         return None
-    office_id = fits[0]
+    office_id = fits.pop()
     short = (short_name.strip() or core_name(name, kind))[:255]
     values: dict[str, Any] = {"name": name[:255], "region": region[:255]}
     if short:
         values["short_name"] = short
     conn.execute(update(O).where(O.c.id == office_id).values(**values))
     _add_aliases(conn, office_id, aliases_for(name, short, kind))
+    for key in [k for k, v in loose.items() if v == office_id]:
+        del loose[key]
     return office_id
+
+
+def _repoint_roster(conn: Connection, ws: int, loose: dict[str, int], office: OfficeInfo) -> None:
+    """The report's office exists already (another chat stored it first): this chat's hand-typed
+    roster entry for it (「鹿山街道」) now points at it, so it counts as submitted. Only this chat's roster
+    row changes; the typed office stays for any other chat that uses it."""
+    fits = {loose[a] for a in office.aliases if a in loose} - {office.id}
+    if len(fits) != 1:
+        return
+    typed = fits.pop()
+    conn.execute(delete(RO).where(RO.c.workspace_id == ws, RO.c.office_id == typed))
+    on_roster = conn.execute(
+        select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office.id)).scalar_one_or_none()
+    if on_roster is None:
+        conn.execute(insert(RO).values(workspace_id=ws, office_id=office.id, added_at=utcnow()))
+    for key in [k for k, v in loose.items() if v == typed]:
+        del loose[key]
 
 
 async def resolve_office(db: Database, *, name: str) -> OfficeInfo | None:
@@ -623,6 +648,8 @@ class _Batch:
     #: After ``prefetch``: SHA-256s already stored in the workspace, and names known not to be canonical.
     stored_shas: set[str] | None = None
     not_canonical: set[str] = field(default_factory=set)
+    #: This chat's roster offices typed without a region, by normalised name (loaded on first use).
+    loose: dict[str, int] | None = None
 
     def prefetch(self, conn: Connection, preps: list[_Prepared]) -> None:
         """Look up a whole chunk's duplicates and offices in a few queries instead of a few each."""
@@ -649,8 +676,10 @@ class _Batch:
                 office_id = _resolve_alias(conn, prep.office_name.strip())
             else:
                 office_id = _resolve_id(conn, prep.office_name)
+        if self.loose is None:
+            self.loose = _loose_roster(conn, self.ws)
         if office_id is None:
-            office_id = _claim_roster_office(conn, self.ws, prep.office_name, prep.report.office.short_name,
+            office_id = _claim_roster_office(conn, self.loose, prep.office_name, prep.report.office.short_name,
                                              prep.report.office.kind)
             if office_id is not None:
                 self.offices.pop(office_id, None)
@@ -662,6 +691,8 @@ class _Batch:
         self.office_ids[prep.office_name] = office_id
         if office_id not in self.offices:
             self.offices[office_id] = _office_info(conn, office_id)
+        if self.loose:
+            _repoint_roster(conn, self.ws, self.loose, self.offices[office_id])
         return self.offices[office_id]
 
     def flush(self, conn: Connection) -> None:

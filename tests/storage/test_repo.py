@@ -289,6 +289,16 @@ async def test_a_roster_typed_short_is_claimed_by_the_report_with_the_full_name(
     assert [o.name for o in await repo.roster(db, chat_id=OTHER)] == ["东湖街道"]
 
 
+async def test_a_short_roster_entry_follows_an_office_another_chat_stored_first(db):
+    typed = await repo.roster_add(db, chat_id=CHAT, name="鹿山街道")  # before 鹿山 existed anywhere
+    await repo.store_report(db, chat_id=OTHER, report=make_report(1))  # 富阳区鹿山街道, in another chat
+    mine = await repo.store_report(db, chat_id=CHAT, report=make_report(2))
+    assert mine.report.office.id != typed.id  # the office the other chat created
+    status = await repo.submission_status(db, chat_id=CHAT, year=2021)
+    assert [(o.name, s is not None) for o, s in status] == [("富阳区鹿山街道", True)]  # not 未交 under 鹿山街道
+    assert [o.name for o in await repo.roster(db, chat_id=CHAT)] == ["富阳区鹿山街道"]
+
+
 async def test_roster_name_two_cities_share_is_settled_by_the_chat(db):
     mine = await repo.store_report(db, chat_id=CHAT, report=make_report(1))  # 富阳区鹿山街道
     theirs = await repo.store_report(db, chat_id=OTHER, report=make_report(2, office="铁岭市鹿山街道"))
