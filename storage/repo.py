@@ -676,6 +676,8 @@ class _Batch:
                 office_id = _resolve_alias(conn, prep.office_name.strip())
             else:
                 office_id = _resolve_id(conn, prep.office_name)
+        if office_id is None:  # 「鹿山街道办事处」 when two cities have one: the one this chat holds
+            office_id = _resolve_alias_here(conn, self.ws, prep.office_name.strip())
         if self.loose is None:
             self.loose = _loose_roster(conn, self.ws)
         if office_id is None:

@@ -305,6 +305,9 @@ async def test_roster_name_two_cities_share_is_settled_by_the_chat(db):
     assert mine.report.office.id != theirs.report.office.id
     assert (await repo.roster_add(db, chat_id=CHAT, name="鹿山街道")).id == mine.report.office.id
     assert (await repo.roster_add(db, chat_id=OTHER, name="鹿山街道")).id == theirs.report.office.id
+    # a report titled without its city: the chat's own 鹿山 it is, not a third office
+    bare = make_report(3, office="鹿山街道办事处")
+    assert (await repo.store_report(db, chat_id=CHAT, report=bare)).report.office.id == mine.report.office.id
 
 
 async def test_workspaces_settings_and_migration(db):
