@@ -445,7 +445,13 @@ def _status_kind(query: Query, w: _Words, found: list, *, one_office: bool, subm
     elif w.submitted and query.metric is None:
         query.kind = "submitted"
     elif (w.errors or w.passed) and query.metric is None:
-        query.kind = "findings" if found else "errors"
+        if found:
+            query.kind = "findings"
+        elif query.unknown_name and not w.about_all:
+            query.kind = "no_office"  # 「西湖有什么问题」 with no 西湖 here: not every report's errors
+            return True
+        else:
+            query.kind = "errors"
         # which list: reports with errors (default), with warnings, or that passed
         query.aggregate = "passed" if w.passed else "warnings" if w.warnings_only else None
     elif w.count and query.metric is None and not found:
