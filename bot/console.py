@@ -98,6 +98,7 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
         self.calls: list[Call] = []
+        self.languages: dict[int, str] = {}  # user id → Telegram language_code, e.g. "en"
         self.updates: list[dict[str, Any]] = []  # not yet confirmed by an offset
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat_id, message_id) → message
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # file_id → (File, bytes)
@@ -155,8 +156,9 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ chats and users
     def user(self, user_id: int, name: str | None = None) -> dict[str, Any]:
-        """A (non-bot) user object."""
-        return {"id": user_id, "is_bot": False, "first_name": name or f"用户{user_id}", "language_code": "zh-hans"}
+        """A (non-bot) user object; its Telegram language is ``languages[user_id]`` (default zh-hans)."""
+        return {"id": user_id, "is_bot": False, "first_name": name or f"用户{user_id}",
+                "language_code": self.languages.get(user_id, "zh-hans")}
 
     def private(self, user_id: int) -> int:
         """Register the private chat with ``user_id``; returns its chat id (== user id)."""

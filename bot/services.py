@@ -184,7 +184,7 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
     en = lang == "en"
     if outcome.error is not None or outcome.report is None:
         code = getattr(outcome.error, "code", "ING-01")
-        message = getattr(outcome.error, "message", "") or (
+        message = getattr(outcome.error, "message_en" if en else "message", "") or (
             "无法读取该文件。" if not en else "cannot read the file."
         )
         return (

@@ -52,25 +52,36 @@ def findings_button(report: Any) -> InlineKeyboardMarkup | None:
     )
 
 
-def outcome_row(outcome: Any) -> str:
+def outcome_row(outcome: Any, lang: str = "zh") -> str:
     """One line of the batch summary table: verdict, office, year, counts — or the read error."""
     name = PurePath(outcome.filename).name
+    en = lang == "en"
     if outcome.error is not None or outcome.report is None:
-        message = getattr(outcome.error, "message", "无法读取")
-        return f"❌ {name}：{message}"
+        message = getattr(outcome.error, "message_en" if en else "message", "") or (
+            "cannot read the file" if en else "无法读取")
+        return f"❌ {name}: {message}" if en else f"❌ {name}：{message}"
     report = outcome.report
     verdict = report.verdict
     errors = sum(1 for f in report.findings if f.severity == "error")
     warnings = sum(1 for f in report.findings if f.severity == "warning")
     office = report.office.short_name or report.office.name or name
-    dup = "（重复）" if outcome.stored is not None and outcome.stored.status == "duplicate" else ""
-    return f"{VERDICT_EMOJI.get(verdict, '•')} {office} {report.year or '?'}年 错误{errors} 警告{warnings}{dup}"
+    duplicate = outcome.stored is not None and outcome.stored.status == "duplicate"
+    mark = VERDICT_EMOJI.get(verdict, "•")
+    if en:
+        return (f"{mark} {office} {report.year or '?'}: {errors} error(s), {warnings} warning(s)"
+                + (" (already received)" if duplicate else ""))
+    return f"{mark} {office} {report.year or '?'}年 错误{errors} 警告{warnings}" + ("（重复）" if duplicate else "")
 
 
-def batch_summary(filename: str, outcomes: list[Any]) -> str:
-    """The final table of a .zip batch."""
+def batch_summary(filename: str, outcomes: list[Any], lang: str = "zh") -> str:
+    """The final table of a .zip batch, in the sender's language."""
     ok = sum(1 for o in outcomes if o.report is not None and o.report.verdict == "通过")
     bad = sum(1 for o in outcomes if o.report is None or o.report.verdict == "有错误")
+    if lang == "en":
+        lines = [f"📦 {filename}: {len(outcomes)} file(s), ✅ {ok} passed, ❌ {bad} with errors or unreadable"]
+        lines += [outcome_row(o, lang) for o in outcomes]
+        lines.append("/reports lists every report; /report <office> shows one.")
+        return "\n".join(lines)
     lines = [f"📦 {filename}：共 {len(outcomes)} 份，✅ {ok} 份通过，❌ {bad} 份有错误或无法读取"]
     lines += [outcome_row(o) for o in outcomes]
     lines.append("发送 /reports 查看全部报告，/report 单位名 查看详情。")
@@ -84,9 +95,10 @@ class Progress:
     finished future is returned.
     """
 
-    def __init__(self, message: Message, filename: str) -> None:
+    def __init__(self, message: Message, filename: str, lang: str = "zh") -> None:
         self.message = message
         self.filename = filename
+        self.lang = lang
         self.last = 0.0
         self.tasks: list[asyncio.Task[Any]] = []
 
@@ -95,7 +107,8 @@ class Progress:
         now = time.monotonic()
         if total and now - self.last >= PROGRESS_EVERY and done < total:
             self.last = now
-            text = f"📦 正在处理 {self.filename}：{done}/{total} …"
+            text = (f"📦 Working on {self.filename}: {done}/{total} …" if self.lang == "en"
+                    else f"📦 正在处理 {self.filename}：{done}/{total} …")
             self.tasks.append(loop.create_task(self._edit(text)))
         fut: asyncio.Future[None] = loop.create_future()
         fut.set_result(None)
@@ -130,10 +143,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(too_big_text(document.file_size or 0))
         return
     is_zip = suffix == ".zip"
+    lang = lang_of(update)
     progress: Progress | None = None
     if is_zip:
-        status = await message.reply_text(f"📦 已收到 {filename}，正在逐份读取和校验…")
-        progress = Progress(status, filename)
+        status = await message.reply_text(f"📦 Received {filename}; reading and checking each file…" if lang == "en"
+                                          else f"📦 已收到 {filename}，正在逐份读取和校验…")
+        progress = Progress(status, filename, lang)
     else:
         await chat.send_action(ChatAction.TYPING)
     telegram_file = await document.get_file()
@@ -150,14 +165,15 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         timeout=settings_of(context).parse_timeout,
         progress=progress,
     )
-    lang = lang_of(update)
     if progress is not None:
         await progress.settle()
-        summary = batch_summary(filename, outcomes)
+        summary = batch_summary(filename, outcomes, lang)
         if len(summary) <= 4096:
             await progress.message.edit_text(summary)
         else:
-            await progress.message.edit_text(f"📦 {filename}：共 {len(outcomes)} 份，已处理完毕，结果如下。")
+            await progress.message.edit_text(
+                f"📦 {filename}: {len(outcomes)} file(s) done; the results follow." if lang == "en"
+                else f"📦 {filename}：共 {len(outcomes)} 份，已处理完毕，结果如下。")
             await send_long(update, context, summary, filename="batch.txt")
         return
     for outcome in outcomes:

@@ -171,6 +171,9 @@ def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
                 results.append(ReadResult(shown, None, ReadError("ING-01", MSG_CORRUPT)))
                 continue
             kind = kind_of(base, member)
+            if kind == "zip" and ext not in ("", "zip"):  # an .xlsx or .pptx is a zip too, but no archive
+                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED)))
+                continue
             if kind == "zip":
                 results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内不能再套压缩包，请解压后发送。")))
                 continue

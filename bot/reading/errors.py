@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.report import Report
@@ -26,6 +27,11 @@ class ReadError(Exception):
         """The CONTRACT.md ``error`` object."""
         return {"code": self.code, "message": self.message}
 
+    @property
+    def message_en(self) -> str:
+        """The message in English, for users whose Telegram speaks English (Chinese if none is known)."""
+        return english(self.message)
+
 
 @dataclass
 class ReadResult:
@@ -46,3 +52,53 @@ MSG_EMPTY = "文件是空的，请重新发送。"
 MSG_ENCODING = "无法识别文本编码，请另存为UTF-8文本或Word文档后重新发送。"
 MSG_TIMEOUT = "文件处理超时（可能格式异常），请另存为Word或PDF后重新发送。"
 MSG_CRASH = "文件处理时出错，请另存为Word或PDF后重新发送。"
+
+
+#: English for every message above and for the ones raised with their own wording (one table, so a new
+#: message without English shows up in tests/bot/reading/test_bad_inputs.py, not as Chinese to an English user).
+_ENGLISH = {
+    MSG_CORRUPT: "The file cannot be read (encrypted or damaged); save it again as Word or PDF and resend it.",
+    MSG_SCANNED: "This PDF is a scanned image with no text; send the Word original or a PDF whose text can be copied.",
+    MSG_TOO_BIG: "The file is over 20 MB, more than the bot can download; compress it or send a link to the web page.",
+    MSG_UNSUPPORTED: "This file type is not supported; send .docx, .doc, .wps, .pdf, .html or .txt (or a .zip of them).",
+    MSG_NOT_REPORT: "This does not look like an annual government information disclosure report (no tables, no "
+                    "“政府信息公开”).",
+    MSG_EMPTY: "The file is empty; please send it again.",
+    MSG_ENCODING: "The text encoding is not recognised; save it as UTF-8 text or as a Word document and resend it.",
+    MSG_TIMEOUT: "Reading the file took too long (its format may be unusual); save it as Word or PDF and resend it.",
+    MSG_CRASH: "Reading the file failed; save it as Word or PDF and resend it.",
+    "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。":
+        "This is a picture; its tables cannot be read. Send the report as Word, PDF or a web page.",
+    "压缩包内文件路径异常，已跳过。": "A file in the archive has a suspicious path; skipped.",
+    "压缩包内文件已加密，请去除密码后重新发送。": "A file in the archive is encrypted; remove the password and resend it.",
+    "压缩包内文件解压后超过20MB，已跳过。": "A file in the archive is over 20 MB unpacked; skipped.",
+    "压缩包内文件压缩比异常（疑似压缩炸弹），已跳过。":
+        "A file in the archive has an abnormal compression ratio (a zip bomb?); skipped.",
+    "压缩包内不能再套压缩包，请解压后发送。": "An archive inside an archive is not opened; unpack it and send the files.",
+    "压缩包里没有可读取的年报文件。": "The archive holds no report file that can be read.",
+    "该PDF已加密，请去除密码后重新发送。": "The PDF is encrypted; remove the password and resend it.",
+    "该Word文件已加密，请去除密码后重新发送。": "The Word file is encrypted; remove the password and resend it.",
+    "无法读取该Word文件，请另存为 .docx 后重新发送。": "The Word file cannot be read; save it as .docx and resend it.",
+}
+_ENGLISH_PATTERNS = [
+    (re.compile(r"压缩包内文件过多（(\d+)个），请每次不超过50个。"),
+     "The archive holds too many files ({0}); send at most 50 at a time."),
+    (re.compile(r"(?:Word)?文件内文件过多（(\d+)个），已拒绝处理。"), "The file holds too many parts ({0}); refused."),
+    (re.compile(r"(?:Word)?文件已加密，请去除密码后重新发送。"), "The file is encrypted; remove the password and resend it."),
+    (re.compile(r"(?:Word)?文件内有重复条目，疑似损坏，已拒绝处理。"), "The file has duplicate parts and looks damaged; refused."),
+    (re.compile(r"(?:Word)?文件解压后过大，已拒绝处理。"), "The file is too large once unpacked; refused."),
+    (re.compile(r"(?:Word)?文件压缩比异常（疑似压缩炸弹），已拒绝处理。"),
+     "The file has an abnormal compression ratio (a zip bomb?); refused."),
+    (re.compile(r"找不到或无法打开文件：(.+)"), "Cannot find or open the file: {0}"),
+]
+
+
+def english(message: str) -> str:
+    """The English of a reading message; the Chinese itself when there is none."""
+    if message in _ENGLISH:
+        return _ENGLISH[message]
+    for pattern, text in _ENGLISH_PATTERNS:
+        m = pattern.fullmatch(message)
+        if m:
+            return text.format(*m.groups())
+    return message

@@ -94,6 +94,8 @@ async def test_unreadable_file_gets_its_ing_message_and_stores_nothing(sqlite_db
     reply = verdict_reply(out)
     assert reply.startswith("❌ setup.exe")
     assert out.error.code in reply and out.error.message in reply
+    assert verdict_reply(out, "en") == f"❌ setup.exe: {out.error.message_en} ({out.error.code})"
+    assert out.error.message_en.isascii() and out.error.message_en != out.error.message
     assert await repo.list_reports(sqlite_db, chat_id=CHAT) == []
 
 

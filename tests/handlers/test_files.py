@@ -102,6 +102,24 @@ async def test_zip_batch_one_progress_message_and_a_summary_table(harness):
     assert len(await repo.list_reports(db, chat_id=chat)) == len(SEEDS)
 
 
+async def test_zip_batch_in_english_for_an_english_speaker(harness):
+    tg = harness.tg
+    chat = tg.private(88)
+    tg.languages[88] = "en"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(SEEDS[1].name, SEEDS[1].read_bytes())
+        archive.writestr("notes.xlsx", b"PK\x03\x04 not a report")
+    await tg.send_document(chat, "reports.zip", buffer.getvalue(), user_id=88)
+    await tg.wait_for(lambda: any("file(s)" in t for t in tg.texts(chat)))
+    [message] = tg.bot_messages(chat)
+    table = message["text"]
+    assert table.startswith("📦 reports.zip: 2 file(s), ✅ 0 passed, ❌ 1 with errors or unreadable"), table
+    short, year = expected(SEEDS[1])
+    assert f"{short} {year}: 0 error(s)" in table and "❌ notes.xlsx: This file type is not supported" in table
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in table.replace(short, "")), table
+
+
 async def test_file_sent_as_reply_to_the_bot_reaches_it(harness):
     tg = harness.tg
     chat = tg.group(GROUP, admins=[1])

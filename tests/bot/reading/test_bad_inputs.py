@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -246,3 +247,30 @@ def test_html_by_extension_or_content(name):
     (result,) = read_bytes(name, render_html(report))
     assert result.report.source.kind == "html"
     assert result.report.to_json()["applications"] == report.to_json()["applications"]
+
+
+def test_every_reading_message_has_english():
+    """Each message a reader raises (literal, MSG_ constant or formatted) has an English text."""
+    import ast
+
+    from bot.reading import errors
+
+    package = Path(errors.__file__).parent
+    messages = {v for k, v in vars(errors).items() if k.startswith("MSG_")}
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "advice" for t in node.targets):
+                messages.add(node.value.value)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ReadError" and len(node.args) == 2:
+                arg = node.args[1]
+                if isinstance(arg, ast.Constant):
+                    messages.add(arg.value)
+    messages |= {"压缩包内文件过多（51个），请每次不超过50个。", "Word文件内文件过多（9999个），已拒绝处理。",
+                 "Word文件已加密，请去除密码后重新发送。", "文件内有重复条目，疑似损坏，已拒绝处理。",
+                 "Word文件解压后过大，已拒绝处理。", "Word文件压缩比异常（疑似压缩炸弹），已拒绝处理。",
+                 "找不到或无法打开文件：a.docx"}
+    assert len(messages) > 25
+    missing = sorted(m for m in messages if errors.english(m) == m or not errors.english(m).isascii()
+                     and "政府信息公开" not in errors.english(m))
+    assert not missing, missing
+    assert errors.ReadError("ING-01", "找不到或无法打开文件：鹿山.docx").message_en.endswith("鹿山.docx")
