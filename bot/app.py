@@ -89,6 +89,9 @@ def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = 
     """
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    from bot.reading.api import configure_pool
+
+    configure_pool(workers=settings.parse_workers, memory_mb=settings.parse_memory_mb)
     owns_db = db is None
     if db is None:
         from storage.db import Database

@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     scheduler: bool = Field(default=True, alias="NIANBAO_SCHEDULER")
     #: Seconds a single file may take to parse before the worker is killed.
     parse_timeout: float = Field(default=20.0, alias="NIANBAO_PARSE_TIMEOUT")
-    parse_workers: int = Field(default=2, alias="NIANBAO_PARSE_WORKERS")
+    parse_workers: int = Field(default=2, ge=1, alias="NIANBAO_PARSE_WORKERS")
+    #: Address-space cap of each parsing worker, in MB (0 = no cap).
+    parse_memory_mb: int = Field(default=1024, ge=0, alias="NIANBAO_PARSE_MEMORY_MB")
     log_level: str = Field(default="INFO", alias="NIANBAO_LOG_LEVEL")
 
     @field_validator("admins", "allowed_chats", mode="before")

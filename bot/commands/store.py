@@ -100,9 +100,11 @@ def run_status(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """Import every file; print one verdict reply per document."""
     from bot.config import load_settings
+    from bot.reading.api import configure_pool
     from storage.db import DatabaseUnavailable
 
     settings = load_settings()
+    configure_pool(workers=settings.parse_workers, memory_mb=settings.parse_memory_mb)
     try:
         return asyncio.run(
             import_files(

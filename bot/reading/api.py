@@ -22,6 +22,7 @@ from bot.reading.errors import (
     MSG_NOT_REPORT,
     MSG_TIMEOUT,
     MSG_TOO_BIG,
+    MSG_TOO_COMPLEX,
     MSG_UNSUPPORTED,
     ReadError,
     ReadResult,
@@ -96,6 +97,8 @@ def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
         return ReadResult(filename, None, err)
     except RecursionError:
         return ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
+    except MemoryError:  # past the worker's memory cap (NIANBAO_PARSE_MEMORY_MB): a hostile or absurd file
+        return ReadResult(filename, None, ReadError("ING-01", MSG_TOO_COMPLEX))
     except Exception:  # a parser bug must become a chat message, not a stack trace
         log.exception("reading %s failed", filename)
         return ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
@@ -192,6 +195,8 @@ def read_bytes(filename: str, data: bytes) -> list[ReadResult]:
         if kind == "zip":
             return _read_zip(filename, data)
         return [_read_one(filename, data, kind)]
+    except MemoryError:
+        return [ReadResult(filename, None, ReadError("ING-01", MSG_TOO_COMPLEX))]
     except Exception:
         log.exception("reading %s failed", filename)
         return [ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))]
@@ -217,6 +222,29 @@ _pool_lock = threading.Lock()
 WORKERS = max(1, int(os.environ.get("NIANBAO_PARSE_WORKERS", "2") or 2))
 
 
+#: Address-space cap of each parsing worker in MB (NIANBAO_PARSE_MEMORY_MB; 0 = none). A worker needs
+#: about 80 MB; the cap turns a file built to exhaust memory into an ING-01 reply, not a host out of memory.
+MEMORY_MB = max(0, int(os.environ.get("NIANBAO_PARSE_MEMORY_MB", "1024") or 0))
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Worker initializer: cap the address space (Linux/BSD; elsewhere, or with 0, nothing)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    if megabytes <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # a platform that refuses: parse without the cap
+        log.warning("could not cap parse workers at %d MB", megabytes)
+
+
 #: What the fork server imports once, so each worker starts in milliseconds with only the readers.
 _PRELOAD = ["bot.reading.api", "docx", "pypdfium2", "pdfplumber", "lxml.html"]
 
@@ -237,13 +265,24 @@ def _context():
     return context
 
 
+def configure_pool(*, workers: int | None = None, memory_mb: int | None = None) -> None:
+    """Set the worker count and memory cap from Settings (so a value in ``.env`` counts too);
+    takes effect when the pool is next started."""
+    global WORKERS, MEMORY_MB
+    if workers is not None:
+        WORKERS = max(1, workers)
+    if memory_mb is not None:
+        MEMORY_MB = max(0, memory_mb)
+
+
 def _get_pool():
     global _pool
     from pebble import ProcessPool
 
     with _pool_lock:
         if _pool is None or not _pool.active:
-            _pool = ProcessPool(max_workers=WORKERS, max_tasks=50, context=_context())
+            _pool = ProcessPool(max_workers=WORKERS, max_tasks=50, context=_context(),
+                                initializer=_limit_memory, initargs=(MEMORY_MB,))
         return _pool
 
 
@@ -286,4 +325,4 @@ async def read_in_worker(filename: str, data: bytes, *, timeout: float = 20) -> 
     return await run_in_worker(read_bytes, filename, data, timeout=timeout)
 
 
-__all__ = ["MSG_NOT_REPORT", "check_zip", "kind_of", "read_bytes", "read_in_worker", "read_path", "run_in_worker"]
+__all__ = ["MSG_NOT_REPORT", "check_zip", "configure_pool", "kind_of", "read_bytes", "read_in_worker", "read_path", "run_in_worker"]

@@ -52,6 +52,7 @@ MSG_EMPTY = "文件是空的，请重新发送。"
 MSG_ENCODING = "无法识别文本编码，请另存为UTF-8文本或Word文档后重新发送。"
 MSG_TIMEOUT = "文件处理超时（可能格式异常），请另存为Word或PDF后重新发送。"
 MSG_CRASH = "文件处理时出错，请另存为Word或PDF后重新发送。"
+MSG_TOO_COMPLEX = "文件过于复杂，读取时超出内存限制，请另存为Word或PDF后重新发送。"
 
 
 #: English for every message above and for the ones raised with their own wording (one table, so a new
@@ -67,6 +68,8 @@ _ENGLISH = {
     MSG_ENCODING: "The text encoding is not recognised; save it as UTF-8 text or as a Word document and resend it.",
     MSG_TIMEOUT: "Reading the file took too long (its format may be unusual); save it as Word or PDF and resend it.",
     MSG_CRASH: "Reading the file failed; save it as Word or PDF and resend it.",
+    MSG_TOO_COMPLEX: "The file is too complex: reading it went past the memory limit. Save it as Word or PDF and "
+                     "resend it.",
     "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。":
         "This is a picture; its tables cannot be read. Send the report as Word, PDF or a web page.",
     "压缩包内文件路径异常，已跳过。": "A file in the archive has a suspicious path; skipped.",
