@@ -12,6 +12,7 @@ Import pypinyin through this module only, so the switch is set before pypinyin f
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -47,6 +48,33 @@ def syllables(text: str) -> list[str]:
 def spell(text: str) -> str:
     """「鹿山」 → "lushan"."""
     return "".join(syllables(text))
+
+
+#: Syllables of interjections (嗯 n, 呒 m …): never part of a place name, and they would let "since"
+#: or "maximum" pass for pinyin.
+_NOT_IN_NAMES = frozenset({"n", "m", "ng", "hm", "hng"})
+
+
+@functools.cache
+def _syllable_set() -> frozenset[str]:
+    """Every toneless syllable (about 410), read once from pypinyin's own character readings."""
+    readings = syllables("".join(chr(c) for c in range(0x4E00, 0x9FA6)))
+    return frozenset(s for s in readings if s.isascii() and s.isalpha()) - _NOT_IN_NAMES
+
+
+def split_pinyin(word: str) -> list[str] | None:
+    """"lushan" → ["lu", "shan"]: ``word`` as the fewest toneless syllables, or None when it is no pinyin."""
+    known = _syllable_set()
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for i in range(len(word)):
+        here = best[i]
+        if here is None:
+            continue
+        for j in range(min(len(word), i + 6), i, -1):  # no syllable is longer than 6 letters
+            there = best[j]
+            if word[i:j] in known and (there is None or len(here) + 1 < len(there)):
+                best[j] = [*here, word[i:j]]
+    return best[-1]
 
 
 # Run in fresh interpreters: this one has pypinyin loaded without phrases.

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.deadlines.ladder import filing_year
+from bot.pinyin import split_pinyin
 from bot.questions import segment
 from bot.questions.metrics import (
     build_metric,
@@ -222,6 +223,9 @@ _EN_PLACE = re.compile(r"\b([a-z]{3,}(?:\s[a-z]{3,})?)\s+(street|subdistrict|tow
 #: "did lushan get", "lushan's": the subject of an English question, when no office matched it.
 _EN_SUBJECT = re.compile(r"\bdid\s+([a-z]{3,})\s+(?:get|receive|have|handle|close|take|see|publish)\b"
                          r"|\b([a-z]{3,})'s\b")
+#: English words that happen to spell as pinyin ("change" = chan·ge) and turn up in questions.
+_EN_PINYIN_LOOKALIKES = {"change", "changes", "pending", "median", "women", "manage", "longer", "sense", "chinese",
+                         "banana", "panda", "agenda", "hanging", "singer"}
 _EN_NOT_PLACE = {"which", "what", "each", "every", "all", "the", "this", "that", "any", "other", "one", "per", "did",
                  "does", "do", "of", "in", "at", "by", "a", "an", "our", "my", "your", "you", "she", "his", "her",
                  "everyone", "anyone", "everybody", "anybody", "nobody", "someone", "today", "yesterday", "group",
@@ -251,6 +255,11 @@ def unknown_place(masked: str) -> str:
         word = m.group(1) or m.group(2)
         if word not in EN_STOP and word not in _EN_NOT_PLACE:
             return word
+    for word in re.findall(r"[a-z]{5,}", masked):  # "lushan applications": a pinyin word is a name
+        if word not in EN_STOP and word not in _EN_NOT_PLACE and word not in _EN_PINYIN_LOOKALIKES:
+            parts = split_pinyin(word)
+            if parts is not None and len(parts) >= 2:
+                return word
     for m in _EN_PLACE.finditer(masked):
         words = m.group(1).split()
         while words and (words[0] in _EN_NOT_PLACE or words[0] in EN_STOP):

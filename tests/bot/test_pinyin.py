@@ -59,3 +59,13 @@ def test_table_lines_are_phrase_then_one_syllable_per_character() -> None:
     for line in lines:
         phrase, *syllables = line.split()
         assert len(syllables) == len(phrase), line
+
+
+def test_split_pinyin_reads_names_not_english():
+    from bot.pinyin import split_pinyin
+
+    assert split_pinyin("lushan") == ["lu", "shan"]
+    assert split_pinyin("qingshishan") == ["qing", "shi", "shan"]
+    assert split_pinyin("xian") == ["xian"]  # fewest syllables: 西安 typed together reads as one
+    for english in ("applications", "received", "since", "maximum", "litigation", "total"):
+        assert split_pinyin(english) is None, english

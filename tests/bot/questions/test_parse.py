@@ -279,6 +279,7 @@ def test_threshold_share_kind_filter_and_traditional_characters() -> None:
     ("鹿山收到多少申请", "鹿山"), ("鹿山办结多少", "鹿山"), ("how many applications did 鹿山 get", "鹿山"),
     ("how many applications did lushan get", "lushan"), ("lushan's applications", "lushan"),
     ("鹿山有什么问题", "鹿山"), ("what is wrong with lushan's report", "lushan"),
+    ("lushan applications", "lushan"), ("how many applications in lushan", "lushan"),
 ])
 def test_a_bare_name_not_in_the_chat_is_no_office_not_the_chat_total(text: str, name: str) -> None:
     # 「鹿山」 is no dictionary word (jieba guesses it, tagged nr): with only 青石山 stored, the answer
@@ -291,7 +292,8 @@ def test_question_words_without_a_name_still_ask_the_whole_chat() -> None:
     for text in ("哪些报告有错误", "所有单位的问题"):
         assert parse_question(text, offices=[QSS, SNL], today=FEB).kind == "errors", text
     for text in ("今年一共收到多少申请", "全区收到多少申请", "收到多少申请", "申请最多的是哪个",
-                 "how many applications did we get", "how many applications did you get"):
+                 "how many applications did we get", "how many applications did you get",
+                 "how many pending applications", "how many applications in total"):
         query = parse_question(text, offices=[QSS, SNL], today=FEB)
         assert query.kind == "aggregate" and not query.unknown_name, text
 
