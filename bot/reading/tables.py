@@ -224,12 +224,17 @@ _T2_2019_DECISIONS = ("上一年项目数量", "本年增/减", "处理决定数
 
 
 def _t2_columns(key: str, n: int, is2019: bool) -> tuple[str, ...]:
-    """Header names of a 表2 row's value cells, for where-strings a reviewer can find in the file."""
-    if not is2019:
-        if key in ("regulations", "normative_documents"):
-            return tuple(T2_LABELS[c] for c in ("issued", "repealed", "in_force"))
-        return ("本年收费金额（万元）",) if key == "fees" else ("本年处理决定数量",)[:n] or ("",)
-    return _T2_2019_COLUMNS.get(key, _T2_2019_DECISIONS)[:n]
+    """Header names of a 表2 row's ``n`` value cells, for where-strings a reviewer can find in the file.
+
+    The 2019 template's own rows (其他对外管理服务事项, 政府集中采购) keep its headers in any format; a row
+    with more cells than its template has headers names the rest by position."""
+    if key in ("regulations", "normative_documents") and not is2019:
+        names = tuple(T2_LABELS[c] for c in ("issued", "repealed", "in_force"))
+    elif is2019 or key in ("other_admin_services", "procurement"):
+        names = _T2_2019_COLUMNS.get(key, _T2_2019_DECISIONS)
+    else:
+        names = ("本年收费金额（万元）",) if key == "fees" else ("本年处理决定数量",)
+    return names[:n] + tuple(f"第{i + 1}列" for i in range(len(names), n))
 
 
 def _t2_where(key: str, col: str, line: int) -> str:

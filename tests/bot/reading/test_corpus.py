@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from bot.reading import read_path
+from bot.reading import read_bytes, read_path
 from bot.schema import SECTIONS, T3_ROW_LABELS
 from tests.bot.reading.conftest import CORPUS
 
@@ -151,3 +152,12 @@ def test_ocr_markdown_report_headings_and_prose():
     prose = {(p.kind, p.value) for p in r.prose}
     assert {("received", 749), ("processed", 718), ("carried_forward", 31)} <= prose
     assert not any(p.kind == "processed" and p.value == 74 for p in r.prose)  # 「办理相关案件 74 件」 is appeals
+
+
+def test_a_2021_report_with_a_2019_only_row_is_still_read():
+    # 政府集中采购 (two cells) exists only in the 2019 template; a 2021 report that kept it must still read
+    seed = Path(__file__).resolve().parents[3] / "examples" / "001_4a81d0f783bbd2ce.txt"
+    text = seed.read_text(encoding="utf-8").replace("\t行政强制\n\t0\n", "\t行政强制\n\t0\n\n\t政府集中采购\n\t3\n\t100\n", 1)
+    (result,) = read_bytes("鹿山.txt", text.encode("utf-8"))
+    assert result.error is None and result.report.format == "2021"
+    assert result.report.t3("new_received") == 3
