@@ -179,14 +179,19 @@ def _office_label(report: Report, outcome: IngestOutcome) -> str:
     return report.office.name or Path(outcome.filename).stem
 
 
+def error_message(outcome: IngestOutcome, lang: str = "zh") -> str:
+    """Why a file could not be read, in the sender's language."""
+    en = lang == "en"
+    return getattr(outcome.error, "message_en" if en else "message", "") or (
+        "cannot read the file." if en else "无法读取该文件。")
+
+
 def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
     """The chat reply for one document: ✅/⚠️/❌ office year, key numbers, top findings, version note."""
     en = lang == "en"
     if outcome.error is not None or outcome.report is None:
         code = getattr(outcome.error, "code", "ING-01")
-        message = getattr(outcome.error, "message_en" if en else "message", "") or (
-            "无法读取该文件。" if not en else "cannot read the file."
-        )
+        message = error_message(outcome, lang)
         return (
             f"❌ {outcome.filename}：{message}（{code}）"
             if not en
@@ -216,13 +221,10 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
     if stored is not None and stored.status == "new_version":
         n = stored.report.version
         before = stored.previous
+        had = ""
         if before is not None and (before.errors, before.warnings) != (stored.report.errors, stored.report.warnings):
             # the office fixed (or broke) something: what the last version had, to compare at a glance
-            lines.append(f"Updated to version {n} (earlier version kept; it had {before.errors} error(s), "
-                         f"{before.warnings} warning(s))." if en else
-                         f"已更新为第{n}版（旧版已保留；上一版错误{before.errors}项、警告{before.warnings}项）。")
-        else:
-            lines.append(
-                f"Updated to version {n} (earlier version kept)." if en else f"已更新为第{n}版（旧版已保留）。"
-            )
+            had = (f"; it had {before.errors} error(s), {before.warnings} warning(s)" if en
+                   else f"；上一版错误{before.errors}项、警告{before.warnings}项")
+        lines.append(f"Updated to version {n} (earlier version kept{had})." if en else f"已更新为第{n}版（旧版已保留{had}）。")
     return "\n".join(lines)

@@ -57,8 +57,9 @@ def outcome_row(outcome: Any, lang: str = "zh") -> str:
     name = PurePath(outcome.filename).name
     en = lang == "en"
     if outcome.error is not None or outcome.report is None:
-        message = getattr(outcome.error, "message_en" if en else "message", "") or (
-            "cannot read the file" if en else "无法读取")
+        from bot.services import error_message
+
+        message = error_message(outcome, lang)
         return f"❌ {name}: {message}" if en else f"❌ {name}：{message}"
     report = outcome.report
     verdict = report.verdict

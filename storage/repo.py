@@ -372,8 +372,7 @@ def _claim_roster_office(conn: Connection, loose: dict[str, int], name: str, sho
         values["short_name"] = short
     conn.execute(update(O).where(O.c.id == office_id).values(**values))
     _add_aliases(conn, office_id, aliases_for(name, short, kind))
-    for key in [k for k, v in loose.items() if v == office_id]:
-        del loose[key]
+    _forget_loose(loose, office_id)
     return office_id
 
 
@@ -386,12 +385,24 @@ def _repoint_roster(conn: Connection, ws: int, loose: dict[str, int], office: Of
         return
     typed = fits.pop()
     conn.execute(delete(RO).where(RO.c.workspace_id == ws, RO.c.office_id == typed))
-    on_roster = conn.execute(
-        select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office.id)).scalar_one_or_none()
-    if on_roster is None:
-        conn.execute(insert(RO).values(workspace_id=ws, office_id=office.id, added_at=utcnow()))
-    for key in [k for k, v in loose.items() if v == typed]:
+    _put_on_roster(conn, ws, office.id)
+    _forget_loose(loose, typed)
+
+
+def _forget_loose(loose: dict[str, int], office_id: int) -> None:
+    """The office is settled: none of its typed names may claim another report."""
+    for key in [k for k, v in loose.items() if v == office_id]:
         del loose[key]
+
+
+def _put_on_roster(conn: Connection, ws: int, office_id: int, user_id: int | None = None) -> bool:
+    """Put the office on the chat's roster; False when it was there already."""
+    exists = conn.execute(
+        select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office_id)).scalar_one_or_none()
+    if exists is not None:
+        return False
+    conn.execute(insert(RO).values(workspace_id=ws, office_id=office_id, added_by=user_id, added_at=utcnow()))
+    return True
 
 
 async def resolve_office(db: Database, *, name: str) -> OfficeInfo | None:
@@ -1186,13 +1197,7 @@ async def roster_add(
         office_id = _resolve_id(conn, name) or _resolve_alias_here(conn, ws, name)
         if office_id is None:
             office_id = (_create_office(conn, name, "", kind)).id
-        exists = (
-            conn.execute(select(RO.c.id).where(RO.c.workspace_id == ws, RO.c.office_id == office_id))
-        ).scalar_one_or_none()
-        if exists is None:
-            conn.execute(
-                insert(RO).values(workspace_id=ws, office_id=office_id, added_by=user_id, added_at=utcnow())
-            )
+        if _put_on_roster(conn, ws, office_id, user_id):
             _audit(conn, ws, user_id, "roster_add", name)
         return _office_info(conn, office_id)
 

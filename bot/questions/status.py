@@ -53,11 +53,13 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
                 else f"{year}: all {len(status)} offices have submitted ✅")
     due = statutory_due(None, year)
     left = (due - today).days
+    recent = left > -60  # months after the date it is history, not news
     if lang == "en":
-        when = f"; due {due:%Y-%m-%d}, {left} day(s) left" if left >= 0 else f"; {-left} day(s) past {due:%Y-%m-%d}"
+        when = "" if not recent else (f"; due {due:%Y-%m-%d}, {left} day(s) left" if left >= 0
+                                      else f"; {-left} day(s) past {due:%Y-%m-%d}")
         return (f"{len(missing)} office(s) have not submitted the {year} report:\n"
-                f"{R.join_names(missing, lang)}\n({done} of {len(status)} submitted{when if left > -60 else ''})")
-    when = f"；{due.month}月{due.day}日截止，{when_phrase(due, today)}" if left > -60 else ""
+                f"{R.join_names(missing, lang)}\n({done} of {len(status)} submitted{when})")
+    when = f"；{due.month}月{due.day}日截止，{when_phrase(due, today)}" if recent else ""
     return (f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(missing, lang)}\n"
             f"（共{len(status)}个，已交{done}个{when}）")
 

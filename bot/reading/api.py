@@ -19,6 +19,7 @@ from bot.reading.errors import (
     MSG_CORRUPT,
     MSG_CRASH,
     MSG_EMPTY,
+    MSG_NESTED_ZIP,
     MSG_NOT_REPORT,
     MSG_TIMEOUT,
     MSG_TOO_BIG,
@@ -166,7 +167,7 @@ def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
                 continue
             ext = path.suffix.lower().lstrip(".")
             if ext in ("zip", "rar", "7z", "gz", "tar"):
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内不能再套压缩包，请解压后发送。")))
+                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_NESTED_ZIP)))
                 continue
             try:
                 member = zf.read(info)
@@ -174,11 +175,8 @@ def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
                 results.append(ReadResult(shown, None, ReadError("ING-01", MSG_CORRUPT)))
                 continue
             kind = kind_of(base, member)
-            if kind == "zip" and ext not in ("", "zip"):  # an .xlsx or .pptx is a zip too, but no archive
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED)))
-                continue
-            if kind == "zip":
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内不能再套压缩包，请解压后发送。")))
+            if kind == "zip":  # a nameless archive, or an .xlsx/.pptx (zips too, but no archives)
+                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED if ext else MSG_NESTED_ZIP)))
                 continue
             results.append(_read_one(shown, member, kind))
     if not results:
@@ -235,7 +233,7 @@ def _limit_memory(megabytes: int) -> None:
         return
     if megabytes <= 0:
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = megabytes * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)

@@ -52,6 +52,7 @@ MSG_EMPTY = "文件是空的，请重新发送。"
 MSG_ENCODING = "无法识别文本编码，请另存为UTF-8文本或Word文档后重新发送。"
 MSG_TIMEOUT = "文件处理超时（可能格式异常），请另存为Word或PDF后重新发送。"
 MSG_CRASH = "文件处理时出错，请另存为Word或PDF后重新发送。"
+MSG_NESTED_ZIP = "压缩包内不能再套压缩包，请解压后发送。"
 MSG_TOO_COMPLEX = "文件过于复杂，读取时超出内存限制，请另存为Word或PDF后重新发送。"
 
 
@@ -77,7 +78,7 @@ _ENGLISH = {
     "压缩包内文件解压后超过20MB，已跳过。": "A file in the archive is over 20 MB unpacked; skipped.",
     "压缩包内文件压缩比异常（疑似压缩炸弹），已跳过。":
         "A file in the archive has an abnormal compression ratio (a zip bomb?); skipped.",
-    "压缩包内不能再套压缩包，请解压后发送。": "An archive inside an archive is not opened; unpack it and send the files.",
+    MSG_NESTED_ZIP: "An archive inside an archive is not opened; unpack it and send the files.",
     "压缩包里没有可读取的年报文件。": "The archive holds no report file that can be read.",
     "该PDF已加密，请去除密码后重新发送。": "The PDF is encrypted; remove the password and resend it.",
     "该Word文件已加密，请去除密码后重新发送。": "The Word file is encrypted; remove the password and resend it.",

@@ -211,8 +211,9 @@ def _match_t2(cell: str) -> str | None:
     return None
 
 
-#: Row names for the where-strings of rows T2_LABELS does not carry (2019 format's extra rows).
-_T2_ROW_NAMES = dict(reversed(_T2_NAMES))  # the first name of a key wins
+#: Row names for messages and where-strings: T2_LABELS, plus the 2019 format's extra rows (the first
+#: name of a key in _T2_NAMES wins).
+_T2_ROW_NAMES = {**dict(reversed(_T2_NAMES)), **T2_LABELS}
 #: Column headers of the 2019 trial format's 表2 (FORMAT.md §1.7), by how many a row has.
 _T2_2019_COLUMNS = {
     "regulations": ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
@@ -238,7 +239,7 @@ def _t2_columns(key: str, n: int, is2019: bool) -> tuple[str, ...]:
 
 
 def _t2_where(key: str, col: str, line: int) -> str:
-    row = T2_LABELS.get(key) or _T2_ROW_NAMES.get(key, key)
+    row = _T2_ROW_NAMES.get(key, key)
     return f"表2 {row}·{col} (第{line}行)" if col else f"表2 {row} (第{line}行)"
 
 
@@ -272,7 +273,7 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
         names = _t2_columns(key, n, is2019)
         if len(filled) < n and filled and all(is_digits(c) for c in filled) and sum(map(len, filled)) >= n:
             options = list(itertools.islice(glued.splits([squash(c) for c in filled], n), 2))
-            label = T2_LABELS.get(key) or _T2_ROW_NAMES.get(key, key)
+            label = _T2_ROW_NAMES.get(key, key)
             if len(options) == 1:
                 filled = [str(v) for v in options[0]]
                 out.findings.append(Finding("ING-05", "warning", f"表2“{label}”行数字粘连，已拆分为{'/'.join(filled)}，请确认。", _t2_where(key, names[0], row.line)))
