@@ -86,7 +86,8 @@ def _image_size(data: bytes) -> tuple[int, int]:
 class FakeTelegram:
     """The fake Bot API: HTTP server, chat state, recorded calls and a virtual user."""
 
-    def __init__(self, *, token: str = TOKEN, can_read_all_group_messages: bool = True) -> None:
+    def __init__(self, *, token: str = TOKEN, can_read_all_group_messages: bool = True,
+                 first_update_id: int = 1) -> None:
         self.token = token
         self.bot_user: dict[str, Any] = {
             "id": int(token.split(":")[0]),
@@ -109,7 +110,7 @@ class FakeTelegram:
         self.webhook: dict[str, Any] | None = None
         self.commands: list[dict[str, Any]] = []
         self._failures: dict[str, list[_Failure]] = {}
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -626,11 +627,26 @@ def bare_application(fake: FakeTelegram, **builder_options: Any) -> Any:
 
 # ============================================================================================ the console
 CONSOLE_USER_ID = 10001
-CONSOLE_HELP = """本地对话（不连接 Telegram）。直接输入问题或命令，例如：
+#: The console's private chat: its reports live in this workspace (the CLI's ``--chat`` default is 0).
+CONSOLE_CHAT_ID = CONSOLE_USER_ID
+CONSOLE_HELP = f"""本地对话（不连接 Telegram）。直接输入问题或命令，例如：
   /send examples/000_8a98d14e0f134c31.txt   发送一个文件（docx/pdf/txt/html/zip）或整个文件夹
   /reports   /report 青石山 2021   /help
   /press 1   按下机器人最后一条消息上的第 1 个按钮
-  /quit      退出"""
+  /quit      退出（或 Ctrl-C）
+本对话的数据存在工作区 {CONSOLE_CHAT_ID}：命令行可用 --chat {CONSOLE_CHAT_ID} 查看同一份数据，
+如 nianbao ask "鹿山收到多少申请" --chat {CONSOLE_CHAT_ID}。"""
+
+
+def session_update_base() -> int:
+    """The first update id of a console session: microseconds since the epoch.
+
+    The bot drops an update id it has already processed (webhook retries), and those ids are kept in the
+    database. A console session that restarted at 1 would find every id of the last session there and
+    answer nothing; ids taken from the clock never repeat across sessions (a session would need more
+    updates than microseconds between two starts), and stay far below BIGINT.
+    """
+    return time.time_ns() // 1000
 
 
 class Transcript:
@@ -702,11 +718,13 @@ async def console_session(settings: Any, *, lines: Any = None, echo: Callable[[s
     """Run the bot against an in-process Bot API and chat with it.
 
     ``lines`` is an async iterator of input lines (default: the terminal), so a test can script it.
+    Like ``nianbao run``, a database that is behind is refused with the command to run (a brand-new one
+    is created): the console never changes the schema of a database the operator has not upgraded.
     """
     from bot.app import build_application
-    from storage.db import Database
+    from storage.db import UPGRADE_HINT, Database, DatabaseUnavailable
 
-    async with FakeTelegram() as tg:
+    async with FakeTelegram(first_update_id=session_update_base()) as tg:
         local = settings.model_copy(update={
             "telegram_bot_token": tg.token,
             "telegram_api_base_url": tg.base_url,
@@ -714,15 +732,22 @@ async def console_session(settings: Any, *, lines: Any = None, echo: Callable[[s
             "allowed_chats": [],
         })
         db = Database(local.db_url)
-        status = await db.schema_status()
-        if status in ("empty", "behind"):
+        try:
+            status = await db.schema_status()
+        except DatabaseUnavailable as exc:
+            echo(str(exc))
+            await db.close()
+            return 2
+        if status == "empty":
             await db.upgrade()
-        elif status == "ahead":
-            echo("数据库由更新版本的 nianbao 创建，请升级本程序。(Database is newer than this program.)")
+        elif status != "current":
+            echo(f"数据库结构不是最新，请先运行：{UPGRADE_HINT}\n(The database schema is behind; run `{UPGRADE_HINT}`.)"
+                 if status == "behind" else
+                 "数据库由更新版本的 nianbao 创建，请升级本程序。(Database is newer than this program.)")
             await db.close()
             return 2
         app = build_application(local, db=db, rate_limit=False)
-        chat = tg.private(CONSOLE_USER_ID)
+        chat = tg.private(CONSOLE_CHAT_ID)
         transcript = Transcript(tg, chat, Path(local.data_dir) / "console")
         echo(CONSOLE_HELP)
         try:
@@ -776,23 +801,69 @@ async def _console_input(tg: FakeTelegram, chat: int, transcript: Transcript, li
     return True
 
 
+def _read_line_in_daemon(loop: asyncio.AbstractEventLoop, future: asyncio.Future[str | None]) -> None:
+    """``input()`` in a daemon thread: Ctrl-C cancels the session without waiting for this read."""
+    try:
+        line: str | None = input("你> ")
+    except (EOFError, KeyboardInterrupt, OSError):
+        line = None
+    with contextlib.suppress(RuntimeError):  # the loop is gone after Ctrl-C
+        loop.call_soon_threadsafe(lambda: future.done() or future.set_result(line))
+
+
 async def _terminal_lines() -> AsyncIterator[str]:
-    """Lines typed at the terminal, read in a thread so the bot keeps running."""
+    """Lines typed at the terminal, read in a thread so the bot keeps running.
+
+    Not ``asyncio.to_thread``: ``asyncio.run`` waits for its executor threads on exit, so Ctrl-C at the
+    prompt would hang until Enter was pressed.
+    """
+    import threading
+
+    loop = asyncio.get_running_loop()
     while True:
-        try:
-            yield await asyncio.to_thread(input, "你> ")
-        except EOFError:
+        future: asyncio.Future[str | None] = loop.create_future()
+        threading.Thread(target=_read_line_in_daemon, args=(loop, future), daemon=True).start()
+        line = await future
+        if line is None:
             return
+        yield line
+
+
+def _log_to_file(data_dir: Any) -> Path:
+    """Send log records to ``<data_dir>/console.log`` instead of the terminal, where they would land in the
+    middle of the conversation."""
+    import logging
+
+    path = Path(data_dir) / "console.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+            root.removeHandler(handler)
+    file_handler = logging.FileHandler(path, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(file_handler)
+    logging.lastResort = None  # no stderr fallback either
+    return path
 
 
 def run_console(settings: Any) -> int:
-    """Entry point of ``nianbao console``."""
+    """Entry point of ``nianbao console``: Ctrl-C at the prompt leaves (exit code 0)."""
     import logging
 
+    _log_to_file(settings.data_dir)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.WARNING)
     logging.getLogger("handlers").setLevel(logging.WARNING)
     try:
         return asyncio.run(console_session(settings))
     except KeyboardInterrupt:
-        return 0
+        # The session is closed (database, workers); only the prompt's reader thread is left, blocked in
+        # input() holding stdin's lock, which would abort a normal interpreter exit. Leave at once.
+        import os
+        import sys
+
+        print(flush=True)
+        logging.shutdown()
+        sys.stderr.flush()
+        os._exit(0)
