@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
 
 #: Modules that each add one or more sub-commands via ``register(subparsers)``.
@@ -42,10 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from bot.config import SettingsError, load_settings
+
+    try:  # every setting checked once, before any work: a typo is one line, not a traceback later
+        settings = load_settings()
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     default_level = "INFO" if args.command == "run" else "WARNING"
-    level = os.environ.get("NIANBAO_LOG_LEVEL", default_level).upper()
     logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
+        level=getattr(logging, settings.log_level or default_level),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # one line per poll and alembic's plugin list are noise in an operator's log

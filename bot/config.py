@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -60,7 +60,16 @@ class Settings(BaseSettings):
     parse_workers: int = Field(default=2, ge=1, alias="NIANBAO_PARSE_WORKERS")
     #: Address-space cap of each parsing worker, in MB (0 = no cap).
     parse_memory_mb: int = Field(default=1024, ge=0, alias="NIANBAO_PARSE_MEMORY_MB")
-    log_level: str = Field(default="INFO", alias="NIANBAO_LOG_LEVEL")
+    #: None: INFO for ``run``, WARNING for the other commands (bot/cli.py).
+    log_level: str | None = Field(default=None, alias="NIANBAO_LOG_LEVEL")
+    # Reminders and the application clock (bot/deadlines/config.py ReminderConfig.from_settings).
+    reminder_time: str = Field(default="09:00", alias="NIANBAO_REMINDER_TIME")
+    reminder_ladder: str = Field(default="14,7,3,1,0", alias="NIANBAO_REMINDER_LADDER")
+    reminder_max_late_hours: float = Field(default=3.0, ge=0, alias="NIANBAO_REMINDER_MAX_LATE_HOURS")
+    township_deadline: str = Field(default="01-31", alias="NIANBAO_TOWNSHIP_DEADLINE")
+    apply_days: int = Field(default=20, ge=1, le=366, alias="NIANBAO_APPLY_DAYS")
+    apply_count_start_day: bool = Field(default=False, alias="NIANBAO_APPLY_COUNT_START_DAY")
+    cjk_font: str | None = Field(default=None, alias="NIANBAO_CJK_FONT")
 
     @field_validator("admins", "allowed_chats", mode="before")
     @classmethod
@@ -99,6 +108,39 @@ class Settings(BaseSettings):
             raise ValueError(f"只支持 SQLite 和 PostgreSQL，收到 {url.get_backend_name()!r}")
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str | None) -> str | None:
+        return None if value is None else log_level_name(value)
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _check_reminder_time(cls, value: str) -> str:
+        from bot.deadlines.config import parse_hhmm
+
+        try:
+            return parse_hhmm(value).strftime("%H:%M")
+        except ValueError:
+            raise ValueError(f"应为 时:分（00:00–23:59），例如 09:00，收到 {value!r}") from None
+
+    @field_validator("reminder_ladder")
+    @classmethod
+    def _check_ladder(cls, value: str) -> str:
+        from bot.deadlines.config import parse_ladder
+
+        try:
+            return ",".join(str(d) for d in parse_ladder(value))
+        except ValueError:
+            raise ValueError(f"应为逗号分隔的提前天数（0–366），例如 14,7,3,1,0，收到 {value!r}") from None
+
+    @field_validator("township_deadline")
+    @classmethod
+    def _check_township(cls, value: str) -> str:
+        value = value.strip()
+        if value not in ("01-31", "03-31"):
+            raise ValueError(f"应为 01-31 或 03-31，收到 {value!r}")
+        return value
+
     @field_validator("listen")
     @classmethod
     def _check_listen(cls, value: str) -> str:
@@ -120,22 +162,51 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'nianbao.db').as_posix()}"
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level_name(value: str) -> str:
+    """``"info"`` → ``"INFO"``; anything that is not a logging level raises ValueError (a typo such as
+    ``LOUD`` would otherwise be accepted silently as INFO)."""
+    name = value.strip().upper()
+    if name == "WARN":
+        name = "WARNING"
+    if name not in LOG_LEVELS:
+        raise ValueError(f"应为 {'/'.join(LOG_LEVELS)} 之一，收到 {value!r}")
+    return name
+
+
 class SettingsError(SystemExit):
     """Raised (as a clean exit with a Chinese message) when a setting is malformed."""
 
 
+_PLAIN_MESSAGES = {
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than_equal": "应不大于 {le}",
+}
+
+
+def _one_line(err: Any) -> str:
+    """One Chinese line for one bad setting: the variable, what it should be, what it is."""
+    name = err.get("loc", ("?",))[0]
+    env = Settings.model_fields[name].alias if name in Settings.model_fields else name
+    plain = _PLAIN_MESSAGES.get(err.get("type", ""))
+    if plain:
+        message = plain.format(**(err.get("ctx") or {})) + f"，收到 {err.get('input')!r}"
+    else:
+        message = str(err.get("msg", "")).removeprefix("Value error, ")
+    return f"配置有误 {env}：{message}（见 README「Settings」）"
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Load and validate settings; a bad value exits with a short explanation, not a traceback."""
+    """Load and validate settings; a bad value exits with one line per setting, not a traceback."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        lines = ["配置有误 (configuration error):"]
-        for err in exc.errors():
-            name = err.get("loc", ("?",))[0]
-            env = Settings.model_fields[name].alias if name in Settings.model_fields else name
-            lines.append(f"  {env}: {err.get('msg', '')}")
-        lines.append("请检查环境变量或 .env 文件 (see README, 'Settings').")
-        raise SettingsError("\n".join(lines)) from None
+        raise SettingsError("\n".join(_one_line(err) for err in exc.errors())) from None
 
 
 def env_flag(name: str) -> bool:

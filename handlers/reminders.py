@@ -54,7 +54,7 @@ def reminder_config(context_or_app: Any) -> ReminderConfig:
     cfg = app.bot_data.get("reminder_config")
     if cfg is None:
         settings = app.bot_data.get("settings")
-        cfg = ReminderConfig.from_env(getattr(settings, "tz", None))
+        cfg = ReminderConfig.from_settings(settings) if settings is not None else ReminderConfig()
         app.bot_data["reminder_config"] = cfg
     return cfg
 

@@ -1,14 +1,15 @@
 """Reminder settings: process-wide defaults from the environment, per-chat overrides in chat settings.
 
-``bot.config.Settings`` (owned elsewhere) carries only the time zone and the scheduler switch; the knobs
-below are read from their own environment variables so they can be tuned without code changes.
+The process-wide knobs (NIANBAO_REMINDER_*, NIANBAO_APPLY_*, NIANBAO_TOWNSHIP_DEADLINE) are fields of
+``bot.config.Settings``, parsed and checked once at start; :meth:`ReminderConfig.from_settings` turns them
+into this dataclass.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 DEFAULT_LADDER: tuple[int, ...] = (14, 7, 3, 1, 0)
@@ -63,22 +64,25 @@ class ReminderConfig:
     concurrency: int = 16
 
     @classmethod
-    def from_env(cls, tz: ZoneInfo | str | None = None) -> ReminderConfig:
-        """Defaults overridden by NIANBAO_REMINDER_* / NIANBAO_APPLY_* environment variables."""
-        env = os.environ
-        cfg = cls()
+    def from_settings(cls, settings: Any, tz: ZoneInfo | str | None = None) -> ReminderConfig:
+        """The process's values from :class:`bot.config.Settings`, which checked them once at start."""
+        cfg = cls(
+            at=parse_hhmm(settings.reminder_time),
+            ladder=parse_ladder(settings.reminder_ladder),
+            max_late=timedelta(hours=settings.reminder_max_late_hours),
+            township_deadline=settings.township_deadline,
+            apply_days=settings.apply_days,
+            apply_extension_days=settings.apply_days,
+            apply_count_start=settings.apply_count_start_day,
+        )
+        tz = tz if tz is not None else getattr(settings, "tz", None)
         if tz is not None:
             cfg = replace(cfg, tz=ZoneInfo(tz) if isinstance(tz, str) else tz)
-        if v := env.get("NIANBAO_REMINDER_TIME"):
-            cfg = replace(cfg, at=parse_hhmm(v))
-        if v := env.get("NIANBAO_REMINDER_LADDER"):
-            cfg = replace(cfg, ladder=parse_ladder(v))
-        if v := env.get("NIANBAO_REMINDER_MAX_LATE_HOURS"):
-            cfg = replace(cfg, max_late=timedelta(hours=float(v)))
-        if v := env.get("NIANBAO_TOWNSHIP_DEADLINE"):
-            cfg = replace(cfg, township_deadline=v.strip())
-        if v := env.get("NIANBAO_APPLY_DAYS"):
-            cfg = replace(cfg, apply_days=int(v), apply_extension_days=int(v))
-        if v := env.get("NIANBAO_APPLY_COUNT_START_DAY"):
-            cfg = replace(cfg, apply_count_start=v.strip().lower() in ("1", "true", "yes", "on"))
         return cfg
+
+    @classmethod
+    def from_env(cls, tz: ZoneInfo | str | None = None) -> ReminderConfig:
+        """Defaults overridden by NIANBAO_REMINDER_* / NIANBAO_APPLY_* (validated by ``load_settings``)."""
+        from bot.config import load_settings
+
+        return cls.from_settings(load_settings(), tz)

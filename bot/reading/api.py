@@ -216,13 +216,23 @@ def read_path(path: str | Path) -> list[ReadResult]:
 
 _pool = None
 _pool_lock = threading.Lock()
+
+
+def _env_int(name: str, default: int) -> int:
+    """An integer setting read at import; a malformed one is left to ``bot.config.load_settings`` to report
+    (one line at start) instead of a traceback at import."""
+    try:
+        return int(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
 #: Parsing worker processes (NIANBAO_PARSE_WORKERS; read here so the core needs no Settings object).
-WORKERS = max(1, int(os.environ.get("NIANBAO_PARSE_WORKERS", "2") or 2))
+WORKERS = max(1, _env_int("NIANBAO_PARSE_WORKERS", 2))
 
 
 #: Address-space cap of each parsing worker in MB (NIANBAO_PARSE_MEMORY_MB; 0 = none). A worker needs
 #: about 80 MB; the cap turns a file built to exhaust memory into an ING-01 reply, not a host out of memory.
-MEMORY_MB = max(0, int(os.environ.get("NIANBAO_PARSE_MEMORY_MB", "1024") or 0))
+MEMORY_MB = max(0, _env_int("NIANBAO_PARSE_MEMORY_MB", 1024))
 
 
 def _limit_memory(megabytes: int) -> None:
