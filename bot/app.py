@@ -13,8 +13,6 @@ matters (ENGINEERING.md §1.3):
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import logging
 import secrets
 from typing import Any
@@ -27,22 +25,6 @@ from bot.config import Settings
 
 logger = logging.getLogger(__name__)
 
-#: Feature modules in registration order; optional ones are skipped until their file exists.
-CORE_MODULES = ("handlers.commands", "handlers.files", "handlers.questions")
-OPTIONAL_MODULES = ("handlers.reminders", "handlers.exports")
-
-#: Menu descriptions for commands registered by modules that do not list their own ``COMMANDS``.
-FALLBACK_DESCRIPTIONS = {
-    "deadline": "年报公开截止日期与剩余工作日",
-    "remind": "设置截止提醒",
-    "reminders": "查看本群的提醒",
-    "apply": "登记依申请公开的收到日期，计算答复期限",
-    "extend": "延长答复期限",
-    "export": "导出本群报告汇总表（Excel）",
-    "chart": "生成统计图",
-    "summary": "本群报告汇总",
-}
-
 #: Retries of a request that hit Telegram's flood limit (429 RetryAfter) before giving up.
 RATE_LIMIT_RETRIES = 3
 
@@ -52,32 +34,17 @@ class SchemaNotCurrent(RuntimeError):
 
 
 def feature_modules() -> list[Any]:
-    """The imported feature modules, core first, then the optional ones that exist."""
-    modules = [importlib.import_module(name) for name in CORE_MODULES]
-    for name in OPTIONAL_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            modules.append(importlib.import_module(name))
-    return modules
+    """The feature modules (group 0) in registration order; each declares its ``COMMANDS`` once."""
+    from handlers import commands, exports, files, questions, reminders
+
+    return [commands, files, questions, reminders, exports]
 
 
-def bot_commands(modules: list[Any], app: Application) -> list[BotCommand]:
-    """Commands for setMyCommands, with Chinese descriptions, in module order (no duplicates)."""
-    from telegram.ext import CommandHandler
+def bot_commands(modules: list[Any]) -> list[BotCommand]:
+    """Commands for setMyCommands: every module's declaration (handlers/menu.py), the same list /help shows."""
+    from handlers.menu import declared
 
-    seen: set[str] = set()
-    result: list[BotCommand] = []
-    for module in modules:
-        for name, description in getattr(module, "COMMANDS", []):
-            if name not in seen:
-                seen.add(name)
-                result.append(BotCommand(name, description))
-    for handler in app.handlers.get(0, []):
-        if isinstance(handler, CommandHandler):
-            for name in sorted(handler.commands):
-                if name not in seen and name in FALLBACK_DESCRIPTIONS:
-                    seen.add(name)
-                    result.append(BotCommand(name, FALLBACK_DESCRIPTIONS[name]))
-    return result
+    return [BotCommand(c.name, c.description) for c in declared(modules)]
 
 
 def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = True,
@@ -141,7 +108,7 @@ async def check_schema(db: Any) -> None:
 async def _post_init(app: Application) -> None:
     """Startup checks and the command menu (setMyCommands with Chinese descriptions)."""
     await check_schema(app.bot_data["db"])
-    commands = bot_commands(app.bot_data.get("feature_modules", []), app)
+    commands = bot_commands(app.bot_data.get("feature_modules", []))
     await app.bot.set_my_commands(commands)
     # Start the parse workers now (their fork server imports the readers, ~1 s), not on the first file.
     from bot.reading import run_in_worker

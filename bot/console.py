@@ -771,9 +771,14 @@ def _send_path(line: str) -> Path:
     return Path(line[len("/send"):].strip().strip("'\"")).expanduser()
 
 
+SEND_USAGE = "用法：/send 文件或文件夹，例如 /send examples/000_8a98d14e0f134c31.txt"
+
+
 def _expand_folder(line: str) -> list[str]:
-    """``/send folder`` as one ``/send`` line per file in it (sorted, hidden files skipped)."""
-    if not line.startswith("/send") or not _send_path(line).is_dir():
+    """``/send folder`` as one ``/send`` line per file in it (sorted, hidden files skipped).
+
+    A bare ``/send`` is not "the current folder": it gets the usage line (``_console_input``)."""
+    if not line.startswith("/send") or not line[len("/send"):].strip() or not _send_path(line).is_dir():
         return [line]
     files = sorted(p for p in _send_path(line).iterdir() if p.is_file() and not p.name.startswith("."))
     return [f"/send {p}" for p in files] or [line]
@@ -783,6 +788,9 @@ async def _console_input(tg: FakeTelegram, chat: int, transcript: Transcript, li
                          echo: Callable[[str], None]) -> bool:
     """Turn one typed line into an update; False when nothing was sent."""
     if line.startswith("/send"):
+        if not line[len("/send"):].strip().strip("'\""):
+            echo(SEND_USAGE)
+            return False
         path = _send_path(line)
         if not path.is_file():
             echo(f"文件夹里没有文件：{path}" if path.is_dir() else f"找不到文件：{path}")

@@ -18,23 +18,33 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from handlers.access import require_admin
 from handlers.common import db_of, here, lang_of, send_long
 from handlers.files import VERDICT_EMOJI, findings_button, findings_text
+from handlers.menu import Command
 from handlers.offices import Target, choice_buttons, match_offices, parse_args
 
 logger = logging.getLogger(__name__)
 
-HELP = """📑 年报助手 — 政府信息公开工作年度报告
+HELP_INTRO = """📑 年报助手 — 政府信息公开工作年度报告
 • 直接发送年报文件（docx/pdf/txt/html，或打包成 zip），几秒内给出校验结论。
 • 直接提问，如「鹿山2021年收到多少申请？」（群里请 @我、回复我的消息或用 /ask）。
 
-常用命令：
-/reports 本群已收到的报告
-/report 单位 [年份] 查看某份报告
-/errors [单位 年份] 有问题的报告 / 全部问题
-/roster 应报单位名单（/roster add 名称… · /roster remove 名称）
-/delete 单位 年份 · /restore 单位 年份（管理员）
-/ask 问题 · /help 帮助"""
+常用命令（按用途）："""
 
-HELP_EN = "Send an annual report file (or a .zip) for a verdict, or ask a question. /reports, /report, /errors, /roster."
+HELP_INTRO_EN = """📑 nianbao — annual reports on government information disclosure
+• Send a report file (docx/pdf/txt/html, or a .zip) for a verdict in seconds.
+• Ask a question, e.g. "how many applications did Lushan get?" (in a group: mention me, reply to me or /ask).
+
+Commands by task:"""
+
+
+def help_message(modules: list[Any], lang: str = "zh") -> str:
+    """/help: what the bot does, then every declared command grouped by task (handlers/menu.py)."""
+    from handlers.menu import declared, help_text
+
+    commands = declared(modules)
+    if lang == "en":
+        return f"{HELP_INTRO_EN}\n\n{help_text(commands, lang='en')}"
+    return f"{HELP_INTRO}\n\n{help_text(commands)}"
+
 
 PRIVACY_NOTE = """⚠️ 我现在看不到本群的普通消息和文件（隐私模式）。两种办法任选其一：
 1. 把我设为本群管理员；或
@@ -65,7 +75,7 @@ async def cannot_see_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: what the bot does, and the privacy-mode fix where needed."""
-    text = HELP if lang_of(update) == "zh" else f"{HELP}\n\n{HELP_EN}"
+    text = help_message(context.application.bot_data.get("feature_modules", []), lang_of(update))
     if await cannot_see_group(update, context):
         text = f"{text}\n\n{PRIVACY_NOTE}"
     await send_long(update, context, text)
@@ -297,17 +307,20 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_long(update, context, f"已从名单移除：{office.name}" if removed else "未做更改。")
 
 
-#: (command, Chinese description) for setMyCommands, in menu order.
-COMMANDS: list[tuple[str, str]] = [
-    ("start", "开始使用 / 说明"),
-    ("help", "帮助：能做什么、怎么用"),
-    ("ask", "提问，如 /ask 鹿山2021年收到多少申请"),
-    ("reports", "本群已收到的报告及结论"),
-    ("report", "查看某单位某年的报告：/report 单位 年份"),
-    ("errors", "有错误或警告的报告"),
-    ("roster", "应报单位名单（add/remove 需管理员）"),
-    ("delete", "删除某单位某年报告（管理员）"),
-    ("restore", "恢复已删除的报告（管理员）"),
+#: This module's commands, for setMyCommands and /help (handlers/menu.py).
+COMMANDS: list[Command] = [
+    Command("start", "开始使用 / 说明", "管理", "开始使用", "what the bot does"),
+    Command("help", "帮助：能做什么、怎么用", "管理", "本帮助", "this help"),
+    Command("reports", "本群已收到的报告及结论", "收报告", "[年份] 本群已收到的报告", "[year] reports in this chat"),
+    Command("report", "查看某单位某年的报告：/report 单位 年份", "收报告", "单位 [年份] 查看某份报告",
+            "office [year] one report"),
+    Command("errors", "有错误或警告的报告", "收报告", "[单位 年份] 有问题的报告 / 某份的全部问题",
+            "[office year] reports with problems / all findings of one"),
+    Command("roster", "应报单位名单（add/remove 需管理员）", "管理",
+            "应报单位名单（/roster add 名称… · /roster remove 名称，管理员）",
+            "offices expected to report (add/remove: admins)"),
+    Command("delete", "删除某单位某年报告（管理员）", "管理", "单位 年份 删除报告（管理员）", "office year (admins)"),
+    Command("restore", "恢复已删除的报告（管理员）", "管理", "单位 年份 恢复报告（管理员）", "office year (admins)"),
 ]
 
 

@@ -14,17 +14,21 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from handlers.common import db_of, lang_of, send_long
+from handlers.menu import Command
 
 # bot.exports pulls in matplotlib, numpy, Pillow and openpyxl (~50 MB): imported inside the handlers,
 # so a bot that never draws a chart does not carry them.
 
 logger = logging.getLogger(__name__)
 
-#: (command, Chinese description) for setMyCommands.
-COMMANDS: list[tuple[str, str]] = [
-    ("summary", "本群年报汇总：提交、通过、合计、主要问题"),
-    ("export", "导出汇总表 Excel：/export 2021（加 csv 导出 CSV）"),
-    ("chart", "统计图：/chart 2021 申请|结果|复议，或 /chart 鹿山"),
+#: This module's commands, for setMyCommands and /help (handlers/menu.py).
+COMMANDS: list[Command] = [
+    Command("summary", "本群年报汇总：提交、通过、合计、主要问题", "导出", "[年度] 汇总：提交、通过、合计",
+            "[year] digest"),
+    Command("export", "导出汇总表 Excel：/export 2021（加 csv 导出 CSV）", "导出", "[年度] [csv] 汇总表 Excel",
+            "[year] [csv] workbook"),
+    Command("chart", "统计图：/chart 2021 申请|结果|复议，或 /chart 鹿山", "导出",
+            "[年度] [申请|结果|复议] 统计图 · /chart 单位 历年对比", "[year] [applications|outcomes|appeals] chart"),
 ]
 
 EXPORT_USAGE = "用法：/export [年度] [csv]，例如 /export 2021\n(Usage: /export [year] [csv])"

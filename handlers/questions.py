@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from handlers.common import db_of, send_long
+from handlers.menu import Command
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,13 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer(office)
     await reply_answer(update, context, f"{office} {question}")
+
+
+#: This module's commands, for setMyCommands and /help (handlers/menu.py).
+COMMANDS: list[Command] = [
+    Command("ask", "提问，如 /ask 鹿山2021年收到多少申请", "问数",
+            "问题：鹿山收到多少申请？· 哪个街道申请最多 · 今年谁还没交年报", "question: how many applications did Lushan get"),
+]
 
 
 def register(app: Application) -> None:

@@ -29,15 +29,21 @@ from bot.deadlines.config import ReminderConfig
 from bot.deadlines.ticker import ChatGone, ChatMoved, RetryLater, default_worker_id, tick
 from handlers.access import require_admin
 from handlers.common import db_of
+from handlers.menu import Command
 
 logger = logging.getLogger(__name__)
 
-COMMANDS: list[tuple[str, str]] = [
-    ("deadline", "截止日期：查看、添加本群截止日、提醒设置"),
-    ("remind", "设置提醒：/remind 明天 9点 请各单位提交年报"),
-    ("reminders", "查看和取消本群的提醒"),
-    ("apply", "登记依申请公开的收到日期，计算答复期限"),
-    ("extend", "答复期限延期20个工作日"),
+#: This module's commands, for setMyCommands and /help (handlers/menu.py).
+COMMANDS: list[Command] = [
+    Command("deadline", "截止日期：查看、添加本群截止日、提醒设置", "提醒",
+            "截止日期与谁还没交（管理员：/deadline 1月15日 事项 · /deadline 街道 3月31日）",
+            "deadlines (admins: /deadline 2027-01-15 what)"),
+    Command("remind", "设置提醒：/remind 明天 9点 请各单位提交年报", "提醒", "明天 9点 内容 · 每周一 9:00 内容（管理员）",
+            "tomorrow 9:00 text (admins)"),
+    Command("reminders", "查看和取消本群的提醒", "提醒", "本群的提醒（可取消）", "this chat's reminders"),
+    Command("apply", "登记依申请公开的收到日期，计算答复期限", "提醒",
+            "2027-03-01 事由 登记申请，算答复期限（/apply 办结 N）", "date text: application clock"),
+    Command("extend", "答复期限延期20个工作日", "提醒", "N 答复期限延长", "N: extend a reply deadline"),
 ]
 
 #: Seconds between ticks; APScheduler job options so a slow tick never piles up or gets dropped.
