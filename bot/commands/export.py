@@ -1,7 +1,9 @@
 """``nianbao export --year Y --format xlsx|csv --out FILE [--chat ID]`` — the leaders' workbook from the CLI.
 
 The same file the bot's /export sends, for an office that wants to build it on a desk computer or in a
-scheduled job. Without ``--chat`` it covers every chat in the database.
+scheduled job. A workbook is one chat's (one workspace's) reports: totals across chats would count an office
+twice. Without ``--chat`` the database's only chat with reports is exported and named; when several hold
+reports the command lists them and asks for ``--chat`` (exit 2).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="文件格式（默认按 --out 的扩展名，否则 xlsx）",
     )
     parser.add_argument("--out", default=None, help="输出文件（默认：当前目录下的 年报汇总_年度.xlsx）")
-    parser.add_argument("--chat", type=int, default=None, help="只导出这个群（chat id）的年报；默认全部")
+    parser.add_argument("--chat", type=int, default=None, help="导出这个群（chat id）的年报；库里只有一个群有报告时可省略")
     parser.set_defaults(func=run)
 
 
@@ -57,6 +59,10 @@ async def _export(year: int | None, fmt: str, out: str | None, chat_id: int | No
         if status != "current":
             print(f"数据库未就绪（{status}）：请先运行 nianbao db upgrade", file=sys.stderr)
             return EXIT_SETUP
+        if chat_id is None:
+            chat_id = await _only_chat(db, year)
+            if chat_id is None:
+                return EXIT_SETUP
         try:
             file = await export_file(db, chat_id=chat_id, year=year, fmt=fmt)
         except NothingToExport as exc:
@@ -71,5 +77,24 @@ async def _export(year: int | None, fmt: str, out: str | None, chat_id: int | No
     except OSError as exc:
         print(f"无法写入 {path}：{exc.strerror or exc}", file=sys.stderr)
         return EXIT_SETUP
-    print(f"已导出 {path}（{file.caption}）", file=sys.stderr)
+    print(f"已导出 {path}（群 {chat_id}：{file.caption}）", file=sys.stderr)
     return 0
+
+
+async def _only_chat(db: object, year: int | None) -> int | None:
+    """The one chat holding reports (of ``year``), or None after listing the chats to choose from.
+
+    With no report at all, chat 0 (the local workspace) is returned so the usual "nothing to export"
+    message follows.
+    """
+    from collections import Counter
+
+    from storage import repo
+
+    counts = Counter(r.workspace_chat_id for r in await repo.list_reports(db, chat_id=None, year=year))
+    if len(counts) <= 1:
+        return next(iter(counts), 0)
+    listed = "、".join(f"--chat {chat}（{n} 份）" for chat, n in sorted(counts.items()))
+    print(f"数据库里有 {len(counts)} 个群的报告，各群的合计不能混在一起：请用 --chat 指定一个群：{listed}",
+          file=sys.stderr)
+    return None
