@@ -53,7 +53,10 @@ def kind_of(filename: str, data: bytes) -> str:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return ext if ext in ("doc", "wps") else "doc"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return ext if ext in ("docx", "wps", "zip") else ("docx" if _is_docx(data) else "zip")
+        office = _office_kind(data)  # by content: an .xlsx renamed .zip, a .docx saved without extension…
+        if office is not None:
+            return office
+        return ext if ext in ("docx", "wps") else "zip"
     if data.startswith(_MAGIC_IMAGE):
         return "image"
     if ext == "htm":
@@ -66,12 +69,30 @@ def kind_of(filename: str, data: bytes) -> str:
     return ext or "txt"
 
 
-def _is_docx(data: bytes) -> bool:
+#: Office documents are zip containers; the member that tells each apart (OOXML parts, ODF ``mimetype``).
+_OOXML_PARTS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("ppt/presentation.xml", "pptx"))
+_ODF_TYPES = {"text": "odt", "spreadsheet": "ods", "presentation": "odp"}
+
+
+def _office_kind(data: bytes) -> str | None:
+    """``docx``/``xlsx``/``pptx``/``odt``/``ods``/``odp``/``office`` for an office document, None for a plain
+    archive (or one too damaged to list). Only the .docx is read; the others get one "not supported" reply
+    instead of being opened as an archive of XML members."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return "word/document.xml" in zf.namelist()
-    except zipfile.BadZipFile:
-        return False
+            names = set(zf.namelist())
+            for part, kind in _OOXML_PARTS:
+                if part in names:
+                    return kind
+            if "mimetype" in names:
+                mimetype = zf.read("mimetype")[:100].decode("ascii", "replace")
+                if mimetype.startswith("application/vnd.oasis.opendocument."):
+                    return _ODF_TYPES.get(mimetype.rsplit(".", 1)[-1], "office")
+            if "[Content_Types].xml" in names:
+                return "office"
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+        return None
+    return None
 
 
 def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
