@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -15,8 +16,9 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.deadlines.filing import due_plan
 from handlers.access import require_admin
-from handlers.common import db_of, here, lang_of, send_long
+from handlers.common import db_of, here, lang_of, send_long, settings_of
 from handlers.files import VERDICT_EMOJI, findings_button, findings_text
 from handlers.menu import Command
 from handlers.offices import Target, choice_buttons, match_offices, parse_args
@@ -55,7 +57,7 @@ USAGE = {
     "report": "用法：/report 单位 [年份]，例如 /report 鹿山 2021",
     "delete": "用法：/delete 单位 年份，例如 /delete 鹿山 2021（管理员）",
     "restore": "用法：/restore 单位 年份，例如 /restore 鹿山 2021（管理员）",
-    "roster": "用法：/roster 查看名单；/roster add 名称1 名称2…；/roster remove 名称",
+    "roster": "用法：/roster 查看名单（/roster 2021 看该年度）；/roster add 名称1 名称2…；/roster remove 名称",
 }
 
 
@@ -219,27 +221,28 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = f"已从名单移除：{office.name}" if removed else f"{office.name} 不在名单上，未做更改。"
         await update.effective_message.reply_text(text)
         return
-    if args:
+    asked = parse_args(args) if args else None  # /roster 2021: that year's status instead of the one due now
+    if args and (asked.name or asked.year is None):
         await update.effective_message.reply_text(USAGE["roster"])
         return
     offices = await repo.roster(db, chat_id=chat_id)
     if not offices:
         await update.effective_message.reply_text("应报单位名单为空。管理员可用 /roster add 名称1 名称2… 添加。")
         return
-    years = await repo.years(db, chat_id=chat_id)
-    lines = [f"应报单位 {len(offices)} 个："]
-    if years:
-        year = max(years)
-        status = await repo.submission_status(db, chat_id=chat_id, year=year)
-        on_roster = {o.id for o in offices}
-        lines[0] = f"应报单位 {len(offices)} 个（{year}年报送情况）："
-        for office, stored in status:
-            if office.id not in on_roster:
-                continue
-            mark = f"{VERDICT_EMOJI.get(stored.verdict, '•')} 已交" if stored else "⏳ 未交"
-            lines.append(f"{mark} {office.name}")
-    else:
-        lines += [f"• {o.name}" for o in offices]
+    # the report year and dates 「谁还没交」, /deadline and the reminders use (bot.deadlines.filing)
+    plan = await due_plan(db, chat_id=chat_id, today=datetime.now(settings_of(context).tz).date(),
+                          year=asked.year if asked else None)
+    status = await repo.submission_status(db, chat_id=chat_id, year=plan.report_year)
+    on_roster = {o.id for o in offices}
+    lines = [f"应报单位 {len(offices)} 个（{plan.report_year}年度报送情况）："]
+    for office, stored in status:
+        if office.id not in on_roster:
+            continue
+        if stored:
+            lines.append(f"{VERDICT_EMOJI.get(stored.verdict, '•')} 已交 {office.name}")
+        else:
+            due = plan.due_for(office.kind or "其他")
+            lines.append(f"⏳ 未交 {office.name}（{due.month}月{due.day}日截止）")
     await send_long(update, context, "\n".join(lines), filename="roster.txt")
 
 

@@ -55,14 +55,13 @@ def current_statutory(today: date, *, overdue_days: int = 7) -> list[DeadlineSpe
 
 
 def office_kinds(kind: str, township_deadline: str = "01-31") -> frozenset[str] | None:
-    """Roster office kinds a deadline is about (None = every office on the roster)."""
-    township = frozenset({"街道", "乡镇"})
-    late_township = township_deadline.replace("/", "-").strip() in ("03-31", "3-31")
-    if kind == KIND_DEPT:
-        return frozenset({"部门", "其他"}) | (frozenset() if late_township else township)
-    if kind == KIND_GOV:
-        return frozenset({"区县政府"}) | (township if late_township else frozenset())
-    return None
+    """Roster office kinds a deadline is about (None = every office on the roster); decided by
+    :func:`bot.deadlines.filing.deadline_kind`, the one rule for who reports by when."""
+    from bot.deadlines.filing import OFFICE_KINDS, deadline_kind
+
+    if kind not in (KIND_DEPT, KIND_GOV):
+        return None
+    return frozenset(k for k in OFFICE_KINDS if deadline_kind(k, township_deadline) == kind)
 
 
 def filing_year(today: date) -> int:

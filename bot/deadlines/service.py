@@ -21,6 +21,7 @@ from bot.deadlines.config import (
     parse_hhmm,
     parse_ladder,
 )
+from bot.deadlines.filing import statutory_title
 from bot.deadlines.ladder import KIND_CUSTOM, ladder_steps, next_weekly, report_year_for
 from bot.deadlines.parsing import WEEKDAY_NAMES, DateError, parse_day, parse_remind
 from storage import reminders as store
@@ -119,7 +120,8 @@ async def list_deadlines_text(db: Any, *, chat_id: int, now: datetime, config: R
     for d in items:
         state = "（已全部提交）" if d.completed_at else ""
         mark = "法定" if d.kind != KIND_CUSTOM else "本群"
-        lines.append(f"#{d.id} {_ymd(d.due)} [{mark}] {d.title}{state}")
+        title = d.title if d.kind == KIND_CUSTOM else statutory_title(d.kind, d.report_year, township)
+        lines.append(f"#{d.id} {_ymd(d.due)} [{mark}] {title}{state}")
     if len(lines) == 1:
         lines.append("（无）")
     lines.append(f"提醒：截止前 {'、'.join(map(str, ladder))} 天 {at:%H:%M}；逾期后每个工作日提醒一周。")

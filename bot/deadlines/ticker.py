@@ -31,11 +31,11 @@ from bot.deadlines import texts
 from bot.deadlines.config import (
     SETTING_LADDER,
     SETTING_TIME,
-    SETTING_TOWNSHIP,
     ReminderConfig,
     parse_hhmm,
     parse_ladder,
 )
+from bot.deadlines.filing import statutory_title
 from bot.deadlines.ladder import (
     KIND_CUSTOM,
     current_statutory,
@@ -126,7 +126,10 @@ async def chat_ladder(db: Any, chat_id: int, config: ReminderConfig) -> tuple[tu
 
 
 async def chat_township(db: Any, chat_id: int, config: ReminderConfig) -> str:
-    return str(await _setting(db, chat_id, SETTING_TOWNSHIP) or config.township_deadline)
+    """The chat's 街道/乡镇 deadline, else the process default (bot.deadlines.filing decides with it)."""
+    from bot.deadlines.filing import chat_township as township
+
+    return await township(db, chat_id, config.township_deadline)
 
 
 # ---------------------------------------------------------------- planning
@@ -304,21 +307,23 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
             return Composed(None, "deadline cancelled")
         if d.completed_at is not None:
             return Composed(None, "roster complete")
-        kinds = office_kinds(d.kind, await chat_township(db, d.chat_id, config)) if d.kind != KIND_CUSTOM else None
+        township = await chat_township(db, d.chat_id, config)
+        kinds = office_kinds(d.kind, township) if d.kind != KIND_CUSTOM else None
+        title = statutory_title(d.kind, d.report_year, township) if d.kind != KIND_CUSTOM else d.title
         progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
         if progress is None:
-            return Composed(texts.deadline_text(title=d.title, due=d.due, today=today, report_year=d.report_year,
+            return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
                                                 total=None, missing=[], errors=[]))
         total, missing, errors = progress
         if total == 0:
             return Composed(None, "no roster office of this kind")
         if not missing and not errors:
             if await store.complete_deadline(db, deadline_id=d.id, now=now, except_item=item.id):
-                return Composed(texts.complete_text(title=d.title, report_year=d.report_year, total=total))
+                return Composed(texts.complete_text(title=title, report_year=d.report_year, total=total))
             return Composed(None, "roster complete")
         if item.step == "check":  # a completion check after an upload: silent unless complete
             return Composed(None, "not complete yet")
-        return Composed(texts.deadline_text(title=d.title, due=d.due, today=today, report_year=d.report_year,
+        return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
                                             total=total, missing=missing, errors=errors))
     if item.source == "custom":
         r = await store.get_custom(db, reminder_id=item.source_id or 0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from bot.deadlines.ladder import KIND_DEPT, KIND_GOV, filing_year, statutory_deadlines
+from bot.deadlines.filing import DuePlan, due_plan, office_due
+from bot.deadlines.ladder import filing_year
 from bot.deadlines.texts import when_phrase
 from bot.questions import replies as R
 from bot.questions.numbers import LIST_LIMIT, latest_year, no_report
@@ -18,6 +19,11 @@ _TZ = ZoneInfo("Asia/Shanghai")
 def due_year(query: Query, today: date) -> int:
     """The report year for submission questions: the one asked, else the one being filed now."""
     return query.year or filing_year(today)
+
+
+async def _plan(db: object, chat_id: int, query: Query, today: date) -> DuePlan:
+    """Year and dates as /deadline, /roster and the reminders see them (bot.deadlines.filing)."""
+    return await due_plan(db, chat_id=chat_id, today=today, year=query.year)
 
 
 async def answer_count(db: object, chat_id: int, query: Query, today: date) -> str:
@@ -41,32 +47,39 @@ async def answer_count(db: object, chat_id: int, query: Query, today: date) -> s
 
 async def answer_missing(db: object, chat_id: int, query: Query, today: date) -> str:
     lang = query.lang
-    year = due_year(query, today)
+    plan = await _plan(db, chat_id, query, today)
+    year = plan.report_year
     status = await repo.submission_status(db, chat_id=chat_id, year=year)
-    if not status:
-        return (f"还没有名册，也没有收到{year}年度报告。可用 /roster 添加应交单位。" if lang == "zh"
-                else f"No roster and no {year} reports yet. Add offices with /roster.")
-    missing = [o.name for o, s in status if s is None]
+    on_roster = {o.id for o in await repo.roster(db, chat_id=chat_id)}
+    if not on_roster:  # without a roster nobody can be "missing": say what arrived and how to add one
+        got = sum(1 for _, s in status if s is not None)
+        if lang == "en":
+            return (f"No roster yet ({got} office(s) sent a {year} report). Add the offices expected to report "
+                    "with /roster add, then I can tell who has not.")
+        return (f"还没有应交单位名册（已收到{got}个单位的{year}年度报告）。"
+                "用 /roster add 名称… 添加应交单位后，我才能说谁还没交。")
+    status = [(o, s) for o, s in status if o.id in on_roster]
+    missing = [o for o, s in status if s is None]
     done = len(status) - len(missing)
     if not missing:
         return (f"{year}年度：名册上的{len(status)}个单位都已提交 ✅" if lang == "zh"
-                else f"{year}: all {len(status)} offices have submitted ✅")
-    due = statutory_due(None, year)
-    left = (due - today).days
-    recent = left > -60  # months after the date it is history, not news
+                else f"{year}: all {len(status)} offices on the roster have submitted ✅")
+    names = [o.name for o in missing]
+    dues = sorted({plan.due_for(o.kind) for o in missing})
+    recent = [d for d in dues if (d - today).days > -60]  # months after the date it is history, not news
     if lang == "en":
-        when = "" if not recent else (f"; due {due:%Y-%m-%d}, {left} day(s) left" if left >= 0
-                                      else f"; {-left} day(s) past {due:%Y-%m-%d}")
+        when = "".join(f"; due {d:%Y-%m-%d}, {(d - today).days} day(s) left" if d >= today
+                       else f"; {(today - d).days} day(s) past {d:%Y-%m-%d}" for d in recent)
         return (f"{len(missing)} office(s) have not submitted the {year} report:\n"
-                f"{R.join_names(missing, lang)}\n({done} of {len(status)} submitted{when})")
-    when = f"；{due.month}月{due.day}日截止，{when_phrase(due, today)}" if recent else ""
-    return (f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(missing, lang)}\n"
-            f"（共{len(status)}个，已交{done}个{when}）")
+                f"{R.join_names(names, lang)}\n({done} of {len(status)} submitted{when})")
+    when = "".join(f"；{d.month}月{d.day}日截止，{when_phrase(d, today)}" for d in recent)
+    return (f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(names, lang)}\n"
+            f"（名册共{len(status)}个，已交{done}个{when}）")
 
 
 async def answer_submitted(db: object, chat_id: int, query: Query, today: date) -> str:
     lang = query.lang
-    year = due_year(query, today)
+    year = (await _plan(db, chat_id, query, today)).report_year
     status = await repo.submission_status(db, chat_id=chat_id, year=year)
     done = [o.name for o, s in status if s is not None]
     if not done:
@@ -149,21 +162,20 @@ async def answer_findings(db: object, chat_id: int, query: Query, today: date) -
     return "\n".join(lines)
 
 
-def statutory_due(office: object, year: int) -> date:
-    """The 条例 第四十九条 date an office's report for ``year`` is due: 1月31日, or 3月31日 for a
-    government's own report."""
-    kind = KIND_GOV if getattr(office, "kind", "") == "区县政府" else KIND_DEPT
-    return next(spec.due for spec in statutory_deadlines(year) if spec.kind == kind)
+def statutory_due(office: object, year: int, township_deadline: str | None = "01-31") -> date:
+    """The 条例 第四十九条 date an office's report for ``year`` is due (bot.deadlines.filing decides)."""
+    return office_due(getattr(office, "kind", "") or "其他", year, township_deadline)
 
 
 async def answer_submitted_one(db: object, chat_id: int, query: Query, today: date) -> str:
     office, lang = query.offices[0], query.lang
-    year = due_year(query, today)
+    plan = await _plan(db, chat_id, query, today)
+    year = plan.report_year
     stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=year)
     if stored is None:
         latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
         text = no_report(office, year, lang, latest.year if latest else None)
-        due = statutory_due(office, year)
+        due = plan.due_for(getattr(office, "kind", "") or "其他")
         if today <= due:  # not late yet: a reminder of the date, not a red cross
             return (f"⏳ {text} Due {due:%Y-%m-%d}." if lang == "en"
                     else f"⏳ {text}截止日期：{due.year}年{due.month}月{due.day}日。")

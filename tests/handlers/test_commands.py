@@ -129,7 +129,7 @@ async def test_roster_add_show_remove(start_bot):
         await tg.wait_messages(GROUP, 2)
         assert {o.name for o in await repo.roster(db, chat_id=GROUP)} == {"富阳区鹿山街道", "富阳区五星街道"}
         await store(db, GROUP)
-        await tg.send_command(GROUP, "roster", user_id=MEMBER)
+        await tg.send_command(GROUP, "roster", "2021", user_id=MEMBER)  # the stored report's year
         messages = await tg.wait_messages(GROUP, 3)
         shown = messages[-1]["text"]
         assert "已交 富阳区鹿山街道" in shown and "未交 富阳区五星街道" in shown

@@ -276,3 +276,6 @@ async def test_township_setting_moves_streets_to_the_march_deadline(sqlite_db):
     assert len(send.sent) == 3 and "错过了8条提醒" in missed
     assert "未提交（1/1）" in jan and "财政局" in jan and "鹿山" not in jan
     assert "本级政府" in mar and "未提交（3/3）" in mar and "鹿山" in mar and "东洲" in mar
+    # the titles say for whom, as the chat set it (bot.deadlines.filing), not the stored default
+    assert "（部门）" in jan and "街道" not in jan.split("，")[0]
+    assert "（本级政府、街道/乡镇）" in mar
