@@ -22,7 +22,7 @@ def today():
 async def test_a_chat_that_moved_townships_to_march_sees_march_everywhere(start_bot):
     year = filing_year(today())
     async with start_bot(sequential=True) as h:
-        tg, db = h.tg, h.db
+        tg = h.tg
         tg.group(GROUP, admins=[ADMIN])
         await tg.send_command(GROUP, "roster", "add", "青石山街道办事处、富阳区民政局", user_id=ADMIN)
         await tg.send_command(GROUP, "deadline", "街道", "3月31日", user_id=ADMIN)
