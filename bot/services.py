@@ -227,4 +227,9 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
             had = (f"; it had {before.errors} error(s), {before.warnings} warning(s)" if en
                    else f"；上一版错误{before.errors}项、警告{before.warnings}项")
         lines.append(f"Updated to version {n} (earlier version kept{had})." if en else f"已更新为第{n}版（旧版已保留{had}）。")
+    if year is None and stored is not None:  # stored as 「年份不明」: how to fix it and how to remove it
+        short = report.office.short_name or report.office.name or outcome.filename
+        lines.append(f"Year not recognised: put “20XX年度” in the title and send it again; remove this copy with "
+                     f"/delete {short} unknown." if en else
+                     f"未能识别年度：请在标题写明“20XX年度”后重新发送；这份可用 /delete {short} 年份不明 删除。")
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from handlers.access import require_admin
 from handlers.common import db_of, here, lang_of, send_long, settings_of
 from handlers.files import VERDICT_EMOJI, findings_button, findings_text
 from handlers.menu import Command
-from handlers.offices import Target, choice_buttons, match_offices, parse_args
+from handlers.offices import UNKNOWN_YEAR, Target, choice_buttons, match_offices, parse_args, year_label
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ PRIVACY_NOTE = """⚠️ 我现在看不到本群的普通消息和文件（隐�
 
 USAGE = {
     "report": "用法：/report 单位 [年份]，例如 /report 鹿山 2021",
-    "delete": "用法：/delete 单位 年份，例如 /delete 鹿山 2021（管理员）",
+    "delete": "用法：/delete 单位 年份，例如 /delete 鹿山 2021；没有年份的报告：/delete 鹿山 年份不明（管理员）",
     "restore": "用法：/restore 单位 年份，例如 /restore 鹿山 2021（管理员）",
     "roster": "用法：/roster 查看名单（/roster 2021 看该年度）；/roster add 名称1 名称2…；/roster remove 名称",
 }
@@ -89,7 +89,7 @@ def report_line(stored: Any) -> str:
     version = f" 第{stored.version}版" if stored.version and stored.version > 1 else ""
     deleted = "（已删除）" if stored.deleted_at else ""
     return (
-        f"{VERDICT_EMOJI.get(stored.verdict, '•')} {office} {stored.year}年{version} "
+        f"{VERDICT_EMOJI.get(stored.verdict, '•')} {office} {year_label(stored.year)}{version} "
         f"错误{stored.errors} 警告{stored.warnings}{deleted}"
     )
 
@@ -133,9 +133,13 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
     from storage import repo
 
     db = db_of(context)
-    stored = await repo.get_report(db, chat_id=update.effective_chat.id, office_id=office.id, year=year)
+    if year == UNKNOWN_YEAR:  # 「/report 鹿山 年份不明」: the report whose year could not be read
+        stored = next((r for r in await repo.list_reports(db, chat_id=update.effective_chat.id)
+                       if r.office.id == office.id and r.year is None), None)
+    else:
+        stored = await repo.get_report(db, chat_id=update.effective_chat.id, office_id=office.id, year=year)
     if stored is None:
-        when = f"{year}年" if year else ""
+        when = year_label(year) if year is not None else ""
         await send_long(update, context, f"{here(update)}没有 {office.name} {when}的报告。")
         return
     lang = lang_of(update)
@@ -145,7 +149,9 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
         await send_long(update, context, head + findings_text(findings, lang), filename="findings.txt")
         return
     report = await repo.load_report(db, report_id=stored.id)
-    text = f"📄 {office.name} {stored.year}年\n" + summarize(report, lang=lang)
+    text = f"📄 {office.name} {year_label(stored.year)}\n" + summarize(report, lang=lang)
+    if stored.year is None:
+        text += "\n" + unknown_year_hint(office)
     if stored.version and stored.version > 1:
         text += f"\n（第 {stored.version} 版，{stored.filename}）"
     await send_long(update, context, text, reply_markup=findings_button(stored))
@@ -246,19 +252,28 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_long(update, context, "\n".join(lines), filename="roster.txt")
 
 
+def unknown_year_hint(office: Any) -> str:
+    """How to fix a report whose year could not be read."""
+    short = office.short_name or office.name
+    return (f"未能识别这份报告的年度：请在标题写明“20XX年度”后重新发送；这份可用 /delete {short} 年份不明 删除。")
+
+
 async def change_report(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, office: Any,
                         year: int) -> None:
-    """Soft-delete or restore one office-year (the caller checked admin rights)."""
+    """Soft-delete or restore one office-year (the caller checked admin rights); year 0 = 年份不明."""
     from storage import repo
 
     func = repo.delete_report if command == "delete" else repo.restore_report
-    count = await func(db_of(context), chat_id=update.effective_chat.id, office_id=office.id, year=year,
-                       user_id=update.effective_user.id)
+    unknown = year == UNKNOWN_YEAR
+    count = await func(db_of(context), chat_id=update.effective_chat.id, office_id=office.id,
+                       year=None if unknown else year, user_id=update.effective_user.id, unknown_year=unknown)
+    label = year_label(year)
+    again = "年份不明" if unknown else str(year)
     if command == "delete":
-        text = (f"🗑 已删除 {office.name} {year}年报告（{count} 份）。可用 /restore {office.short_name or office.name} "
-                f"{year} 恢复。" if count else f"{here(update)}没有 {office.name} {year}年的报告，未做更改。")
+        text = (f"🗑 已删除 {office.name} {label}报告（{count} 份）。可用 /restore {office.short_name or office.name} "
+                f"{again} 恢复。" if count else f"{here(update)}没有 {office.name} {label}的报告，未做更改。")
     else:
-        text = f"♻️ 已恢复 {office.name} {year}年报告。" if count else f"没有可恢复的 {office.name} {year}年报告。"
+        text = f"♻️ 已恢复 {office.name} {label}报告。" if count else f"没有可恢复的 {office.name} {label}报告。"
     await send_long(update, context, text)
 
 

@@ -9,6 +9,14 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 YEAR = re.compile(r"^(20\d{2}|19\d{2})年?(度)?$")
+#: ``/report 鹿山 年份不明``: the year of a report whose year could not be read (never a real year).
+UNKNOWN_YEAR = 0
+UNKNOWN_YEAR_WORDS = frozenset({"年份不明", "年度不明", "年份未知", "年度未知", "年度未识别", "无年份", "unknown"})
+
+
+def year_label(year: int | None) -> str:
+    """``2021年``, or 「年份不明」 for a report without a year (never 「None年」)."""
+    return f"{year}年" if year else "年份不明"
 
 
 @dataclass
@@ -27,6 +35,8 @@ def parse_args(args: list[str]) -> Target:
         match = YEAR.match(arg.strip())
         if match and year is None:
             year = int(match.group(1))
+        elif arg.strip().lower() in UNKNOWN_YEAR_WORDS and year is None:
+            year = UNKNOWN_YEAR
         else:
             words.append(arg)
     return Target(" ".join(words).strip(), year)
@@ -56,7 +66,7 @@ async def match_offices(db: Any, chat_id: int, name: str) -> list[Any]:
 def choice_buttons(command: str, offices: list[Any], year: int | None) -> InlineKeyboardMarkup:
     """Buttons that re-run ``command`` for one office: callback ``cmd:<command>:<office_id>:<year>``."""
     rows = [
-        [InlineKeyboardButton(o.name, callback_data=f"cmd:{command}:{o.id}:{year or ''}")]
+        [InlineKeyboardButton(o.name, callback_data=f"cmd:{command}:{o.id}:{'' if year is None else year}")]
         for o in offices[:8]
     ]
     return InlineKeyboardMarkup(rows)

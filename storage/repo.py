@@ -1103,9 +1103,11 @@ async def years(db: Database, *, chat_id: int | None) -> list[int]:
 
 
 async def delete_report(
-    db: Database, *, chat_id: int, office_id: int, year: int | None, user_id: int | None
+    db: Database, *, chat_id: int, office_id: int, year: int | None, user_id: int | None,
+    unknown_year: bool = False,
 ) -> int:
-    """Soft-delete the office's current report for ``year`` (``None``: every year); returns how many.
+    """Soft-delete the office's current report for ``year`` (``None``: every year; ``unknown_year``: the
+    ones without a year); returns how many.
 
     Older versions stay as history; ``restore_report`` undoes it.
     """
@@ -1115,8 +1117,8 @@ async def delete_report(
         if ws is None:
             return 0
         cond = [R.c.workspace_id == ws, R.c.office_id == office_id, _current()]
-        if year is not None:
-            cond.append(R.c.year == year)
+        if year is not None or unknown_year:  # unknown_year: only the reports whose year could not be read
+            cond.append(_year_is(None if unknown_year else year))
         result = conn.execute(update(R).where(*cond).values(deleted_at=utcnow(), deleted_by=user_id))
         count = result.rowcount or 0
         if count:
@@ -1127,7 +1129,8 @@ async def delete_report(
 
 
 async def restore_report(
-    db: Database, *, chat_id: int, office_id: int, year: int | None, user_id: int | None
+    db: Database, *, chat_id: int, office_id: int, year: int | None, user_id: int | None,
+    unknown_year: bool = False,
 ) -> int:
     """Undo soft deletes of the office's reports for ``year`` (``None``: every year); returns how many.
 
@@ -1140,8 +1143,8 @@ async def restore_report(
         if ws is None:
             return 0
         cond = [R.c.workspace_id == ws, R.c.office_id == office_id, R.c.deleted_at.is_not(None)]
-        if year is not None:
-            cond.append(R.c.year == year)
+        if year is not None or unknown_year:  # unknown_year: only the reports whose year could not be read
+            cond.append(_year_is(None if unknown_year else year))
         rows = list(conn.execute(select(R.c.id, R.c.year, R.c.sha256).where(*cond).order_by(R.c.version)))
         live = set(
             (
