@@ -99,18 +99,32 @@ def _num(value: float | int | None) -> float:
     return float(value or 0)
 
 
+NO_DATA_COLOR = "#888888"
+
+
+def _no_data_label(lang: _Lang) -> str:
+    return lang.t("无数据", "no data")
+
+
 def applications_figure(items: Sequence[ExportItem], *, year: int | None, top: int = TOP_N) -> Figure:
-    """Horizontal bars of new applications per office (top ``top``), stacked by applicant type."""
+    """Horizontal bars of new applications per office (top ``top``), stacked by applicant type.
+
+    An office whose 表3 is missing (or whose 新收 row is blank) has no bar of 0: it is listed at the
+    bottom marked 「无数据」, as the answers leave it out rather than count it as 0.
+    """
     lang = _Lang()
     six = T3_COLUMNS[:6]
 
-    def total(item: ExportItem) -> float:
+    def total(item: ExportItem) -> float | None:
         r = item.report
         known = r.t3("new_received", "total")
-        return _num(known if known is not None else add(r.t3("new_received", c) for c in six))
+        value = known if known is not None else add(r.t3("new_received", c) for c in six)
+        return None if value is None else float(value)
 
-    ranked = sorted(items, key=lambda it: (-total(it), it.office))[:top]
-    ranked.reverse()  # biggest at the top of a horizontal bar chart
+    with_data = [it for it in items if total(it) is not None]
+    without = sorted((it for it in items if total(it) is None), key=lambda it: it.office)
+    ranked = sorted(with_data, key=lambda it: (-(total(it) or 0), it.office))[:top]
+    ranked = without[: max(0, top - len(ranked))][::-1] + ranked[::-1]  # biggest on top, no data at the bottom
     with _style(lang):
         fig = _figure(len(ranked))
         ax = fig.add_subplot()
@@ -122,27 +136,37 @@ def applications_figure(items: Sequence[ExportItem], *, year: int | None, top: i
             ax.barh(labels, values, left=left, color=color, label=label)
             left = [a + b for a, b in zip(left, values, strict=True)]
         for i, it in enumerate(ranked):
-            ax.text(left[i], i, f" {total(it):g}", va="center", fontsize=9)
-        shown = f"（前{top}名）" if len(items) > top else ""
+            value = total(it)
+            if value is None:
+                ax.text(0, i, f" {_no_data_label(lang)}", va="center", fontsize=9, color=NO_DATA_COLOR)
+            else:
+                ax.text(left[i], i, f" {value:g}", va="center", fontsize=9)
+        shown = f"（前{top}名）" if len(with_data) > top else ""
+        missing = (lang.t(f"（{len(without)}个单位无表3数据）", f" ({len(without)} without Table 3)")
+                   if without else "")
         ax.set_title(
             lang.t(
-                f"{_year_zh(year)}各单位本年新收政府信息公开申请{shown}",
-                f"New information-disclosure applications per office {_year_en(year)}",
+                f"{_year_zh(year)}各单位本年新收政府信息公开申请{shown}{missing}",
+                f"New information-disclosure applications per office {_year_en(year)}{missing}",
             )
         )
         ax.set_xlabel(lang.t("件数", "applications"))
         ax.legend(loc="lower right", fontsize=9)
         _count_axis(ax, max(left, default=0))
-        if not any(left):
+        if not with_data:
+            _no_data(ax, lang.t("各单位均无表3数据", "No office has Table 3 data"))
+        elif not any(left):
             _no_data(ax, lang.t("本年度各单位均未收到申请", "No applications this year"))
     return fig
 
 
 def outcome_totals(items: Sequence[ExportItem]) -> list[tuple[str, str, float]]:
-    """(zh, en, count) per 办理结果 category, summed over offices (blank counts as 0 here)."""
+    """(zh, en, count) per 办理结果 category, summed over the offices that have a 表3 (a blank cell in a
+    table that exists counts as 0 here; a missing table is left out, as the answers leave it out)."""
+    with_table = [it for it in items if it.report.applications is not None]
     out = []
     for zh, en, rows in OUTCOMES:
-        count = sum(_num(it.report.t3(row)) for it in items for row in rows)
+        count = sum(_num(it.report.t3(row)) for it in with_table for row in rows)
         out.append((zh, en, count))
     return out
 
@@ -152,6 +176,8 @@ def outcomes_figure(items: Sequence[ExportItem], *, year: int | None) -> Figure:
     lang = _Lang()
     totals = outcome_totals(items)
     grand = sum(count for _, _, count in totals)
+    counted = sum(1 for it in items if it.report.applications is not None)
+    without = len(items) - counted
     with _style(lang):
         fig = _figure(len(totals))
         ax = fig.add_subplot()
@@ -161,15 +187,19 @@ def outcomes_figure(items: Sequence[ExportItem], *, year: int | None) -> Figure:
         for i, count in enumerate(counts):
             share = f"{count / grand:.1%}" if grand else "–"
             ax.text(count, i, f" {count:g}{lang.t('件', '')} ({share})", va="center", fontsize=10)
+        missing = lang.t(f"，另有{without}个单位无表3数据未计入", f"; {without} without Table 3 not counted") \
+            if without else ""
         ax.set_title(
             lang.t(
-                f"{_year_zh(year)}申请办理结果构成（{len(items)}个单位）",
-                f"Outcomes of applications {_year_en(year)} ({len(items)} offices)",
+                f"{_year_zh(year)}申请办理结果构成（{counted}个单位{missing}）",
+                f"Outcomes of applications {_year_en(year)} ({counted} offices{missing})",
             )
         )
         ax.set_xlabel(lang.t("件数", "applications"))
         _count_axis(ax, max(counts, default=0), room=1.3)
-        if not grand:
+        if not counted:
+            _no_data(ax, lang.t("各单位均无表3数据", "No office has Table 3 data"))
+        elif not grand:
             _no_data(ax, lang.t("本年度没有办结的申请", "No applications processed this year"))
     return fig
 
@@ -188,6 +218,7 @@ def appeals_figure(items: Sequence[ExportItem], *, year: int | None, top: int = 
 
     ranked = sorted((it for it in items if total(it) > 0), key=lambda it: (-total(it), it.office))[:top]
     ranked.reverse()
+    without = sum(1 for it in items if it.report.appeals is None)  # no 表4: no data, not "no appeals"
     with _style(lang):
         fig = _figure(max(len(ranked), 3))
         ax = fig.add_subplot()
@@ -197,16 +228,19 @@ def appeals_figure(items: Sequence[ExportItem], *, year: int | None, top: int = 
             values = [_num(it.report.t4(block)) for it in ranked]
             ax.barh(labels, values, left=left, color=color, label=lang.t(zh, en))
             left = [a + b for a, b in zip(left, values, strict=True)]
+        missing = (lang.t(f"（{without}个单位无表4数据）", f" ({without} without Table 4)") if without else "")
         ax.set_title(
             lang.t(
-                f"{_year_zh(year)}各单位行政复议、行政诉讼",
-                f"Reviews and lawsuits per office {_year_en(year)}",
+                f"{_year_zh(year)}各单位行政复议、行政诉讼{missing}",
+                f"Reviews and lawsuits per office {_year_en(year)}{missing}",
             )
         )
         ax.set_xlabel(lang.t("件数", "cases"))
         if ranked:
             ax.legend(loc="lower right", fontsize=9)
             _count_axis(ax, max(left))
+        elif without == len(items):
+            _no_data(ax, lang.t("各单位均无表4数据", "No office has Table 4 data"))
         else:
             _no_data(ax, lang.t("本年度无行政复议、行政诉讼", "No reviews or lawsuits this year"))
     return fig
@@ -229,9 +263,12 @@ def office_years_figure(items: Sequence[ExportItem]) -> Figure:
         width = 0.8 / len(series)
         for k, (row, zh, en) in enumerate(series):
             pos = [x + (k - 1) * width for x in xs]
-            values = [_num(it.report.t3(row)) for it in ordered]
-            bars = ax.bar(pos, values, width=width, color=COLORS[k], label=lang.t(zh, en))
-            ax.bar_label(bars, fmt="%g", fontsize=9)
+            raw = [it.report.t3(row) for it in ordered]
+            bars = ax.bar(pos, [_num(v) for v in raw], width=width, color=COLORS[k], label=lang.t(zh, en))
+            ax.bar_label(bars, labels=["" if v is None else f"{v:g}" for v in raw], fontsize=9)
+        for x, it in zip(xs, ordered, strict=True):  # a year without 表3: said, not drawn as 0
+            if it.report.applications is None:
+                ax.text(x, 0, _no_data_label(lang), ha="center", va="bottom", fontsize=10, color=NO_DATA_COLOR)
         ax.set_xticks(xs, [str(it.year) for it in ordered])
         ax.set_title(lang.t(f"{name} 历年政府信息公开申请", f"{lang.name(name)}: applications by year"))
         ax.set_ylabel(lang.t("件数", "applications"))

@@ -109,3 +109,47 @@ def test_no_data_panel_instead_of_empty_axes() -> None:
     texts = [t.get_text() for t in ax.texts]
     assert any("无行政复议" in t or "No reviews" in t for t in texts)
     _check_png(chart.to_png(fig))
+
+
+def _without_tables(seed: int, office: str, short: str) -> ExportItem:
+    """A report whose 表3 and 表4 are missing (an excerpt, a PDF that lost its tables)."""
+    from tests.support.factories import make_report
+
+    report = make_report(seed=seed, office=office, short_name=short)
+    report.applications = None
+    report.appeals = None
+    return ExportItem.from_report(report)
+
+
+def test_a_missing_table_is_marked_no_data_not_drawn_as_zero(items) -> None:
+    _needs_cjk()
+    gone = _without_tables(90, "富阳区缺表街道", "缺表")
+    fig = chart.applications_figure([*items[:4], gone], year=2021)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "缺表"  # at the bottom, below every office with data
+    texts = [t.get_text().strip() for t in ax.texts]
+    assert texts[0] == "无数据" and "0" not in texts
+    assert "1个单位无表3数据" in ax.get_title()
+
+    outcomes = chart.outcomes_figure([*items[:4], gone], year=2021)
+    assert "4个单位，另有1个单位无表3数据未计入" in outcomes.axes[0].get_title()
+    appeals = chart.appeals_figure([gone], year=2021)
+    assert any("无表4数据" in t.get_text() for t in appeals.axes[0].texts)  # not 「无行政复议」
+    _check_png(chart.to_png(fig))
+
+
+def test_a_year_without_table3_is_said_in_the_office_history() -> None:
+    _needs_cjk()
+    from tests.support.factories import make_report
+
+    years = []
+    for year in (2021, 2022):
+        report = make_report(seed=year, year=year)
+        if year == 2022:
+            report.applications = None
+        years.append(ExportItem.from_report(report))
+    ax = chart.office_years_figure(years).axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("无数据") == 1 and "0" not in texts
+    assert texts.count("") == 3  # 2022's three bars carry no number
