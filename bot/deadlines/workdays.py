@@ -1,8 +1,9 @@
 """Working-day calendar for China: weekends, statutory holidays and 调休 make-up days.
 
 ``chinese_calendar`` knows each year only once the State Council publishes the holiday notice (usually in
-November). For a year it does not know yet we fall back to "Monday–Friday are working days" and log a
-warning once per year, so reminders still go out (perhaps on a holiday) instead of failing.
+November). For a year it does not know yet we fall back to "Monday–Friday are working days, except the
+fixed-date holidays (元旦, 劳动节, 国庆)" and log a warning once per year, so reminders still go out (perhaps
+on a lunar holiday) instead of failing — but never on 元旦.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ import chinese_calendar
 logger = logging.getLogger(__name__)
 
 _warned_years: set[int] = set()
+
+#: Holidays on a fixed solar date (《全国年节及纪念日放假办法》: 元旦, 劳动节 5月1–2日, 国庆 10月1–3日):
+#: never working days, even in a year the calendar does not know yet. The lunar ones (春节, 端午, 中秋) and
+#: 清明 still need the package's data for that year.
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 def calendar_knows(year: int) -> bool:
@@ -37,7 +43,7 @@ def is_workday(day: date) -> bool:
                 "节假日日历不含 %s 年（chinese_calendar 未更新），该年只按周末计算工作日；请升级 chinese-calendar",
                 day.year,
             )
-        return day.weekday() < 5
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
 def previous_workday(day: date) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, time
 
 from bot.deadlines import workdays
 from bot.deadlines.applications import extended_due, reply_due, warning_days
@@ -48,8 +48,23 @@ def test_unknown_year_falls_back_to_weekends_and_warns_once(caplog):
     assert not calendar_knows(2031)
     workdays._warned_years.discard(2031)
     with caplog.at_level(logging.WARNING, logger="bot.deadlines.workdays"):
-        assert is_workday(date(2031, 1, 1))  # a Wednesday; 元旦 unknown for 2031 → treated as working
+        assert not is_workday(date(2031, 1, 1))  # a Wednesday, but 元旦 is a holiday every year
+        assert is_workday(date(2031, 1, 2))
         assert not is_workday(date(2031, 1, 4))  # Saturday
         assert is_workday(date(2031, 1, 6))
     warnings = [r for r in caplog.records if "2031" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_no_reminder_on_new_years_day_of_a_year_the_calendar_does_not_know():
+    """A custom deadline on 2027-01-15 with the 14-day point on 元旦 (chinese_calendar knows up to 2026)."""
+    from zoneinfo import ZoneInfo
+
+    from bot.deadlines.ladder import ladder_steps
+
+    assert previous_workday(date(2027, 1, 1)) == date(2026, 12, 31)
+    steps = ladder_steps(date(2027, 1, 15), ladder=(14, 7, 0), at=time(9), tz=ZoneInfo("Asia/Shanghai"))
+    days = [s.day for s in steps]
+    assert date(2027, 1, 1) not in days and date(2026, 12, 31) in days
+    assert not any((d.month, d.day) in {(5, 1), (10, 1)} for d in days)
+    assert all(is_workday(d) for d in days)
