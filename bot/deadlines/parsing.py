@@ -33,7 +33,7 @@ WEEKDAY_NAMES = "一二三四五六日"
 _SEP = r"\s*"
 _DATE_ISO = (r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?:\s*[日号])?")
 _DATE_MD = r"(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]?"
-_REL = r"(?P<rel>今天|今日|明天|明日|大后天|后天)"
+_REL = r"(?P<rel>今天|今日|明天|明日|大后天|后天|昨天|昨日|大前天|前天)"
 _WEEK = r"(?P<every>每)?(?P<next>下)?个?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"
 _DATE = re.compile(rf"^\s*(?:{_DATE_ISO}|{_DATE_MD}|{_REL}|{_WEEK})")
 _TIME = re.compile(
@@ -98,7 +98,9 @@ def _parse_date_part(text: str, today: date, prefer: Literal["future", "past"]) 
             day = _make_date(day.year - 1, mo, d)
         return _DatePart(day, None, False, False, rest)
     if m["rel"]:
-        offset = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}[m["rel"]]
+        # 昨天/前天 are read too, so 「/remind 昨天 9点」 is told the time has passed, not "not understood"
+        offset = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3,
+                  "昨天": -1, "昨日": -1, "前天": -2, "大前天": -3}[m["rel"]]
         return _DatePart(today + timedelta(days=offset), None, False, False, rest)
     wd = _WEEKDAYS[m["wd"]]
     if m["every"]:
@@ -149,7 +151,7 @@ def _dateparser_prefix(text: str, now: datetime) -> tuple[datetime, str] | None:
     words = text.split()
     for n in range(min(4, len(words)), 0, -1):
         candidate = " ".join(words[:n])
-        if not re.search(r"\d|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+        if not re.search(r"\d|tomorrow|today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday",
                          candidate, re.I):
             continue
         parsed = dateparser.parse(candidate, languages=["en", "zh"], settings={
