@@ -43,10 +43,13 @@ def unexpected_year(ctx: Context) -> Iterator[Hit]:
         return
     expected = {today.year - 1, today.year - 2} | ({today.year} if today.month == 12 else set())
     if ctx.year not in expected:
+        from bot.deadlines.ladder import filing_year  # the year /deadline and the reminders chase
+
+        due = filing_year(today)
         yield Hit(
-            f"收到的是{ctx.year}年度报告，是否发错文件？",
-            f"This is a {ctx.year} report — is it the right file?",
+            f"收到的是{ctx.year}年度报告，现在应报送的是{due}年度报告，是否发错文件？",
+            f"This is a {ctx.year} report, but the {due} report is the one due now — is it the right file?",
             "年度",
             ctx.year,
-            today.year - 1,
+            due,
         )

@@ -87,7 +87,8 @@ def test_year_check_uses_today_then_received() -> None:
     report = make_report(3, year=2021)
     assert only(report, "DL-03", today=date(2022, 2, 1)) == []
     assert only(report, "DL-03", today=date(2023, 2, 1)) == []
-    assert only(report, "DL-03", received=date(2025, 2, 1))
+    [late] = only(report, "DL-03", received=date(2025, 2, 1))
+    assert "现在应报送的是2024年度报告" in late.message and "2024 report" in late.message_en  # the expected year
     assert only(report, "DL-03") == []  # no date, no judgement
     assert only(report, "DL-03", today=date(2021, 12, 20)) == []  # filed early, in December
     assert only(report, "DL-03", today=date(2021, 11, 20))  # a report on a year not yet over
