@@ -54,6 +54,8 @@ MSG_TIMEOUT = "文件处理超时（可能格式异常），请另存为Word或P
 MSG_CRASH = "文件处理时出错，请另存为Word或PDF后重新发送。"
 MSG_NESTED_ZIP = "压缩包内不能再套压缩包，请解压后发送。"
 MSG_TOO_COMPLEX = "文件过于复杂，读取时超出内存限制，请另存为Word或PDF后重新发送。"
+#: the file is fine: this machine lacks the reader (antiword) — not "damaged", say what to do instead
+MSG_NO_ANTIWORD = "本机器人暂时读不了旧版 Word（.doc/.wps）文件（服务器未安装 antiword）。请另存为 .docx 或 PDF 后重新发送。"
 
 
 #: English for every message above and for the ones raised with their own wording (one table, so a new
@@ -69,6 +71,8 @@ _ENGLISH = {
     MSG_ENCODING: "The text encoding is not recognised; save it as UTF-8 text or as a Word document and resend it.",
     MSG_TIMEOUT: "Reading the file took too long (its format may be unusual); save it as Word or PDF and resend it.",
     MSG_CRASH: "Reading the file failed; save it as Word or PDF and resend it.",
+    MSG_NO_ANTIWORD: "This bot cannot read old Word files (.doc/.wps) right now (antiword is not installed on the "
+                     "server). Save it as .docx or PDF and resend it.",
     MSG_TOO_COMPLEX: "The file is too complex: reading it went past the memory limit. Save it as Word or PDF and "
                      "resend it.",
     "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。":

@@ -8,6 +8,7 @@ it. PDFs are read from their text layer with page and character caps.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import subprocess
 import tempfile
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from bot.reading.cells import is_value_cell
 from bot.reading.doc import Doc, Row, clean_artefacts, doc_from_text
-from bot.reading.errors import MSG_CORRUPT, MSG_EMPTY, MSG_ENCODING, MSG_SCANNED, ReadError
+from bot.reading.errors import MSG_CORRUPT, MSG_EMPTY, MSG_ENCODING, MSG_NO_ANTIWORD, MSG_SCANNED, ReadError
+
+log = logging.getLogger(__name__)
 
 MAX_PDF_PAGES = 60
 MAX_CHARS = 400_000
@@ -326,6 +329,9 @@ def doc_from_word97(data: bytes, kind: str) -> Doc:
                 timeout=ANTIWORD_TIMEOUT,
                 check=False,
             )
+        except FileNotFoundError as exc:  # not the file's fault: the machine lacks antiword
+            log.warning("antiword is not installed: .doc/.wps files cannot be read (apt-get install antiword)")
+            raise ReadError("ING-01", MSG_NO_ANTIWORD) from exc
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ReadError("ING-01", advice) from exc
     if proc.returncode != 0 or not proc.stdout.strip():

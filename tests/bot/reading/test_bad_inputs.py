@@ -274,3 +274,13 @@ def test_every_reading_message_has_english():
                      and "政府信息公开" not in errors.english(m))
     assert not missing, missing
     assert errors.ReadError("ING-01", "找不到或无法打开文件：鹿山.docx").message_en.endswith("鹿山.docx")
+
+
+def test_doc_without_antiword_says_so_not_damaged(tmp_path, monkeypatch):
+    """No antiword on the machine: the .doc is not "encrypted or damaged"; the reply says what to do."""
+    from bot.reading.errors import MSG_CORRUPT, MSG_NO_ANTIWORD
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no antiword anywhere
+    (result,) = read_bytes("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    assert result.error.message == MSG_NO_ANTIWORD != MSG_CORRUPT
+    assert "antiword" in result.error.message_en and ".docx" in result.error.message_en
