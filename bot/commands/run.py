@@ -135,6 +135,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.app import build_application
 
+    problem = asyncio.run(reach_telegram(settings))
+    if problem:
+        print(problem)
+        return 2
     app = build_application(settings)
     if args.webhook:
         if not settings.webhook_url:
@@ -144,6 +148,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     app.run_polling(allowed_updates=Update.ALL_TYPES)  # stops cleanly on SIGINT/SIGTERM
     return 0
+
+
+async def reach_telegram(settings: Any, *, timeout: float = 15.0) -> str | None:
+    """One getMe before the bot starts: a wrong token or no network is one clear line (None when fine),
+    not python-telegram-bot's retry traceback of a few hundred lines."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+    from telegram.request import HTTPXRequest
+
+    where = settings.telegram_api_base_url
+    bot = Bot(settings.telegram_bot_token, base_url=where,
+              request=HTTPXRequest(connect_timeout=timeout, read_timeout=timeout))
+    try:
+        async with bot:  # initialize() calls getMe
+            return None
+    except InvalidToken:
+        return ("Telegram 不接受这个 TELEGRAM_BOT_TOKEN（无效或已被撤销），请在 @BotFather 重新获取。\n"
+                "(Telegram rejected TELEGRAM_BOT_TOKEN.)")
+    except NetworkError as exc:  # also TimedOut
+        return (f"连不上 Telegram（{where}）：{exc}。请检查网络、防火墙或代理（可设 TELEGRAM_API_BASE_URL）。\n"
+                "(Cannot reach the Telegram Bot API; check the network.)")
+    except TelegramError as exc:
+        return f"Telegram 拒绝了启动请求：{exc} (Telegram refused getMe.)"
 
 
 async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None = None) -> None:

@@ -94,3 +94,23 @@ async def test_ctrl_c_at_the_prompt_leaves_and_logs_stay_out_of_the_chat(tmp_pat
     assert "Traceback" not in out, out
     assert " INFO " not in out, out  # log records go to the log file, not between the messages
     assert (tmp_path / "data" / "console.log").exists()
+
+
+def test_run_with_a_token_but_no_network_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    import socket
+
+    from bot.cli import main
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:NO-NETWORK")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{port}/bot")
+    assert main(["run"]) == 2
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "连不上 Telegram" in out and "Traceback" not in out
+    assert len(out.strip().splitlines()) <= 3, out
