@@ -100,7 +100,7 @@ def value_head(result: Computed, metric: Metric, lang: str) -> str:
     if result.absent:
         return "无此项" if lang == "zh" else "not in the report"
     if result.zero_denominator:
-        return "无法计算" if lang == "zh" else "no rate"
+        return "无法计算（分母为0）" if lang == "zh" else "n/a (denominator is 0)"
     return "空白（未填写）" if lang == "zh" else "blank (not filled in)"
 
 
