@@ -213,7 +213,12 @@ def findings_text(findings: list[Any], lang: str = "zh") -> str:
     lines = [head]
     for i, f in enumerate(findings, 1):
         message = f.message_en if lang == "en" and getattr(f, "message_en", "") else f.message
-        where = f"（{f.where}）" if f.where else ""
+        if lang == "en":
+            from bot.validation.where_en import where_en
+
+            where = f" ({where_en(f.where)})" if f.where else ""
+        else:
+            where = f"（{f.where}）" if f.where else ""
         lines.append(f"{i}. {SEVERITY_EMOJI.get(f.severity, '•')} {f.code} {message}{where}")
     return "\n".join(lines)
 

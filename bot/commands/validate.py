@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.report import Report
 from bot.validation import summary, validate
+from bot.validation.where_en import where_en
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -100,5 +101,6 @@ def _print_human(filename: str, report: Report, lang: str) -> None:
     for f in report.findings:
         text = (f.message_en or f.message) if lang == "en" else f.message
         label = f.severity if lang == "en" else SEVERITY_ZH.get(f.severity, f.severity)
-        where = f" {f.where}" if f.where else ""
+        shown = where_en(f.where) if lang == "en" else f.where
+        where = f" {shown}" if shown else ""
         print(f"  [{label}] {f.code}{where}：{text}" if lang != "en" else f"  [{label}] {f.code}{where}: {text}")

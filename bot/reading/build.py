@@ -65,7 +65,10 @@ def build_report(doc: Doc, source: Source) -> Report:
     findings = list(tables.findings)
     if doc.artefacts:
         what = "、".join(f"{n}处{name}" for name, n in doc.artefacts.items())
-        findings.append(Finding("ING-06", "info", f"已自动清除{what}。", ""))
+        names_en = {"Word书签标记": "Word bookmark marker", "图片占位标记": "image placeholder",
+                    "HTML注释残留": "HTML comment"}
+        what_en = ", ".join(f"{n} {names_en.get(name, name)}(s)" for name, n in doc.artefacts.items())
+        findings.append(Finding("ING-06", "info", f"已自动清除{what}。", "", message_en=f"Removed automatically: {what_en}."))
     report.ingest_findings = findings
     del body_start
     return report

@@ -259,7 +259,8 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
     for row in rows:
         if "保留4位小数" in squash(row.text) and not any(f.code == "FMT-05" for f in out.findings):
             out.findings.append(
-                Finding("FMT-05", "info", "收费金额表头为地方模板（保留4位小数），按“万元”处理。", "表2 第二十条第（八）项")
+                Finding("FMT-05", "info", "收费金额表头为地方模板（保留4位小数），按“万元”处理。", "表2 第二十条第（八）项",
+                        message_en="The fee heading is a local variant (4 decimals); read as 10,000 yuan.")
             )
         texts = [i for i, c in enumerate(row.cells) if clean_cell(c) and not is_value_cell(c)]
         if not texts:
