@@ -71,19 +71,22 @@ def outcome_row(outcome: Any, lang: str = "zh") -> str:
     if en:
         return (f"{mark} {office} {report.year or '?'}: {errors} error(s), {warnings} warning(s)"
                 + (" (already received)" if duplicate else ""))
-    return f"{mark} {office} {report.year or '?'}年 错误{errors} 警告{warnings}" + ("（重复）" if duplicate else "")
+    year = f"{report.year}年" if report.year else "年份不明"
+    return f"{mark} {office} {year} 错误{errors} 警告{warnings}" + ("（重复）" if duplicate else "")
 
 
 def batch_summary(filename: str, outcomes: list[Any], lang: str = "zh") -> str:
-    """The final table of a .zip batch, in the sender's language."""
+    """The final table of a .zip batch, in the sender's language: ✅, ⚠️ and ❌ add up to the file count."""
     ok = sum(1 for o in outcomes if o.report is not None and o.report.verdict == "通过")
-    bad = sum(1 for o in outcomes if o.report is None or o.report.verdict == "有错误")
+    warned = sum(1 for o in outcomes if o.report is not None and o.report.verdict == "有警告")
+    bad = len(outcomes) - ok - warned
     if lang == "en":
-        lines = [f"📦 {filename}: {len(outcomes)} file(s), ✅ {ok} passed, ❌ {bad} with errors or unreadable"]
+        lines = [f"📦 {filename}: {len(outcomes)} file(s), ✅ {ok} passed, ⚠️ {warned} with warnings, "
+                 f"❌ {bad} with errors or unreadable"]
         lines += [outcome_row(o, lang) for o in outcomes]
         lines.append("/reports lists every report; /report <office> shows one.")
         return "\n".join(lines)
-    lines = [f"📦 {filename}：共 {len(outcomes)} 份，✅ {ok} 份通过，❌ {bad} 份有错误或无法读取"]
+    lines = [f"📦 {filename}：共 {len(outcomes)} 份，✅ {ok} 份通过，⚠️ {warned} 份有警告，❌ {bad} 份有错误或无法读取"]
     lines += [outcome_row(o) for o in outcomes]
     lines.append("发送 /reports 查看全部报告，/report 单位名 查看详情。")
     return "\n".join(lines)

@@ -96,6 +96,11 @@ async def test_zip_batch_one_progress_message_and_a_summary_table(harness):
     [message] = tg.bot_messages(chat)  # ONE message, edited in place
     table = message["text"]
     assert tg.calls_to("editMessageText")
+    # the head counts each kind of row, ⚠️ too: the three numbers add up to the files
+    rows = table.splitlines()[1:]
+    ok, warned, bad = (sum(r.startswith(mark) for r in rows) for mark in ("✅", "⚠️", "❌"))
+    assert warned and ok + warned + bad == len(SEEDS)
+    assert f"共 {len(SEEDS)} 份，✅ {ok} 份通过，⚠️ {warned} 份有警告，❌ {bad} 份有错误或无法读取" in table, table
     for path in SEEDS:
         short, year = expected(path)
         assert f"{short} {year}年" in table
@@ -114,7 +119,7 @@ async def test_zip_batch_in_english_for_an_english_speaker(harness):
     await tg.wait_for(lambda: any("file(s)" in t for t in tg.texts(chat)))
     [message] = tg.bot_messages(chat)
     table = message["text"]
-    assert table.startswith("📦 reports.zip: 2 file(s), ✅ 0 passed, ❌ 1 with errors or unreadable"), table
+    assert table.startswith("📦 reports.zip: 2 file(s), ✅ 0 passed, ⚠️ 1 with warnings, ❌ 1 with errors or unreadable"), table
     short, year = expected(SEEDS[1])
     assert f"{short} {year}: 0 error(s)" in table and "❌ notes.xlsx: This file type is not supported" in table
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in table.replace(short, "")), table
