@@ -50,9 +50,25 @@ async def ask(url: str, question: str, *, chat_id: int = LOCAL_CHAT_ID, today: d
             print(f"数据库未就绪（{state}），请先运行：{UPGRADE_HINT}", file=sys.stderr)
             return 1
         reply = await answer(db, chat_id=chat_id, text=question, today=today)
+        hint = await _console_hint(db, chat_id)
     finally:
         await db.close()
     print(reply.text)
+    if hint:
+        print(hint, file=sys.stderr)
     for i, choice in enumerate(reply.choices, 1):
         print(f"{i}. {choice}")
     return 0 if reply.understood else 3
+
+
+async def _console_hint(db: object, chat_id: int) -> str:
+    """The local workspace is empty but ``nianbao console`` stored reports in its own chat: say where."""
+    from bot.console import CONSOLE_CHAT_ID
+    from storage import repo
+
+    if chat_id != LOCAL_CHAT_ID or await repo.years(db, chat_id=chat_id):
+        return ""
+    if not await repo.years(db, chat_id=CONSOLE_CHAT_ID):
+        return ""
+    return (f"（本地工作区 {LOCAL_CHAT_ID} 没有报告；nianbao console 里发送的报告在 --chat {CONSOLE_CHAT_ID}）\n"
+            f"(Workspace {LOCAL_CHAT_ID} is empty; reports sent in nianbao console are in --chat {CONSOLE_CHAT_ID}.)")

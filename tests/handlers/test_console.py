@@ -114,3 +114,17 @@ def test_run_with_a_token_but_no_network_is_one_clear_line(tmp_path, monkeypatch
     out = captured.out + captured.err
     assert "连不上 Telegram" in out and "Traceback" not in out
     assert len(out.strip().splitlines()) <= 3, out
+
+
+async def test_the_cli_points_to_the_console_workspace_and_reads_it(tmp_path, capsys):
+    from bot.commands.ask import ask
+
+    settings = settings_for(FakeTelegram(), tmp_path)
+    await _session(settings, [f"/send {LUSHAN}"])
+    capsys.readouterr()
+    await ask(settings.db_url, QUESTION)  # the CLI's default workspace 0 holds nothing
+    captured = capsys.readouterr()
+    assert f"--chat {CONSOLE_CHAT_ID}" in captured.err
+    assert await ask(settings.db_url, QUESTION, chat_id=CONSOLE_CHAT_ID) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("3件") and not captured.err
