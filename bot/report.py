@@ -59,6 +59,11 @@ class ProseNumber:
     text: str
     where: str = ""
     what: str = ""
+    #: Whose number it is: "" (not said: the office's total for the report year), ``natural``
+    #: (自然人/公民), ``legal`` (法人或其他组织), ``year:2024`` (another year named in the sentence),
+    #: ``prev`` (上年/去年), ``other`` (applications made to another office). Rules compare a number
+    #: only with the table cells of its subject (「收到公民申请2件；未收到法人或其他组织申请」).
+    who: str = ""
 
 
 @dataclass
@@ -265,6 +270,7 @@ class Report:
             "appeals": _appeals_json(self.appeals),
             "prose": [
                 {"kind": p.kind, "value": p.value, "text": p.text, "where": p.where, "what": p.what}
+                | ({"who": p.who} if p.who else {})
                 for p in self.prose
             ],
             "findings": [f.to_json() for f in self.findings],
@@ -331,7 +337,9 @@ class Report:
                 for block in T4_BLOCKS
             }
         report.prose = [
-            ProseNumber(p["kind"], p["value"], p.get("text", ""), p.get("where", ""), p.get("what", ""))
+            ProseNumber(
+                p["kind"], p["value"], p.get("text", ""), p.get("where", ""), p.get("what", ""), p.get("who", "")
+            )
             for p in data.get("prose") or []
         ]
         report.findings = [Finding.from_json(f) for f in data.get("findings") or []]

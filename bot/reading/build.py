@@ -61,7 +61,7 @@ def build_report(doc: Doc, source: Source) -> Report:
         extra_rows=tables.extra_rows,
         missing_rows=tables.missing_rows,
     )
-    report.prose = prose_numbers(section_text, report.headings)
+    report.prose = prose_numbers(section_text, report.headings, report.year)
     findings = list(tables.findings)
     if doc.artefacts:
         what = "、".join(f"{n}处{name}" for name, n in doc.artefacts.items())

@@ -178,12 +178,18 @@ def short_name(name: str) -> str:
 
 
 def office_kind(name: str) -> str:
-    """街道 / 乡镇 / 区县政府 / 部门 / 其他 from the name's ending."""
+    """街道 / 乡镇 / 区县政府 / 部门 / 其他 from the name's ending.
+
+    A name ending in 市 or 省/自治区 (「淮安市人民政府」「义乌市人民政府」) is not taken for a 区县政府: a
+    市 may be a 设区的市 (with 规章制定权) or a 县级市, and the name alone does not say which — the
+    kind stays 其他 (unknown), and rules that depend on the kind do not judge it."""
     if re.search(r"(街道办事处|街道|办事处|街)$", name):
         return "街道"
     if re.search(r"[镇乡](人民政府)?$", name):
         return "乡镇"
-    if re.search(r"[区县旗市](人民政府)?$", name) or name.endswith(("管委会", "实验区")):
+    if re.search(r"(?:省|自治区|[^区县旗]市|自治州|地区|盟)(人民政府|政府)?$", name):
+        return "其他"
+    if re.search(r"[区县旗](人民政府)?$", name) or name.endswith(("管委会", "实验区")):
         return "区县政府"
     if re.search(r"(局|委员会|委|办公室|办|厅|中心|院|所|队|站)$", name):
         return "部门"
@@ -251,22 +257,73 @@ _BY_CLAUSE: dict[re.Pattern[str], str] = {
 }
 
 
-def _finditer(pattern: re.Pattern[str], flat: str, clauses: list[str]) -> Iterator[re.Match[str]]:
+def _finditer(pattern: re.Pattern[str], flat: str, clauses: list[tuple[int, str]]) -> Iterator[tuple[re.Match[str], int]]:
+    """Matches of ``pattern`` with the offset of the string they were found in (a clause, or 0)."""
     needle = _BY_CLAUSE.get(pattern)
     if needle is None:
-        yield from pattern.finditer(flat)
+        for m in pattern.finditer(flat):
+            yield m, 0
         return
     if needle not in flat:
         return
     if not clauses:
-        clauses.extend(_CLAUSE_RE.split(flat))
-    for clause in clauses:
+        start = 0
+        for sep in _CLAUSE_RE.finditer(flat):
+            clauses.append((start, flat[start : sep.start()]))
+            start = sep.end()
+        clauses.append((start, flat[start:]))
+    for base, clause in clauses:
         if needle in clause:
-            yield from pattern.finditer(clause)
+            for m in pattern.finditer(clause):
+                yield m, base
 
 
-def prose_numbers(section_text: dict[str, str], headings: list[Heading]) -> list[ProseNumber]:
-    """Numbers the narrative states (ProseNumber kinds of bot/report.py), with their section."""
+# -- whose number: 自然人 / 法人或其他组织 / 总计 / another year / another office ------------------------
+
+_NATURAL_RE = re.compile(r"自然人|公民|个人|群众|居民")
+_LEGAL_RE = re.compile(r"法人|其他组织|(?<![本我该])企业|社会组织|科研机构|公益组织|法律服务机构|律师")
+_SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
+_CLAUSE_END_RE = re.compile(r"[。；;！!？?\n，,：:]")
+_YEAR_IN_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_PREV_RE = re.compile(r"上一?年度?(?!结转)|去年|上年度")
+#: 「受理公民、法人和其他组织向市政府及市政府办公室提出的申请5件」: applications made to someone else.
+_OTHER_OFFICE_RE = re.compile(r"向(?!本|我)[^，,。；]{1,14}?(?:政府|办公室|办公厅|局|委|部门)[^，,。；]{0,6}?提出")
+
+
+def subject_of(flat: str, start: int, end: int, year: int | None = None) -> str:
+    """Whose number the text at ``flat[start:end]`` states (ProseNumber.who).
+
+    The applicant kind is read from the clause (comma to comma) up to the number, so 「收到公民申请2件；
+    未收到法人或其他组织申请」 gives ``natural`` then ``legal``, and 「公民、法人和其他组织」 both (the
+    total). The last year named in the sentence before the number, when it is not ``year`` (the report
+    year), marks another year's number; 上年/去年 in the clause too."""
+    sent = start
+    while sent > 0 and not _SENTENCE_END_RE.match(flat[sent - 1]):
+        sent -= 1
+    clause = start
+    while clause > sent and not _CLAUSE_END_RE.match(flat[clause - 1]):
+        clause -= 1
+    sentence, words = flat[sent:end], flat[clause:end]
+    if _OTHER_OFFICE_RE.search(sentence):
+        return "other"
+    years = [int(y) for y in _YEAR_IN_RE.findall(sentence)]
+    if years and year is not None and years[-1] != year:  # the year nearest before the number counts
+        return f"year:{years[-1]}"
+    if not years and _PREV_RE.search(words):
+        return "prev"
+    natural, legal = bool(_NATURAL_RE.search(words)), bool(_LEGAL_RE.search(words))
+    if natural and not legal:
+        return "natural"
+    if legal and not natural:
+        return "legal"
+    return ""
+
+
+def prose_numbers(
+    section_text: dict[str, str], headings: list[Heading], year: int | None = None
+) -> list[ProseNumber]:
+    """Numbers the narrative states (ProseNumber kinds of bot/report.py), with their section and whose
+    numbers they are (:func:`subject_of`; ``year`` is the report year)."""
     out: list[ProseNumber] = []
     label = {h.canonical: f"{h.numeral}、{h.canonical}" for h in headings if h.canonical}
     for section, text in section_text.items():
@@ -275,18 +332,22 @@ def prose_numbers(section_text: dict[str, str], headings: list[Heading]) -> list
             text = "\n".join(line for line in text.split("\n") if "\t" not in line and len(line) > 12)
         where = label.get(section, section)
         flat = nfkc(text)
-        clauses: list[str] = []
+        clauses: list[tuple[int, str]] = []
+
+        def who(m: re.Match[str], base: int) -> str:
+            return subject_of(flat, base + m.start(), base + m.end(), year)  # noqa: B023 (used at once)
+
         for kind, pattern in _PROSE_RES:
-            for m in _finditer(pattern, flat, clauses):
+            for m, base in _finditer(pattern, flat, clauses):
                 num = m.group(1)
-                out.append(ProseNumber(kind, float(num) if "." in num else int(num), m.group(0), where))
-        for m in _finditer(_NONE_RECEIVED_RE, flat, clauses):
-            out.append(ProseNumber("none_received", 0, m.group(0), where))
-        for m in _finditer(_ALL_PROCESSED_RE, flat, clauses):
-            out.append(ProseNumber("all_processed", 0, m.group(0), where))
-        for m in _finditer(_ALL_UPHELD_RE, flat, clauses):
+                out.append(ProseNumber(kind, float(num) if "." in num else int(num), m.group(0), where, who=who(m, base)))
+        for m, base in _finditer(_NONE_RECEIVED_RE, flat, clauses):
+            out.append(ProseNumber("none_received", 0, m.group(0), where, who=who(m, base)))
+        for m, base in _finditer(_ALL_PROCESSED_RE, flat, clauses):
+            out.append(ProseNumber("all_processed", 0, m.group(0), where, who=who(m, base)))
+        for m, base in _finditer(_ALL_UPHELD_RE, flat, clauses):
             out.append(ProseNumber("all_upheld", 0, m.group(0), where))
-        for m in _finditer(_PERCENT_RE, flat, clauses):
+        for m, base in _finditer(_PERCENT_RE, flat, clauses):
             num = m.group(2)
             out.append(ProseNumber("percent", float(num), m.group(0), where, what=m.group(1).strip()))
     return out

@@ -18,6 +18,7 @@ from functools import cached_property
 
 from bot.report import Finding, Number, Report
 from bot.schema import T2_LABELS, T3_ROW_LABELS, T3_ROW_SHORT, t3_result_rows, t3_row_keys
+from bot.validation.versions import RULE_FORMATS, required_version
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,12 @@ class Rule:
     severity: str
     title: str
     check: Callable[[Context], Iterable[Hit]] = field(repr=False)
+    #: Format versions the rule holds for (versions.RULE_FORMATS); the engine skips it on others.
+    formats: frozenset[str] = field(default=frozenset({"2021", "2019", "pre2019"}))
+
+    def holds_for(self, version: str | None) -> bool:
+        """True when the rule applies to a report that had to follow ``version`` (None: unknown → yes)."""
+        return version is None or version in self.formats
 
     def run(self, ctx: Context) -> list[Finding]:
         """Run the check and wrap its hits as findings."""
@@ -89,14 +96,21 @@ RULES: list[Rule] = []
 
 
 def rule(code: str, severity: str, title: str = "") -> Callable[[Callable], Callable]:
-    """Register ``func`` as the rule ``code`` with default ``severity`` (error | warning | info)."""
+    """Register ``func`` as the rule ``code`` with default ``severity`` (error | warning | info).
+
+    The formats it holds for come from :data:`bot.validation.versions.RULE_FORMATS`; a code missing
+    there is refused, so every rule says where it applies."""
     if severity not in SEVERITY_ORDER:
         raise ValueError(f"bad severity {severity!r} for {code}")
+    if code not in RULE_FORMATS:
+        raise ValueError(f"rule {code} does not declare its format versions (bot/validation/versions.py)")
 
     def decorate(func: Callable[[Context], Iterable[Hit]]) -> Callable[[Context], Iterable[Hit]]:
         if any(r.code == code for r in RULES):
             raise ValueError(f"rule {code} registered twice")
-        RULES.append(Rule(code, severity, title or (func.__doc__ or "").strip().splitlines()[0], func))
+        RULES.append(
+            Rule(code, severity, title or (func.__doc__ or "").strip().splitlines()[0], func, RULE_FORMATS[code])
+        )
         return func
 
     return decorate
@@ -145,6 +159,12 @@ class Context:
         if apps is not None and "other_other" in apps and "other_no_correction" not in apps:
             return "2019"
         return "2021"
+
+    @cached_property
+    def version(self) -> str | None:
+        """The format version the report had to follow (by its year; else as detected): rules that do
+        not hold for it are not run (versions.py)."""
+        return required_version(self.report.year, self.report.format)
 
     @cached_property
     def row_keys(self) -> tuple[str, ...]:
@@ -212,6 +232,8 @@ def validate(
     findings: list[Finding] = list(report.ingest_findings)
     seen = {(f.code, f.where) for f in findings}
     for r in load_rules():
+        if not r.holds_for(ctx.version):
+            continue
         try:
             produced = r.run(ctx)
         except Exception:  # a broken rule must not hide the other findings

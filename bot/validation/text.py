@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from bot.report import Number, ProseNumber
-from bot.schema import SECTIONS, T3_GROUPS
+from bot.schema import SECTIONS, T3_COLUMNS, T3_GROUPS
 from bot.validation import access as A
 from bot.validation import labels as L
 from bot.validation.engine import Context, Hit, rule
@@ -22,21 +22,55 @@ def _where(p: ProseNumber, default: str = "正文") -> str:
     return f"正文 {p.where}".strip() if p.where else default
 
 
+_WHO_NAME = {"natural": "自然人", "legal": "法人或其他组织"}
+_WHO_EN = {"natural": "natural persons", "legal": "legal persons and other organisations"}
+
+
+def own(ctx: Context, p: ProseNumber) -> bool:
+    """True when the number is this office's for the report year (not another year's, not applications
+    made to another office, not 上年's)."""
+    if p.who.startswith("year:"):
+        return ctx.year is not None and p.who == f"year:{ctx.year}"
+    return p.who not in ("prev", "other")
+
+
+def subject_value(ctx: Context, row: str, who: str) -> Number | None:
+    """The 表3 number of ``row`` for the subject: 自然人 column, the five 法人或其他组织 columns, or 总计."""
+    if who == "natural":
+        return A.t3(ctx.report, row, "natural_person")
+    if who == "legal":
+        parts = [A.t3(ctx.report, row, c) for c in T3_COLUMNS[1:6]]
+        return None if any(v is None for v in parts) else sum(parts)  # type: ignore[arg-type]
+    return total_of(ctx, row)
+
+
+def _subject(p: ProseNumber) -> tuple[str, str]:
+    """「（自然人）」 and " (natural persons)" for a subject-specific number; empty for a total."""
+    if p.who in _WHO_NAME:
+        return f"{_WHO_NAME[p.who]}", f" from {_WHO_EN[p.who]}"
+    return "", ""
+
+
 @rule("TXT-01", "warning", "正文收到申请数与表3不符")
 def received(ctx: Context) -> Iterator[Hit]:
     """Prose 「收到/新收 N件」 ≠ 本年新收·总计 and ≠ 新收 + 上年结转."""
-    new, old = total_of(ctx, "new_received"), total_of(ctx, "carried_over")
-    if new is None:
-        return
     for p in _prose(ctx, "received"):
+        if not own(ctx, p):
+            continue
+        new, old = subject_value(ctx, "new_received", p.who), subject_value(ctx, "carried_over", p.who)
+        if new is None:
+            continue
         if p.value == new or (old is not None and p.value == new + old):
             continue
-        if new == 0 and (old or 0) == 0 and p.value > 0:
+        if p.who == "" and new == 0 and (old or 0) == 0 and p.value > 0:
             continue  # TXT-06 says it (as an error)
         both = f"（含上年结转共{L.num(new + old)}件）" if old else ""
+        who, who_en = _subject(p)
+        col = f"“{who}”列" if who else ""
         yield Hit(
-            f"正文称收到申请{L.num(p.value)}件，表3本年新收为{L.num(new)}件{both}。",
-            f"The text says {L.num(p.value)} applications were received; 表3 says {L.num(new)} new.",
+            f"正文“{p.text}”称收到{who}申请{L.num(p.value)}件，表3本年新收{col}为{L.num(new)}件{both}；"
+            "请核对正文或表3，使两者一致。",
+            f"The text says {L.num(p.value)} applications were received{who_en}; 表3 says {L.num(new)} new.",
             _where(p),
             p.value,
             new,
@@ -51,7 +85,7 @@ def processed(ctx: Context) -> Iterator[Hit]:
     if done is None:
         return
     for p in _prose(ctx, "processed"):
-        if p.value != done:
+        if own(ctx, p) and p.who not in _WHO_NAME and p.value != done:
             yield Hit(
                 f"正文称办结{L.num(p.value)}件，表3“（七）总计”为{L.num(done)}件。",
                 f"The text says {L.num(p.value)} were answered; 表3 total processed is {L.num(done)}.",
@@ -69,7 +103,7 @@ def carried_forward(ctx: Context) -> Iterator[Hit]:
     if fwd is None:
         return
     for p in _prose(ctx, "carried_forward"):
-        if p.value != fwd:
+        if own(ctx, p) and p.who not in _WHO_NAME and p.value != fwd:
             yield Hit(
                 f"正文称{L.num(p.value)}件结转下年度，表3结转下年度为{L.num(fwd)}件。",
                 f"The text says {L.num(p.value)} carried forward; 表3 says {L.num(fwd)}.",
@@ -230,27 +264,39 @@ _NOT_REQUESTS = ("复议", "诉讼", "投诉", "举报", "信访")
 
 @rule("TXT-06", "error", "正文称未收到申请但表3有申请（或相反）")
 def none_received(ctx: Context) -> Iterator[Hit]:
-    """Prose 「未收到申请」 while 本年新收 > 0, or prose counts applications while the table has none."""
-    new = total_of(ctx, "new_received")
-    if new is None:
+    """Prose 「未收到申请」 while 本年新收 > 0, or prose counts applications while the table has none.
+
+    A negation is about its own subject only: 「未收到法人或其他组织申请」 is compared with the five
+    法人或其他组织 columns, not with the total; another year's or another office's sentence is not
+    compared at all."""
+    if total_of(ctx, "new_received") is None:
         return
     # 「未收到…行政复议申请」 is about appeals, not about information requests
-    claims = [p for p in _prose(ctx, "none_received") if not any(w in p.text for w in _NOT_REQUESTS)]
-    if new > 0 and claims:
+    claims = [
+        p for p in _prose(ctx, "none_received") if not any(w in p.text for w in _NOT_REQUESTS) and own(ctx, p)
+    ]
+    for p in claims:
+        new = subject_value(ctx, "new_received", p.who)
+        if new is None or new <= 0:
+            continue
+        who, who_en = _subject(p)
+        col = f"“{who}”列" if who else ""
         yield Hit(
-            f"正文称“{claims[0].text or '未收到政府信息公开申请'}”，但表3本年新收为{L.num(new)}件。",
-            f"The text says no applications were received, but 表3 shows {L.num(new)} new ones.",
-            _where(claims[0]),
+            f"正文称“{p.text or '未收到政府信息公开申请'}”，但表3本年新收{col}为{L.num(new)}件；"
+            "请改正正文或表3。",
+            f"The text says no applications were received{who_en}, but 表3 shows {L.num(new)} new ones.",
+            _where(p),
             0,
             new,
         )
         return
+    new = total_of(ctx, "new_received")
     old = total_of(ctx, "carried_over") or 0
     if new == 0 and old == 0:
         for p in _prose(ctx, "received"):
-            if p.value > 0:
+            if p.value > 0 and own(ctx, p):
                 yield Hit(
-                    f"正文称收到申请{L.num(p.value)}件，但表3本年新收和上年结转均为0。",
+                    f"正文“{p.text}”称收到申请{L.num(p.value)}件，但表3本年新收和上年结转均为0；请改正正文或表3。",
                     f"The text says {L.num(p.value)} applications were received, but 表3 shows none.",
                     _where(p),
                     p.value,
