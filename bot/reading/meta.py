@@ -345,9 +345,9 @@ def prose_numbers(
             out.append(ProseNumber("none_received", 0, m.group(0), where, who=who(m, base)))
         for m, base in _finditer(_ALL_PROCESSED_RE, flat, clauses):
             out.append(ProseNumber("all_processed", 0, m.group(0), where, who=who(m, base)))
-        for m, base in _finditer(_ALL_UPHELD_RE, flat, clauses):
+        for m, _base in _finditer(_ALL_UPHELD_RE, flat, clauses):
             out.append(ProseNumber("all_upheld", 0, m.group(0), where))
-        for m, base in _finditer(_PERCENT_RE, flat, clauses):
+        for m, _base in _finditer(_PERCENT_RE, flat, clauses):
             num = m.group(2)
             out.append(ProseNumber("percent", float(num), m.group(0), where, what=m.group(1).strip()))
     return out
