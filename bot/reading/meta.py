@@ -61,7 +61,38 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
             continue
         numeral = m.group(1)
         out.append((i, Heading(numeral, title, canon, row.line)))
+    settle_by_position([h for _, h in out])
     return out
+
+
+_NUMERAL_INDEX = {**{n: i for i, n in enumerate("一二三四五六")}, **{str(i + 1): i for i in range(6)}}
+#: Sub-topics of 总体情况 that offices sometimes number 一、二、… (STR-07): never a section by position.
+_SUBTOPIC_WORDS = ("政府信息管理", "平台建设", "监督保障", "主动公开", "依申请公开", "组织领导", "队伍建设")
+
+
+def settle_by_position(headings: list[Heading]) -> None:
+    """Decide a section by its position as well as its title (in place).
+
+    「六、其他应说明事项」 names no section by its words but stands where 其他需要报告的事项 stands;
+    「一、政府信息主动公开工作」 reads like 主动公开 but 「二、主动公开政府信息情况」 follows, so it is the
+    总体情况 under another title. A heading takes the section of its numeral when its title names none
+    (or names one another heading holds at its own place), and no other heading's title names that
+    section — so a missing section is never invented over one that is present."""
+    claimed = {h.canonical for h in headings if h.canonical}
+    at_place = {h.canonical for h in headings if h.canonical and _NUMERAL_INDEX.get(h.numeral) == SECTIONS.index(h.canonical)}
+    for h in headings:
+        k = _NUMERAL_INDEX.get(h.numeral)
+        if k is None:
+            continue
+        place = SECTIONS[k]
+        if h.canonical == place or place in claimed:
+            continue
+        if h.canonical is None and any(w in squash(h.title) for w in _SUBTOPIC_WORDS):
+            continue
+        if h.canonical is not None and h.canonical not in at_place:
+            continue
+        h.canonical = place
+        claimed.add(place)
 
 
 # -- title, year, office ------------------------------------------------------------------------

@@ -207,6 +207,19 @@ class Context:
                     keys.add(key)
         return frozenset(keys)
 
+    @cached_property
+    def cut_off(self):  # -> extent.CutOff | None
+        """Where a document that stops part-way ends (extent.py), ``None`` for a whole one."""
+        from bot.validation.extent import cut_off
+
+        return cut_off(self)
+
+    @cached_property
+    def cut_rows(self) -> frozenset[str]:
+        """The 表3 row a cut-off document ends in: its blank or missing cells are the cut, not the office's."""
+        cut = self.cut_off
+        return frozenset({cut.t3_row}) if cut is not None and cut.t3_row else frozenset()
+
     def section(self, canonical: str) -> str | None:
         """A section's text by canonical name (schema.SECTIONS), ``None`` when absent."""
         return self.report.section_text.get(canonical)
@@ -229,7 +242,7 @@ def validate(
         log.debug("ignoring previous report of %s for %s", previous.year, report.year)
         previous = None  # the XY rules compare consecutive years only
     ctx = Context(report, previous, received, today)
-    findings: list[Finding] = list(report.ingest_findings)
+    findings: list[Finding] = [f for f in report.ingest_findings if not _cut_row_finding(ctx, f)]
     seen = {(f.code, f.where) for f in findings}
     for r in load_rules():
         if not r.holds_for(ctx.version):
@@ -248,6 +261,15 @@ def validate(
     findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     report.findings = findings
     return findings
+
+
+def _cut_row_finding(ctx: Context, f: Finding) -> bool:
+    """The reader's "row has 6 numbers" for the row a cut-off document ends in: the cut (STR-01 says the
+    file ends there), not a short row the office typed."""
+    if f.code != "ING-04" or not ctx.cut_rows:
+        return False
+    keys = {_ROW_BY_LABEL.get(label.strip()) for label in _QUOTED_ROW_RE.findall(f.message)}
+    return bool(keys & ctx.cut_rows)
 
 
 #: Codes the reader may already have reported (so a rule re-finding them does not duplicate).

@@ -144,7 +144,7 @@ def blank_cells(ctx: Context) -> Iterator[Hit]:
     blanks: list[tuple[str, str]] = []
     for row in ctx.row_keys:
         values = ctx.t3_rows.get(row)
-        if values is None or row in ctx.unreadable:
+        if values is None or row in ctx.unreadable or row in ctx.cut_rows:
             continue
         blanks.extend((row, col) for col, v in zip(T3_COLUMNS, values, strict=True) if v.value is None and L.is_blank(v))
     if not blanks:
