@@ -175,6 +175,10 @@ class Report:
     headings: list[Heading] = field(default_factory=list)
     section_text: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    #: Where the report itself lies in ``text`` (character offsets; end ``None`` = to the end): a saved
+    #: web page carries navigation, attachment names and footers around it, which are not report text.
+    body_start: int = 0
+    body_end: int | None = None
     proactive: dict[str, Any] | None = None
     applications: dict[str, list[Value]] | None = None
     appeals: dict[str, dict[str, Value]] | None = None
@@ -188,6 +192,11 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
 
     # -- convenient accessors ------------------------------------------------------------------
+
+    @property
+    def body(self) -> str:
+        """The report's own text, without the page furniture around it (``body_start``/``body_end``)."""
+        return self.text[self.body_start : self.body_end]
 
     def t3(self, row: str, col: str = "total") -> Number | None:
         """A 表3 cell value, ``None`` when the table, row or cell is missing/blank."""
@@ -280,6 +289,7 @@ class Report:
             data["detail"] = {
                 "title": self.title,
                 "text": self.text,
+                "body": [self.body_start, self.body_end],
                 "section_text": self.section_text,
                 "headings": [
                     {"numeral": h.numeral, "title": h.title, "canonical": h.canonical, "line": h.line}
@@ -347,6 +357,7 @@ class Report:
         if detail:
             report.title = detail.get("title", "")
             report.text = detail.get("text", "")
+            report.body_start, report.body_end = detail.get("body") or (0, None)
             report.section_text = dict(detail.get("section_text") or {})
             report.headings = [Heading(**h) for h in detail.get("headings") or []]
             for table, row, col, raw, where in detail.get("cells") or []:

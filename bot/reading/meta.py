@@ -95,6 +95,45 @@ def settle_by_position(headings: list[Heading]) -> None:
         claimed.add(place)
 
 
+# -- where the report's body lies in a saved web page ---------------------------------------------
+
+#: Lines that belong to the page around a report, not to the report: attachment lists, print/close
+#: buttons, site footers, share bars, previous/next links.
+_FURNITURE_RE = re.compile(
+    r"^[【\[]?\s*(?:附件(?:下载)?\s*[:：]|相关附件|下载附件|附件下载|打印(?:本页|此页)?\s*[】\]]|关闭(?:窗口|本页)?\s*[】\]]|"
+    r"【\s*(?:打印|关闭|收藏|返回)|主办单位|承办单位|主办\s*[:：]|网站标识码|.{0,4}ICP备|.{0,3}公网安备|版权所有|Copyright|"
+    r"扫一扫|相关链接|相关文件\s*[:：]|相关阅读|上一篇|下一篇|分享到|技术支持|联系我们|网站地图|返回顶部|我要纠错)",
+    re.I,
+)
+#: An attachment's file name (「XX〔2022〕3号.docx」): a name, not a sentence of the report.
+FILE_NAME_RE = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|et|zip|rar|ofd)\s*(?:[（(]\s*[\d.]+\s*[KMG]?B\s*[)）])?\s*$", re.I)
+
+
+def body_rows(rows: list[Row], title: str, after_title: int, headings: list[tuple[int, Heading]]) -> tuple[int, int]:
+    """The rows [start, end) that are the report itself.
+
+    Starts at the title's first line (or where :func:`find_title` saw the body begin, when there is no
+    title), so navigation and publication metadata above it are left out; ends at the first line of
+    page furniture (attachment list, print/close buttons, site footer) after the last section heading."""
+    start = after_title
+    head = nfkc(title).replace(" ", "")[:8]
+    if head:
+        for i in range(min(after_title, len(rows))):
+            text = re.sub(r"^标题[:：]", "", nfkc(rows[i].text).replace(" ", "").lstrip("#"))
+            if text and (text.startswith(head) or head.startswith(text[:8])):
+                start = i
+                break
+    end = len(rows)
+    top = [i for i, h in headings if h.canonical]
+    if top:
+        for i in range(top[-1] + 1, len(rows)):
+            text = rows[i].text.strip()
+            if _FURNITURE_RE.match(text) or (FILE_NAME_RE.search(text) and len(text) < 80):
+                end = i
+                break
+    return start, end
+
+
 # -- title, year, office ------------------------------------------------------------------------
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")

@@ -244,6 +244,8 @@ def document_numbers(ctx: Context) -> Iterator[Hit]:
             return
 
 
+#: An attachment's file name ends the line (same test as the reader's body marking, bot/reading/meta.py).
+FILE_NAME_RE = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|et|zip|rar|ofd)\s*(?:[（(]\s*[\d.]+\s*[KMG]?B\s*[)）])?\s*$", re.I)
 _BAD_BRACKET_RE = re.compile(r"[\[(（【［]((?:19|20)\d{2})[\])）】］](\d{1,4})号")
 
 
@@ -252,6 +254,9 @@ def bracket_style(ctx: Context) -> Iterator[Hit]:
     """文号 written with [ ] or ( ) instead of 〔 〕 (checked on the original text)."""
     seen: set[str] = set()
     for m in _BAD_BRACKET_RE.finditer(ctx.text):
+        line_end = ctx.text.find("\n", m.end())
+        if FILE_NAME_RE.search(ctx.text[m.end() : None if line_end < 0 else line_end]):
+            continue  # an attachment's file name (「关于…（2022）3号.docx」) is a name, not the report's 文号
         prefix = _prefix(ctx.text, m.start())
         if not prefix or prefix[-1] not in "发函字办令":
             continue
