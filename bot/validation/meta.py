@@ -347,3 +347,40 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
             f"A template placeholder is still in the text (“{around}”).",
             "正文",
         )
+
+
+_SECTION_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_THIS_YEAR_WORDS = ("本年", "今年", "本年度", "当年", "年内")
+
+
+@rule("META-08", "warning", "第五、六部分所写年份不是本年度")
+def stale_years_in_five_six(ctx: Context) -> Iterator[Hit]:
+    """Section 五 (problems and improvements) or 六 names only earlier years: a 2025 report whose 五
+    reviews 「2024年」's work and names no 2025 work was copied from last year's. The year there should
+    be the report year, or the next one for plans."""
+    from bot.schema import SECTIONS
+
+    year = ctx.year
+    if year is None:
+        return
+    for index, name in ((4, "第五部分"), (5, "第六部分")):
+        text = ctx.section(SECTIONS[index]) or ""
+        plain = re.sub(r"《[^》]{0,60}》|〔\d{4}〕|\[\d{4}\]|[(（]\d{4}[)）]", "", text)
+        years = [int(y) for y in _SECTION_YEAR_RE.findall(plain)]
+        if not years or any(y in (year, year + 1) for y in years):
+            continue
+        if any(w in plain for w in _THIS_YEAR_WORDS):
+            continue
+        stale = sorted({y for y in years if year - 3 <= y < year})
+        if not stale:
+            continue
+        shown = "、".join(f"{y}年" for y in stale)
+        yield Hit(
+            f"{name}只写到{shown}的工作，未提及{year}年；该部分应写本年度（{year}年）的情况"
+            f"（改进计划可写{year + 1}年），请核对是否沿用了往年内容。",
+            f"Section {index + 1} names only {shown}, not {year}: it should describe {year} "
+            f"(plans: {year + 1}); check it was not copied from an earlier report.",
+            name,
+            stale[-1],
+            year,
+        )

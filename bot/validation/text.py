@@ -430,3 +430,90 @@ def five_too_short(ctx: Context) -> Iterator[Hit]:
         )
 
 
+
+
+# -- TXT-12: the outcome the prose states vs the 表3 row the office counted it in -------------------
+
+#: Outcome words → the 表3 rows they mean (「同意公开」 is the old word for 予以公开). Longest first, and
+#: a word preceded by 不 is the opposite outcome (「不同意公开」).
+_OUTCOMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("予以公开及部分公开", r"(?:予以|同意)公开(?:及|和|、|或)(?:同意)?部分公开", ("granted", "partial")),
+    ("部分公开", r"(?:同意|予以)?部分公开", ("partial",)),
+    ("予以公开", r"(?<![不未])(?:予以公开|同意公开|全部公开|依申请予以公开)", ("granted",)),
+    ("不予公开", r"不予(?:以)?公开|不同意公开", T3_GROUPS["deny"]),
+    ("无法提供", r"无法提供|信息不存在|(?:本机关|我局|我办|我单位)?不掌握|非本机关(?:掌握|信息)|不属于本机关", T3_GROUPS["unable"]),
+    ("不予处理", r"不予处理", T3_GROUPS["noproc"]),
+)
+_OUTCOME_RE = re.compile("|".join(f"(?P<o{i}>{pat})" for i, (_, pat, _) in enumerate(_OUTCOMES)))
+#: A sentence about what was done with this year's applications (not a policy statement such as
+#: 「能公开的予以公开，不能公开的说明理由」).
+_DONE_RE = re.compile(r"申请|答复|办理|办结|件")
+_ASSERT_RE = re.compile(r"均|全部|已|经审查|经核查|作出|答复")
+_POLICY_RE = re.compile(r"能公开的|可以公开的|应当|应予|依法应|对于|凡是?|一律|原则|做到|确保|坚持|规范|流程|制度|要求")
+_ALL_RE = re.compile(r"均(?:已)?(?:依法|按规定|按期|及时|依规)*(?:予以|同意)公开|全部(?:予以|同意)公开|(?:予以|同意)公开全部")
+
+
+def outcome_claims(ctx: Context) -> list[tuple[str, tuple[str, ...], bool, str, str]]:
+    """(name, 表3 rows, claims all, sentence, section) for each outcome the prose of sections 一/三
+    states without a number (numbers are TXT-04's)."""
+    out: list[tuple[str, tuple[str, ...], bool, str, str]] = []
+    for section in (SECTIONS[0], SECTIONS[2]):
+        text = ctx.section(section) or ""
+        for sentence in re.split(r"[。；;\n]", text):
+            if "\t" in sentence or not _DONE_RE.search(sentence) or _POLICY_RE.search(sentence):
+                continue
+            for m in _OUTCOME_RE.finditer(sentence):
+                after = sentence[m.end() : m.end() + 4]
+                if re.match(r"\s*(?:[:：]?\s*\d|的?(?:申请)?(?:共|合计)?\s*\d)", after):
+                    continue  # 「予以公开3件」: a count, TXT-04's
+                if not _ASSERT_RE.search(sentence[: m.start()] + sentence[m.end() :]):
+                    continue
+                i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+                name, _, rows = _OUTCOMES[i]
+                claims_all = bool(_ALL_RE.search(sentence)) and rows == ("granted",)
+                out.append((name, rows, claims_all, sentence.strip(), section))
+    return out
+
+
+@rule("TXT-12", "warning", "正文所述办理结果与表3归类不符")
+def outcome_wording(ctx: Context) -> Iterator[Hit]:
+    """Prose says an application was 同意公开/予以公开 (or 不予公开, 无法提供 …) while 表3 counts nothing
+    under that outcome — the same answer is reported two ways, and one of them is wrong."""
+    done = total_of(ctx, "total_processed")
+    if not done:
+        return
+    seen: set[str] = set()
+    for name, rows, claims_all, sentence, section in outcome_claims(ctx):
+        total, _ = _group_sum(ctx, rows)
+        if total is None or name in seen:
+            continue
+        counted = [
+            (r, v) for r in ctx.result_rows if (v := total_of(ctx, r)) and r not in rows
+        ]
+        elsewhere = "、".join(f"“{L.row_short(r, ctx.fmt)}”{L.num(v)}件" for r, v in counted[:2])
+        where = f"正文 {SECTION_ORDINAL_NAME[section]}"
+        quoted = sentence if len(sentence) <= 40 else sentence[:38] + "…"
+        if total == 0:
+            seen.add(name)
+            yield Hit(
+                f"正文称“{quoted}”，但表3“{name}”为0件" + (f"（办理结果计入{elsewhere}）" if elsewhere else "")
+                + "；请核对办理结果应归入哪一行，使正文与表3一致。",
+                f"The text says the outcome was “{name}”, but 表3 counts none under it; make the text and 表3 agree.",
+                where,
+                None,
+                0,
+            )
+        elif claims_all and total != done:
+            seen.add(name)
+            yield Hit(
+                f"正文称“{quoted}”，但表3办结{L.num(done)}件中“{name}”为{L.num(total)}件"
+                + (f"（另有{elsewhere}）" if elsewhere else "") + "；请核对正文或表3。",
+                f"The text says every application was granted, but 表3 has {L.num(total)} of {L.num(done)}.",
+                where,
+                total,
+                done,
+                total - done,
+            )
+
+
+SECTION_ORDINAL_NAME = {SECTIONS[0]: "一、总体情况", SECTIONS[2]: "三、收到和处理政府信息公开申请情况"}
