@@ -205,6 +205,9 @@ def read_tables(rows: list[Row], fmt: str) -> Tables:
 
 def _match_t2(cell: str) -> str | None:
     s = squash(cell)
+    if s.endswith(")") and "(" in s and not s.startswith("("):
+        # a note printed after the label: 「规章(县级无此项)」「规章(设区的市、自治州人民政府应提供相关数据)」
+        s = s[: s.index("(")]
     for key, name in _T2_NAMES:
         if s == name or (s.startswith(name) and len(s) - len(name) <= 4 and key != "regulations"):
             return key
