@@ -102,15 +102,15 @@ def key(sample: str, code: str, severity: str, where: str) -> str:
     return f"{sample} | {code} | {severity} | {where}"
 
 
-def findings() -> list[dict[str, str]]:
-    """Every error- and warning-level finding on every sample."""
+def findings(levels: tuple[str, ...] = ("error", "warning")) -> list[dict[str, str]]:
+    """Every finding of the given severities (error and warning by default) on every sample."""
     out: list[dict[str, str]] = []
     for sample in samples():
         for result in read_bytes(sample.filename, sample.data):
             if result.report is None:
                 continue
             for f in validate(result.report):
-                if f.severity in ("error", "warning"):
+                if f.severity in levels:
                     out.append({
                         "key": key(sample.name, f.code, f.severity, f.where),
                         "file": sample.name,
