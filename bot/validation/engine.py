@@ -18,6 +18,7 @@ from functools import cached_property
 
 from bot.report import Finding, Number, Report
 from bot.schema import T2_LABELS, T3_ROW_LABELS, T3_ROW_SHORT, t3_result_rows, t3_row_keys
+from bot.validation.advice import with_advice
 from bot.validation.versions import RULE_FORMATS, required_version
 
 log = logging.getLogger(__name__)
@@ -76,14 +77,14 @@ class Rule:
         return version is None or version in self.formats
 
     def run(self, ctx: Context) -> list[Finding]:
-        """Run the check and wrap its hits as findings."""
+        """Run the check and wrap its hits as findings (with what to change, advice.py)."""
         return [
             Finding(
                 code=self.code,
                 severity=h.severity or self.severity,
-                message=h.message,
+                message=(texts := with_advice(self.code, h.message, h.message_en))[0],
                 where=h.where,
-                message_en=h.message_en,
+                message_en=texts[1],
                 left=h.left,
                 right=h.right,
                 delta=h.delta,
