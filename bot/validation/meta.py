@@ -113,12 +113,13 @@ def year_mismatch(ctx: Context) -> Iterator[Hit]:
         other, n = years.most_common(1)[0]
         if n >= 3 and other != ty:
             yield Hit(
-                f"标题为{ty}年度，但正文通篇写的是{other}年（{n}处），疑似沿用往年报告。",
+                f"标题为{ty}年度，但正文通篇写的是{other}年（{n}处），疑似沿用往年报告，请核对正文年份。",
                 f"The title says {ty}, but the body only speaks of {other} ({n} times).",
                 "标题",
                 ty,
                 other,
                 ty - other,
+                severity="warning",  # a suspicion a reviewer asks about, not a certainty
             )
 
 
