@@ -91,6 +91,12 @@ def _body(ctx: Context) -> str:
 
 @rule("META-01", "error", "标题、统计期限与正文年份不一致")
 def year_mismatch(ctx: Context) -> Iterator[Hit]:
+    """Title vs period vs body years, and sections 五/六 that name only earlier years (warning)."""
+    yield from title_period_body(ctx)
+    yield from stale_years_in_five_six(ctx)
+
+
+def title_period_body(ctx: Context) -> Iterator[Hit]:
     """Title year vs statistics period vs the body (a body that never names the title's year but
     names another one at least three times — a copied report)."""
     ty = title_year(ctx)
@@ -354,11 +360,11 @@ _SECTION_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _THIS_YEAR_WORDS = ("本年", "今年", "本年度", "当年", "年内")
 
 
-@rule("META-08", "warning", "第五、六部分所写年份不是本年度")
 def stale_years_in_five_six(ctx: Context) -> Iterator[Hit]:
-    """Section 五 (problems and improvements) or 六 names only earlier years: a 2025 report whose 五
-    reviews 「2024年」's work and names no 2025 work was copied from last year's. The year there should
-    be the report year, or the next one for plans."""
+    """Part of META-01 (year mismatch with the body), as a warning: section 五 (problems and
+    improvements) or 六 names only earlier years — a 2025 report whose 五 reviews 「2024年」's work and
+    names no 2025 work was copied from last year's. The year there should be the report year, or the
+    next one for plans."""
     from bot.schema import SECTIONS
 
     year = ctx.year
@@ -384,4 +390,5 @@ def stale_years_in_five_six(ctx: Context) -> Iterator[Hit]:
             name,
             stale[-1],
             year,
+            severity="warning",
         )

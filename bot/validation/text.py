@@ -189,6 +189,13 @@ def _category_kind(p: ProseNumber) -> str:
 
 @rule("TXT-04", "warning", "正文办理结果分类数与表3不符")
 def categories(ctx: Context) -> Iterator[Hit]:
+    """Prose category counts ≠ 表3 group sums, or the stated categories exceed 办结; and the outcome the
+    prose states in words (「均已同意公开」) against the row 表3 counts it in (:func:`outcome_wording`)."""
+    yield from category_counts(ctx)
+    yield from outcome_wording(ctx)
+
+
+def category_counts(ctx: Context) -> Iterator[Hit]:
     """Prose category counts ≠ 表3 group sums, or the stated categories exceed 办结."""
     stated: list[Number] = []
     for p in category_claims(ctx):
@@ -432,7 +439,7 @@ def five_too_short(ctx: Context) -> Iterator[Hit]:
 
 
 
-# -- TXT-12: the outcome the prose states vs the 表3 row the office counted it in -------------------
+# -- TXT-04 (words): the outcome the prose states vs the 表3 row the office counted it in -------------------
 
 #: Outcome words → the 表3 rows they mean (「同意公开」 is the old word for 予以公开). Longest first, and
 #: a word preceded by 不 is the opposite outcome (「不同意公开」).
@@ -475,10 +482,10 @@ def outcome_claims(ctx: Context) -> list[tuple[str, tuple[str, ...], bool, str, 
     return out
 
 
-@rule("TXT-12", "warning", "正文所述办理结果与表3归类不符")
 def outcome_wording(ctx: Context) -> Iterator[Hit]:
-    """Prose says an application was 同意公开/予以公开 (or 不予公开, 无法提供 …) while 表3 counts nothing
-    under that outcome — the same answer is reported two ways, and one of them is wrong."""
+    """Part of TXT-04 (category wording vs 表3): prose says an application was 同意公开/予以公开 (or 不予
+    公开, 无法提供 …) without a number while 表3 counts nothing under that outcome — the same answer is
+    reported two ways, and one of them is wrong."""
     done = total_of(ctx, "total_processed")
     if not done:
         return

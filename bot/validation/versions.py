@@ -30,10 +30,9 @@ RULE_FORMATS: dict[str, frozenset[str]] = {
     **{f"T4-0{i}": NEW for i in range(1, 5)},
     # prose ↔ tables; 信息处理费 in section 六 only since 109号 (2021 format)
     **{f"TXT-0{i}": NEW for i in range(1, 9)},
-    "TXT-09": V2021, "TXT-10": V2021, "TXT-11": NEW, "TXT-12": NEW,
+    "TXT-09": V2021, "TXT-10": V2021, "TXT-11": NEW,
     # metadata and references: every report has a title, a year and dates
     **{f"META-0{i}": ALL for i in range(1, 8)},
-    "META-08": NEW,
     # cross-year and deadlines: any two consecutive reports; any report
     **{f"XY-0{i}": ALL for i in range(1, 6)},
     "DL-01": ALL, "DL-03": ALL,

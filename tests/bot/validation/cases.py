@@ -262,14 +262,6 @@ def move_row(report: Report, source: str, target: str) -> Report:
     return report
 
 
-def _txt12() -> Report:
-    """The office answered 「同意公开」 but counted the application under 本机关不掌握."""
-    rep = move_row(r(), "granted", "unable_not_held")
-    rep.section_text[SECTIONS[0]] += "对收到的申请，经审查均已同意公开，并在法定期限内答复申请人。"
-    rep.text = "\n".join(rep.section_text.values())
-    return rep
-
-
 def _meta(extra: str, title: str | None = None) -> Callable[[], Report]:
     def build() -> Report:
         rep = with_text(r(), extra)
@@ -371,9 +363,6 @@ FIRES: dict[str, Case] = {code: _case(fn) for code, fn in {
     "TXT-09": _section(SECTIONS[5], "无其他需要报告的事项。"),
     "TXT-10": _section(SECTIONS[5], "无", fee=1.5),
     "TXT-11": _section(SECTIONS[4], "无。"),
-    "TXT-12": _txt12,
-    "META-08": _section(SECTIONS[4], "2020年，我街道政府信息公开工作仍存在一些不足：公开内容不够全面，政策解读形式单一。"
-                        "下一步，将加强业务培训，丰富解读形式。"),
     "META-01": _meta("本报告统计期限为2020年1月1日至2020年12月31日。"),
     "META-02": _meta("本报告所列数据统计期限自2021年1月1日起至2021年6月30日止。"),
     "META-03": _meta("截至2022年12月31日，共发布信息300条。"),
