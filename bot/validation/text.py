@@ -199,6 +199,8 @@ def category_counts(ctx: Context) -> Iterator[Hit]:
     """Prose category counts ≠ 表3 group sums, or the stated categories exceed 办结."""
     stated: list[Number] = []
     for p in category_claims(ctx):
+        if not own(ctx, p) or p.who in _WHO_NAME:
+            continue  # another year's, another office's, or one applicant kind's count
         kind = _category_kind(p)
         total, parts = _group_sum(ctx, _CATEGORY_ROWS[kind])
         if total is None:
@@ -254,7 +256,7 @@ def appeals(ctx: Context) -> Iterator[Hit]:
         if table is None:
             continue
         for p in _prose(ctx, kind):
-            if p.value != table:
+            if own(ctx, p) and p.value != table:
                 extra = "（直接起诉+复议后起诉）" if kind == "litigation" else ""
                 yield Hit(
                     f"正文称{name}{L.num(p.value)}件，表4{name}合计{extra}为{L.num(table)}件。",
@@ -322,6 +324,8 @@ def normative_documents(ctx: Context) -> Iterator[Hit]:
     if not ctx.report.proactive:
         return
     for p in _prose(ctx, *_NORMATIVE_KINDS):
+        if not own(ctx, p):
+            continue
         row, name = _NORMATIVE_KINDS[p.kind]
         table = A.t2(ctx.report, row, "issued")
         if table is not None and p.value != table:

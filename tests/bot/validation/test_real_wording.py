@@ -303,3 +303,17 @@ def test_findings_use_only_codes_of_the_catalogue() -> None:
 
     assert {r.code for r in RULES} == set(RULE_FORMATS)
     assert not {r.code for r in RULES} & {"TXT-12", "META-08"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "2020年，我街道行政复议3件。2021年未发生行政复议和行政诉讼。收到申请2件。",
+    "上年度予以公开5件。本年度收到政府信息公开申请2件，均已办结。",
+    "2020年制发规范性文件12件。本年度收到政府信息公开申请2件。",
+])
+def test_kin_rules_skip_another_years_numbers(sentence: str) -> None:
+    rep = simple_report(natural=2)
+    for block in rep.appeals.values():
+        for v in block.values():
+            v.value, v.raw = 0, "0"
+    report = read_back(rep, sentence)
+    assert not codes(report) & {"TXT-04", "TXT-05", "TXT-07"}, [f.message for f in validate(report)]
