@@ -256,9 +256,19 @@ def test_prose_granted_and_table_granted_is_quiet(sentence: str) -> None:
     "对依申请公开事项，能公开的予以公开，不能公开的说明理由。",
     "严格规范依申请公开办理流程，对于可以公开的信息一律予以公开。",
     "本年度收到申请2件，均已按期答复。",
+    "对涉及群众切身利益的申请事项，主动予以公开。本年度收到申请2件。",
 ])
 def test_policy_wording_is_not_an_outcome(sentence: str) -> None:
     report = read_back(simple_report(natural=2, outcome="unable_not_held"), sentence)
+    assert not outcome_findings(report)
+
+
+@pytest.mark.parametrize("sentence", [
+    "属于本机关不掌握的，已告知申请人向有关机关申请。收到申请2件，均已答复。",
+    "对申请公开的信息不属于本机关掌握范围的，依法告知申请人。收到申请2件。",
+])
+def test_a_rule_of_practice_is_not_an_outcome(sentence: str) -> None:
+    report = read_back(simple_report(natural=2, outcome="granted"), sentence)
     assert not outcome_findings(report)
 
 
