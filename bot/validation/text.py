@@ -456,6 +456,10 @@ _OUTCOMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("不予处理", r"不予处理", T3_GROUPS["noproc"]),
 )
 _OUTCOME_RE = re.compile("|".join(f"(?P<o{i}>{pat})" for i, (_, pat, _) in enumerate(_OUTCOMES)))
+#: A cheap test that a line can hold an outcome at all (the full pattern is slow to try at every position).
+_OUTCOME_WORD_RE = re.compile(r"予以公开|同意公开|全部公开|部分公开|不予以?公开|无法提供|信息不存在|不掌握|非本机关|不属于本机关|不予处理")
+#: A table row flattened into one line: five numbers or more.
+_TABLE_LINE_RE = re.compile(r"(?:\d+\D+){5}")
 #: A sentence about what was done with this year's applications (not a policy statement such as
 #: 「能公开的予以公开，不能公开的说明理由」).
 _DONE_RE = re.compile(r"申请|答复|办理|办结|件")
@@ -469,20 +473,35 @@ def outcome_claims(ctx: Context) -> list[tuple[str, tuple[str, ...], bool, str, 
     states without a number (numbers are TXT-04's)."""
     out: list[tuple[str, tuple[str, ...], bool, str, str]] = []
     for section in (SECTIONS[0], SECTIONS[2]):
-        text = ctx.section(section) or ""
-        for sentence in re.split(r"[。；;\n]", text):
-            if "\t" in sentence or not _DONE_RE.search(sentence) or _POLICY_RE.search(sentence):
+        for line in (ctx.section(section) or "").split("\n"):
+            # table rows (TAB-separated) and lines about nothing done are skipped before the costly search
+            if "\t" in line or not _OUTCOME_WORD_RE.search(line) or not _DONE_RE.search(line):
                 continue
-            for m in _OUTCOME_RE.finditer(sentence):
-                after = sentence[m.end() : m.end() + 4]
-                if re.match(r"\s*(?:[:：]?\s*\d|的?(?:申请)?(?:共|合计)?\s*\d)", after):
-                    continue  # 「予以公开3件」: a count, TXT-04's
-                if not _ASSERT_RE.search(sentence[: m.start()] + sentence[m.end() :]):
-                    continue
-                i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
-                name, _, rows = _OUTCOMES[i]
-                claims_all = bool(_ALL_RE.search(sentence)) and rows == ("granted",)
-                out.append((name, rows, claims_all, sentence.strip(), section))
+            if len(line) < 80 and _TABLE_LINE_RE.search(line):
+                continue
+            out.extend(_line_claims(line, section))
+    return out
+
+
+def _line_claims(text: str, section: str) -> list[tuple[str, tuple[str, ...], bool, str, str]]:
+    """The outcome claims of one prose line (see :func:`outcome_claims`)."""
+    out: list[tuple[str, tuple[str, ...], bool, str, str]] = []
+    for m in _OUTCOME_RE.finditer(text):  # few matches: find each one's sentence, not every sentence
+        start = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
+        ends = [i for c in "。；;" if (i := text.find(c, m.end())) >= 0]
+        end = min(ends) if ends else len(text)
+        sentence = text[start:end]
+        if not _DONE_RE.search(sentence) or _POLICY_RE.search(sentence):
+            continue
+        a, b = m.start() - start, m.end() - start
+        if re.match(r"\s*(?:[:：]?\s*\d|的?(?:申请)?(?:共|合计)?\s*\d)", sentence[b : b + 4]):
+            continue  # 「予以公开3件」: a count, checked above
+        if not _ASSERT_RE.search(sentence[:a] + sentence[b:]):
+            continue
+        i = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+        name, _, rows = _OUTCOMES[i]
+        claims_all = bool(_ALL_RE.search(sentence)) and rows == ("granted",)
+        out.append((name, rows, claims_all, sentence.strip(), section))
     return out
 
 
