@@ -338,10 +338,9 @@ def _finditer(pattern: re.Pattern[str], flat: str, clauses: list[tuple[int, str]
         return
     if not clauses:
         start = 0
-        for sep in _CLAUSE_RE.finditer(flat):
-            clauses.append((start, flat[start : sep.start()]))
-            start = sep.end()
-        clauses.append((start, flat[start:]))
+        for part in _CLAUSE_RE.split(flat):  # separators are one character each
+            clauses.append((start, part))
+            start += len(part) + 1
     for base, clause in clauses:
         if needle in clause:
             for m in pattern.finditer(clause):
@@ -352,8 +351,8 @@ def _finditer(pattern: re.Pattern[str], flat: str, clauses: list[tuple[int, str]
 
 _NATURAL_RE = re.compile(r"自然人|公民|个人|群众|居民")
 _LEGAL_RE = re.compile(r"法人|其他组织|(?<![本我该])企业|社会组织|科研机构|公益组织|法律服务机构|律师")
-_SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
-_CLAUSE_END_RE = re.compile(r"[。；;！!？?\n，,：:]")
+_SENTENCE_ENDS = "。；;！!？?\n"
+_CLAUSE_ENDS = "，,：:"
 _YEAR_IN_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PREV_RE = re.compile(r"上一?年度?(?!结转)|去年|上年度")
 #: 「受理公民、法人和其他组织向市政府及市政府办公室提出的申请5件」: applications made to someone else.
@@ -367,12 +366,8 @@ def subject_of(flat: str, start: int, end: int, year: int | None = None) -> str:
     未收到法人或其他组织申请」 gives ``natural`` then ``legal``, and 「公民、法人和其他组织」 both (the
     total). The last year named in the sentence before the number, when it is not ``year`` (the report
     year), marks another year's number; 上年/去年 in the clause too."""
-    sent = start
-    while sent > 0 and not _SENTENCE_END_RE.match(flat[sent - 1]):
-        sent -= 1
-    clause = start
-    while clause > sent and not _CLAUSE_END_RE.match(flat[clause - 1]):
-        clause -= 1
+    sent = max(flat.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
+    clause = max(sent, *(flat.rfind(c, 0, start) + 1 for c in _CLAUSE_ENDS))
     sentence, words = flat[sent:end], flat[clause:end]
     if _OTHER_OFFICE_RE.search(sentence):
         return "other"
