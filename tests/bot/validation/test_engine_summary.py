@@ -128,3 +128,11 @@ def test_summary_for_a_clean_report() -> None:
 def test_every_registered_rule_has_a_docstring_title() -> None:
     assert all(r.title and r.code for r in RULES)
     assert len(RULES) >= 60
+
+
+def test_english_summary_says_where_the_cell_is() -> None:
+    report = make_report(3)
+    report.applications["granted"][0].value += 1
+    validate(report)
+    text = summarize(report, lang="en")
+    assert "表3 “" in text and "(T3-0" in text
