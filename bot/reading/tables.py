@@ -285,8 +285,8 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
         if not texts:
             continue
         key = _match_t2(row.cells[texts[-1]])
-        if key is None or key in found:
-            continue
+        if key is None or (key in found and any(v.value is not None or v.raw for v in found[key])):
+            continue  # (a label first met without numbers — inside a fill-in note — gives way to the row)
         after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :]]
         n = want[key]
         filled = [c for c in after if c]

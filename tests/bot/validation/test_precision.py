@@ -15,7 +15,7 @@ from tests.bot.validation import precision
 pytest.importorskip("bot.reading")
 
 #: False warnings accepted on the real set (each one is listed, with its cause, in RULES_STATUS.md).
-MAX_FALSE_WARNINGS = 1
+MAX_FALSE_WARNINGS = 0
 
 
 @pytest.fixture(scope="module")
