@@ -327,3 +327,19 @@ def test_kin_rules_skip_another_years_numbers(sentence: str) -> None:
             v.value, v.raw = 0, "0"
     report = read_back(rep, sentence)
     assert not codes(report) & {"TXT-04", "TXT-05", "TXT-07"}, [f.message for f in validate(report)]
+
+
+def test_a_saved_html_page_is_judged_on_its_body_only() -> None:
+    """The report inside a site's page (nav, metadata, attachment list, footer) as an .html file."""
+    from tests.bot.validation.precision import saved_page_html
+    from tests.support.render import render_html
+
+    rep = simple_report()
+    inner = render_html(rep).decode()
+    inner = inner[inner.index("<body>") + 6 : inner.index("</body>")]
+    page = saved_page_html(inner, rep.office.name)
+    [result] = read_bytes("鹿山街道2021年报.html", page.encode())
+    report = result.report
+    assert report.applications is not None and report.t3("new_received") == 2
+    assert "META-05" not in codes(report) and "ICP" not in report.body and "政办发" not in report.body
+    assert codes(report, "error") == set()
