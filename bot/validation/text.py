@@ -22,6 +22,8 @@ def _where(p: ProseNumber, default: str = "正文") -> str:
     return f"正文 {p.where}".strip() if p.where else default
 
 
+#: Words that make a 「申请」 something else than an information request (an appeal, a complaint).
+_NOT_REQUESTS = ("复议", "诉讼", "投诉", "举报", "信访")
 _WHO_NAME = {"natural": "自然人", "legal": "法人或其他组织"}
 _WHO_EN = {"natural": "natural persons", "legal": "legal persons and other organisations"}
 
@@ -55,8 +57,8 @@ def _subject(p: ProseNumber) -> tuple[str, str]:
 def received(ctx: Context) -> Iterator[Hit]:
     """Prose 「收到/新收 N件」 ≠ 本年新收·总计 and ≠ 新收 + 上年结转."""
     for p in _prose(ctx, "received"):
-        if not own(ctx, p):
-            continue
+        if not own(ctx, p) or any(w in p.text for w in _NOT_REQUESTS):
+            continue  # 「收到行政复议申请1件」 is an appeal, not an information request
         new, old = subject_value(ctx, "new_received", p.who), subject_value(ctx, "carried_over", p.who)
         if new is None:
             continue
@@ -268,7 +270,6 @@ def appeals(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-_NOT_REQUESTS = ("复议", "诉讼", "投诉", "举报", "信访")
 
 
 @rule("TXT-06", "error", "正文称未收到申请但表3有申请（或相反）")
@@ -303,7 +304,7 @@ def none_received(ctx: Context) -> Iterator[Hit]:
     old = total_of(ctx, "carried_over") or 0
     if new == 0 and old == 0:
         for p in _prose(ctx, "received"):
-            if p.value > 0 and own(ctx, p):
+            if p.value > 0 and own(ctx, p) and not any(w in p.text for w in _NOT_REQUESTS):
                 yield Hit(
                     f"正文“{p.text}”称收到申请{L.num(p.value)}件，但表3本年新收和上年结转均为0；请改正正文或表3。",
                     f"The text says {L.num(p.value)} applications were received, but 表3 shows none.",

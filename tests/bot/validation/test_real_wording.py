@@ -343,3 +343,12 @@ def test_a_saved_html_page_is_judged_on_its_body_only() -> None:
     assert report.applications is not None and report.t3("new_received") == 2
     assert "META-05" not in codes(report) and "ICP" not in report.body and "政办发" not in report.body
     assert codes(report, "error") == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "本年度未收到政府信息公开申请。收到行政复议申请1件，已审结。",
+    "全年未收到政府信息公开申请，收到信访举报投诉申请3件，已转相关部门办理。",
+])
+def test_an_appeal_or_complaint_is_not_an_information_request(sentence: str) -> None:
+    report = read_back(simple_report(natural=0, legal=0), sentence)
+    assert not codes(report) & {"TXT-06", "TXT-01"}, [f.message for f in validate(report)]
