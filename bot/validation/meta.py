@@ -340,13 +340,26 @@ _PLACEHOLDER_RE = re.compile(
 _PLACEHOLDER_CHARS = ("X", "x", "×", "Ｘ", "ｘ", "【", "○")
 
 
+#: Common surnames: 「申请人王××」「李XX诉某区政府」 is a name masked on purpose, not a template left in.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+
+
+def _masked_name(text: str, m: re.Match[str]) -> bool:
+    """True when the placeholder-looking run follows a surname (a person's name masked for privacy)."""
+    before = text[max(0, m.start() - 1) : m.start()]
+    return bool(before) and before in _SURNAMES and not m.group(0).startswith("20")
+
+
 @rule("META-07", "error", "报告中残留模板占位符")
 def placeholders(ctx: Context) -> Iterator[Hit]:
     """Template placeholders left in the text: XX街道, ××, 【单位】, 20XX."""
     text = ctx.text
     if not any(ch in text for ch in _PLACEHOLDER_CHARS):
         return
-    m = _PLACEHOLDER_RE.search(text)
+    m = next((m for m in _PLACEHOLDER_RE.finditer(text) if not _masked_name(text, m)), None)
     if m:
         around = text[m.start() : m.end() + 4].split("\n")[0].strip()
         yield Hit(

@@ -352,3 +352,21 @@ def test_a_saved_html_page_is_judged_on_its_body_only() -> None:
 def test_an_appeal_or_complaint_is_not_an_information_request(sentence: str) -> None:
     report = read_back(simple_report(natural=0, legal=0), sentence)
     assert not codes(report) & {"TXT-06", "TXT-01"}, [f.message for f in validate(report)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "2021年，收到申请2件。申请人王××申请公开征收补偿信息，已予以答复。",
+    "收到申请2件。其中李XX申请公开某项目审批材料，已按期答复。",
+])
+def test_a_masked_name_is_not_a_template_placeholder(sentence: str) -> None:
+    report = read_back(simple_report(natural=2), sentence)
+    assert "META-07" not in codes(report)
+
+
+@pytest.mark.parametrize("sentence", [
+    "20XX年，XX街道认真贯彻落实条例。收到申请2件。",
+    "××街道办事处高度重视政府信息公开工作。收到申请2件。",
+])
+def test_a_template_placeholder_is_still_an_error(sentence: str) -> None:
+    report = read_back(simple_report(natural=2), sentence)
+    assert "META-07" in codes(report, "error")
