@@ -14,6 +14,8 @@ from bot.schema import SECTIONS
 
 _HEADING_FIRST = frozenset("一二三四五六七八九十123456789１２３４５６７８９")
 _HEADING_RE = re.compile(r"^\s*([一二三四五六七八九十]|[1-9])\s*[、.．]\s*(\S.{0,40}?)\s*$")
+#: 「第一部分 总体情况」「第三部分：收到和处理政府信息公开申请情况」: the same sections, numbered in words.
+_PART_HEADING_RE = re.compile(r"^\s*第\s*([一二三四五六七八九十])\s*部分\s*[、.．:：]?\s*(\S.{0,40}?)\s*$")
 #: Keywords that identify each canonical section in a heading's text (order matters: first match wins).
 _SECTION_KEYS: list[tuple[str, tuple[str, ...]]] = [
     ("其他需要报告的事项", ("其他需要报告",)),
@@ -45,12 +47,13 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
         if not row.cells:
             continue
         first = row.cells[0].lstrip(" \t\u3000\xa0#*")  # markdown 「## 一、总体情况」 (OCR output)
-        if not first or first[0] not in _HEADING_FIRST or len(first) > 60:
+        if not first or (first[0] not in _HEADING_FIRST and first[0] != "第") or len(first) > 60:
             continue
         cells = [c for c in row.cells if c.strip()]
         if len(cells) != 1:
             continue
-        m = _HEADING_RE.match(nfkc(cells[0]).replace("\u3000", " ").lstrip(" #*").rstrip("*"))
+        line = nfkc(cells[0]).replace("\u3000", " ").lstrip(" #*").rstrip("*")
+        m = _HEADING_RE.match(line) or _PART_HEADING_RE.match(line)
         if not m:
             continue
         title = m.group(2).strip()

@@ -370,3 +370,14 @@ def test_a_masked_name_is_not_a_template_placeholder(sentence: str) -> None:
 def test_a_template_placeholder_is_still_an_error(sentence: str) -> None:
     report = read_back(simple_report(natural=2), sentence)
     assert "META-07" in codes(report, "error")
+
+
+def test_sections_numbered_di_x_bu_fen() -> None:
+    """「第一部分 总体情况」 … 「第六部分：其他需要报告的事项」 are the six sections."""
+    rep = simple_report()
+    names = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
+             "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"]
+    replace = {f"{n}、{t}\n": f"第{n}部分{sep}{t}\n" for n, t, sep in zip("一二三四五六", names, [" ", "：", " ", "、", " ", "："], strict=True)}
+    report = read_back(rep, ONE, **replace)
+    assert set(report.sections) == set(names)
+    assert not codes(report, "error") and "STR-01" not in codes(report)
