@@ -43,10 +43,14 @@ def canonical_section(title: str) -> str | None:
 def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
     """Top-level headings as (row index, Heading). Accepts 「一、」 and 「5、」 numerals."""
     out: list[tuple[int, Heading]] = []
+    bare: list[tuple[int, Heading]] = []  # 「总体情况」 alone on its line, without a numeral
     for i, row in enumerate(rows):
         if not row.cells:
             continue
         first = row.cells[0].lstrip(" \t\u3000\xa0#*")  # markdown 「## 一、总体情况」 (OCR output)
+        if first and len(row.cells) == 1 and squash(first) in _BARE_TITLES:
+            bare.append((i, Heading("", first.strip(), _BARE_TITLES[squash(first)], row.line)))
+            continue
         if not first or (first[0] not in _HEADING_FIRST and first[0] != "第") or len(first) > 60:
             continue
         cells = [c for c in row.cells if c.strip()]
@@ -65,7 +69,14 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
         numeral = m.group(1)
         out.append((i, Heading(numeral, title, canon, row.line)))
     settle_by_position([h for _, h in out])
+    numbered = {h.canonical for _, h in out}
+    out.extend((i, h) for i, h in bare if h.canonical not in numbered)
+    out.sort(key=lambda ih: ih[0])
     return out
+
+
+#: A section's exact title on a line of its own, without a numeral, is that section's heading.
+_BARE_TITLES = {squash(name): name for name in SECTIONS}
 
 
 _NUMERAL_INDEX = {**{n: i for i, n in enumerate("一二三四五六")}, **{str(i + 1): i for i in range(6)}}

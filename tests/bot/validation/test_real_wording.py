@@ -381,3 +381,13 @@ def test_sections_numbered_di_x_bu_fen() -> None:
     report = read_back(rep, ONE, **replace)
     assert set(report.sections) == set(names)
     assert not codes(report, "error") and "STR-01" not in codes(report)
+
+
+def test_section_titles_without_numerals() -> None:
+    """A report whose headings are the bare titles (「总体情况」 on its own line) has all six sections."""
+    rep = simple_report()
+    replace = {f"{n}、{t}\n": f"{t}\n" for n, t in zip("一二三四五六", [
+        "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
+        "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"], strict=True)}
+    report = read_back(rep, ONE, **replace)
+    assert len(report.sections) == 6 and not codes(report, "error")
