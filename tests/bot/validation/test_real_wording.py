@@ -391,3 +391,13 @@ def test_section_titles_without_numerals() -> None:
         "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"], strict=True)}
     report = read_back(rep, ONE, **replace)
     assert len(report.sections) == 6 and not codes(report, "error")
+
+
+def test_agree_to_disclose_in_prose_is_not_the_old_format() -> None:
+    """「同意公开」 in a 2022 report's prose, tables not read: not FMT-03 (pre-2019 layout)."""
+    rep = simple_report(year=2022)
+    rep.proactive = None
+    rep.format = "unknown"
+    rep.section_text["总体情况"] = "2022年收到申请2件，经审查均已同意公开。"
+    rep.text = "\n".join(rep.section_text.values())
+    assert "FMT-03" not in codes(rep)
