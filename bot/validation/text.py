@@ -272,6 +272,22 @@ def appeals(ctx: Context) -> Iterator[Hit]:
 
 
 
+_NONE_GAP_RE = re.compile(r"(?:收到|受理|接到)(.*?)申请")
+#: Words between 「未收到」 and 「申请」 that keep the claim about every information request (or about
+#: one applicant kind, which ProseNumber.who carries); anything else narrows it — 「未收到需要延期答复的
+#: 申请」「未收到书面申请」 say nothing about how many requests there were.
+_GENERAL_WORDS_RE = re.compile(
+    r"政府信息公开|信息公开|依申请公开|政府信息|公开|任何|有关|相关|本机关|本单位|我局|我办|我委|我街道|我镇|我乡|"
+    r"公民|法人|或者|其他组织|自然人|企业|个人|群众|社会组织|向|对|提出|提交|的|或|和|及|、|类|方面|\s"
+)
+
+
+def _qualified(text: str) -> bool:
+    """True when 「未收到…申请」 names a narrower kind of request than "information requests"."""
+    m = _NONE_GAP_RE.search(text)
+    return bool(m and _GENERAL_WORDS_RE.sub("", m.group(1)))
+
+
 @rule("TXT-06", "error", "正文称未收到申请但表3有申请（或相反）")
 def none_received(ctx: Context) -> Iterator[Hit]:
     """Prose 「未收到申请」 while 本年新收 > 0, or prose counts applications while the table has none.
@@ -283,7 +299,8 @@ def none_received(ctx: Context) -> Iterator[Hit]:
         return
     # 「未收到…行政复议申请」 is about appeals, not about information requests
     claims = [
-        p for p in _prose(ctx, "none_received") if not any(w in p.text for w in _NOT_REQUESTS) and own(ctx, p)
+        p for p in _prose(ctx, "none_received")
+        if not any(w in p.text for w in _NOT_REQUESTS) and own(ctx, p) and not _qualified(p.text)
     ]
     for p in claims:
         new = subject_value(ctx, "new_received", p.who)

@@ -401,3 +401,13 @@ def test_agree_to_disclose_in_prose_is_not_the_old_format() -> None:
     rep.section_text["总体情况"] = "2022年收到申请2件，经审查均已同意公开。"
     rep.text = "\n".join(rep.section_text.values())
     assert "FMT-03" not in codes(rep)
+
+
+@pytest.mark.parametrize("sentence", [
+    "本年度收到政府信息公开申请2件，未收到需要延期答复的申请。",
+    "收到申请2件，均在法定期限内答复，未收到要求减免信息处理费的申请。",
+    "全年收到申请2件，未收到以书面形式提交的政府信息公开申请。",
+])
+def test_a_narrowed_negation_is_not_no_applications(sentence: str) -> None:
+    report = read_back(simple_report(natural=2), sentence)
+    assert "TXT-06" not in codes(report), [f.message for f in validate(report)]
