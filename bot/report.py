@@ -61,7 +61,8 @@ class ProseNumber:
     what: str = ""
     #: Whose number it is: "" (not said: the office's total for the report year), ``natural``
     #: (自然人/公民), ``legal`` (法人或其他组织), ``year:2024`` (another year named in the sentence),
-    #: ``prev`` (上年/去年), ``other`` (applications made to another office). Rules compare a number
+    #: ``prev`` (上年/去年), ``other`` (applications made to another office), ``part`` (「其中通过网上…」:
+    #: part of the total by channel or kind). Rules compare a number
     #: only with the table cells of its subject (「收到公民申请2件；未收到法人或其他组织申请」).
     who: str = ""
 

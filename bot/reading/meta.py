@@ -395,6 +395,8 @@ def subject_of(flat: str, start: int, end: int, year: int | None = None) -> str:
         return "natural"
     if legal and not natural:
         return "legal"
+    if re.match(r"\s*其中", words) or re.search(r"通过[^，,。；]{0,12}(?:收到|受理|提交|提出)", words):
+        return "part"  # 「其中通过网上平台收到申请1件」: a part of the total, by channel or kind
     return ""
 
 

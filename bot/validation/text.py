@@ -29,11 +29,11 @@ _WHO_EN = {"natural": "natural persons", "legal": "legal persons and other organ
 
 
 def own(ctx: Context, p: ProseNumber) -> bool:
-    """True when the number is this office's for the report year (not another year's, not applications
-    made to another office, not 上年's)."""
+    """True when the number is this office's total for the report year (not another year's, not
+    applications made to another office, not 上年's, not a part such as 「其中通过网上平台…」)."""
     if p.who.startswith("year:"):
         return ctx.year is not None and p.who == f"year:{ctx.year}"
-    return p.who not in ("prev", "other")
+    return p.who not in ("prev", "other", "part")
 
 
 def subject_value(ctx: Context, row: str, who: str) -> Number | None:
@@ -57,8 +57,8 @@ def _subject(p: ProseNumber) -> tuple[str, str]:
 def received(ctx: Context) -> Iterator[Hit]:
     """Prose 「收到/新收 N件」 ≠ 本年新收·总计 and ≠ 新收 + 上年结转."""
     for p in _prose(ctx, "received"):
-        if not own(ctx, p) or any(w in p.text for w in _NOT_REQUESTS):
-            continue  # 「收到行政复议申请1件」 is an appeal, not an information request
+        if not own(ctx, p) or any(w in p.text for w in _NOT_REQUESTS) or _qualified(p.text):
+            continue  # 「收到行政复议申请1件」 is an appeal; 「收到需延期答复的申请1件」 a part
         new, old = subject_value(ctx, "new_received", p.who), subject_value(ctx, "carried_over", p.who)
         if new is None:
             continue
@@ -278,7 +278,8 @@ _NONE_GAP_RE = re.compile(r"(?:收到|受理|接到)(.*?)申请")
 #: 申请」「未收到书面申请」 say nothing about how many requests there were.
 _GENERAL_WORDS_RE = re.compile(
     r"政府信息公开|信息公开|依申请公开|政府信息|公开|任何|有关|相关|本机关|本单位|我局|我办|我委|我街道|我镇|我乡|"
-    r"公民|法人|或者|其他组织|自然人|企业|个人|群众|社会组织|向|对|提出|提交|的|或|和|及|、|类|方面|\s"
+    r"公民|法人|或者|其他组织|自然人|企业|个人|群众|社会组织|向|对|提出|提交|的|或|和|及|、|类|方面|各类|共计|共|"
+    r"全年|累计|本年度?|今年|\d+|件|宗|次|\s"
 )
 
 

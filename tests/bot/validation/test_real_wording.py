@@ -411,3 +411,12 @@ def test_agree_to_disclose_in_prose_is_not_the_old_format() -> None:
 def test_a_narrowed_negation_is_not_no_applications(sentence: str) -> None:
     report = read_back(simple_report(natural=2), sentence)
     assert "TXT-06" not in codes(report), [f.message for f in validate(report)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "本年度共收到各类政府信息公开申请2件，其中通过网上申请平台收到申请1件。",
+    "全年受理政府信息公开申请2件，收到需要延期答复的申请1件。",
+])
+def test_a_narrowed_count_is_not_compared_with_the_total(sentence: str) -> None:
+    report = read_back(simple_report(natural=2), sentence)
+    assert "TXT-01" not in codes(report), [f.message for f in validate(report)]
