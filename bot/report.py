@@ -59,6 +59,12 @@ class ProseNumber:
     text: str
     where: str = ""
     what: str = ""
+    #: Whose number it is: "" (not said: the office's total for the report year), ``natural``
+    #: (自然人/公民), ``legal`` (法人或其他组织), ``year:2024`` (another year named in the sentence),
+    #: ``prev`` (上年/去年), ``other`` (applications made to another office), ``part`` (「其中通过网上…」:
+    #: part of the total by channel or kind). Rules compare a number
+    #: only with the table cells of its subject (「收到公民申请2件；未收到法人或其他组织申请」).
+    who: str = ""
 
 
 @dataclass
@@ -170,6 +176,10 @@ class Report:
     headings: list[Heading] = field(default_factory=list)
     section_text: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    #: Where the report itself lies in ``text`` (character offsets; end ``None`` = to the end): a saved
+    #: web page carries navigation, attachment names and footers around it, which are not report text.
+    body_start: int = 0
+    body_end: int | None = None
     proactive: dict[str, Any] | None = None
     applications: dict[str, list[Value]] | None = None
     appeals: dict[str, dict[str, Value]] | None = None
@@ -183,6 +193,11 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
 
     # -- convenient accessors ------------------------------------------------------------------
+
+    @property
+    def body(self) -> str:
+        """The report's own text, without the page furniture around it (``body_start``/``body_end``)."""
+        return self.text[self.body_start : self.body_end]
 
     def t3(self, row: str, col: str = "total") -> Number | None:
         """A 表3 cell value, ``None`` when the table, row or cell is missing/blank."""
@@ -265,6 +280,7 @@ class Report:
             "appeals": _appeals_json(self.appeals),
             "prose": [
                 {"kind": p.kind, "value": p.value, "text": p.text, "where": p.where, "what": p.what}
+                | ({"who": p.who} if p.who else {})
                 for p in self.prose
             ],
             "findings": [f.to_json() for f in self.findings],
@@ -274,6 +290,7 @@ class Report:
             data["detail"] = {
                 "title": self.title,
                 "text": self.text,
+                "body": [self.body_start, self.body_end],
                 "section_text": self.section_text,
                 "headings": [
                     {"numeral": h.numeral, "title": h.title, "canonical": h.canonical, "line": h.line}
@@ -331,7 +348,9 @@ class Report:
                 for block in T4_BLOCKS
             }
         report.prose = [
-            ProseNumber(p["kind"], p["value"], p.get("text", ""), p.get("where", ""), p.get("what", ""))
+            ProseNumber(
+                p["kind"], p["value"], p.get("text", ""), p.get("where", ""), p.get("what", ""), p.get("who", "")
+            )
             for p in data.get("prose") or []
         ]
         report.findings = [Finding.from_json(f) for f in data.get("findings") or []]
@@ -339,6 +358,7 @@ class Report:
         if detail:
             report.title = detail.get("title", "")
             report.text = detail.get("text", "")
+            report.body_start, report.body_end = detail.get("body") or (0, None)
             report.section_text = dict(detail.get("section_text") or {})
             report.headings = [Heading(**h) for h in detail.get("headings") or []]
             for table, row, col, raw, where in detail.get("cells") or []:

@@ -6,6 +6,7 @@ from bot.reading.cells import nfkc, squash
 from bot.reading.doc import Doc
 from bot.reading.errors import MSG_NOT_REPORT, ReadError
 from bot.reading.meta import (
+    body_rows,
     detect_format,
     find_headings,
     find_title,
@@ -36,9 +37,10 @@ def build_report(doc: Doc, source: Source) -> Report:
     if tables.proactive is None and tables.applications is None and tables.appeals is None:
         if not any(w in squashed for w in ("年度报告", "年报", "工作报告")) and sum(1 for _, h in headings if h.canonical) < 2:
             raise ReadError("ING-01", MSG_NOT_REPORT)
+    first, last = body_rows(rows, title, body_start, headings)
     section_text: dict[str, str] = {}
     for n, (idx, heading) in enumerate(headings):
-        end = headings[n + 1][0] if n + 1 < len(headings) else len(rows)
+        end = headings[n + 1][0] if n + 1 < len(headings) else last
         if heading.canonical and heading.canonical not in section_text:
             section_text[heading.canonical] = "\n".join(r.text.strip("\t") for r in rows[idx + 1 : end]).strip()
     sections = [h.canonical for _, h in headings if h.canonical]
@@ -61,7 +63,12 @@ def build_report(doc: Doc, source: Source) -> Report:
         extra_rows=tables.extra_rows,
         missing_rows=tables.missing_rows,
     )
-    report.prose = prose_numbers(section_text, report.headings)
+    offsets = [0]
+    for r in rows:
+        offsets.append(offsets[-1] + len(r.text.strip("\t")) + 1)
+    report.body_start = offsets[first] if first < len(rows) else 0
+    report.body_end = offsets[last] - 1 if last < len(rows) else None
+    report.prose = prose_numbers(section_text, report.headings, report.year)
     findings = list(tables.findings)
     if doc.artefacts:
         what = "、".join(f"{n}处{name}" for name, n in doc.artefacts.items())
@@ -70,5 +77,4 @@ def build_report(doc: Doc, source: Source) -> Report:
         what_en = ", ".join(f"{n} {names_en.get(name, name)}(s)" for name, n in doc.artefacts.items())
         findings.append(Finding("ING-06", "info", f"已自动清除{what}。", "", message_en=f"Removed automatically: {what_en}."))
     report.ingest_findings = findings
-    del body_start
     return report

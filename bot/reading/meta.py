@@ -14,11 +14,13 @@ from bot.schema import SECTIONS
 
 _HEADING_FIRST = frozenset("一二三四五六七八九十123456789１２３４５６７８９")
 _HEADING_RE = re.compile(r"^\s*([一二三四五六七八九十]|[1-9])\s*[、.．]\s*(\S.{0,40}?)\s*$")
+#: 「第一部分 总体情况」「第三部分：收到和处理政府信息公开申请情况」: the same sections, numbered in words.
+_PART_HEADING_RE = re.compile(r"^\s*第\s*([一二三四五六七八九十])\s*部分\s*[、.．:：]?\s*(\S.{0,40}?)\s*$")
 #: Keywords that identify each canonical section in a heading's text (order matters: first match wins).
 _SECTION_KEYS: list[tuple[str, tuple[str, ...]]] = [
     ("其他需要报告的事项", ("其他需要报告",)),
     ("存在的主要问题及改进情况", ("问题", "改进", "整改")),
-    ("政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼")),
+    ("政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼", "被申请复议", "复议、起诉", "复议和起诉", "复议、诉讼")),
     ("收到和处理政府信息公开申请情况", ("收到和处理", "依申请公开", "申请情况")),
     ("主动公开政府信息情况", ("主动公开",)),
     ("总体情况", ("总体情况", "概述", "基本情况")),
@@ -41,16 +43,21 @@ def canonical_section(title: str) -> str | None:
 def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
     """Top-level headings as (row index, Heading). Accepts 「一、」 and 「5、」 numerals."""
     out: list[tuple[int, Heading]] = []
+    bare: list[tuple[int, Heading]] = []  # 「总体情况」 alone on its line, without a numeral
     for i, row in enumerate(rows):
         if not row.cells:
             continue
         first = row.cells[0].lstrip(" \t\u3000\xa0#*")  # markdown 「## 一、总体情况」 (OCR output)
-        if not first or first[0] not in _HEADING_FIRST or len(first) > 60:
+        if first and len(row.cells) == 1 and squash(first) in _BARE_TITLES:
+            bare.append((i, Heading("", first.strip(), _BARE_TITLES[squash(first)], row.line)))
+            continue
+        if not first or (first[0] not in _HEADING_FIRST and first[0] != "第") or len(first) > 60:
             continue
         cells = [c for c in row.cells if c.strip()]
         if len(cells) != 1:
             continue
-        m = _HEADING_RE.match(nfkc(cells[0]).replace("\u3000", " ").lstrip(" #*").rstrip("*"))
+        line = nfkc(cells[0]).replace("\u3000", " ").lstrip(" #*").rstrip("*")
+        m = _HEADING_RE.match(line) or _PART_HEADING_RE.match(line)
         if not m:
             continue
         title = m.group(2).strip()
@@ -61,7 +68,84 @@ def find_headings(rows: list[Row]) -> list[tuple[int, Heading]]:
             continue
         numeral = m.group(1)
         out.append((i, Heading(numeral, title, canon, row.line)))
+    settle_by_position([h for _, h in out])
+    numbered = {h.canonical for _, h in out}
+    out.extend((i, h) for i, h in bare if h.canonical not in numbered)
+    out.sort(key=lambda ih: ih[0])
     return out
+
+
+#: A section's exact title on a line of its own, without a numeral, is that section's heading.
+_BARE_TITLES = {squash(name): name for name in SECTIONS}
+
+
+_NUMERAL_INDEX = {**{n: i for i, n in enumerate("一二三四五六")}, **{str(i + 1): i for i in range(6)}}
+#: Sub-topics of 总体情况 that offices sometimes number 一、二、… (STR-07): never a section by position.
+_SUBTOPIC_WORDS = ("政府信息管理", "平台建设", "监督保障", "主动公开", "依申请公开", "组织领导", "队伍建设")
+
+
+def settle_by_position(headings: list[Heading]) -> None:
+    """Decide a section by its position as well as its title (in place).
+
+    「六、其他应说明事项」 names no section by its words but stands where 其他需要报告的事项 stands;
+    「一、政府信息主动公开工作」 reads like 主动公开 but 「二、主动公开政府信息情况」 follows, so it is the
+    总体情况 under another title. A heading takes the section of its numeral when its title names none
+    (or names one another heading holds at its own place), and no other heading's title names that
+    section — so a missing section is never invented over one that is present."""
+    claimed = {h.canonical for h in headings if h.canonical}
+    at_place = {h.canonical for h in headings if h.canonical and _NUMERAL_INDEX.get(h.numeral) == SECTIONS.index(h.canonical)}
+    for h in headings:
+        k = _NUMERAL_INDEX.get(h.numeral)
+        if k is None:
+            continue
+        place = SECTIONS[k]
+        if h.canonical == place or place in claimed:
+            continue
+        if h.canonical is None and any(w in squash(h.title) for w in _SUBTOPIC_WORDS):
+            continue
+        if h.canonical is not None and h.canonical not in at_place:
+            continue
+        h.canonical = place
+        claimed.add(place)
+
+
+# -- where the report's body lies in a saved web page ---------------------------------------------
+
+#: Lines that belong to the page around a report, not to the report: attachment lists, print/close
+#: buttons, site footers, share bars, previous/next links.
+_FURNITURE_RE = re.compile(
+    r"^[【\[]?\s*(?:附件(?:下载)?\s*[:：]|相关附件|下载附件|附件下载|打印(?:本页|此页)?\s*[】\]]|关闭(?:窗口|本页)?\s*[】\]]|"
+    r"【\s*(?:打印|关闭|收藏|返回)|主办单位|承办单位|主办\s*[:：]|网站标识码|.{0,4}ICP备|.{0,3}公网安备|版权所有|Copyright|"
+    r"扫一扫|相关链接|相关文件\s*[:：]|相关阅读|上一篇|下一篇|分享到|技术支持|联系我们|网站地图|返回顶部|我要纠错)",
+    re.I,
+)
+#: An attachment's file name (「XX〔2022〕3号.docx」): a name, not a sentence of the report.
+FILE_NAME_RE = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|et|zip|rar|ofd)\s*(?:[（(]\s*[\d.]+\s*[KMG]?B\s*[)）])?\s*$", re.I)
+
+
+def body_rows(rows: list[Row], title: str, after_title: int, headings: list[tuple[int, Heading]]) -> tuple[int, int]:
+    """The rows [start, end) that are the report itself.
+
+    Starts at the title's first line (or where :func:`find_title` saw the body begin, when there is no
+    title), so navigation and publication metadata above it are left out; ends at the first line of
+    page furniture (attachment list, print/close buttons, site footer) after the last section heading."""
+    start = after_title
+    head = nfkc(title).replace(" ", "")[:8]
+    if head:
+        for i in range(min(after_title, len(rows))):
+            text = re.sub(r"^标题[:：]", "", nfkc(rows[i].text).replace(" ", "").lstrip("#"))
+            if text and (text.startswith(head) or head.startswith(text[:8])):
+                start = i
+                break
+    end = len(rows)
+    top = [i for i, h in headings if h.canonical]
+    if top:
+        for i in range(top[-1] + 1, len(rows)):
+            text = rows[i].text.strip()
+            if _FURNITURE_RE.match(text) or (FILE_NAME_RE.search(text) and len(text) < 80):
+                end = i
+                break
+    return start, end
 
 
 # -- title, year, office ------------------------------------------------------------------------
@@ -178,12 +262,18 @@ def short_name(name: str) -> str:
 
 
 def office_kind(name: str) -> str:
-    """街道 / 乡镇 / 区县政府 / 部门 / 其他 from the name's ending."""
+    """街道 / 乡镇 / 区县政府 / 部门 / 其他 from the name's ending.
+
+    A name ending in 市 or 省/自治区 (「淮安市人民政府」「义乌市人民政府」) is not taken for a 区县政府: a
+    市 may be a 设区的市 (with 规章制定权) or a 县级市, and the name alone does not say which — the
+    kind stays 其他 (unknown), and rules that depend on the kind do not judge it."""
     if re.search(r"(街道办事处|街道|办事处|街)$", name):
         return "街道"
     if re.search(r"[镇乡](人民政府)?$", name):
         return "乡镇"
-    if re.search(r"[区县旗市](人民政府)?$", name) or name.endswith(("管委会", "实验区")):
+    if re.search(r"(?:省|自治区|[^区县旗]市|自治州|地区|盟)(人民政府|政府)?$", name):
+        return "其他"
+    if re.search(r"[区县旗](人民政府)?$", name) or name.endswith(("管委会", "实验区")):
         return "区县政府"
     if re.search(r"(局|委员会|委|办公室|办|厅|中心|院|所|队|站)$", name):
         return "部门"
@@ -251,22 +341,70 @@ _BY_CLAUSE: dict[re.Pattern[str], str] = {
 }
 
 
-def _finditer(pattern: re.Pattern[str], flat: str, clauses: list[str]) -> Iterator[re.Match[str]]:
+def _finditer(pattern: re.Pattern[str], flat: str, clauses: list[tuple[int, str]]) -> Iterator[tuple[re.Match[str], int]]:
+    """Matches of ``pattern`` with the offset of the string they were found in (a clause, or 0)."""
     needle = _BY_CLAUSE.get(pattern)
     if needle is None:
-        yield from pattern.finditer(flat)
+        for m in pattern.finditer(flat):
+            yield m, 0
         return
     if needle not in flat:
         return
     if not clauses:
-        clauses.extend(_CLAUSE_RE.split(flat))
-    for clause in clauses:
+        start = 0
+        for part in _CLAUSE_RE.split(flat):  # separators are one character each
+            clauses.append((start, part))
+            start += len(part) + 1
+    for base, clause in clauses:
         if needle in clause:
-            yield from pattern.finditer(clause)
+            for m in pattern.finditer(clause):
+                yield m, base
 
 
-def prose_numbers(section_text: dict[str, str], headings: list[Heading]) -> list[ProseNumber]:
-    """Numbers the narrative states (ProseNumber kinds of bot/report.py), with their section."""
+# -- whose number: 自然人 / 法人或其他组织 / 总计 / another year / another office ------------------------
+
+_NATURAL_RE = re.compile(r"自然人|公民|个人|群众|居民")
+_LEGAL_RE = re.compile(r"法人|其他组织|(?<![本我该])企业|社会组织|科研机构|公益组织|法律服务机构|律师")
+_SENTENCE_ENDS = "。；;！!？?\n"
+_CLAUSE_ENDS = "，,：:"
+_YEAR_IN_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_PREV_RE = re.compile(r"上一?年度?(?!结转)|去年|上年度")
+#: 「受理公民、法人和其他组织向市政府及市政府办公室提出的申请5件」: applications made to someone else.
+_OTHER_OFFICE_RE = re.compile(r"向(?!本|我)[^，,。；]{1,14}?(?:政府|办公室|办公厅|局|委|部门)[^，,。；]{0,6}?提出")
+
+
+def subject_of(flat: str, start: int, end: int, year: int | None = None) -> str:
+    """Whose number the text at ``flat[start:end]`` states (ProseNumber.who).
+
+    The applicant kind is read from the clause (comma to comma) up to the number, so 「收到公民申请2件；
+    未收到法人或其他组织申请」 gives ``natural`` then ``legal``, and 「公民、法人和其他组织」 both (the
+    total). The last year named in the sentence before the number, when it is not ``year`` (the report
+    year), marks another year's number; 上年/去年 in the clause too."""
+    sent = max(flat.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
+    clause = max(sent, *(flat.rfind(c, 0, start) + 1 for c in _CLAUSE_ENDS))
+    sentence, words = flat[sent:end], flat[clause:end]
+    if _OTHER_OFFICE_RE.search(sentence):
+        return "other"
+    years = [int(y) for y in _YEAR_IN_RE.findall(sentence)]
+    if years and year is not None and years[-1] != year:  # the year nearest before the number counts
+        return f"year:{years[-1]}"
+    if not years and _PREV_RE.search(words):
+        return "prev"
+    natural, legal = bool(_NATURAL_RE.search(words)), bool(_LEGAL_RE.search(words))
+    if natural and not legal:
+        return "natural"
+    if legal and not natural:
+        return "legal"
+    if re.match(r"\s*其中", words) or re.search(r"通过[^，,。；]{0,12}(?:收到|受理|提交|提出)", words):
+        return "part"  # 「其中通过网上平台收到申请1件」: a part of the total, by channel or kind
+    return ""
+
+
+def prose_numbers(
+    section_text: dict[str, str], headings: list[Heading], year: int | None = None
+) -> list[ProseNumber]:
+    """Numbers the narrative states (ProseNumber kinds of bot/report.py), with their section and whose
+    numbers they are (:func:`subject_of`; ``year`` is the report year)."""
     out: list[ProseNumber] = []
     label = {h.canonical: f"{h.numeral}、{h.canonical}" for h in headings if h.canonical}
     for section, text in section_text.items():
@@ -275,18 +413,22 @@ def prose_numbers(section_text: dict[str, str], headings: list[Heading]) -> list
             text = "\n".join(line for line in text.split("\n") if "\t" not in line and len(line) > 12)
         where = label.get(section, section)
         flat = nfkc(text)
-        clauses: list[str] = []
+        clauses: list[tuple[int, str]] = []
+
+        def who(m: re.Match[str], base: int) -> str:
+            return subject_of(flat, base + m.start(), base + m.end(), year)  # noqa: B023 (used at once)
+
         for kind, pattern in _PROSE_RES:
-            for m in _finditer(pattern, flat, clauses):
+            for m, base in _finditer(pattern, flat, clauses):
                 num = m.group(1)
-                out.append(ProseNumber(kind, float(num) if "." in num else int(num), m.group(0), where))
-        for m in _finditer(_NONE_RECEIVED_RE, flat, clauses):
-            out.append(ProseNumber("none_received", 0, m.group(0), where))
-        for m in _finditer(_ALL_PROCESSED_RE, flat, clauses):
-            out.append(ProseNumber("all_processed", 0, m.group(0), where))
-        for m in _finditer(_ALL_UPHELD_RE, flat, clauses):
+                out.append(ProseNumber(kind, float(num) if "." in num else int(num), m.group(0), where, who=who(m, base)))
+        for m, base in _finditer(_NONE_RECEIVED_RE, flat, clauses):
+            out.append(ProseNumber("none_received", 0, m.group(0), where, who=who(m, base)))
+        for m, base in _finditer(_ALL_PROCESSED_RE, flat, clauses):
+            out.append(ProseNumber("all_processed", 0, m.group(0), where, who=who(m, base)))
+        for m, _base in _finditer(_ALL_UPHELD_RE, flat, clauses):
             out.append(ProseNumber("all_upheld", 0, m.group(0), where))
-        for m in _finditer(_PERCENT_RE, flat, clauses):
+        for m, _base in _finditer(_PERCENT_RE, flat, clauses):
             num = m.group(2)
             out.append(ProseNumber("percent", float(num), m.group(0), where, what=m.group(1).strip()))
     return out

@@ -205,6 +205,9 @@ def read_tables(rows: list[Row], fmt: str) -> Tables:
 
 def _match_t2(cell: str) -> str | None:
     s = squash(cell)
+    if s.endswith(")") and "(" in s and not s.startswith("("):
+        # a note printed after the label: 「规章(县级无此项)」「规章(设区的市、自治州人民政府应提供相关数据)」
+        s = s[: s.index("(")]
     for key, name in _T2_NAMES:
         if s == name or (s.startswith(name) and len(s) - len(name) <= 4 and key != "regulations"):
             return key
@@ -243,6 +246,23 @@ def _t2_where(key: str, col: str, line: int) -> str:
     return f"表2 {row}·{col} (第{line}行)" if col else f"表2 {row} (第{line}行)"
 
 
+def _values_below(rows: list[Row], start: int, n: int) -> list[str]:
+    """The values of a 表2 row printed one cell per line under its label (web page text: 「规章」, 「0」,
+    「0」, 「0」 on lines of their own, blank lines between): up to ``n`` value cells, stopping at the
+    next text (a label or header)."""
+    values: list[str] = []
+    for row in rows[start : start + 4 * n + 4]:
+        cells = [clean_cell(c) for c in row.cells if clean_cell(c)]
+        if not cells:
+            continue
+        if not all(is_value_cell(c) for c in cells):
+            break
+        values.extend(cells)
+        if len(values) >= n:
+            break
+    return values[:n]
+
+
 def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
     is2019 = fmt == "2019"
     want = {
@@ -256,7 +276,7 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
         "procurement": 2,
     }
     found: dict[str, list[Value]] = {}
-    for row in rows:
+    for idx, row in enumerate(rows):
         if "保留4位小数" in squash(row.text) and not any(f.code == "FMT-05" for f in out.findings):
             out.findings.append(
                 Finding("FMT-05", "info", "收费金额表头为地方模板（保留4位小数），按“万元”处理。", "表2 第二十条第（八）项",
@@ -266,11 +286,13 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
         if not texts:
             continue
         key = _match_t2(row.cells[texts[-1]])
-        if key is None or key in found:
-            continue
+        if key is None or (key in found and any(v.value is not None or v.raw for v in found[key])):
+            continue  # (a label first met without numbers — inside a fill-in note — gives way to the row)
         after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :]]
         n = want[key]
         filled = [c for c in after if c]
+        if not filled:
+            filled = _values_below(rows, idx + 1, n)
         names = _t2_columns(key, n, is2019)
         if len(filled) < n and filled and all(is_digits(c) for c in filled) and sum(map(len, filled)) >= n:
             options = list(itertools.islice(glued.splits([squash(c) for c in filled], n), 2))

@@ -9,10 +9,14 @@ from datetime import date
 from bot.validation.engine import Context, Hit, rule
 
 
-def legal_deadline(year: int, kind: str) -> date:
+def legal_deadline(year: int, kind: str, name: str = "") -> date:
     """The publication deadline for a year-``year`` report: 3月31日 for a government's own report (and
-    for every report under the old 条例, ≤2018), 1月31日 for departments, 街道 and 乡镇 (条例第四十九条)."""
-    if kind == "区县政府" or year <= 2018:
+    for every report under the old 条例, ≤2018), 1月31日 for departments, 街道 and 乡镇 (条例第四十九条).
+
+    A 市/省 government's kind is 其他 (the name does not say 设区的市 or 县级市), but its name ending
+    「人民政府」 still says it is a government's own report."""
+    own = kind == "区县政府" or (kind == "其他" and name.endswith(("人民政府", "市政府", "省政府")))
+    if own or year <= 2018:
         return date(year + 1, 3, 31)
     return date(year + 1, 1, 31)
 
@@ -23,7 +27,10 @@ def received_late(ctx: Context) -> Iterator[Hit]:
     later is an archive upload or the wrong file, which DL-03 asks about)."""
     if ctx.received is None or ctx.year is None or ctx.received.year != ctx.year + 1:
         return
-    due = legal_deadline(ctx.year, ctx.report.office.kind)
+    office = ctx.report.office
+    if office.kind == "其他" and not office.name.endswith(("人民政府", "市政府", "省政府")):
+        return  # kind unknown: which deadline applies is not known, so lateness is not judged
+    due = legal_deadline(ctx.year, office.kind, office.name)
     if ctx.received > due:
         days = (ctx.received - due).days
         yield Hit(

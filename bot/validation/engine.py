@@ -12,12 +12,14 @@ import importlib
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
 from bot.report import Finding, Number, Report
 from bot.schema import T2_LABELS, T3_ROW_LABELS, T3_ROW_SHORT, t3_result_rows, t3_row_keys
+from bot.validation.advice import with_advice
+from bot.validation.versions import RULE_FORMATS, required_version
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +69,22 @@ class Rule:
     severity: str
     title: str
     check: Callable[[Context], Iterable[Hit]] = field(repr=False)
+    #: Format versions the rule holds for (versions.RULE_FORMATS); the engine skips it on others.
+    formats: frozenset[str] = field(default=frozenset({"2021", "2019", "pre2019"}))
+
+    def holds_for(self, version: str | None) -> bool:
+        """True when the rule applies to a report that had to follow ``version`` (None: unknown → yes)."""
+        return version is None or version in self.formats
 
     def run(self, ctx: Context) -> list[Finding]:
-        """Run the check and wrap its hits as findings."""
+        """Run the check and wrap its hits as findings (with what to change, advice.py)."""
         return [
             Finding(
                 code=self.code,
                 severity=h.severity or self.severity,
-                message=h.message,
+                message=(texts := with_advice(self.code, h.message, h.message_en))[0],
                 where=h.where,
-                message_en=h.message_en,
+                message_en=texts[1],
                 left=h.left,
                 right=h.right,
                 delta=h.delta,
@@ -89,14 +97,21 @@ RULES: list[Rule] = []
 
 
 def rule(code: str, severity: str, title: str = "") -> Callable[[Callable], Callable]:
-    """Register ``func`` as the rule ``code`` with default ``severity`` (error | warning | info)."""
+    """Register ``func`` as the rule ``code`` with default ``severity`` (error | warning | info).
+
+    The formats it holds for come from :data:`bot.validation.versions.RULE_FORMATS`; a code missing
+    there is refused, so every rule says where it applies."""
     if severity not in SEVERITY_ORDER:
         raise ValueError(f"bad severity {severity!r} for {code}")
+    if code not in RULE_FORMATS:
+        raise ValueError(f"rule {code} does not declare its format versions (bot/validation/versions.py)")
 
     def decorate(func: Callable[[Context], Iterable[Hit]]) -> Callable[[Context], Iterable[Hit]]:
         if any(r.code == code for r in RULES):
             raise ValueError(f"rule {code} registered twice")
-        RULES.append(Rule(code, severity, title or (func.__doc__ or "").strip().splitlines()[0], func))
+        RULES.append(
+            Rule(code, severity, title or (func.__doc__ or "").strip().splitlines()[0], func, RULE_FORMATS[code])
+        )
         return func
 
     return decorate
@@ -147,6 +162,12 @@ class Context:
         return "2021"
 
     @cached_property
+    def version(self) -> str | None:
+        """The format version the report had to follow (by its year; else as detected): rules that do
+        not hold for it are not run (versions.py)."""
+        return required_version(self.report.year, self.report.format)
+
+    @cached_property
     def row_keys(self) -> tuple[str, ...]:
         return t3_row_keys(self.fmt)
 
@@ -156,12 +177,13 @@ class Context:
 
     @cached_property
     def text(self) -> str:
-        """The whole text (or the section texts joined when the reader gave no full text).
+        """The report's body (the page furniture of a saved web page left out: Report.body), or the
+        section texts joined when the reader gave no text.
 
         Not normalised (that costs more than all the rules on a long report): the regexes accept
         full-width digits/brackets and blanks such as 「2021 年」 themselves."""
         r = self.report
-        return r.text or "\n".join([r.title, *r.section_text.values()])
+        return r.body or "\n".join([r.title, *r.section_text.values()])
 
     @cached_property
     def t3_rows(self) -> dict[str, list]:
@@ -187,6 +209,19 @@ class Context:
                     keys.add(key)
         return frozenset(keys)
 
+    @cached_property
+    def cut_off(self):  # -> extent.CutOff | None
+        """Where a document that stops part-way ends (extent.py), ``None`` for a whole one."""
+        from bot.validation.extent import cut_off
+
+        return cut_off(self)
+
+    @cached_property
+    def cut_rows(self) -> frozenset[str]:
+        """The 表3 row a cut-off document ends in: its blank or missing cells are the cut, not the office's."""
+        cut = self.cut_off
+        return frozenset({cut.t3_row}) if cut is not None and cut.t3_row else frozenset()
+
     def section(self, canonical: str) -> str | None:
         """A section's text by canonical name (schema.SECTIONS), ``None`` when absent."""
         return self.report.section_text.get(canonical)
@@ -209,9 +244,11 @@ def validate(
         log.debug("ignoring previous report of %s for %s", previous.year, report.year)
         previous = None  # the XY rules compare consecutive years only
     ctx = Context(report, previous, received, today)
-    findings: list[Finding] = list(report.ingest_findings)
+    findings: list[Finding] = [_as_judged(f) for f in report.ingest_findings if not _cut_row_finding(ctx, f)]
     seen = {(f.code, f.where) for f in findings}
     for r in load_rules():
+        if not r.holds_for(ctx.version):
+            continue
         try:
             produced = r.run(ctx)
         except Exception:  # a broken rule must not hide the other findings
@@ -226,6 +263,29 @@ def validate(
     findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     report.findings = findings
     return findings
+
+
+#: Reader findings that say "we could not read this", not "this is wrong": never an error against the
+#: office (RULES_STATUS.md, severity principle). Digits glued together in the text we were given and
+#: that no split makes consistent, a 表3 row read with 6 numbers, a 表4 read with 14: the reader cannot
+#: tell a merged cell from a cell it failed to see, so it asks (warning); the cells stay unknown and no
+#: arithmetic rule judges them.
+_READING_GAPS = frozenset({"ING-04", "ING-05", "ING-07"})
+
+
+def _as_judged(f: Finding) -> Finding:
+    if f.code in _READING_GAPS and f.severity == "error":
+        return replace(f, severity="warning")
+    return f
+
+
+def _cut_row_finding(ctx: Context, f: Finding) -> bool:
+    """The reader's "row has 6 numbers" for the row a cut-off document ends in: the cut (STR-01 says the
+    file ends there), not a short row the office typed."""
+    if f.code != "ING-04" or not ctx.cut_rows:
+        return False
+    keys = {_ROW_BY_LABEL.get(label.strip()) for label in _QUOTED_ROW_RE.findall(f.message)}
+    return bool(keys & ctx.cut_rows)
 
 
 #: Codes the reader may already have reported (so a rule re-finding them does not duplicate).

@@ -10,7 +10,7 @@ from bot.validation import labels as L
 from bot.validation.engine import Context, Hit, rule
 
 
-@rule("ING-04", "error", "表3某行数值个数不是7个")
+@rule("ING-04", "warning", "表3某行数值个数不是7个")
 def t3_row_width(ctx: Context) -> Iterator[Hit]:
     """A 表3 row without exactly 7 cells."""
     if any(f.code == "ING-04" for f in ctx.report.ingest_findings):
@@ -26,7 +26,7 @@ def t3_row_width(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("ING-07", "error", "表4不是15个数值")
+@rule("ING-07", "warning", "表4不是15个数值")
 def t4_width(ctx: Context) -> Iterator[Hit]:
     """表4 without its 3 × 5 cells."""
     if ctx.report.appeals is None or any(f.code == "ING-07" for f in ctx.report.ingest_findings):

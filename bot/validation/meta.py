@@ -91,6 +91,12 @@ def _body(ctx: Context) -> str:
 
 @rule("META-01", "error", "标题、统计期限与正文年份不一致")
 def year_mismatch(ctx: Context) -> Iterator[Hit]:
+    """Title vs period vs body years, and sections 五/六 that name only earlier years (warning)."""
+    yield from title_period_body(ctx)
+    yield from stale_years_in_five_six(ctx)
+
+
+def title_period_body(ctx: Context) -> Iterator[Hit]:
     """Title year vs statistics period vs the body (a body that never names the title's year but
     names another one at least three times — a copied report)."""
     ty = title_year(ctx)
@@ -113,12 +119,13 @@ def year_mismatch(ctx: Context) -> Iterator[Hit]:
         other, n = years.most_common(1)[0]
         if n >= 3 and other != ty:
             yield Hit(
-                f"标题为{ty}年度，但正文通篇写的是{other}年（{n}处），疑似沿用往年报告。",
+                f"标题为{ty}年度，但正文通篇写的是{other}年（{n}处），疑似沿用往年报告，请核对正文年份。",
                 f"The title says {ty}, but the body only speaks of {other} ({n} times).",
                 "标题",
                 ty,
                 other,
                 ty - other,
+                severity="warning",  # a suspicion a reviewer asks about, not a certainty
             )
 
 
@@ -244,6 +251,8 @@ def document_numbers(ctx: Context) -> Iterator[Hit]:
             return
 
 
+#: An attachment's file name ends the line (same test as the reader's body marking, bot/reading/meta.py).
+FILE_NAME_RE = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|et|zip|rar|ofd)\s*(?:[（(]\s*[\d.]+\s*[KMG]?B\s*[)）])?\s*$", re.I)
 _BAD_BRACKET_RE = re.compile(r"[\[(（【［]((?:19|20)\d{2})[\])）】］](\d{1,4})号")
 
 
@@ -252,6 +261,9 @@ def bracket_style(ctx: Context) -> Iterator[Hit]:
     """文号 written with [ ] or ( ) instead of 〔 〕 (checked on the original text)."""
     seen: set[str] = set()
     for m in _BAD_BRACKET_RE.finditer(ctx.text):
+        line_end = ctx.text.find("\n", m.end())
+        if FILE_NAME_RE.search(ctx.text[m.end() : None if line_end < 0 else line_end]):
+            continue  # an attachment's file name (「关于…（2022）3号.docx」) is a name, not the report's 文号
         prefix = _prefix(ctx.text, m.start())
         if not prefix or prefix[-1] not in "发函字办令":
             continue
@@ -328,17 +340,68 @@ _PLACEHOLDER_RE = re.compile(
 _PLACEHOLDER_CHARS = ("X", "x", "×", "Ｘ", "ｘ", "【", "○")
 
 
+#: Common surnames: 「申请人王××」「李XX诉某区政府」 is a name masked on purpose, not a template left in.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+
+
+def _masked_name(text: str, m: re.Match[str]) -> bool:
+    """True when the placeholder-looking run follows a surname (a person's name masked for privacy)."""
+    before = text[max(0, m.start() - 1) : m.start()]
+    return bool(before) and before in _SURNAMES and not m.group(0).startswith("20")
+
+
 @rule("META-07", "error", "报告中残留模板占位符")
 def placeholders(ctx: Context) -> Iterator[Hit]:
     """Template placeholders left in the text: XX街道, ××, 【单位】, 20XX."""
     text = ctx.text
     if not any(ch in text for ch in _PLACEHOLDER_CHARS):
         return
-    m = _PLACEHOLDER_RE.search(text)
+    m = next((m for m in _PLACEHOLDER_RE.finditer(text) if not _masked_name(text, m)), None)
     if m:
         around = text[m.start() : m.end() + 4].split("\n")[0].strip()
         yield Hit(
             f"报告中仍有模板占位符“{around}”，请替换。",
             f"A template placeholder is still in the text (“{around}”).",
             "正文",
+        )
+
+
+_SECTION_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_THIS_YEAR_WORDS = ("本年", "今年", "本年度", "当年", "年内")
+
+
+def stale_years_in_five_six(ctx: Context) -> Iterator[Hit]:
+    """Part of META-01 (year mismatch with the body), as a warning: section 五 (problems and
+    improvements) or 六 names only earlier years — a 2025 report whose 五 reviews 「2024年」's work and
+    names no 2025 work was copied from last year's. The year there should be the report year, or the
+    next one for plans."""
+    from bot.schema import SECTIONS
+
+    year = ctx.year
+    if year is None:
+        return
+    for index, name in ((4, "第五部分"), (5, "第六部分")):
+        text = ctx.section(SECTIONS[index]) or ""
+        plain = re.sub(r"《[^》]{0,60}》|〔\d{4}〕|\[\d{4}\]|[(（]\d{4}[)）]", "", text)
+        years = [int(y) for y in _SECTION_YEAR_RE.findall(plain)]
+        if not years or any(y in (year, year + 1) for y in years):
+            continue
+        if any(w in plain for w in _THIS_YEAR_WORDS):
+            continue
+        stale = sorted({y for y in years if year - 3 <= y < year})
+        if not stale:
+            continue
+        shown = "、".join(f"{y}年" for y in stale)
+        yield Hit(
+            f"{name}只写到{shown}的工作，未提及{year}年；该部分应写本年度（{year}年）的情况"
+            f"（改进计划可写{year + 1}年），请核对是否沿用了往年内容。",
+            f"Section {index + 1} names only {shown}, not {year}: it should describe {year} "
+            f"(plans: {year + 1}); check it was not copied from an earlier report.",
+            name,
+            stale[-1],
+            year,
+            severity="warning",
         )

@@ -50,6 +50,10 @@ def present_sections(ctx: Context) -> set[str]:
     for s in list(ctx.report.sections):
         if s not in SECTIONS and (c := section_of(s)):
             found.add(c)
+    # by content: a table the reader found is its section, whatever its heading says
+    for name, (attr, _) in _TABLE_OF.items():
+        if getattr(ctx.report, attr) is not None:
+            found.add(name)
     if len(found) < len(SECTIONS):  # the reader may miss a heading style (「## 一、总体情况」): look again
         for m in _HEADING_LINE_RE.finditer(ctx.text):
             if (c := section_of(m.group(2))) and c not in found and _NUMERAL_OF.get(m.group(1)) == c:
@@ -79,16 +83,32 @@ def missing_section(ctx: Context) -> Iterator[Hit]:
     if not _checkable(ctx):
         return
     present = present_sections(ctx)
-    missing = [i for i, name in enumerate(SECTIONS) if name not in present]
-    if not missing:
-        return
-    parts = "、".join(f"第{NUMERALS[i]}部分“{SECTIONS[i]}”" for i in missing)
-    yield Hit(
-        f"缺少{parts}。",
-        "Missing section(s): " + ", ".join(f"{i + 1} “{SECTIONS[i]}”" for i in missing) + ".",
-        f"第{NUMERALS[missing[0]]}部分",
-        len(missing),
-    )
+    cut = ctx.cut_off
+    trailing = set(cut.trailing) if cut else set()
+    missing = [i for i, name in enumerate(SECTIONS) if name not in present and i not in trailing]
+    if missing:
+        parts = "、".join(f"第{NUMERALS[i]}部分“{SECTIONS[i]}”" for i in missing)
+        yield Hit(
+            f"缺少{parts}，条例第五十条规定年报须包含该部分内容，请补上。",
+            "Missing section(s): " + ", ".join(f"{i + 1} “{SECTIONS[i]}”" for i in missing)
+            + " (required by 条例 art. 50); add them.",
+            f"第{NUMERALS[missing[0]]}部分",
+            len(missing),
+        )
+    if cut:
+        where = f"第{NUMERALS[cut.last]}部分"
+        if cut.t3_row:
+            where += f"表3“{T3_ROW_LABELS[cut.t3_row]}”行"
+        first, last = NUMERALS[cut.trailing[0]], NUMERALS[cut.trailing[-1]]
+        span = f"第{first}部分" if first == last else f"第{first}至{last}部分"
+        yield Hit(
+            f"文件在{where}处结束，未见{span}；请确认发送的是完整报告（如报告本身缺少这些部分，须补齐）。",
+            f"The file ends in section {cut.last + 1}; sections {cut.trailing[0] + 1}–{cut.trailing[-1] + 1} "
+            "are not in it. Send the whole report (if the report lacks them, they must be added).",
+            where,
+            len(cut.trailing),
+            severity="warning",
+        )
 
 
 _ARABIC = re.compile(r"^[0-9０-９]+$")
@@ -184,7 +204,10 @@ def section_without_table(ctx: Context) -> Iterator[Hit]:
     if not _checkable(ctx):
         return
     present = present_sections(ctx)
+    cut = ctx.cut_off
     for name, (attr, table) in _TABLE_OF.items():
+        if cut is not None and SECTIONS.index(name) == cut.last:
+            continue  # the file ends in this section: its table may be after the cut (STR-01 says so)
         if name in present and getattr(ctx.report, attr) is None:
             text = (ctx.section(name) or "").strip()
             if any(w in text for w in _HEADER_WORDS[table]):
@@ -213,6 +236,9 @@ def missing_rows(ctx: Context) -> Iterator[Hit]:
                     named.append(label)
     if ctx.report.format == "2019" or ctx.fmt == "2019":
         named = [n for n in named if n not in (T3_ROW_LABELS["other_no_correction"], T3_ROW_LABELS["other_fee_unpaid"])]
+    if ctx.cut_rows and apps is not None:  # the file ends inside 表3: rows after the cut are not missing
+        after = {T3_ROW_LABELS[k] for k in ctx.row_keys[ctx.row_keys.index(next(iter(ctx.cut_rows))) :]}
+        named = [n for n in named if n not in after]
     if named:
         shown = "、".join(f"“{label}”" for label in named[:3])
         more = f"等{len(named)}行" if len(named) > 3 else "行"

@@ -69,8 +69,12 @@ def summarize(report: Report, *, lang: str = "zh", limit: int = 3) -> str:
     ranked = sorted(findings, key=lambda f: (_RANK.get(f.severity, 3), f.code in _LOW_VALUE))
     for i, f in enumerate(ranked[: max(limit, 0)], 1):
         text = (f.message_en or f.message) if en else f.message
-        where = f"{f.where}：" if not en and _where_helps(f) else ""
-        lines.append(f"{i}. {where}{text}（{f.code}）" if not en else f"{i}. {text} ({f.code})")
+        if en:  # the English text rarely names the printed cell: say where it is, as the table prints it
+            where = f"{f.where}: " if f.where and f.where.startswith(("表", "第")) and f.where not in text else ""
+            lines.append(f"{i}. {where}{text} ({f.code})")
+        else:
+            where = f"{f.where}：" if _where_helps(f) else ""
+            lines.append(f"{i}. {where}{text}（{f.code}）")
     rest = len(findings) - max(limit, 0)
     if rest > 0:
         lines.append(f"… and {rest} more" if en else f"……另有{rest}项")

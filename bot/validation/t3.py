@@ -144,7 +144,7 @@ def blank_cells(ctx: Context) -> Iterator[Hit]:
     blanks: list[tuple[str, str]] = []
     for row in ctx.row_keys:
         values = ctx.t3_rows.get(row)
-        if values is None or row in ctx.unreadable:
+        if values is None or row in ctx.unreadable or row in ctx.cut_rows:
             continue
         blanks.extend((row, col) for col, v in zip(T3_COLUMNS, values, strict=True) if v.value is None and L.is_blank(v))
     if not blanks:
@@ -194,6 +194,17 @@ _PEOPLE_RE = re.compile(r"(?:群众|自然人|个人|公民|居民|村民)[^。�
 _ORGS_RE = re.compile(r"(?:企业|公司|法人|律师事务所|律师|社会组织|科研机构)[^。；，,]{0,6}(?:申请|提出)")
 
 
+_NEGATED_RE = re.compile(r"(?:未|没有|无|均无)[^。；，,]{0,8}$")
+
+
+def _affirmed(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match that is not negated in its clause (「未收到法人或其他组织申请」 says none applied)."""
+    for m in pattern.finditer(text):
+        if not _NEGATED_RE.search(text[max(0, m.start() - 12) : m.start()]):
+            return m
+    return None
+
+
 @rule("T3-07", "info", "正文申请人类型与表3列不符")
 def applicant_kind(ctx: Context) -> Iterator[Hit]:
     """Prose speaks of 群众 applying while 表3 has no natural persons (or only persons vs 企业)."""
@@ -202,7 +213,7 @@ def applicant_kind(ctx: Context) -> Iterator[Hit]:
     if not total or person is None:
         return
     text = ctx.section("总体情况") or ctx.section("收到和处理政府信息公开申请情况") or ""
-    if person == 0 and (m := _PEOPLE_RE.search(text)):
+    if person == 0 and (m := _affirmed(_PEOPLE_RE, text)):
         yield Hit(
             f"正文称“{m.group(0)}”，但表3本年新收{L.num(total)}件均未计入“自然人”列，请核对申请人类型。",
             f"The text mentions individuals applying (“{m.group(0)}”), but 表3 has no natural persons "
@@ -211,7 +222,7 @@ def applicant_kind(ctx: Context) -> Iterator[Hit]:
             0,
             total,
         )
-    elif person == total and (m := _ORGS_RE.search(text)):
+    elif person == total and (m := _affirmed(_ORGS_RE, text)):
         yield Hit(
             f"正文称“{m.group(0)}”，但表3本年新收{L.num(total)}件均计入“自然人”列，请核对申请人类型。",
             f"The text mentions organisations applying (“{m.group(0)}”), but all {L.num(total)} new "

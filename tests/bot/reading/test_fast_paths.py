@@ -96,8 +96,8 @@ def test_prose_patterns_by_clause_match_whole_text() -> None:
     ]
     for text in _strings(5000, words, longest=40):
         flat = cells.nfkc(text)
-        clauses: list[str] = []
+        clauses: list[tuple[int, str]] = []
         for pattern in meta._BY_CLAUSE:
-            whole = [m.groups() + (m.group(0),) for m in pattern.finditer(flat)]
-            fast = [m.groups() + (m.group(0),) for m in meta._finditer(pattern, flat, clauses)]
+            whole = [m.groups() + (m.group(0), m.start()) for m in pattern.finditer(flat)]
+            fast = [m.groups() + (m.group(0), base + m.start()) for m, base in meta._finditer(pattern, flat, clauses)]
             assert fast == whole, (pattern.pattern, text)

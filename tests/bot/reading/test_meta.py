@@ -25,6 +25,10 @@ def test_short_name(name: str, short: str) -> None:
 @pytest.mark.parametrize(("name", "kind"), [
     ("富阳区鹿山街道", "街道"), ("丰收乡人民政府", "乡镇"), ("平潭综合实验区", "区县政府"),
     ("上海市人民政府办公厅", "部门"), ("武汉市公安局", "部门"),
+    # a 设区的市 or 省 government is not a 区县政府; a 市 name alone cannot say 设区的市 or 县级市: unknown
+    ("淮安市人民政府", "其他"), ("义乌市人民政府", "其他"), ("江苏省人民政府", "其他"), ("广西壮族自治区人民政府", "其他"),
+    ("淮安市", "其他"), ("沭阳县人民政府", "区县政府"), ("淮安市清江浦区人民政府", "区县政府"),
+    ("凉山彝族自治州人民政府", "其他"), ("郁南县", "区县政府"),
 ])
 def test_office_kind(name: str, kind: str) -> None:
     assert office_kind(name) == kind

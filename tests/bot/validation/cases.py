@@ -252,6 +252,16 @@ def _section(name: str, text: str, **changes: Any) -> Callable[[], Report]:
     return build
 
 
+def move_row(report: Report, source: str, target: str) -> Report:
+    """Count every application of 表3 row ``source`` under ``target`` instead (identities still hold)."""
+    for i, v in enumerate(report.applications[source]):
+        t = report.applications[target][i]
+        t.value = (t.value or 0) + (v.value or 0)
+        t.raw = str(t.value)
+        v.value, v.raw = 0, "0"
+    return report
+
+
 def _meta(extra: str, title: str | None = None) -> Callable[[], Report]:
     def build() -> Report:
         rep = with_text(r(), extra)

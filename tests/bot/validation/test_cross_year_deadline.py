@@ -98,3 +98,15 @@ def test_a_previous_report_of_another_year_is_ignored() -> None:
     report, kw = FIRES["XY-01"]()
     kw["previous"].year = 2018
     assert only(report, "XY-01", **kw) == []
+
+
+def test_a_city_governments_own_report_has_until_march_and_an_unknown_kind_is_not_judged() -> None:
+    """「淮安市人民政府」 has kind 其他 (设区的市 or 县级市 cannot be told from the name) but is a
+    government's own report: 3月31日. A 其他 that is not a government: lateness is not judged."""
+    city = make_report(3, office="淮安市人民政府", short_name="淮安", kind="其他", year=2021)
+    assert "DL-01" not in {f.code for f in validate(city, received=date(2022, 3, 1))}
+    assert "DL-01" in {f.code for f in validate(city, received=date(2022, 4, 2))}
+    other = make_report(3, office="某某中心站", short_name="某某", kind="其他", year=2021)
+    assert "DL-01" not in {f.code for f in validate(other, received=date(2022, 3, 1))}
+    dept = make_report(3, office="淮安市统计局", short_name="统计局", kind="部门", year=2021)
+    assert "DL-01" in {f.code for f in validate(dept, received=date(2022, 3, 1))}

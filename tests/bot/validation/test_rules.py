@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -61,3 +62,16 @@ def test_chained_years_are_quiet(seed: int) -> None:
 def test_rule_codes_unique_and_severities_valid() -> None:
     assert len(CODES) == len(set(CODES))
     assert all(r.severity in ("error", "warning", "info") and r.title for r in RULES)
+
+
+@pytest.mark.parametrize("code", sorted(FIRES))
+def test_every_finding_says_where_and_what_to_change(code: str) -> None:
+    """On a phone a finding must say where (table, row, column, section or the quoted sentence) and
+    what to change or why it matters — never only the bare fact."""
+    report, kwargs = FIRES[code]()
+    findings = [f for f in validate(report, **kwargs) if f.code == code]
+    assert findings
+    for f in findings:
+        assert f.where.strip(), f
+        assert re.search(r"请|应|须|需|建议|是否|关注|已按|已忽略|已自动|无需", f.message), f.message
+        assert "\n" not in f.message

@@ -110,7 +110,40 @@ def test_unreadable_table_with_its_header_is_not_str_04() -> None:
 
 def test_several_missing_sections_are_one_finding() -> None:
     report = make_report(3)
-    report.sections = report.sections[:3]
-    report.section_text = {k: v for k, v in report.section_text.items() if k in report.sections}
+    report.appeals = None
+    keep = [SECTIONS[0], SECTIONS[1], SECTIONS[2], SECTIONS[5]]
+    report.sections = keep
+    report.section_text = {k: v for k, v in report.section_text.items() if k in keep}
     [f] = [f for f in validate(report) if f.code == "STR-01"]
-    assert f.left == 3 and "第四部分" in f.message and "第六部分" in f.message
+    assert f.severity == "error"
+    assert f.left == 2 and "第四部分" in f.message and "第五部分" in f.message and "第六部分" not in f.message
+
+
+def test_a_file_that_stops_part_way_is_asked_about_not_failed() -> None:
+    """An excerpt or a page saved half-loaded ends in section 三: 四–六 are not "missing" (error) but
+    "not in the file" (warning), and the row the cut went through is not blank cells or a short row."""
+    report = make_report(3)
+    report.appeals = None
+    keep = SECTIONS[:3]
+    report.sections = list(keep)
+    report.section_text = {k: v for k, v in report.section_text.items() if k in keep}
+    cut = list(report.applications)[:5]  # rows after the fifth were cut off …
+    report.applications = {k: report.applications[k] for k in cut}
+    for v in report.applications[cut[-1]]:  # … and the fifth came out blank
+        v.value, v.raw = None, ""
+    findings = validate(report)
+    assert not [f for f in findings if f.severity == "error"], findings
+    [f] = [f for f in findings if f.code == "STR-01"]
+    assert f.severity == "warning" and "第四至六部分" in f.message and "完整报告" in f.message
+    assert "STR-05" not in {f.code for f in findings} and "T3-05" not in {f.code for f in findings}
+
+
+def test_a_section_missing_between_present_ones_is_still_an_error_in_a_cut_file() -> None:
+    report = make_report(3)
+    report.appeals = None
+    keep = [SECTIONS[0], SECTIONS[2]]
+    report.proactive = None
+    report.sections = keep
+    report.section_text = {k: v for k, v in report.section_text.items() if k in keep}
+    by_sev = {(f.code, f.severity) for f in validate(report)}
+    assert ("STR-01", "error") in by_sev and ("STR-01", "warning") in by_sev
