@@ -1,0 +1,239 @@
+"""Telegram's flood limits for every request the bot sends, with the queueing made visible.
+
+Telegram allows about 20 messages a minute in one group and about 30 a second per bot. One process
+keeps them with PTB's ``AIORateLimiter`` (:class:`MeteredRateLimiter` adds the metrics). Several webhook
+workers share one budget through Redis (``NIANBAO_REDIS_URL``, :class:`SharedRateLimiter`): each send
+books a slot with one Lua script (the server's clock, so workers' clocks do not matter) and sleeps until
+it. A 429 ``RetryAfter`` pauses every worker of the bot.
+
+Both record how long sends waited: a send held back more than :data:`SLOW_WAIT` seconds is logged as
+``pacing`` with the chat and how many sends are waiting, so an operator can tell pacing (sends waiting
+for their slot, the count going down) from a stall (updates waiting, nothing being sent) —
+``/healthz?token=…`` shows the same numbers (docs/SCALING.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import AIORateLimiter, BaseRateLimiter
+
+logger = logging.getLogger(__name__)
+
+#: A send that waited longer than this is logged (at most once per chat per :data:`LOG_EVERY` s).
+SLOW_WAIT = 5.0
+LOG_EVERY = 30.0
+GROUP_PER_MINUTE = 20
+#: Spacing per bot: 28/s keeps any one-second window at ≤ 30 sends.
+BOT_PER_SECOND = 28.0
+
+_Callback = Callable[..., Coroutine[Any, Any, Any]]
+
+# Book the earliest slot for one group: at most ARGV[1] sends in any ARGV[2] seconds (slots only grow).
+_GROUP_SLOT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local n = redis.call('LLEN', KEYS[1])
+local slot = now
+if n > 0 then
+  slot = math.max(slot, tonumber(redis.call('LINDEX', KEYS[1], -1)))
+  if n >= limit then
+    slot = math.max(slot, tonumber(redis.call('LINDEX', KEYS[1], -limit)) + window)
+  end
+end
+redis.call('RPUSH', KEYS[1], string.format('%.6f', slot))
+redis.call('LTRIM', KEYS[1], -limit, -1)
+redis.call('PEXPIRE', KEYS[1], math.ceil((slot - now + window) * 1000) + 1000)
+return string.format('%.6f', slot - now)
+"""
+
+# Book the next per-bot slot, ARGV[1] seconds after the last (GCRA), and not before a 429 pause ends.
+_BOT_SLOT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local interval = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+local slot = math.max(now, tat, pause)
+redis.call('SET', KEYS[1], string.format('%.6f', slot + interval), 'PX', math.ceil((slot - now + interval) * 1000) + 1000)
+return string.format('%.6f', slot - now)
+"""
+
+_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local untill = now + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], string.format('%.6f', untill), 'PX', math.ceil(tonumber(ARGV[1]) * 1000) + 1000)
+return 1
+"""
+
+_SENDING = ("send", "forward", "copy", "edit")
+
+
+def _chat_of(endpoint: str, data: dict[str, Any]) -> int | str | None:
+    """The chat a sending request goes to (None: not a message, not limited)."""
+    if not endpoint.startswith(_SENDING):
+        return None
+    chat_id = data.get("chat_id")
+    with contextlib.suppress(TypeError, ValueError):
+        return int(chat_id)  # type: ignore[arg-type]
+    return chat_id  # type: ignore[return-value]
+
+
+class QueueMeter:
+    """How long sends waited for their slot: waiting now, the longest wait in the last minute, sends."""
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self.sent = 0
+        self._waits: deque[tuple[float, float]] = deque()
+        self._logged: dict[Any, float] = {}
+
+    def begin(self) -> float:
+        self.waiting += 1
+        return time.monotonic()
+
+    def end(self, chat: Any, started: float) -> None:
+        self.waiting -= 1
+        self.sent += 1
+        now = time.monotonic()
+        waited = now - started
+        self._waits.append((now, waited))
+        while self._waits and self._waits[0][0] < now - 60:
+            self._waits.popleft()
+        if waited >= SLOW_WAIT and now - self._logged.get(chat, -LOG_EVERY) >= LOG_EVERY:
+            self._logged[chat] = now
+            if len(self._logged) > 10_000:
+                self._logged.clear()
+            logger.info("pacing: a send to chat %s waited %.1f s for its slot (%d sends waiting)",
+                        chat, waited, self.waiting)
+
+    def snapshot(self) -> dict[str, Any]:
+        waits = [w for _, w in self._waits]
+        return {"waiting": self.waiting, "sent": self.sent, "max_wait_s_last_min": round(max(waits, default=0.0), 2)}
+
+
+class MeteredRateLimiter(AIORateLimiter):
+    """PTB's per-process limiter (the single-process default), measuring each send's wait."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.meter = QueueMeter()
+
+    async def process_request(self, callback: _Callback, args: Any, kwargs: dict[str, Any], endpoint: str,
+                              data: dict[str, Any], rate_limit_args: int | None) -> Any:
+        chat = _chat_of(endpoint, data)
+        if chat is None:
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        started = self.meter.begin()
+        ended = False
+
+        async def timed(*a: Any, **kw: Any) -> Any:
+            nonlocal ended
+            if not ended:
+                ended = True
+                self.meter.end(chat, started)
+            return await callback(*a, **kw)
+
+        try:
+            return await super().process_request(timed, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            if not ended:
+                self.meter.waiting -= 1
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"shared": False, **self.meter.snapshot()}
+
+
+class SharedRateLimiter(BaseRateLimiter):
+    """One flood-limit budget for every worker of a bot, kept in Redis (per group and per bot).
+
+    When Redis cannot be reached the process falls back to its own limiter (logged once), so an
+    outage of Redis slows nothing down but is no longer shared.
+    """
+
+    def __init__(self, redis_url: str, token: str, *, max_retries: int = 3,
+                 group_per_minute: int = GROUP_PER_MINUTE, bot_per_second: float = BOT_PER_SECOND) -> None:
+        import hashlib
+
+        self.redis_url = redis_url
+        self.prefix = "nianbao:rl:" + hashlib.sha256(token.encode()).hexdigest()[:16]
+        self.max_retries = max_retries
+        self.group_per_minute = group_per_minute
+        self.interval = 1.0 / bot_per_second
+        self.meter = QueueMeter()
+        self._redis: Any = None
+        self._scripts: dict[str, Any] = {}
+        self._fallback = AIORateLimiter(max_retries=0, overall_max_rate=int(bot_per_second),
+                                        group_max_rate=group_per_minute)
+        self._redis_down_logged = False
+
+    async def initialize(self) -> None:
+        import redis.asyncio as aioredis
+
+        self._redis = aioredis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        for name, script in (("group", _GROUP_SLOT), ("bot", _BOT_SLOT), ("pause", _PAUSE)):
+            self._scripts[name] = self._redis.register_script(script)
+
+    async def shutdown(self) -> None:
+        if self._redis is not None:
+            with contextlib.suppress(Exception):
+                await self._redis.aclose()
+            self._redis = None
+
+    async def _wait(self, name: str, keys: list[str], args: list[Any]) -> None:
+        delay = float(await self._scripts[name](keys=keys, args=args))
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def acquire(self, chat: int | str) -> None:
+        """Wait for this chat's group slot (groups only), then for the bot's next slot."""
+        if (isinstance(chat, int) and chat < 0) or isinstance(chat, str):
+            await self._wait("group", [f"{self.prefix}:g:{chat}"], [self.group_per_minute, 60])
+        await self._wait("bot", [f"{self.prefix}:bot", f"{self.prefix}:pause"], [self.interval])
+
+    async def process_request(self, callback: _Callback, args: Any, kwargs: dict[str, Any], endpoint: str,
+                              data: dict[str, Any], rate_limit_args: int | None) -> Any:
+        chat = _chat_of(endpoint, data)
+        if chat is None:
+            return await callback(*args, **kwargs)
+        retries = rate_limit_args or self.max_retries
+        for attempt in range(retries + 1):
+            started = self.meter.begin()
+            try:
+                await self.acquire(chat)
+            except asyncio.CancelledError:
+                self.meter.waiting -= 1
+                raise
+            except Exception as exc:  # noqa: BLE001 - Redis away: keep sending, limited per process
+                self.meter.waiting -= 1
+                if not self._redis_down_logged:
+                    self._redis_down_logged = True
+                    logger.warning("rate limits: Redis unavailable (%s); limiting per process", exc)
+                return await self._fallback.process_request(callback, args, kwargs, endpoint, data, 0)
+            self._redis_down_logged = False
+            self.meter.end(chat, started)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                seconds = exc.retry_after if isinstance(exc.retry_after, int | float) else \
+                    exc.retry_after.total_seconds()
+                logger.info("rate limit hit in chat %s: every worker pauses %.1f s", chat, seconds)
+                with contextlib.suppress(Exception):
+                    await self._scripts["pause"](keys=[f"{self.prefix}:pause"], args=[float(seconds) + 0.1])
+                await asyncio.sleep(float(seconds) + 0.1)
+        raise AssertionError("unreachable")
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"shared": True, **self.meter.snapshot()}
