@@ -17,6 +17,7 @@ import importlib
 import importlib.util
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -123,7 +124,8 @@ def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = 
         builder = builder.rate_limiter(MeteredRateLimiter(max_retries=RATE_LIMIT_RETRIES))
     app = builder.build()
     app.bot_data["update_scope"] = update_scope or bot_scope(settings.telegram_bot_token)
-    app.bot_data["inbox"] = UpdateInbox(db, app.bot_data["update_scope"])
+    app.bot_data["inbox"] = UpdateInbox(db, app.bot_data["update_scope"],
+                                        lease=timedelta(seconds=settings.inbox_lease))
     app.bot_data["db"] = db
     app.bot_data["settings"] = settings
     app.bot_data["owns_db"] = owns_db

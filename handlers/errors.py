@@ -64,7 +64,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _database_away(update: object, context: ContextTypes.DEFAULT_TYPE, error: BaseException) -> None:
     """The database went away while a handler ran: one short 「数据库暂时不可用」, one log line (no
     traceback per update), and no later handler group answers the same update as well."""
-    from handlers.gate import DB_DOWN
+    from handlers.gate import DB_DOWN, _reply_to
     from handlers.inbox import _short
 
     if not isinstance(update, Update):  # a job (e.g. the reminder tick) logs and retries on its own
@@ -75,7 +75,7 @@ async def _database_away(update: object, context: ContextTypes.DEFAULT_TYPE, err
     chat = update.effective_chat
     if chat is not None:
         try:
-            await context.bot.send_message(chat.id, DB_DOWN)
+            await context.bot.send_message(chat.id, DB_DOWN, **_reply_to(update))
         except Exception as exc:  # noqa: BLE001 - nothing more to do than log
             logger.info("could not tell chat %s: %s", chat.id, exc)
     raise ApplicationHandlerStop

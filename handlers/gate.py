@@ -91,9 +91,17 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: BaseE
     if chat is None:
         return
     try:
-        await context.bot.send_message(chat.id, text)
+        await context.bot.send_message(chat.id, text, **_reply_to(update))
     except Exception as send_error:  # noqa: BLE001 - nothing more to do than log
         logger.info("could not tell chat %s: %s", chat.id, send_error)
+
+
+def _reply_to(update: Update) -> dict[str, Any]:
+    """Answer as a reply to the user's message, so it is clear which one failed."""
+    message = update.effective_message
+    if message is None or update.callback_query is not None:
+        return {}
+    return {"reply_to_message_id": message.message_id, "allow_sending_without_reply": True}
 
 
 def inbox_of(context: ContextTypes.DEFAULT_TYPE) -> Any:

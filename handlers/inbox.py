@@ -47,6 +47,7 @@ class UpdateInbox:
     """Receive, claim and finish updates; keep leases alive; take over a dead worker's updates."""
 
     def __init__(self, db: Any, scope: str, *, owner: str | None = None, lease: timedelta = LEASE) -> None:
+        self.beat_seconds = min(BEAT_SECONDS, lease.total_seconds() / 3)
         self.db = db
         self.scope = scope
         self.owner = owner or default_worker_id()
@@ -149,7 +150,7 @@ class UpdateInbox:
                 beat += 1
                 if beat == 1:
                     logger.warning("inbox heartbeat failed (%s); retrying", _short(exc))
-            await asyncio.sleep(BEAT_SECONDS if not beat else min(BEAT_SECONDS, 2.0 * beat))
+            await asyncio.sleep(self.beat_seconds if not beat else min(self.beat_seconds, 2.0 * beat))
 
     async def beat_once(self, app: Application, *, takeover: bool = True) -> int:
         """Extend our leases; then put updates of dead workers on our queue. Returns how many were taken."""
@@ -158,7 +159,8 @@ class UpdateInbox:
             await store.heartbeat(self.db, scope=self.scope, owner=self.owner, update_ids=held, lease=self.lease)
         if not takeover:
             return 0
-        taken = await store.reclaim(self.db, scope=self.scope, owner=self.owner, lease=self.lease)
+        dead = dead_on_this_host(await store.owners(self.db, scope=self.scope))
+        taken = await store.reclaim(self.db, scope=self.scope, owner=self.owner, lease=self.lease, dead=dead)
         for update_id, payload in taken:
             try:
                 update = Update.de_json(_json(payload), app.bot)
@@ -181,6 +183,27 @@ class UpdateInbox:
         return {"in_flight": len(self.in_flight), "oldest_s": round(now - oldest, 1),
                 "done_pending": len(self._done), "taken_over": self.taken_over,
                 "redeliveries": self.redeliveries}
+
+
+def dead_on_this_host(owners: list[str]) -> list[str]:
+    """Owners ``host:pid:tag`` of this host whose process is gone (killed): their updates need not wait
+    for the lease. Other hosts' owners are judged by their leases only."""
+    import os
+    import socket
+
+    host = socket.gethostname()[:24]
+    dead = []
+    for owner in owners:
+        parts = owner.split(":")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit() or int(parts[1]) == os.getpid():
+            continue
+        try:
+            os.kill(int(parts[1]), 0)
+        except ProcessLookupError:
+            dead.append(owner)
+        except (PermissionError, OverflowError, OSError):
+            continue
+    return dead
 
 
 class InboxApplication(Application):

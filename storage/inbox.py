@@ -121,23 +121,35 @@ async def heartbeat(db: Database, *, scope: str, owner: str, update_ids: Iterabl
     return await db.run(run, write=True)
 
 
+async def owners(db: Database, *, scope: str) -> list[str]:
+    """The processes that own updates not done yet (to spot dead ones on this host)."""
+
+    def run(conn: Connection) -> list[str]:
+        return [str(o) for o in conn.execute(select(INBOX.c.owner).where(
+            INBOX.c.scope == scope, INBOX.c.state == WORKING, INBOX.c.owner.is_not(None)).distinct()).scalars()]
+
+    return await db.run(run)
+
+
 async def reclaim(db: Database, *, scope: str, owner: str, lease: timedelta, limit: int = 200,
-                  max_attempts: int = 5) -> list[tuple[int, str]]:
-    """Take over updates whose owner's lease ran out (it died); returns ``(update_id, json)`` in id order.
+                  max_attempts: int = 5, dead: Iterable[str] = ()) -> list[tuple[int, str]]:
+    """Take over updates whose owner's lease ran out, or whose owner is known ``dead`` (a process of
+    this host that no longer runs); returns ``(update_id, json)`` in id order.
 
     An update that was taken over ``max_attempts`` times (it kills its worker, or never finishes) is
     marked done instead, so one poisonous update cannot go round the workers for ever.
     """
     now = _now()
+    dead = [d for d in dead if d != owner]
+    free = or_(INBOX.c.lease_until < now, INBOX.c.owner.in_(dead)) if dead else INBOX.c.lease_until < now
 
     def run(conn: Connection) -> list[tuple[int, str]]:
         stale = conn.execute(select(INBOX.c.update_id, INBOX.c.payload, INBOX.c.attempts).where(
-            INBOX.c.scope == scope, INBOX.c.state == WORKING, INBOX.c.lease_until < now,
+            INBOX.c.scope == scope, INBOX.c.state == WORKING, free,
             INBOX.c.payload.is_not(None)).order_by(INBOX.c.update_id).limit(limit)).all()
         taken: list[tuple[int, str]] = []
         for update_id, payload, attempts in stale:
-            guard = and_(INBOX.c.scope == scope, INBOX.c.update_id == update_id, INBOX.c.state == WORKING,
-                         INBOX.c.lease_until < now)
+            guard = and_(INBOX.c.scope == scope, INBOX.c.update_id == update_id, INBOX.c.state == WORKING, free)
             if attempts >= max_attempts:
                 conn.execute(update(INBOX).where(guard).values(state=DONE, done_at=now, lease_until=None))
                 continue
@@ -187,5 +199,5 @@ async def prune(db: Database, *, older_than: timedelta = timedelta(days=7)) -> i
     return await db.run(run, write=True)
 
 
-__all__ = ["MAX_UPDATE_ID", "claim", "done", "heartbeat", "prune", "receive", "reclaim", "state_of", "stats",
+__all__ = ["MAX_UPDATE_ID", "claim", "done", "heartbeat", "owners", "prune", "receive", "reclaim", "state_of", "stats",
            "valid_update_id"]
