@@ -111,7 +111,7 @@ class UpdateInbox:
                 if failures == 1:
                     logger.warning("inbox: %d done marks not written yet (%s); retrying", len(batch),
                                    _short(exc))
-                await asyncio.sleep(min(RETRY_SECONDS * failures, 5.0))
+                await asyncio.sleep(min(RETRY_SECONDS * failures, 2.0))
                 continue
             self._done -= batch
             if failures:
@@ -140,9 +140,15 @@ class UpdateInbox:
 
     async def _run(self, app: Application) -> None:
         beat = 0
+        grace_until = 0.0
         while True:
             try:
-                await self.beat_once(app, takeover=True)
+                # after an outage, live owners first renew their leases and write their done marks:
+                # taking over at once would re-run updates that were handled while the database was away
+                await self.beat_once(app, takeover=not beat and time.monotonic() >= grace_until)
+                if beat:
+                    grace_until = time.monotonic() + self.lease.total_seconds()
+                    logger.info("inbox: database back; takeovers resume in %.0f s", self.lease.total_seconds())
                 beat = 0
             except asyncio.CancelledError:
                 raise
@@ -172,8 +178,8 @@ class UpdateInbox:
             await app.update_queue.put(update)
         if taken:
             self.taken_over += len(taken)
-            logger.warning("inbox: took over %d update(s) of a worker that stopped (ids %s…)",
-                           len(taken), taken[0][0])
+            logger.warning("inbox: took over %d update(s) of a worker that stopped: %s", len(taken),
+                           " ".join(str(u) for u, _ in taken[:50]))
         return len(taken)
 
     def snapshot(self) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 Telegram allows about 20 messages a minute in one group and about 30 a second per bot. One process
 keeps them with PTB's ``AIORateLimiter`` (:class:`MeteredRateLimiter` adds the metrics). Several webhook
-workers share one budget through Redis (``NIANBAO_REDIS_URL``, :class:`SharedRateLimiter`): each send
-books a slot with one Lua script (the server's clock, so workers' clocks do not matter) and sleeps until
-it. A 429 ``RetryAfter`` pauses every worker of the bot.
+workers share one budget through Redis (``NIANBAO_REDIS_URL``, :class:`SharedRateLimiter`): a send is
+admitted by one Lua script that keeps a log of the last minute's sends per group and the last second's
+per bot (the server's clock, so workers' clocks do not matter), or told how long to wait. A 429
+``RetryAfter`` pauses every worker of the bot.
 
 Both record how long sends waited: a send held back more than :data:`SLOW_WAIT` seconds is logged as
 ``pacing`` with the chat and how many sends are waiting, so an operator can tell pacing (sends waiting
@@ -31,41 +32,38 @@ logger = logging.getLogger(__name__)
 SLOW_WAIT = 5.0
 LOG_EVERY = 30.0
 GROUP_PER_MINUTE = 20
-#: Spacing per bot: 28/s keeps any one-second window at ≤ 30 sends.
-BOT_PER_SECOND = 28.0
+#: Sends per bot in any second: below Telegram's ~30 to leave room for network jitter.
+BOT_PER_SECOND = 25
 
 _Callback = Callable[..., Coroutine[Any, Any, Any]]
 
-# Book the earliest slot for one group: at most ARGV[1] sends in any ARGV[2] seconds (slots only grow).
-_GROUP_SLOT = """
+# Admit one send now, or say how long to wait: at most ARGV[1] sends to the group in any ARGV[2] s
+# (ARGV[6] == '1' for groups) and ARGV[3] sends by the bot in any ARGV[4] s, and none before a 429 pause
+# ends. Admissions are logged with the server's clock, so the limits hold however many workers send.
+_ADMIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local n = redis.call('LLEN', KEYS[1])
-local slot = now
-if n > 0 then
-  slot = math.max(slot, tonumber(redis.call('LINDEX', KEYS[1], -1)))
-  if n >= limit then
-    slot = math.max(slot, tonumber(redis.call('LINDEX', KEYS[1], -limit)) + window)
+local pause = tonumber(redis.call('GET', KEYS[3]) or '0')
+if pause > now then return string.format('%.6f', pause - now) end
+local wait = 0
+local function check(key, limit, window)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= limit then
+    local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+    wait = math.max(wait, oldest + window - now)
   end
 end
-redis.call('RPUSH', KEYS[1], string.format('%.6f', slot))
-redis.call('LTRIM', KEYS[1], -limit, -1)
-redis.call('PEXPIRE', KEYS[1], math.ceil((slot - now + window) * 1000) + 1000)
-return string.format('%.6f', slot - now)
-"""
-
-# Book the next per-bot slot, ARGV[1] seconds after the last (GCRA), and not before a 429 pause ends.
-_BOT_SLOT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local interval = tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
-local slot = math.max(now, tat, pause)
-redis.call('SET', KEYS[1], string.format('%.6f', slot + interval), 'PX', math.ceil((slot - now + interval) * 1000) + 1000)
-return string.format('%.6f', slot - now)
+local group = ARGV[6] == '1'
+if group then check(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])) end
+check(KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[4]))
+if wait > 0 then return string.format('%.6f', wait) end
+if group then
+  redis.call('ZADD', KEYS[1], now, ARGV[5])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) * 1000) + 1000)
+end
+redis.call('ZADD', KEYS[2], now, ARGV[5])
+redis.call('PEXPIRE', KEYS[2], math.ceil(tonumber(ARGV[4]) * 1000) + 1000)
+return '0'
 """
 
 _PAUSE = """
@@ -162,14 +160,14 @@ class SharedRateLimiter(BaseRateLimiter):
     """
 
     def __init__(self, redis_url: str, token: str, *, max_retries: int = 3,
-                 group_per_minute: int = GROUP_PER_MINUTE, bot_per_second: float = BOT_PER_SECOND) -> None:
+                 group_per_minute: int = GROUP_PER_MINUTE, bot_per_second: int = BOT_PER_SECOND) -> None:
         import hashlib
 
         self.redis_url = redis_url
         self.prefix = "nianbao:rl:" + hashlib.sha256(token.encode()).hexdigest()[:16]
         self.max_retries = max_retries
         self.group_per_minute = group_per_minute
-        self.interval = 1.0 / bot_per_second
+        self.bot_per_second = bot_per_second
         self.meter = QueueMeter()
         self._redis: Any = None
         self._scripts: dict[str, Any] = {}
@@ -181,7 +179,7 @@ class SharedRateLimiter(BaseRateLimiter):
         import redis.asyncio as aioredis
 
         self._redis = aioredis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        for name, script in (("group", _GROUP_SLOT), ("bot", _BOT_SLOT), ("pause", _PAUSE)):
+        for name, script in (("admit", _ADMIT), ("pause", _PAUSE)):
             self._scripts[name] = self._redis.register_script(script)
 
     async def shutdown(self) -> None:
@@ -190,16 +188,20 @@ class SharedRateLimiter(BaseRateLimiter):
                 await self._redis.aclose()
             self._redis = None
 
-    async def _wait(self, name: str, keys: list[str], args: list[Any]) -> None:
-        delay = float(await self._scripts[name](keys=keys, args=args))
-        if delay > 0:
-            await asyncio.sleep(delay)
-
     async def acquire(self, chat: int | str) -> None:
-        """Wait for this chat's group slot (groups only), then for the bot's next slot."""
-        if (isinstance(chat, int) and chat < 0) or isinstance(chat, str):
-            await self._wait("group", [f"{self.prefix}:g:{chat}"], [self.group_per_minute, 60])
-        await self._wait("bot", [f"{self.prefix}:bot", f"{self.prefix}:pause"], [self.interval])
+        """Wait until this send is admitted: the group's minute budget (groups only) and the bot's second."""
+        import random
+        import uuid
+
+        group = (isinstance(chat, int) and chat < 0) or isinstance(chat, str)
+        member = uuid.uuid4().hex
+        while True:
+            wait = float(await self._scripts["admit"](
+                keys=[f"{self.prefix}:g:{chat}", f"{self.prefix}:bot", f"{self.prefix}:pause"],
+                args=[self.group_per_minute, 60, self.bot_per_second, 1, member, "1" if group else "0"]))
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait + random.uniform(0.001, 0.02))  # spread the waiters a little
 
     async def process_request(self, callback: _Callback, args: Any, kwargs: dict[str, Any], endpoint: str,
                               data: dict[str, Any], rate_limit_args: int | None) -> Any:

@@ -49,6 +49,7 @@ from bot.deadlines.ladder import (
 from bot.deadlines.limiter import Limiter
 from bot.deadlines.workdays import subtract_workdays, workdays_after
 from storage import reminders as store
+from storage.db import is_unavailable
 from storage.reminders import OutboxItem, PlannedSend
 
 logger = logging.getLogger(__name__)
@@ -591,7 +592,10 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
         try:
             report.planned = await schedule(db, now=now, config=config)
         except Exception as exc:
-            logger.exception("planning statutory deadlines failed")
+            if is_unavailable(exc):  # an outage is one line per tick, not a traceback
+                logger.warning("planning statutory deadlines failed: database unavailable")
+            else:
+                logger.exception("planning statutory deadlines failed")
             report.errors.append(f"schedule: {exc!r}")
 
     to_send, to_miss = due(await store.pending_due(db, now=now), now, max_late=config.max_late)
