@@ -259,6 +259,10 @@ class PythonProxy:
             await self._session.close()
 
 
+class WorkerExited(RuntimeError):
+    """A worker process ended while it was expected to start."""
+
+
 class RemoteFake:
     """The fake Bot API running in its own process (bench/fakeapi.py); ``calls()`` fetches its record."""
 
@@ -381,15 +385,29 @@ class Cluster:
             env["NIANBAO_REDIS_URL"] = REDIS_URL
         return env
 
-    async def start_worker(self, i: int, wait: bool = True) -> None:
+    async def start_worker(self, i: int, wait: bool = True, timeout: float = 120.0) -> None:
+        """Start worker ``i``; like systemd's ``Restart=always``, start it again while it exits at once
+        (``nianbao run`` refuses to start while the database is unreachable)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self._spawn(i)
+            if not wait:
+                return
+            try:
+                await self.wait_ready(i, timeout=max(1.0, deadline - time.monotonic()))
+                return
+            except WorkerExited:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(1.0)
+
+    def _spawn(self, i: int) -> None:
         log = open(self.work / f"worker{i}.log", "ab")  # noqa: SIM115 - closed with the process
         log.write(f"--- started by the harness at {datetime.now(UTC):%H:%M:%S.%f}\n".encode())
         log.flush()
         self.procs[i] = subprocess.Popen([sys.executable, "-m", "bot", "run", "--webhook"], cwd=str(ROOT),
                                          env=self.env(i), stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        if wait:
-            await self.wait_ready(i)
 
     async def wait_ready(self, i: int, timeout: float = 90.0) -> None:
         from aiohttp import ClientSession
@@ -399,7 +417,7 @@ class Cluster:
             while time.monotonic() < deadline:
                 proc = self.procs[i]
                 if proc is None or proc.poll() is not None:
-                    raise RuntimeError(f"worker {i} exited: see {self.work / f'worker{i}.log'}")
+                    raise WorkerExited(f"worker {i} exited: see {self.work / f'worker{i}.log'}")
                 with contextlib.suppress(OSError, asyncio.TimeoutError):
                     async with session.get(f"http://127.0.0.1:{self.ports[i]}/healthz", timeout=1) as resp:
                         if resp.status == 200:
