@@ -64,7 +64,7 @@ class Plan:
     outage_at: float | None = 8.0
     outage_s: float = 15.0
     sigterm_all: bool = True
-    lease_s: float = 10.0
+    lease_s: float = 30.0
     drain_timeout: float = 240.0
     retry_for: float = 180.0
     proxy: str = "auto"  # "nginx", "python" or "auto" (nginx when installed)

@@ -57,6 +57,8 @@ class UpdateInbox:
         self._done: set[int] = set()
         self._flusher: asyncio.Task[None] | None = None
         self._loop_task: asyncio.Task[None] | None = None
+        #: set on SIGTERM: keep renewing our leases while the queue drains, take nothing new over
+        self.draining = False
         self.taken_over = 0
         self.redeliveries = 0
 
@@ -145,7 +147,8 @@ class UpdateInbox:
             try:
                 # after an outage, live owners first renew their leases and write their done marks:
                 # taking over at once would re-run updates that were handled while the database was away
-                await self.beat_once(app, takeover=not beat and time.monotonic() >= grace_until)
+                await self.beat_once(app, takeover=not beat and not self.draining
+                                     and time.monotonic() >= grace_until)
                 if beat:
                     grace_until = time.monotonic() + self.lease.total_seconds()
                     logger.info("inbox: database back; takeovers resume in %.0f s", self.lease.total_seconds())

@@ -175,6 +175,7 @@ async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None =
     try:
         await stop.wait()
     finally:
+        app.bot_data["inbox"].draining = True  # finish our queue; leave stopped workers' updates to others
         await runner.cleanup()
         await app.stop()
         if app.post_stop:
