@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 #: Heartbeat and takeover check period (a third of the lease: two beats may fail before it expires).
 BEAT_SECONDS = 20.0
+#: Seconds between two prunes of done updates older than a week.
+PRUNE_EVERY = 3600.0
 #: Pause between retries of the "done" marks while the database is away.
 RETRY_SECONDS = 1.0
 
@@ -55,6 +57,7 @@ class UpdateInbox:
         #: update id → monotonic time it was received or claimed here (waiting in the queue or running)
         self.in_flight: dict[int, float] = {}
         self._done: set[int] = set()
+        self._pruned_at = -PRUNE_EVERY
         self._flusher: asyncio.Task[None] | None = None
         self._loop_task: asyncio.Task[None] | None = None
         #: set on SIGTERM: keep renewing our leases while the queue drains, take nothing new over
@@ -119,6 +122,21 @@ class UpdateInbox:
             if failures:
                 logger.info("inbox: done marks written after %d retries", failures)
             failures = 0
+            await self._prune_now_and_then()
+
+    async def _prune_now_and_then(self) -> None:
+        """Forget done updates older than a week, at most once an hour (Telegram redelivers for a day)."""
+        now = time.monotonic()
+        if now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        try:
+            removed = await store.prune(self.db)
+        except Exception as exc:  # noqa: BLE001 - housekeeping: try again in an hour
+            logger.info("inbox: prune failed (%s)", _short(exc))
+            return
+        if removed:
+            logger.info("inbox: forgot %d done updates older than a week", removed)
 
     async def flush(self, timeout: float = 5.0) -> None:
         """Wait (bounded) for the pending done marks — at shutdown."""

@@ -478,26 +478,39 @@ async def claim(db: Any, *, item_id: int, worker_id: str, now: datetime, lease_u
     return res.rowcount == 1
 
 
-#: ``result`` while a claimed row is being sent; a claim that finds it still there knows the previous
-#: attempt's outcome is unknown (its process died, or could not record the send) — a re-send (「补发」).
+#: ``result`` while the HTTP request of a send is in flight; a claim that finds it still there knows the
+#: previous attempt's outcome is unknown (its process died, or could not record the send) — a re-send
+#: (「补发」). ``claimed`` / ``claimed?``: claimed, nothing sent yet (``?``: an earlier attempt is unknown).
 SENDING = "sending"
+CLAIMED = "claimed"
+CLAIMED_AFTER_UNKNOWN = "claimed?"
 
 
 async def claim_send(db: Any, *, item_id: int, worker_id: str, now: datetime, lease_until: datetime) -> str | None:
     """Claim a row to send it: ``None`` (someone else has it, or it is done), ``"first"``, or ``"resend"``
-    when an earlier attempt may have reached Telegram without being recorded (the text says 「补发」)."""
-    was_sending = OUTBOX.c.result.like(SENDING + "%")
+    when an earlier attempt may have reached Telegram without being recorded (the text says 「补发」).
+    Call :func:`mark_sending` right before the HTTP request."""
+    unknown = or_(OUTBOX.c.result.like(SENDING + "%"), OUTBOX.c.result == CLAIMED_AFTER_UNKNOWN)
     async with db.connect(write=True) as conn:
         row = (await conn.execute(update(OUTBOX).where(
             OUTBOX.c.id == item_id, OUTBOX.c.sent_at.is_(None), OUTBOX.c.missed_at.is_(None),
             OUTBOX.c.cancelled_at.is_(None),
             or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
         ).values(claimed_by=worker_id, claimed_until=lease_until,
-                 result=case((was_sending, SENDING + " again"), else_=SENDING),
+                 result=case((unknown, CLAIMED_AFTER_UNKNOWN), else_=CLAIMED),
                  ).returning(OUTBOX.c.result))).first()
     if row is None:
         return None
-    return "resend" if row.result != SENDING else "first"
+    return "resend" if row.result == CLAIMED_AFTER_UNKNOWN else "first"
+
+
+async def mark_sending(db: Any, *, item_id: int, worker_id: str) -> bool:
+    """Record that the HTTP request is about to go out (False: this worker no longer holds the row)."""
+    async with db.connect(write=True) as conn:
+        res = await conn.execute(update(OUTBOX).where(
+            OUTBOX.c.id == item_id, OUTBOX.c.claimed_by == worker_id, OUTBOX.c.sent_at.is_(None),
+        ).values(result=SENDING))
+    return res.rowcount == 1
 
 
 async def extend_claim(db: Any, *, item_id: int, worker_id: str, lease_until: datetime) -> bool:
@@ -514,7 +527,7 @@ async def live_sending_claims(db: Any, *, now: datetime) -> list[tuple[int, str]
     async with db.connect() as conn:
         rows = (await conn.execute(select(OUTBOX.c.id, OUTBOX.c.claimed_by).where(
             OUTBOX.c.sent_at.is_(None), OUTBOX.c.claimed_until >= now,
-            OUTBOX.c.result.like(SENDING + "%")))).all()
+            or_(OUTBOX.c.result.like(SENDING + "%"), OUTBOX.c.result.like(CLAIMED + "%"))))).all()
     return [(int(r.id), str(r.claimed_by)) for r in rows]
 
 
@@ -622,5 +635,5 @@ __all__ = [
     "cancel_chat", "cancel_custom", "cancel_deadline", "cancel_pending", "claim", "close_application",
     "complete_deadline", "ensure_deadlines", "extend_application", "get_application", "get_application_by_id",
     "get_custom", "get_deadline", "list_applications", "list_custom", "list_deadlines", "mark_missed",
-    "mark_sent", "claim_send", "extend_claim", "live_sending_claims", "expire_claims", "migrate_chat", "outbox", "pending_due", "plan", "planned_sources", "release", "take_missed",
+    "mark_sent", "claim_send", "mark_sending", "extend_claim", "live_sending_claims", "expire_claims", "migrate_chat", "outbox", "pending_due", "plan", "planned_sources", "release", "take_missed",
 ]

@@ -478,6 +478,9 @@ async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, wor
             report.resent += 1
             logger.info("reminder %s: earlier attempt unrecorded; re-sent as 「补发」", item.id)
         heartbeat = asyncio.ensure_future(_heartbeat(db, item.id, worker_id, config, started, now))
+        if not await store.mark_sending(db, item_id=item.id, worker_id=worker_id):
+            report.lost += 1  # the lease ran out before we could send: another process has it now
+            return
         chat_id = item.chat_id
         for attempt in range(2):
             if attempt:

@@ -30,6 +30,7 @@ async def test_killed_after_sending_is_resent_once_with_buxfa(db):
     # a worker claimed it and was killed -9 before it could record the send
     assert await store.claim_send(db, item_id=row["id"], worker_id="dead:1:x", now=due,
                                   lease_until=due + CONFIG.lease) == "first"
+    assert await store.mark_sending(db, item_id=row["id"], worker_id="dead:1:x")
     sent: list[str] = []
 
     async def send(chat_id: int, text: str) -> int:
@@ -102,7 +103,39 @@ async def test_reconcile_releases_rows_of_a_dead_process_on_this_host(db):
     owner = f"{socket.gethostname()[:24]}:{gone.pid}:abc"
     now = local(2026, 11, 23, 9, 0, 5)
     await store.claim_send(db, item_id=row["id"], worker_id=owner, now=now, lease_until=now + CONFIG.lease)
+    await store.mark_sending(db, item_id=row["id"], worker_id=owner)
     assert await ticker.reconcile(db, now=now + timedelta(seconds=1)) == 1
     claimed = await store.claim_send(db, item_id=row["id"], worker_id="w2", now=now + timedelta(seconds=2),
                                      lease_until=now + CONFIG.lease)
     assert claimed == "resend"
+
+
+async def test_a_claim_that_died_before_sending_is_not_labelled_buxfa(db):
+    """Killed (or the database went away) after the claim but before the HTTP request: the user never
+    saw it, so the next send is a plain one — 【补发】 only when an earlier send may have reached them."""
+    due = await _one_due(db)
+    [row] = [r for r in await store.outbox(db, chat_id=CHAT) if r["sent_at"] is None]
+    await store.claim_send(db, item_id=row["id"], worker_id="dead:1:x", now=due, lease_until=due + CONFIG.lease)
+    sent: list[str] = []
+
+    async def send(chat_id: int, text: str) -> int:
+        sent.append(text)
+        return 1
+
+    later = due + CONFIG.lease + timedelta(seconds=1)
+    report = await tick(db, send, later, "w2", config=CONFIG, limiter=fast_limiter(), plan=False)
+    assert report.sent == 1 and report.resent == 0 and sent == ["⏰ 提醒：提交报表"]
+
+
+async def test_unknown_outcome_survives_a_second_failed_claim(db):
+    """sending → (died) → claimed? → (died before sending) → the third attempt still says 【补发】."""
+    due = await _one_due(db)
+    [row] = [r for r in await store.outbox(db, chat_id=CHAT) if r["sent_at"] is None]
+    lease = CONFIG.lease
+    await store.claim_send(db, item_id=row["id"], worker_id="a:1:x", now=due, lease_until=due + lease)
+    await store.mark_sending(db, item_id=row["id"], worker_id="a:1:x")
+    t2 = due + lease + timedelta(seconds=1)
+    assert await store.claim_send(db, item_id=row["id"], worker_id="b:1:x", now=t2, lease_until=t2 + lease) == "resend"
+    t3 = t2 + lease + timedelta(seconds=1)
+    assert await store.claim_send(db, item_id=row["id"], worker_id="c:1:x", now=t3, lease_until=t3 + lease) == "resend"
+    assert not await store.mark_sending(db, item_id=row["id"], worker_id="b:1:x")  # b lost the row
