@@ -64,6 +64,9 @@ async def _check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("update id %.40s out of range: dropped", update.update_id)
         raise ApplicationHandlerStop
     inbox = inbox_of(context)
+    if inbox.draining:  # SIGTERM: not started yet, so another worker answers it (it is stored)
+        await inbox.give_back(update.update_id)
+        raise ApplicationHandlerStop
     if not await inbox.claim(update.update_id):
         logger.info("update %s already handled or owned by another worker: dropped", update.update_id)
         raise ApplicationHandlerStop

@@ -63,6 +63,7 @@ class UpdateInbox:
         #: set on SIGTERM: keep renewing our leases while the queue drains, take nothing new over
         self.draining = False
         self.taken_over = 0
+        self.handed_back = 0
         self.redeliveries = 0
 
     # ------------------------------------------------------------------ the three steps of an update
@@ -151,6 +152,9 @@ class UpdateInbox:
 
     async def stop(self) -> None:
         """Stop the background loop and write the done marks still pending."""
+        if self.handed_back:
+            logger.info("stopping: handed %d update(s) not started yet back to the other workers",
+                        self.handed_back)
         if self._loop_task is not None:
             self._loop_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -202,6 +206,41 @@ class UpdateInbox:
             logger.warning("inbox: took over %d update(s) of a worker that stopped: %s", len(taken),
                            " ".join(str(u) for u, _ in taken[:50]))
         return len(taken)
+
+    async def give_back(self, update_id: int) -> None:
+        """Draining: end our lease on an update we hold but have not started (another worker takes it)."""
+        self.in_flight.pop(update_id, None)
+        try:
+            self.handed_back += await store.release(self.db, scope=self.scope, owner=self.owner,
+                                                    update_ids=[update_id])
+        except Exception as exc:  # noqa: BLE001 - the lease expires by itself
+            logger.info("inbox: could not hand back update %s (%s)", update_id, _short(exc))
+
+    async def hand_back_queued(self, app: Application) -> int:
+        """SIGTERM: take the updates still waiting in the queue out of it and give them back (their leases
+        end now), so the worker stops in seconds and another worker answers them. Running ones finish."""
+        self.draining = True
+        waiting: list[int] = []
+        while True:
+            try:
+                update = app.update_queue.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            app.update_queue.task_done()
+            if isinstance(update, Update):
+                waiting.append(update.update_id)
+        if not waiting:
+            return 0  # (with concurrent updates they wait past the queue; the gate hands them back)
+        for update_id in waiting:
+            self.in_flight.pop(update_id, None)
+        try:
+            released = await store.release(self.db, scope=self.scope, owner=self.owner, update_ids=waiting)
+        except Exception as exc:  # noqa: BLE001 - their leases expire by themselves
+            logger.warning("inbox: could not hand back %d queued updates (%s); their leases will expire",
+                           len(waiting), _short(exc))
+            return 0
+        logger.info("stopping: handed %d queued update(s) back to the other workers", released)
+        return released
 
     def snapshot(self) -> dict[str, Any]:
         """This process's queue for /healthz and the logs (waiting or running, and the oldest age)."""

@@ -36,6 +36,9 @@ GROUP_PER_MINUTE = 20
 #: can put admitted sends on the wire together (the fault bench saw up to 1.5× at 25/s on a loaded host).
 BOT_PER_SECOND = 20
 
+#: Seconds an admission stays valid before the send must go out (see :meth:`SharedRateLimiter.acquire`).
+STALE_ADMISSION = 0.25
+
 _Callback = Callable[..., Coroutine[Any, Any, Any]]
 
 # Admit one send now, or say how long to wait: at most ARGV[1] sends to the group in any ARGV[2] s
@@ -191,7 +194,19 @@ class SharedRateLimiter(BaseRateLimiter):
                 await self._redis.connection_pool.disconnect(inuse_connections=False)
 
     async def acquire(self, chat: int | str) -> None:
-        """Wait until this send is admitted: the group's minute budget (groups only) and the bot's second."""
+        """Wait until this send is admitted: the group's minute budget (groups only) and the bot's second.
+
+        An admission older than :data:`STALE_ADMISSION` seconds when the send is about to go out (this
+        worker's event loop lagged) is asked for again, so sends admitted over a long stretch cannot go
+        out together and exceed the per-second budget at Telegram's end."""
+        while True:
+            await self._admit(chat)
+            admitted = time.monotonic()
+            await asyncio.sleep(0)
+            if time.monotonic() - admitted <= STALE_ADMISSION:
+                return
+
+    async def _admit(self, chat: int | str) -> None:
         import random
         import uuid
 

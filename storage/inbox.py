@@ -131,6 +131,25 @@ async def owners(db: Database, *, scope: str) -> list[str]:
     return await db.run(run)
 
 
+async def release(db: Database, *, scope: str, owner: str, update_ids: Iterable[int]) -> int:
+    """A stopping worker gives back updates it holds but has not started: their leases end now, so any
+    other worker takes them over at its next beat. Returns how many."""
+    ids = sorted(set(update_ids))
+    if not ids:
+        return 0
+    gone = _now() - timedelta(seconds=1)
+
+    def run(conn: Connection) -> int:
+        released = 0
+        for start in range(0, len(ids), 400):
+            released += conn.execute(update(INBOX).where(
+                INBOX.c.scope == scope, INBOX.c.owner == owner, INBOX.c.state == WORKING,
+                INBOX.c.update_id.in_(ids[start:start + 400])).values(lease_until=gone)).rowcount
+        return released
+
+    return await db.run(run, write=True)
+
+
 async def reclaim(db: Database, *, scope: str, owner: str, lease: timedelta, limit: int = 200,
                   max_attempts: int = 5, dead: Iterable[str] = ()) -> list[tuple[int, str]]:
     """Take over updates whose owner's lease ran out, or whose owner is known ``dead`` (a process of
@@ -199,5 +218,5 @@ async def prune(db: Database, *, older_than: timedelta = timedelta(days=7)) -> i
     return await db.run(run, write=True)
 
 
-__all__ = ["MAX_UPDATE_ID", "claim", "done", "heartbeat", "owners", "prune", "receive", "reclaim", "state_of", "stats",
+__all__ = ["MAX_UPDATE_ID", "claim", "done", "heartbeat", "owners", "prune", "receive", "reclaim", "release", "state_of", "stats",
            "valid_update_id"]

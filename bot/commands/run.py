@@ -175,8 +175,9 @@ async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None =
     try:
         await stop.wait()
     finally:
-        app.bot_data["inbox"].draining = True  # finish our queue; leave stopped workers' updates to others
-        await runner.cleanup()
+        await runner.cleanup()  # accept nothing more
+        # updates not started yet go back to the other workers (they are stored); running ones finish
+        await app.bot_data["inbox"].hand_back_queued(app)
         await app.stop()
         if app.post_stop:
             await app.post_stop(app)

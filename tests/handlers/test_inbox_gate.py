@@ -92,3 +92,21 @@ async def test_handled_updates_are_done_and_a_redelivery_is_dropped(harness):
     assert row["state"] == "done"
     await app.process_update(Update.de_json(help_update(tg, 77, 33), app.bot))
     assert len(tg.texts(33)) == 1
+
+
+async def test_a_stopping_worker_hands_unstarted_updates_back(harness):
+    """SIGTERM with a backlog: updates not started yet are given back (their lease ends now) instead of
+    being worked through before the process may exit; another worker takes them over."""
+    from datetime import timedelta
+
+    tg, app, db = harness.tg, harness.app, harness.db
+    box = app.bot_data["inbox"]
+    scope = app.bot_data["update_scope"]
+    await box.receive(6001, '{"update_id": 6001}')
+    box.draining = True
+    await app.process_update(Update.de_json(help_update(tg, 6001, 34), app.bot))
+    assert tg.texts(34) == []  # not answered here
+    row = await inbox.state_of(db, scope=scope, update_id=6001)
+    assert row["state"] == "working" and 6001 not in box.in_flight
+    taken = await inbox.reclaim(db, scope=scope, owner="other", lease=timedelta(seconds=60))
+    assert [u for u, _ in taken] == [6001]
