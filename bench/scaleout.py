@@ -92,6 +92,8 @@ class Outcome:
     reminders_lost: int = 0
     max_group_per_min: int = 0
     max_bot_per_s: int = 0
+    busiest_second_s: float = 0.0  # when the busiest second began (seconds after the first update)
+    load: str = ""
     latency: dict[str, float] = field(default_factory=dict)
     exit_codes: list[int | None] = field(default_factory=list)
     seconds: float = 0.0
@@ -104,7 +106,8 @@ class Outcome:
                 f"doubled={self.doubled} db_down_replies={self.db_down_replies} | reminders "
                 f"expected={self.reminders_expected} sent={self.reminders_sent} doubled={self.reminders_doubled} "
                 f"(补发 {self.reminders_resent_labelled}) lost={self.reminders_lost} | max/group/60s="
-                f"{self.max_group_per_min} max/bot/1s={self.max_bot_per_s} | {lat} | exits={self.exit_codes} "
+                f"{self.max_group_per_min} max/bot/1s={self.max_bot_per_s} (at {self.busiest_second_s}s) | {lat} "
+                f"| exits={self.exit_codes} | load {self.load} "
                 f"| {self.seconds:.0f}s")
 
 
@@ -169,12 +172,18 @@ def percentile(values: list[float], q: float) -> float:
 
 def max_in_window(times: list[float], window: float) -> int:
     """The most events inside any window of ``window`` seconds."""
-    ordered, best, j = sorted(times), 0, 0
+    return busiest_window(times, window)[0]
+
+
+def busiest_window(times: list[float], window: float) -> tuple[int, float]:
+    """``(count, start)`` of the window of ``window`` seconds holding the most events."""
+    ordered, best, start, j = sorted(times), 0, 0.0, 0
     for i, t in enumerate(ordered):
         while ordered[j] <= t - window:
             j += 1
-        best = max(best, i - j + 1)
-    return best
+        if i - j + 1 > best:
+            best, start = i - j + 1, ordered[j]
+    return best, start
 
 
 NGINX_CONF = """worker_processes 1;
@@ -646,7 +655,7 @@ async def run_faults(plan: Plan, work: Path, log: Any = print) -> Outcome:
             await asyncio.sleep(1.0)  # late doubles, if any, arrive now
             await cluster.tg.refresh()
             t_wall = time.time() - (time.monotonic() - t0)
-            _count(out, cluster, sender, updates, reminder_texts)
+            _count(out, cluster, sender, updates, reminder_texts, t_wall)
             with open(work / "calls.jsonl", "w", encoding="utf-8") as f:
                 for c in cluster.tg.calls:
                     f.write(json.dumps({"m": c.method, "chat": c.params.get("chat_id"), "at": round(c.at - t_wall, 3),
@@ -659,6 +668,8 @@ async def run_faults(plan: Plan, work: Path, log: Any = print) -> Outcome:
     finally:
         await cluster.stop()
         out.seconds = time.monotonic() - t_start
+        if hasattr(os, "getloadavg"):
+            out.load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     return out
 
 
@@ -703,7 +714,7 @@ async def _scopes(db: Any) -> list[str]:
 
 
 def _count(out: Outcome, cluster: Cluster, sender: Sender, updates: list[dict[str, Any]],
-           reminder_texts: list[str]) -> None:
+           reminder_texts: list[str], t_wall: float = 0.0) -> None:
     from handlers.gate import DB_DOWN
 
     calls = [c for c in cluster.tg.calls if c.method.startswith("send")]
@@ -742,7 +753,9 @@ def _count(out: Outcome, cluster: Cluster, sender: Sender, updates: list[dict[st
             if int(chat) < 0:
                 by_group[int(chat)].append(c.at)
     out.max_group_per_min = max((max_in_window(ts, 60.0) for ts in by_group.values()), default=0)
-    out.max_bot_per_s = max_in_window([c.at for c in calls], 1.0)
+    out.max_bot_per_s, at = busiest_window([c.at for c in calls], 1.0)
+    if out.max_bot_per_s:
+        out.busiest_second_s = round(at - t_wall, 1)
 
 
 # ---------------------------------------------------------------------------------------------- demo
