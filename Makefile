@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench bench-quick venv clean
+.PHONY: run test lint bench bench-quick scale-demo venv clean
 
 $(BIN)/nianbao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ bench: venv
 
 bench-quick: venv
 	$(BIN)/python -m bench --quick
+
+## Scale-out profile: PostgreSQL (TEST_DATABASE_URL's server), WORKERS webhook workers behind nginx, the
+## fake Bot API, Redis-shared flood limits when Redis answers. Ctrl-C stops it all. See docs/SCALING.md.
+WORKERS ?= 3
+scale-demo: venv
+	$(BIN)/python -m bench.scaleout demo --workers $(WORKERS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

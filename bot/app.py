@@ -15,13 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
+from handlers.inbox import InboxApplication, UpdateInbox, bot_scope
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +50,14 @@ def bot_commands(modules: list[Any]) -> list[BotCommand]:
 
 
 def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = True,
-                      concurrent_updates: int = 64) -> Application:
+                      concurrent_updates: int = 64, update_scope: str | None = None) -> Application:
     """The bot, ready for ``run_polling``/webhook/tests. ``db`` defaults to ``Database(settings.db_url)``.
 
-    ``rate_limit=False`` drops the AIORateLimiter (Telegram's 30 msg/s, 20/min per group) — for
-    benchmarks against the fake API only.
+    ``rate_limit=False`` drops the rate limiter (Telegram's 30 msg/s, 20/min per group) — for
+    benchmarks against the fake API only. With ``NIANBAO_REDIS_URL`` the limits are shared by every
+    worker (:mod:`handlers.ratelimit`); otherwise PTB's per-process AIORateLimiter keeps them.
+    ``update_scope`` keys the update inbox (default: this bot's token hash); ``nianbao console`` passes
+    one per session, whose update ids start again at 1.
     """
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -73,10 +78,21 @@ def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = 
         .concurrent_updates(concurrent_updates)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .application_class(InboxApplication)
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    if rate_limit and settings.redis_url:
+        from handlers.ratelimit import SharedRateLimiter
+
+        builder = builder.rate_limiter(SharedRateLimiter(settings.redis_url, settings.telegram_bot_token,
+                                                         max_retries=RATE_LIMIT_RETRIES))
+    elif rate_limit:
+        from handlers.ratelimit import MeteredRateLimiter
+
+        builder = builder.rate_limiter(MeteredRateLimiter(max_retries=RATE_LIMIT_RETRIES))
     app = builder.build()
+    app.bot_data["update_scope"] = update_scope or bot_scope(settings.telegram_bot_token)
+    app.bot_data["inbox"] = UpdateInbox(db, app.bot_data["update_scope"],
+                                        lease=timedelta(seconds=settings.inbox_lease))
     app.bot_data["db"] = db
     app.bot_data["settings"] = settings
     app.bot_data["owns_db"] = owns_db
@@ -130,6 +146,9 @@ async def _post_shutdown(app: Application) -> None:
     """Stop the parsing workers; close the database when this application opened it."""
     from bot.reading import shutdown_pool
 
+    inbox = app.bot_data.get("inbox")
+    if inbox is not None:
+        await inbox.stop()  # write the done marks still pending
     started = app.bot_data.get("parse_workers")
     if started is not None and not started.done():
         started.cancel()
@@ -150,29 +169,95 @@ def webhook_path(settings: Settings) -> str:
     return path if path and path != "/" else "/telegram"
 
 
-def webhook_server(app: Application, *, secret: str | None, path: str = "/telegram") -> web.Application:
-    """An aiohttp app: POST ``path`` (secret checked in constant time) → update queue; GET /healthz.
+#: Largest update body accepted (a Telegram update is a few KB; documents arrive by file id).
+MAX_BODY = 1024 * 1024
 
-    The update is queued and Telegram gets 200 at once, so a slow parse never triggers its retries.
+
+def webhook_secret(settings: Settings) -> str:
+    """NIANBAO_WEBHOOK_SECRET, or one derived from the bot token — the same in every worker of one bot.
+
+    (A random secret per process made two thirds of deliveries fail with 403 behind a proxy of three
+    workers: each registered its own.) Telegram allows 1–256 characters of ``A-Za-z0-9_-``.
     """
+    if settings.webhook_secret:
+        return settings.webhook_secret
+    import hashlib
+    import hmac
+
+    token = (settings.telegram_bot_token or "").encode()
+    return hmac.new(token, b"nianbao webhook secret", hashlib.sha256).hexdigest()
+
+
+def webhook_server(app: Application, *, secret: str | None, path: str = "/telegram",
+                   health_token: str | None = None) -> web.Application:
+    """An aiohttp app: POST ``path`` → stored in the update inbox → 200; GET /healthz.
+
+    An update is acknowledged only once it is stored (docs/SCALING.md): if this process dies it is taken
+    over by another worker; when the database is away the answer is 503 and Telegram delivers it again
+    later. A redelivery of a stored update gets 200 and is not queued twice. Bad secret → 403, a body
+    over 1 MB → 413, anything unreadable → 400 — never a traceback.
+    """
+    import json
+
+    from storage.inbox import valid_update_id
+
+    expected = secret.encode() if secret is not None else None
 
     async def receive(request: web.Request) -> web.Response:
-        if secret is not None:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not secrets.compare_digest(given.encode(), secret.encode()):
+        if expected is not None:
+            given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+            if not secrets.compare_digest(given, expected):
                 return web.Response(status=403, text="forbidden")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return web.Response(status=413, text="too large")
         try:
-            payload = await request.json()
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413, text="too large")
+        try:
+            payload = json.loads(body)
+            update_id = payload["update_id"]
+            if not valid_update_id(update_id):
+                raise ValueError(f"update_id out of range: {str(update_id)[:40]}")
             update = Update.de_json(payload, app.bot)
-        except Exception:  # malformed body: tell the sender, never crash
+        except Exception:  # noqa: BLE001 - malformed body: tell the sender, never crash
             return web.Response(status=400, text="bad update")
-        await app.update_queue.put(update)
+        inbox: UpdateInbox = app.bot_data["inbox"]
+        try:
+            fresh = await inbox.receive(update_id, body.decode("utf-8", "replace"))
+        except Exception as exc:  # noqa: BLE001 - database away: Telegram retries a 5xx later
+            from handlers.inbox import _short
+
+            _log_once(app, "webhook: update not stored, answered 503 (%s)", _short(exc))
+            return web.Response(status=503, text="database unavailable")
+        if fresh:
+            await app.update_queue.put(update)
         return web.Response(text="ok")
 
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "running": app.running, "bot": app.bot.username})
+        given = request.query.get("token", "").encode("utf-8", "surrogateescape")
+        if not health_token or not secrets.compare_digest(given, health_token.encode()):
+            return web.json_response({"ok": True})
+        inbox: UpdateInbox = app.bot_data["inbox"]
+        body: dict[str, Any] = {"ok": True, "running": app.running, "bot": app.bot.username,
+                                "queue": app.update_queue.qsize(), "inbox": inbox.snapshot()}
+        limiter = getattr(app.bot, "rate_limiter", None)
+        if limiter is not None and hasattr(limiter, "snapshot"):
+            body["rate_limit"] = limiter.snapshot()
+        return web.json_response(body)
 
-    server = web.Application(client_max_size=2 * 1024 * 1024)
+    server = web.Application(client_max_size=MAX_BODY)
     server.router.add_post(path, receive)
     server.router.add_get("/healthz", healthz)
     return server
+
+
+def _log_once(app: Application, message: str, *args: Any, every: float = 10.0) -> None:
+    """Log ``message`` at most once per ``every`` seconds (an outage is one line, not one per update)."""
+    import time
+
+    now = time.monotonic()
+    last = app.bot_data.get("_last_webhook_warning", 0.0)
+    if now - last >= every:
+        app.bot_data["_last_webhook_warning"] = now
+        logger.warning(message, *args)

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, alias="NIANBAO_WEBHOOK_URL")
     webhook_secret: str | None = Field(default=None, alias="NIANBAO_WEBHOOK_SECRET")
     listen: str = Field(default="127.0.0.1:8080", alias="NIANBAO_LISTEN")
+    #: Redis shared by several workers for Telegram's flood limits (unset: per-process limiter).
+    redis_url: str | None = Field(default=None, alias="NIANBAO_REDIS_URL")
+    #: Seconds a worker owns a stored update without a heartbeat before another worker takes it over.
+    inbox_lease: float = Field(default=60.0, ge=3.0, alias="NIANBAO_INBOX_LEASE")
+    #: /healthz?token=… shows queues and the bot's name; without it /healthz says only "alive".
+    health_token: str | None = Field(default=None, alias="NIANBAO_HEALTH_TOKEN")
     #: Whether this process sends reminders (exactly one process per database should).
     scheduler: bool = Field(default=True, alias="NIANBAO_SCHEDULER")
     #: Seconds a single file may take to parse before the worker is killed.

@@ -1,7 +1,7 @@
 """Group -2 (the gate) and group -1 (observers): run before every feature handler.
 
-The gate drops updates from chats the bot does not serve and updates it has already processed (the
-same ``update_id`` delivered twice, e.g. a webhook retry). Observers keep the workspace table in step
+The gate drops updates from chats the bot does not serve and updates already handled or owned by
+another worker (the durable inbox, docs/SCALING.md); it fails closed. Observers keep the workspace table in step
 with Telegram: a group upgraded to a supergroup keeps its data, a bot removed from a chat stops
 sending there.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+from typing import Any
 
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -31,9 +33,26 @@ logger = logging.getLogger(__name__)
 NOT_ALLOWED = "抱歉，本机器人只服务指定的工作群。如需使用，请联系管理员。\n(This bot only serves configured chats.)"
 
 
+DB_DOWN = "数据库暂时不可用，请稍后再试。\n(Database briefly unavailable; please try again later.)"
+
+
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop updates from chats not allowed and updates already processed."""
-    from storage import repo
+    """Stop updates from chats not allowed and updates already handled (or owned by another worker).
+
+    Fails closed: whatever goes wrong here stops the update. When the database is away the chat gets
+    one short 「数据库暂时不可用」 (no error id, one log line, no traceback) and no feature handler runs.
+    """
+    try:
+        await _check(update, context)
+    except ApplicationHandlerStop:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the gate never fails open
+        await _refuse(update, context, exc)
+        raise ApplicationHandlerStop from None
+
+
+async def _check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from storage.inbox import valid_update_id
 
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and not chat_allowed(settings_of(context), chat.id, user.id if user else None):
@@ -41,9 +60,63 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if chat.type == ChatType.PRIVATE and update.message and update.message.text:
             await update.message.reply_text(NOT_ALLOWED)
         raise ApplicationHandlerStop
-    if not await repo.mark_update_processed(db_of(context), update_id=update.update_id):
-        logger.info("update %s already processed: dropped", update.update_id)
+    if not valid_update_id(update.update_id):
+        logger.warning("update id %.40s out of range: dropped", update.update_id)
         raise ApplicationHandlerStop
+    inbox = inbox_of(context)
+    if inbox.draining:  # SIGTERM: not started yet, so another worker answers it (it is stored)
+        await inbox.give_back(update.update_id)
+        raise ApplicationHandlerStop
+    if not await inbox.claim(update.update_id):
+        logger.info("update %s already handled or owned by another worker: dropped", update.update_id)
+        raise ApplicationHandlerStop
+    context.application.bot_data.setdefault("claimed_updates", set()).add(update.update_id)
+
+
+async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: BaseException) -> None:
+    """The gate could not decide: answer once (database away) or apologise (a bug), and stop."""
+    from handlers.errors import apology
+    from handlers.inbox import _short
+    from storage.db import is_unavailable
+
+    chat = update.effective_chat
+    if is_unavailable(exc):
+        logger.warning("update %s: database unavailable (%s): answered 「数据库暂时不可用」",
+                       update.update_id, _short(exc))
+        text = DB_DOWN
+        inbox = context.application.bot_data.get("inbox")
+        if inbox is not None and isinstance(update.update_id, int):
+            inbox.finished(update.update_id)  # answered: not run again when the database is back
+    else:
+        error_id = secrets.token_hex(3)
+        logger.error("error %s in the gate (update %.40s dropped)", error_id, update.update_id, exc_info=exc)
+        text = apology(error_id)
+    if chat is None:
+        return
+    try:
+        await context.bot.send_message(chat.id, text, **_reply_to(update))
+    except Exception as send_error:  # noqa: BLE001 - nothing more to do than log
+        logger.info("could not tell chat %s: %s", chat.id, send_error)
+
+
+def _reply_to(update: Update) -> dict[str, Any]:
+    """Answer as a reply to the user's message, so it is clear which one failed."""
+    message = update.effective_message
+    if message is None or update.callback_query is not None:
+        return {}
+    return {"reply_to_message_id": message.message_id, "allow_sending_without_reply": True}
+
+
+def inbox_of(context: ContextTypes.DEFAULT_TYPE) -> Any:
+    """The application's :class:`handlers.inbox.UpdateInbox` (made on first use)."""
+    from handlers.inbox import UpdateInbox, bot_scope
+
+    bot_data = context.application.bot_data
+    inbox = bot_data.get("inbox")
+    if inbox is None:
+        scope = bot_data.get("update_scope") or bot_scope(context.bot.token)
+        inbox = bot_data["inbox"] = UpdateInbox(db_of(context), scope)
+    return inbox
 
 
 async def ensure_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -200,8 +200,13 @@ async def reminder_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except TimeoutError:
         logger.error("reminder tick took longer than %ss; abandoned (claims expire and are retried)", TICK_TIMEOUT)
-    except Exception:  # e.g. the database is briefly unreachable: log, the next tick tries again
-        logger.exception("reminder tick failed; retrying in %ss", TICK_INTERVAL)
+    except Exception as exc:  # e.g. the database is briefly unreachable: log, the next tick tries again
+        from storage.db import is_unavailable
+
+        if is_unavailable(exc):
+            logger.warning("reminder tick: database unavailable; retrying in %ss", TICK_INTERVAL)
+        else:
+            logger.exception("reminder tick failed; retrying in %ss", TICK_INTERVAL)
 
 
 def register(app: Application) -> None:
@@ -216,7 +221,10 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate), group=2)
     settings = app.bot_data.get("settings")
     if getattr(settings, "scheduler", True) and app.job_queue is not None:
-        app.job_queue.run_repeating(reminder_job, interval=TICK_INTERVAL, first=5, name="reminder-tick",
-                                    job_kwargs=TICK_JOB_KWARGS)
+        # next_run_time: the first tick 5 s after *now*, run at start even when starting took longer
+        # (an interval trigger alone would wait for the next 30 s boundary after its start date)
+        first = datetime.now(UTC) + timedelta(seconds=5)
+        app.job_queue.run_repeating(reminder_job, interval=TICK_INTERVAL, first=first, name="reminder-tick",
+                                    job_kwargs={**TICK_JOB_KWARGS, "next_run_time": first})
     elif app.job_queue is None:
         logger.warning("JobQueue unavailable (install python-telegram-bot[job-queue]); reminders are not sent")

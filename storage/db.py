@@ -10,8 +10,8 @@ the lock instead of failing on a stale snapshot. ``upgrade(url)`` runs Alembic t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -100,10 +100,63 @@ def upgrade(url: str | URL, revision: str = "head") -> None:
     from alembic import command
 
     ensure_data_dir(url)
+    u = sync_url(url)
     try:
-        command.upgrade(alembic_config(url), revision)
+        if u.get_backend_name() == "postgresql":
+            with _upgrade_lock(u):
+                command.upgrade(alembic_config(url), revision)
+        else:  # SQLite: Alembic's own transaction takes the file's write lock
+            command.upgrade(alembic_config(url), revision)
     except OperationalError as exc:
-        raise _unavailable(sync_url(url), exc) from exc
+        raise _unavailable(u, exc) from exc
+
+
+#: ``pg_advisory_lock`` key of the schema upgrade (any constant; "nianbao" in ASCII).
+UPGRADE_LOCK_KEY = 0x6E69616E62616F
+
+
+@contextmanager
+def _upgrade_lock(url: URL) -> Iterator[None]:
+    """Hold a PostgreSQL advisory lock while upgrading, so workers starting together on an empty
+    database upgrade one after the other (the later ones find it at head) instead of racing on
+    ``CREATE TABLE`` (``UniqueViolation … pg_type_typname_nsp_index``)."""
+    from sqlalchemy import text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) means "the database cannot be reached or is refusing work"
+    — the gate and the error handler answer 「数据库暂时不可用」 for these instead of logging a traceback."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (DatabaseUnavailable, OperationalError, InterfaceError, PoolTimeout,
+                                ConnectionError)):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if type(current).__module__.startswith("psycopg") and type(current).__name__ in (
+                "OperationalError", "InterfaceError"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def head_revisions() -> set[str]:

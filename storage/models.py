@@ -235,10 +235,22 @@ class AuditRow(SQLModel, table=True):
     at: datetime = _now_column()
 
 
-class ProcessedUpdate(SQLModel, table=True):
-    """Telegram update ids already handled, so a redelivered update is not answered twice."""
+class UpdateInbox(SQLModel, table=True):
+    """Telegram updates this bot owns: ``working`` under a lease, then ``done`` (docs/SCALING.md).
 
-    __tablename__ = "processed_update"
+    Keyed by ``scope`` (one bot token, or one ``nianbao console`` session) and ``update_id``, so two
+    bots or two console sessions never take each other's ids for redeliveries.
+    """
 
+    __tablename__ = "update_inbox"
+    __table_args__ = (Index("ix_update_inbox_state_lease", "state", "lease_until"),)
+
+    scope: str = Field(sa_column=Column(String(64), primary_key=True))
     update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    at: datetime = _now_column()
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    owner: str | None = Field(default=None, sa_column=Column(String(64)))
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    payload: str | None = Field(default=None, sa_column=Column(Text))
+    received_at: datetime = _now_column()
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     func,
     insert,
     or_,
@@ -477,6 +478,70 @@ async def claim(db: Any, *, item_id: int, worker_id: str, now: datetime, lease_u
     return res.rowcount == 1
 
 
+#: ``result`` while the HTTP request of a send is in flight; a claim that finds it still there knows the
+#: previous attempt's outcome is unknown (its process died, or could not record the send) — a re-send
+#: (「补发」). ``claimed`` / ``claimed?``: claimed, nothing sent yet (``?``: an earlier attempt is unknown).
+SENDING = "sending"
+CLAIMED = "claimed"
+CLAIMED_AFTER_UNKNOWN = "claimed?"
+
+
+async def claim_send(db: Any, *, item_id: int, worker_id: str, now: datetime, lease_until: datetime) -> str | None:
+    """Claim a row to send it: ``None`` (someone else has it, or it is done), ``"first"``, or ``"resend"``
+    when an earlier attempt may have reached Telegram without being recorded (the text says 「补发」).
+    Call :func:`mark_sending` right before the HTTP request."""
+    unknown = or_(OUTBOX.c.result.like(SENDING + "%"), OUTBOX.c.result == CLAIMED_AFTER_UNKNOWN)
+    async with db.connect(write=True) as conn:
+        row = (await conn.execute(update(OUTBOX).where(
+            OUTBOX.c.id == item_id, OUTBOX.c.sent_at.is_(None), OUTBOX.c.missed_at.is_(None),
+            OUTBOX.c.cancelled_at.is_(None),
+            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+        ).values(claimed_by=worker_id, claimed_until=lease_until,
+                 result=case((unknown, CLAIMED_AFTER_UNKNOWN), else_=CLAIMED),
+                 ).returning(OUTBOX.c.result))).first()
+    if row is None:
+        return None
+    return "resend" if row.result == CLAIMED_AFTER_UNKNOWN else "first"
+
+
+async def mark_sending(db: Any, *, item_id: int, worker_id: str) -> bool:
+    """Record that the HTTP request is about to go out (False: this worker no longer holds the row)."""
+    async with db.connect(write=True) as conn:
+        res = await conn.execute(update(OUTBOX).where(
+            OUTBOX.c.id == item_id, OUTBOX.c.claimed_by == worker_id, OUTBOX.c.sent_at.is_(None),
+        ).values(result=SENDING))
+    return res.rowcount == 1
+
+
+async def extend_claim(db: Any, *, item_id: int, worker_id: str, lease_until: datetime) -> bool:
+    """Heartbeat: keep this worker's claim while its send is still in flight (e.g. paced)."""
+    async with db.connect(write=True) as conn:
+        res = await conn.execute(update(OUTBOX).where(
+            OUTBOX.c.id == item_id, OUTBOX.c.claimed_by == worker_id, OUTBOX.c.sent_at.is_(None),
+        ).values(claimed_until=lease_until))
+    return res.rowcount == 1
+
+
+async def live_sending_claims(db: Any, *, now: datetime) -> list[tuple[int, str]]:
+    """``(id, claimed_by)`` of rows being sent under a live lease (to reconcile a restart)."""
+    async with db.connect() as conn:
+        rows = (await conn.execute(select(OUTBOX.c.id, OUTBOX.c.claimed_by).where(
+            OUTBOX.c.sent_at.is_(None), OUTBOX.c.claimed_until >= now,
+            or_(OUTBOX.c.result.like(SENDING + "%"), OUTBOX.c.result.like(CLAIMED + "%"))))).all()
+    return [(int(r.id), str(r.claimed_by)) for r in rows]
+
+
+async def expire_claims(db: Any, *, item_ids: Iterable[int], now: datetime) -> int:
+    """End the leases of rows whose sender is known dead, so they are re-sent (「补发」) now."""
+    ids = list(item_ids)
+    if not ids:
+        return 0
+    async with db.connect(write=True) as conn:
+        res = await conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids), OUTBOX.c.sent_at.is_(None))
+                                 .values(claimed_until=now))
+    return res.rowcount
+
+
 async def mark_sent(db: Any, *, item_id: int, worker_id: str, now: datetime, message_id: int | None = None,
                     result: str = "sent") -> bool:
     """Record the send (only by the claim holder); ``result`` says e.g. ``sent`` or ``skipped: …``."""
@@ -570,5 +635,5 @@ __all__ = [
     "cancel_chat", "cancel_custom", "cancel_deadline", "cancel_pending", "claim", "close_application",
     "complete_deadline", "ensure_deadlines", "extend_application", "get_application", "get_application_by_id",
     "get_custom", "get_deadline", "list_applications", "list_custom", "list_deadlines", "mark_missed",
-    "mark_sent", "migrate_chat", "outbox", "pending_due", "plan", "planned_sources", "release", "take_missed",
+    "mark_sent", "claim_send", "mark_sending", "extend_claim", "live_sending_claims", "expire_claims", "migrate_chat", "outbox", "pending_due", "plan", "planned_sources", "release", "take_missed",
 ]

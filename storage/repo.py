@@ -14,8 +14,6 @@ import hashlib
 import json
 import logging
 import time
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +30,6 @@ from storage.models import (
     AuditRow,
     OfficeAlias,
     OfficeRow,
-    ProcessedUpdate,
     ReportCell,
     ReportFinding,
     ReportRow,
@@ -54,7 +51,6 @@ R = ReportRow.__table__
 C = ReportCell.__table__
 F = ReportFinding.__table__
 AU = AuditRow.__table__
-PU = ProcessedUpdate.__table__
 
 #: How often a write that lost a race (unique index) is tried again.
 WRITE_ATTEMPTS = 6
@@ -1283,110 +1279,6 @@ async def audit_log(db: Database, *, chat_id: int | None, limit: int = 50) -> li
     return await _read(db, run)
 
 
-#: Update ids this process recorded, per database: a redelivery seen here is dropped without a query.
-#: The database stays the authority (a restart, or several bot processes sharing it).
-RECENT_UPDATES = 4096
-#: Update ids recorded in one INSERT at most (SQLite's bound-parameter limit).
-_UPDATES_PER_INSERT = 400
-
-
-class _UpdateGate:
-    """Group commit for :func:`mark_update_processed`.
-
-    The first caller writes its id at once; ids that arrive while that write is in flight are
-    recorded together in the next transaction (one ``INSERT … ON CONFLICT DO NOTHING RETURNING``),
-    so a burst of updates costs a few write transactions instead of one each.
-    """
-
-    def __init__(self) -> None:
-        self.recent: OrderedDict[int, None] = OrderedDict()
-        self.pending: dict[int, list[asyncio.Future[bool]]] = {}
-        self.flusher: asyncio.Task[None] | None = None
-        self.loop: asyncio.AbstractEventLoop | None = None
-
-    def remember(self, update_id: int) -> None:
-        self.recent[update_id] = None
-        self.recent.move_to_end(update_id)
-        while len(self.recent) > RECENT_UPDATES:
-            self.recent.popitem(last=False)
-
-    async def mark(self, db: Database, update_id: int) -> bool:
-        if update_id in self.recent:
-            return False
-        loop = asyncio.get_running_loop()
-        if self.loop is not loop:  # first use, or a new event loop (tests): start clean
-            self.pending, self.flusher, self.loop = {}, None, loop
-        future: asyncio.Future[bool] = loop.create_future()
-        self.pending.setdefault(update_id, []).append(future)
-        if self.flusher is None:
-            self.flusher = loop.create_task(self.flush(db), name="nianbao-update-ids")
-        return await future
-
-    async def flush(self, db: Database) -> None:
-        try:
-            while self.pending:
-                batch, self.pending = self.pending, {}
-                try:
-                    fresh = await _insert_update_ids(db, list(batch))
-                except asyncio.CancelledError:
-                    for futures in (*batch.values(), *self.pending.values()):
-                        for future in futures:
-                            future.cancel()
-                    raise
-                except Exception as exc:  # every caller of this batch sees the error, as before
-                    for futures in batch.values():
-                        for future in futures:
-                            if not future.done():
-                                future.set_exception(exc)
-                    continue
-                for update_id, futures in batch.items():
-                    self.remember(update_id)
-                    for i, future in enumerate(futures):  # the same id twice in a batch: first one wins
-                        if not future.done():
-                            future.set_result(i == 0 and update_id in fresh)
-        finally:
-            self.flusher = None
-
-
-_update_gates: weakref.WeakKeyDictionary[Database, _UpdateGate] = weakref.WeakKeyDictionary()
-
-
-async def _insert_update_ids(db: Database, update_ids: list[int]) -> set[int]:
-    """Record the ids; the ones that were new (not recorded before by any process)."""
-    if db.is_sqlite:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-
-    def run(conn: Connection) -> set[int]:
-        now = utcnow()
-        fresh: set[int] = set()
-        for i in range(0, len(update_ids), _UPDATES_PER_INSERT):
-            part = update_ids[i:i + _UPDATES_PER_INSERT]
-            stmt = (
-                dialect_insert(PU)
-                .values([{"update_id": u, "at": now} for u in part])
-                .on_conflict_do_nothing()
-                .returning(PU.c.update_id)
-            )
-            fresh.update(int(u) for u in conn.execute(stmt).scalars())
-        return fresh
-
-    return await _write(db, run)
-
-
-async def mark_update_processed(db: Database, *, update_id: int) -> bool:
-    """Remember a Telegram update id; ``False`` when it was already processed (drop the redelivery).
-
-    Concurrent calls share write transactions (:class:`_UpdateGate`); ids this process already
-    recorded are answered from memory.
-    """
-    gate = _update_gates.get(db)
-    if gate is None:
-        gate = _update_gates[db] = _UpdateGate()
-    return await gate.mark(db, update_id)
-
-
 __all__ = [
     "add_alias",
     "audit",
@@ -1400,7 +1292,6 @@ __all__ = [
     "list_reports",
     "list_workspaces",
     "load_report",
-    "mark_update_processed",
     "merge_offices",
     "migrate_chat",
     "previous_report",

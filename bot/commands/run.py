@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import secrets
 import signal
 import sys
 from pathlib import Path
@@ -178,9 +177,9 @@ async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None =
     from aiohttp import web
     from telegram import Update
 
-    from bot.app import webhook_path, webhook_server
+    from bot.app import webhook_path, webhook_secret, webhook_server
 
-    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    secret = webhook_secret(settings)  # the same in every worker of this bot (docs/SCALING.md)
     host, _, port = settings.listen.rpartition(":")
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -194,14 +193,18 @@ async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None =
         await app.post_init(app)
     await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
     await app.start()
-    runner = web.AppRunner(webhook_server(app, secret=secret, path=webhook_path(settings)), access_log=None)
+    app.bot_data["inbox"].start(app)  # heartbeats; takes over updates of workers that died
+    runner = web.AppRunner(webhook_server(app, secret=secret, path=webhook_path(settings),
+                                          health_token=settings.health_token), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, int(port)).start()
     logger.info("webhook listening on %s%s", settings.listen, webhook_path(settings))
     try:
         await stop.wait()
     finally:
-        await runner.cleanup()
+        await runner.cleanup()  # accept nothing more
+        # updates not started yet go back to the other workers (they are stored); running ones finish
+        await app.bot_data["inbox"].hand_back_queued(app)
         await app.stop()
         if app.post_stop:
             await app.post_stop(app)

@@ -46,8 +46,9 @@ class ReminderConfig:
     overdue_days: int = 7
     #: A reminder missed while the bot was down is still sent when less than this late.
     max_late: timedelta = timedelta(hours=3)
-    #: How long a claim protects a row from other processes while it is being sent.
-    lease: timedelta = timedelta(minutes=5)
+    #: How long a claim protects a row from other processes while it is being sent. Kept alive by a
+    #: heartbeat during the send, so it can be short: a dead sender's row is re-sent (「补发」) soon.
+    lease: timedelta = timedelta(seconds=90)
     #: Wait before retrying a row whose send failed for a transient reason.
     retry_after: timedelta = timedelta(minutes=1)
     #: 条例 第三十三条: reply within 20 working days; +20 on extension; start day not counted.

@@ -18,9 +18,11 @@ Forbidden / ChatMigrated / RetryAfter into :class:`ChatGone` / :class:`ChatMoved
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
+import time as _time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ from bot.deadlines.ladder import (
 from bot.deadlines.limiter import Limiter
 from bot.deadlines.workdays import subtract_workdays, workdays_after
 from storage import reminders as store
+from storage.db import is_unavailable
 from storage.reminders import OutboxItem, PlannedSend
 
 logger = logging.getLogger(__name__)
@@ -88,6 +91,7 @@ class TickReport:
     skipped: int = 0
     failed: int = 0
     lost: int = 0  # claimed by another process first
+    resent: int = 0  # sent again after an attempt with an unknown outcome (「补发」)
     planned: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -394,16 +398,76 @@ async def _on_chat_moved(db: Any, old: int, new: int) -> None:
         logger.exception("could not migrate chat %s → %s", old, new)
 
 
+#: Mark-sent retries after a send reached Telegram: pauses in seconds (~30 s in all, inside the lease).
+MARK_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+RESEND_PREFIX = "【补发】"
+
+#: Sends that reached Telegram but could not be recorded yet (database away): recorded first next tick.
+_unrecorded: list[dict[str, Any]] = []
+
+
+async def _record_sent(db: Any, **mark: Any) -> bool:
+    """Mark a send right after Telegram answered, retrying while the database is away.
+
+    Telegram has no idempotency key: a send that is not recorded is sent again (「补发」) when its lease
+    runs out. The retries cover a short outage inside the lease; after them the mark waits in memory
+    and the next tick writes it before it sends anything.
+    """
+    for pause in (*MARK_RETRIES, None):
+        try:
+            return await store.mark_sent(db, **mark)
+        except Exception as exc:
+            if pause is None:
+                logger.warning("reminder %s sent but not recorded yet (%s); kept for the next tick",
+                               mark.get("item_id"), exc.__class__.__name__)
+                _unrecorded.append(mark)
+                return False
+            await asyncio.sleep(pause)
+    return False
+
+
+async def _flush_unrecorded(db: Any) -> None:
+    """Write the sent-marks a database outage held back (before this tick claims anything)."""
+    while _unrecorded:
+        mark = _unrecorded[0]
+        await store.mark_sent(db, **mark)  # raises while the database is still away: the tick waits
+        _unrecorded.pop(0)
+        logger.info("reminder %s: sent-mark recorded after the outage", mark.get("item_id"))
+
+
+async def _heartbeat(db: Any, item_id: int, worker_id: str, config: ReminderConfig, started: float,
+                     now: datetime) -> None:
+    """Keep the claim alive while the send is in flight (flood-control waits can be long)."""
+    beat = max(config.lease.total_seconds() / 3, 1.0)
+    while True:
+        await asyncio.sleep(beat)
+        with contextlib.suppress(Exception):
+            await store.extend_claim(db, item_id=item_id, worker_id=worker_id,
+                                     lease_until=_at(now, started) + config.lease)
+
+
+def _at(now: datetime, started: float) -> datetime:
+    """``now`` of the tick plus the time elapsed since (a tick may pace its sends for minutes)."""
+    return now + timedelta(seconds=_time.monotonic() - started)
+
+
 async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, worker_id: str,
-                  config: ReminderConfig, limiter: Limiter, report: TickReport) -> None:
+                  config: ReminderConfig, limiter: Limiter, report: TickReport, started: float | None = None) -> None:
     """Pace, claim one row, compose and send it; record the outcome. Never raises.
 
-    The flood-control wait comes *before* the claim, so a claim's lease never runs out while waiting
-    (a long wait could otherwise let another process claim the same row).
+    The flood-control wait comes *before* the claim, and the claim's lease is kept alive by a heartbeat
+    while the send is in flight, so a live sender never loses its row. The send is recorded right after
+    Telegram answers (retried); a row whose earlier attempt has an unknown outcome is sent again with
+    「补发」 in front (docs/REMINDERS.md states the guarantee).
     """
+    started = _time.monotonic() if started is None else started
+    heartbeat: asyncio.Task[None] | None = None
     try:
         await limiter.acquire(item.chat_id)
-        if not await store.claim(db, item_id=item.id, worker_id=worker_id, now=now, lease_until=now + config.lease):
+        claimed_at = _at(now, started)
+        claim = await store.claim_send(db, item_id=item.id, worker_id=worker_id, now=claimed_at,
+                                       lease_until=claimed_at + config.lease)
+        if claim is None:
             report.lost += 1
             return
         composed = await compose(db, item, now=now, config=config)
@@ -413,12 +477,21 @@ async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, wor
             report.skipped += 1
             await _after_custom(db, item, now=now, config=config)
             return
+        text = composed.text
+        if claim == "resend":
+            text = RESEND_PREFIX + text
+            report.resent += 1
+            logger.info("reminder %s: earlier attempt unrecorded; re-sent as 「补发」", item.id)
+        heartbeat = asyncio.ensure_future(_heartbeat(db, item.id, worker_id, config, started, now))
+        if not await store.mark_sending(db, item_id=item.id, worker_id=worker_id):
+            report.lost += 1  # the lease ran out before we could send: another process has it now
+            return
         chat_id = item.chat_id
         for attempt in range(2):
             if attempt:
                 await limiter.acquire(chat_id)
             try:
-                result = await send(chat_id, composed.text)
+                result = await send(chat_id, text)
                 break
             except ChatMoved as moved:
                 await _on_chat_moved(db, chat_id, moved.new_chat_id)
@@ -426,7 +499,8 @@ async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, wor
         else:
             raise RuntimeError("chat moved twice")
         message_id = getattr(result, "message_id", result if isinstance(result, int) else None)
-        await store.mark_sent(db, item_id=item.id, worker_id=worker_id, now=now, message_id=message_id)
+        heartbeat.cancel()
+        await _record_sent(db, item_id=item.id, worker_id=worker_id, now=now, message_id=message_id)
         report.sent += 1
         await _after_custom(db, item, now=now, config=config)
     except ChatGone:
@@ -438,17 +512,51 @@ async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, wor
                             retry_at=now + timedelta(seconds=exc.seconds + 1), result=f"retry after {exc.seconds}s")
         report.failed += 1
     except Exception as exc:  # network trouble etc.: retry after a pause, until it becomes "missed"
-        logger.exception("reminder %s to chat %s failed", item.id, item.chat_id)
+        logger.warning("reminder %s to chat %s failed: %r", item.id, item.chat_id, exc)
         report.errors.append(f"{item.id}: {exc!r}")
         report.failed += 1
+        # a timeout may have reached Telegram: keep "sending" in the result so a retry says 「补发」
+        outcome = f"{store.SENDING}? {exc!r}" if _maybe_delivered(exc) else f"error: {exc!r}"
         try:
-            await store.release(db, item_id=item.id, worker_id=worker_id, retry_at=now + config.retry_after,
-                                result=f"error: {exc!r}")
-        except Exception:
-            logger.exception("could not release reminder %s", item.id)
+            await store.release(db, item_id=item.id, worker_id=worker_id,
+                                retry_at=_at(now, started) + config.retry_after, result=outcome)
+        except Exception as release_error:  # database away: the lease runs out instead
+            logger.warning("could not release reminder %s (%r)", item.id, release_error)
+    finally:
+        if heartbeat is not None:
+            heartbeat.cancel()
+
+
+def _maybe_delivered(exc: BaseException) -> bool:
+    """Whether a failed send may still have reached Telegram (a timeout, a dropped connection)."""
+    name = type(exc).__name__
+    return name in ("TimedOut", "NetworkError", "TimeoutError", "ReadTimeout", "RemoteProtocolError")
+
+
+async def reconcile(db: Any, *, now: datetime | None = None) -> int:
+    """On start: rows being sent by a process of this host that is no longer running are released now
+    (re-sent with 「补发」 on the next tick) instead of waiting for their lease. Returns how many."""
+    now = now or datetime.now(UTC)
+    host = socket.gethostname()[:24]
+    dead: list[int] = []
+    for item_id, owner in await store.live_sending_claims(db, now=now):
+        parts = owner.split(":")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit() or int(parts[1]) == os.getpid():
+            continue
+        try:
+            os.kill(int(parts[1]), 0)
+        except ProcessLookupError:
+            dead.append(item_id)
+        except (PermissionError, OverflowError, OSError):
+            continue
+    count = await store.expire_claims(db, item_ids=dead, now=now)
+    if count:
+        logger.warning("reminders: %d send(s) of a stopped process on this host will be re-sent (「补发」)", count)
+    return count
 
 
 _default_limiter: Limiter | None = None
+_reconciled = False
 
 
 def shared_limiter(config: ReminderConfig) -> Limiter:
@@ -479,11 +587,23 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
     worker_id = worker_id or default_worker_id()
     limiter = limiter or shared_limiter(config)
     report = TickReport()
+    started = _time.monotonic()
+    await _flush_unrecorded(db)
+    global _reconciled
+    if not _reconciled:
+        _reconciled = True
+        try:
+            await reconcile(db, now=now)
+        except Exception as exc:  # never let the check stop the sends
+            logger.warning("reminders: reconcile on start failed (%r)", exc)
     if plan:
         try:
             report.planned = await schedule(db, now=now, config=config)
         except Exception as exc:
-            logger.exception("planning statutory deadlines failed")
+            if is_unavailable(exc):  # an outage is one line per tick, not a traceback
+                logger.warning("planning statutory deadlines failed: database unavailable")
+            else:
+                logger.exception("planning statutory deadlines failed")
             report.errors.append(f"schedule: {exc!r}")
 
     to_send, to_miss = due(await store.pending_due(db, now=now), now, max_late=config.max_late)
@@ -506,7 +626,7 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
     async def _one(item: OutboxItem) -> None:
         async with semaphore:
             await deliver(db, item, send, now=now, worker_id=worker_id, config=config, limiter=limiter,
-                          report=report)
+                          report=report, started=started)
 
     await asyncio.gather(*(_one(i) for i in to_send))
     if report.sent or report.missed or report.failed:

@@ -85,3 +85,108 @@ async def test_serve_webhook_registers_with_secret_and_stops_cleanly(tmp_path, s
         stop.set()
         await asyncio.wait_for(task, 10)
         assert not app.running
+
+
+async def _raw_post(port: int, path: str, headers: list[bytes], body: bytes) -> int:
+    """POST with raw header bytes (aiohttp's client refuses a non-UTF-8 header); returns the status."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = [f"POST {path} HTTP/1.1".encode(), b"Host: 127.0.0.1", f"Content-Length: {len(body)}".encode(),
+            b"Content-Type: application/json", b"Connection: close", *headers]
+    writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+    await writer.drain()
+    status_line = await reader.readline()
+    writer.close()
+    return int(status_line.split()[1])
+
+
+async def test_hostile_requests_are_refused_cleanly(tmp_path, sqlite_db, caplog):
+    """Issue 19: non-UTF-8 secret → 403, 3 MB → 413, update_id 2^70 → 400 (nothing stored, no traceback)."""
+    from storage import inbox
+
+    async with FakeTelegram() as tg:
+        app = build_application(settings_for(tg, tmp_path), db=sqlite_db)
+        await app.initialize()
+        await app.start()
+        try:
+            server = TestServer(webhook_server(app, secret="s3cret", path="/hook"))
+            async with TestClient(server) as client:
+                body = json.dumps(help_update(tg, 1, 41)).encode()
+                assert await _raw_post(server.port, "/hook", [SECRET_HEADER.encode() + b": \xff\xfe"], body) == 403
+                big = b'{"update_id": 1, "pad": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+                huge = await client.post("/hook", data=big, headers={SECRET_HEADER: "s3cret"})
+                assert huge.status == 413
+                forged = help_update(tg, 2**70, 41)
+                bad = await client.post("/hook", data=json.dumps(forged), headers={SECRET_HEADER: "s3cret"})
+                assert bad.status == 400
+                negative = await client.post("/hook", data=json.dumps(help_update(tg, -5, 41)),
+                                             headers={SECRET_HEADER: "s3cret"})
+                assert negative.status == 400
+        finally:
+            await app.stop()
+            await app.shutdown()
+    assert tg.texts(41) == []
+    assert await inbox.stats(sqlite_db, scope=app.bot_data["update_scope"]) == {
+        "working": 0, "expired": 0, "oldest_s": 0.0}
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_healthz_says_only_alive_without_the_token(tmp_path, sqlite_db):
+    async with FakeTelegram() as tg:
+        app = build_application(settings_for(tg, tmp_path), db=sqlite_db)
+        await app.initialize()
+        await app.start()
+        try:
+            server = webhook_server(app, secret="s3cret", path="/hook", health_token="look")
+            async with TestClient(TestServer(server)) as client:
+                assert await (await client.get("/healthz")).json() == {"ok": True}
+                assert await (await client.get("/healthz?token=guess")).json() == {"ok": True}
+                full = await (await client.get("/healthz?token=look")).json()
+                assert full["bot"] == app.bot.username and full["inbox"]["in_flight"] == 0
+                assert "waiting" in full["rate_limit"]
+        finally:
+            await app.stop()
+            await app.shutdown()
+
+
+async def test_update_acknowledged_only_once_stored(tmp_path, sqlite_url):
+    """Database away: 503 (Telegram delivers it again later), one log line; back: 200 and answered."""
+    from tests.support.faults import SwitchableDatabase
+
+    db = SwitchableDatabase(sqlite_url)
+    async with FakeTelegram() as tg:
+        app = build_application(settings_for(tg, tmp_path), db=db)
+        await app.initialize()
+        await app.start()
+        try:
+            async with TestClient(TestServer(webhook_server(app, secret="s3cret", path="/hook"))) as client:
+                body = json.dumps(help_update(tg, 9, 44))
+                db.down = True
+                for _ in range(3):
+                    refused = await client.post("/hook", data=body, headers={SECRET_HEADER: "s3cret"})
+                    assert refused.status == 503
+                assert tg.texts(44) == []
+                db.down = False
+                ok = await client.post("/hook", data=body, headers={SECRET_HEADER: "s3cret"})
+                assert ok.status == 200
+                await tg.wait_messages(44, 1)
+        finally:
+            await app.stop()
+            await app.shutdown()
+            await db.close()
+    assert len(tg.texts(44)) == 1
+
+
+def test_webhook_secret_is_shared_by_every_worker_of_a_bot(tmp_path):
+    from bot.app import webhook_secret
+    from bot.config import Settings
+
+    def settings(token: str, secret: str | None = None) -> Settings:
+        values = {"TELEGRAM_BOT_TOKEN": token}
+        if secret:
+            values["NIANBAO_WEBHOOK_SECRET"] = secret
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    one, two = webhook_secret(settings("123:abc")), webhook_secret(settings("123:abc"))
+    assert one == two and len(one) == 64 and one.isalnum()
+    assert webhook_secret(settings("456:def")) != one
+    assert webhook_secret(settings("123:abc", "mine")) == "mine"

@@ -350,7 +350,7 @@ async def test_migrate_chat_into_existing_workspace_merges(db):
     assert CHAT not in await repo.list_workspaces(db, active_only=False)
 
 
-async def test_audit_log_and_processed_updates(db):
+async def test_audit_log(db):
     await repo.audit(db, chat_id=CHAT, user_id=1, action="set_deadline", detail="2026-01-31")
     await repo.audit(db, chat_id=OTHER, user_id=2, action="export")
     await repo.audit(db, chat_id=None, user_id=3, action="merge_offices", detail="1←2")
@@ -362,10 +362,6 @@ async def test_audit_log_and_processed_updates(db):
     everything = await repo.audit_log(db, chat_id=None, limit=10)
     assert [e.action for e in everything] == ["merge_offices", "export", "set_deadline"]
     assert len(await repo.audit_log(db, chat_id=None, limit=2)) == 2
-
-    assert await repo.mark_update_processed(db, update_id=10_000_000_001) is True
-    assert await repo.mark_update_processed(db, update_id=10_000_000_001) is False
-    assert await repo.mark_update_processed(db, update_id=10_000_000_002) is True
 
 
 async def test_report_with_unknown_year(db):

@@ -1,0 +1,112 @@
+"""The gate and the durable inbox with the real bot: outages answer once, forged ids fail closed,
+a dead worker's updates are taken over, handled updates are marked done."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+
+from handlers.gate import DB_DOWN
+from handlers.inbox import bot_scope
+from storage import inbox
+from tests.support.faults import SwitchableDatabase
+
+EXAMPLE = "examples"
+
+
+def help_update(tg, update_id: int, chat_id: int) -> dict:
+    tg.private(chat_id)
+    return {"update_id": update_id, "message": {
+        "message_id": 70 + update_id, "date": 1700000000, "chat": tg.chats[chat_id], "from": tg.user(chat_id),
+        "text": "/help", "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+
+
+async def test_database_outage_one_short_reply_per_update_then_recovery(start_bot, sqlite_url, caplog):
+    db = SwitchableDatabase(sqlite_url)
+    try:
+        async with start_bot(db=db, sequential=True) as h:
+            tg = h.tg
+            group = tg.group(-1001, admins=[5])
+            private = tg.private(77)
+            db.down = True
+            caplog.clear()
+            with caplog.at_level(logging.WARNING):
+                await tg.send_command(private, "help", user_id=77)
+                await tg.send_text(group, "鹿山街道交了吗", user_id=5)
+                await tg.send_document(group, "report.txt", b"\xe5\xb9\xb4\xe6\x8a\xa5", user_id=5)
+                await tg.wait_messages(group, 2)
+                await tg.wait_messages(private, 1)
+                await asyncio.sleep(0.3)
+            assert tg.texts(private) == [DB_DOWN]
+            assert tg.texts(group) == [DB_DOWN, DB_DOWN]  # one per update, no feature handler ran
+            assert not [r for r in caplog.records if r.exc_info], "no traceback per update"
+            assert db.refused >= 3
+            db.down = False  # the database is back: answered normally, no restart
+            await tg.send_command(private, "help", user_id=77)
+            replies = await tg.wait_messages(private, 2)
+            assert "/reports" in replies[-1]["text"]
+    finally:
+        await db.close()
+
+
+async def test_forged_huge_update_id_fails_closed(harness):
+    tg, app = harness.tg, harness.app
+    forged = Update.de_json(help_update(tg, 2**70, 31), app.bot)
+    await app.process_update(forged)
+    assert tg.texts(31) == []  # not handled: the gate could not record it
+    await app.process_update(Update.de_json(help_update(tg, 12, 31), app.bot))
+    assert len(tg.texts(31)) == 1
+
+
+async def test_a_dead_workers_update_is_answered_by_another_and_marked_done(harness):
+    import json
+
+    tg, app, db = harness.tg, harness.app, harness.db
+    scope = bot_scope(tg.token)
+    assert app.bot_data["update_scope"] == scope
+    payload = json.dumps(help_update(tg, 5000, 32))
+    # worker "dead" stored (acknowledged) the update, then was killed -9: its lease ran out
+    from datetime import timedelta
+
+    await inbox.receive(db, scope=scope, update_id=5000, payload=payload, owner="dead", lease=timedelta(seconds=-1))
+    box = app.bot_data["inbox"]
+    assert await box.beat_once(app) == 1
+    [reply] = await tg.wait_messages(32, 1)
+    assert "/reports" in reply["text"]
+    for _ in range(50):
+        row = await inbox.state_of(db, scope=scope, update_id=5000)
+        if row["state"] == "done":
+            break
+        await asyncio.sleep(0.05)
+    assert row["state"] == "done" and row["attempts"] == 2
+    assert await box.beat_once(app) == 0  # never taken again
+
+
+async def test_handled_updates_are_done_and_a_redelivery_is_dropped(harness):
+    tg, app, db = harness.tg, harness.app, harness.db
+    await app.process_update(Update.de_json(help_update(tg, 77, 33), app.bot))
+    await app.bot_data["inbox"].flush()
+    row = await inbox.state_of(db, scope=app.bot_data["update_scope"], update_id=77)
+    assert row["state"] == "done"
+    await app.process_update(Update.de_json(help_update(tg, 77, 33), app.bot))
+    assert len(tg.texts(33)) == 1
+
+
+async def test_a_stopping_worker_hands_unstarted_updates_back(harness):
+    """SIGTERM with a backlog: updates not started yet are given back (their lease ends now) instead of
+    being worked through before the process may exit; another worker takes them over."""
+    from datetime import timedelta
+
+    tg, app, db = harness.tg, harness.app, harness.db
+    box = app.bot_data["inbox"]
+    scope = app.bot_data["update_scope"]
+    await box.receive(6001, '{"update_id": 6001}')
+    box.draining = True
+    await app.process_update(Update.de_json(help_update(tg, 6001, 34), app.bot))
+    assert tg.texts(34) == []  # not answered here
+    row = await inbox.state_of(db, scope=scope, update_id=6001)
+    assert row["state"] == "working" and 6001 not in box.in_flight
+    taken = await inbox.reclaim(db, scope=scope, owner="other", lease=timedelta(seconds=60))
+    assert [u for u, _ in taken] == [6001]
