@@ -165,7 +165,7 @@ def processing_fee_as_admin_fee(ctx: Context) -> Iterator[Hit]:
             return
 
 
-_NATIONAL_RE = re.compile(r"^(?:国务院|国家|中华人民共和国|中国)|(?:省|自治区|市)人民政府(?:办公厅)?$")
+_NATIONAL_RE = re.compile(r"^(?:国务院|国家|中华人民共和国|中国)|(?:省|自治区|市|州)(?:人民)?政府(?:办公厅|办公室)?$")
 
 
 @rule("T2-06", "warning", "无规章制定权的单位规章应为0")

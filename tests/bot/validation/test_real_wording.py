@@ -420,3 +420,11 @@ def test_a_narrowed_negation_is_not_no_applications(sentence: str) -> None:
 def test_a_narrowed_count_is_not_compared_with_the_total(sentence: str) -> None:
     report = read_back(simple_report(natural=2), sentence)
     assert "TXT-01" not in codes(report), [f.message for f in validate(report)]
+
+
+@pytest.mark.parametrize("office", ["淮安市人民政府办公室", "江苏省人民政府办公厅", "淮安市政府办公室"])
+def test_a_city_or_province_government_office_is_not_asked_for_zero_regulations(office: str) -> None:
+    """The 办公室/办公厅 publishes the government's report, 规章 included (设区的市 and 省 have 规章制定权)."""
+    rep = simple_report(office=office, short_name="政府办", kind="部门")
+    rep.proactive["regulations"]["issued"] = Value(2, "2")
+    assert "T2-06" not in codes(rep)
