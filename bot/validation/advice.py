@@ -37,7 +37,8 @@ ADVICE: dict[str, tuple[str, str]] = {
     "FMT-02": ("若为2019、2020年度报告应使用2019年试行格式", "a 2019/2020 report uses the 2019 trial format"),
 }
 
-_ACTS_RE = re.compile(r"请|应|须|需")
+#: Words that tell the reader what to do (「请…」, 「应为…」); 「申请」 holds 请 and is not one.
+_ACTS_RE = re.compile(r"(?<!申)请|应(?:为|当|按|写|填|使用|归入|细分|继续|在|以|说明|列出|补)|须|无需|建议")
 
 
 def with_advice(code: str, message: str, message_en: str) -> tuple[str, str]:

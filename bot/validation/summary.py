@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.report import Finding, Report
+from bot.validation.where_en import where_en
 
 _EMOJI = {
     "通过": "✅",
@@ -69,8 +72,10 @@ def summarize(report: Report, *, lang: str = "zh", limit: int = 3) -> str:
     ranked = sorted(findings, key=lambda f: (_RANK.get(f.severity, 3), f.code in _LOW_VALUE))
     for i, f in enumerate(ranked[: max(limit, 0)], 1):
         text = (f.message_en or f.message) if en else f.message
-        if en:  # the English text rarely names the printed cell: say where it is, as the table prints it
-            where = f"{f.where}: " if f.where and f.where.startswith(("表", "第")) and f.where not in text else ""
+        if en:  # the English text rarely names the printed cell: say where it is (where_en.py)
+            loc = where_en(f.where) if f.where.startswith(("表", "第")) else ""
+            named = re.findall(r"“([^”]+)”", loc)
+            where = f"{loc}: " if loc and not any(n in text for n in named) else ""
             lines.append(f"{i}. {where}{text} ({f.code})")
         else:
             where = f"{f.where}：" if _where_helps(f) else ""

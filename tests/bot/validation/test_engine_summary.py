@@ -135,4 +135,7 @@ def test_english_summary_says_where_the_cell_is() -> None:
     report.applications["granted"][0].value += 1
     validate(report)
     text = summarize(report, lang="en")
-    assert "表3 “" in text and "(T3-0" in text
+    assert "“natural persons”" in text and "(T3-02)" in text, text  # named once, not twice
+    assert text.count("natural persons") == 1
+    report.findings[0].message_en = "The results do not add up."  # a text that names no cell …
+    assert "Table 3 “natural persons” column: The results" in summarize(report, lang="en")  # … gets its place
