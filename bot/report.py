@@ -36,11 +36,21 @@ class Value:
     value: Number | None
     raw: str = ""
     where: str = ""
+    #: How sure the reader is: ``""`` read as printed; ``"unread"`` the table is there but this cell could
+    #: not be read (``value`` is None, and that is NOT a blank the office left); ``"uncertain"`` the best
+    #: reading, but another reading of the same text fits the identities as well. Rules on blanks and on
+    #: arithmetic skip doubtful cells: a reading gap is never reported as the office's error.
+    doubt: str = ""
 
     @property
     def blank(self) -> bool:
         """True when the cell holds no number at all (EMPTY is not 0)."""
         return self.value is None
+
+    @property
+    def checked(self) -> Number | None:
+        """The number for arithmetic checks: ``None`` when blank or when the reading is in doubt."""
+        return None if self.doubt else self.value
 
 
 @dataclass
@@ -223,6 +233,10 @@ class Report:
             cell = cell.get(col)
         return cell.value if cell is not None else None
 
+    def doubtful_cells(self) -> list[tuple[str, str, str, Value]]:
+        """Cells the reader could not read (``unread``) or is unsure of (``uncertain``)."""
+        return [c for c in self.cells() if c[3].doubt]
+
     def cells(self) -> list[tuple[str, str, str, Value]]:
         """Every table cell as (table, row, column, Value), in storage order."""
         out: list[tuple[str, str, str, Value]] = []
@@ -307,6 +321,7 @@ class Report:
                     if self.proactive_2019 is not None
                     else None
                 ),
+                "doubts": [[table, row, col, v.doubt] for table, row, col, v in self.cells() if v.doubt],
                 "extra_rows": self.extra_rows,
                 "missing_rows": self.missing_rows,
                 "ingest_findings": [f.to_json() for f in self.ingest_findings],
@@ -365,6 +380,10 @@ class Report:
                 value = _cell_of(report, table, row, col)
                 if value is not None:
                     value.raw, value.where = raw, where
+            for table, row, col, doubt in detail.get("doubts") or []:
+                value = _cell_of(report, table, row, col)
+                if value is not None:
+                    value.doubt = doubt
             p19 = detail.get("proactive_2019")
             if p19 is not None:
                 report.proactive_2019 = {

@@ -7,6 +7,7 @@ numbers; a blank row stays blank (``None``); glued digits are split with the ide
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
+from bot.reading.t3_sequence import identities, read_sequence, score_t3
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
@@ -152,6 +154,8 @@ class Tables:
     missing_rows: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     single_other_row: bool = False
+    #: Which tables' headings or header words were seen (a table seen but not read is said so, ING-08).
+    anchors: dict[str, bool] = field(default_factory=dict)
 
 
 def _first(rows: list[Row], pred, start: int = 0) -> int | None:
@@ -176,27 +180,96 @@ def _is_section_after_t4(row: Row) -> bool:
     return bool(_END_OF_T4_RE.match(s)) or "存在的主要问题" in s or "其他需要报告" in s
 
 
+class _Locator:
+    """Finds anchors in the rows joined into one squashed string, so a word wrapped over lines or set one
+    character per line (vertical header text of a PDF) is still found; answers the row it starts in."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.starts: list[int] = []
+        parts: list[str] = []
+        pos = 0
+        for r in rows:
+            self.starts.append(pos)
+            parts.append(r.key)
+            pos += len(r.key)
+        self.text = "".join(parts)
+
+    def find(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> int | None:
+        if start >= len(self.starts):
+            return None
+        stop = self.starts[end] if end is not None and end < len(self.starts) else len(self.text)
+        m = pattern.search(self.text, self.starts[start], stop)
+        return None if m is None else bisect.bisect_right(self.starts, m.start()) - 1
+
+
+_T3_ANCHOR_RE = re.compile("勾稽关系|申请人情况|本年新收政府信息公开申请")
+_T2_ANCHOR_RE = re.compile("第二十条第|本年制发件数|本年新制作数量")
+_T4_ANCHOR_RE = re.compile("结果维持|结果纠正|尚未审结")
+_T4_HEAD_RE = re.compile(r"^[#*]*[四4][、.]?[^、]{0,12}行政法?复议")
+
+
 def read_tables(rows: list[Row], fmt: str) -> Tables:
-    """Find the three tables by their anchors and read each."""
+    """Find the three tables by their anchors (or their content) and read each."""
     out = Tables()
-    t3_start = _first(rows, lambda r: _has(r, "勾稽关系", "申请人情况", "本年新收政府信息公开申请"))
-    t2_start = _first(rows, lambda r: _has(r, "第二十条第", "本年制发件数", "本年新制作数量"))
+    loc = _Locator(rows)
+    t3_start = loc.find(_T3_ANCHOR_RE)
+    t2_start = loc.find(_T2_ANCHOR_RE)
     t2_end = t3_start if t3_start is not None and (t2_start is None or t3_start > t2_start) else len(rows)
     if t2_start is not None:
-        _read_t2(expand_glued(rows[t2_start:t2_end], _T2_SPLIT_RE), fmt, out)
+        _read_t2(split_spaced(expand_glued(rows[t2_start:t2_end], _T2_SPLIT_RE)), fmt, out)
     t4_from = 0
     if t3_start is not None:
         fwd = _first(rows, lambda r: _has(r, "结转下年度继续办理"), t3_start)
-        t3_end = fwd + 1 if fwd is not None else len(rows)
         t4_head = _first(rows, lambda r: _has(r, "行政复议") and len(squash(r.text)) < 60, t3_start + 1)
-        if fwd is None and t4_head is not None:
-            t3_end = t4_head
-        _read_t3(expand_glued(rows[t3_start:t3_end], _T3_SPLIT_RE), fmt, out)
+        # where 表4 begins: its heading (even misprinted), or its header words
+        heads = [i for i in (t4_head, loc.find(_T4_ANCHOR_RE, t3_start + 1),
+                             _first(rows, lambda r: bool(_T4_HEAD_RE.match(r.key)), t3_start + 1)) if i is not None]
+        t4_bound = min(heads) if heads else None
+        t3_end = fwd + 1 if fwd is not None else t4_bound if t4_bound is not None else len(rows)
+        _read_t3(split_spaced(expand_glued(rows[t3_start:t3_end], _T3_SPLIT_RE), glued=True), fmt, out)
+        # the whole region up to 表4 (numbers may follow the last label), for a second reading
+        later = [i for i in heads if i >= t3_end - 1]
+        arbitrate_t3(rows[t3_start : max(min(later) if later else len(rows), t3_end)], fmt, out)
         t4_from = t3_end
-    t4_start = _first(rows, lambda r: _has(r, "结果维持", "结果纠正", "尚未审结"), t4_from)
+    t4_start = loc.find(_T4_ANCHOR_RE, t4_from)
+    if t4_start is None:
+        t4_start = _first(rows, lambda r: bool(_T4_HEAD_RE.match(r.key)), t4_from)
     if t4_start is not None:
-        t4_end = _first(rows, _is_section_after_t4, t4_start) or len(rows)
+        t4_end = _first(rows, _is_section_after_t4, t4_start + 1) or len(rows)
         _read_t4(rows[t4_start:t4_end], out)
+    out.anchors = {"t2": t2_start is not None, "t3": t3_start is not None, "t4": t4_start is not None}
+    return out
+
+
+_SPACED_RE = re.compile(r"[ \u3000\xa0]+")
+
+
+_GLUED_TAIL_RE = re.compile(r"^(.{2,60}?[^\d\s.,，、:：])(\d{7,})$")
+
+
+def split_spaced(rows: list[Row], glued: bool = False) -> list[Row]:
+    """A one-cell line 「2.重复申请 4 6 0 3 0 4 17」 or 「0 0 0 0 0 0 0」 (text of a PDF or converter)
+    → cells: the label, then one cell per number. With ``glued``, a label with its digits glued on
+    (「2.重复申请46030417」) becomes the label and one run of digits, split later by the identities.
+    Other lines are kept as they are."""
+    out: list[Row] = []
+    for row in rows:
+        cells = [c for c in row.cells if c.strip()]
+        if len(cells) != 1:
+            out.append(row)
+            continue
+        c = clean_cell(cells[0])
+        parts = [p for p in _SPACED_RE.split(c) if p]
+        tail: list[str] = []
+        while parts and is_value_cell(parts[-1]):
+            tail.append(parts.pop())
+        if glued and not tail and len(parts) == 1 and (m := _GLUED_TAIL_RE.match(nfkc(parts[0]))):
+            out.append(Row(row.line, [m.group(1), m.group(2)]))
+            continue
+        if not tail or len(parts) > 1 and len(" ".join(parts)) > 60 or (len(parts) + len(tail)) == 1:
+            out.append(row)  # prose ending in a number, or nothing to split
+            continue
+        out.append(Row(row.line, [*([" ".join(parts)] if parts else []), *reversed(tail)]))
     return out
 
 
@@ -304,7 +377,7 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
                 out.findings.append(
                     Finding("ING-05", "error", f"表2“{label}”行数字粘连（{''.join(filled)}），无法唯一拆分，请核对。", _t2_where(key, names[0], row.line))
                 )
-                found[key] = [Value(None, "".join(filled), _t2_where(key, c, row.line)) for c in names]
+                found[key] = [Value(None, "".join(filled), _t2_where(key, c, row.line), "unread") for c in names]
                 continue
         cells = filled[:n] if filled else [""] * n
         cells += [""] * (n - len(cells))
@@ -431,7 +504,11 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             out.extra_rows.append(T3_ROW_LABELS[e.key])
             continue
         cells, digits = _pick7(e.cells)
-        if cells is not None:
+        if not e.cells and not e.blank_lines:
+            # a label with no cell after it at all (converted text loses empty cells): nothing was seen,
+            # so nothing is known — unread, never seven blanks the office would be told to fill
+            apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line), "unread") for i in range(7)]
+        elif cells is not None:
             apps[e.key] = [parse_value(c, _t3_where(e.key, i, e.line)) for i, c in enumerate(cells)]
         elif digits:
             glued_rows[e.key] = digits
@@ -442,7 +519,7 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             out.findings.append(
                 Finding("ING-04", "error", f"表3“{label}”行识别到{n}个数值（应为7个），请核对该行是否缺格或合并单元格。", _t3_where(e.key, 0, e.line).split("·")[0] + f" (第{e.line}行)")
             )
-            apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line)) for i in range(7)]
+            apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line), "unread") for i in range(7)]
     if glued_rows:
         _resolve_glued_t3(apps, glued_rows, fmt, out)
     seen = {e.key for e in entries}
@@ -451,6 +528,55 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         if k not in seen:
             del apps[k]
     out.applications = apps
+
+
+def _complete(rows: dict[str, list[Value]] | None, fmt: str) -> bool:
+    return rows is not None and all(
+        k in rows and len(rows[k]) == 7 and not any(v.doubt for v in rows[k]) for k in t3_row_keys(fmt)
+    )
+
+
+def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
+    """Keep the line reader's 表3 when it is whole and keeps every identity; otherwise read the region
+    again as a stream (t3_sequence) and keep the reading the identities and the coverage favour.
+
+    When the kept reading still breaks an identity and another reading of the same text places some
+    cells differently (or a row was placed by order or by a misprinted label), those cells are marked
+    ``uncertain``: the verdict says the reading is unsure instead of blaming the office."""
+    first = out.applications
+    if _complete(first, fmt) and identities(first or {}, fmt)[1] == 0:
+        return
+    readings = read_sequence(rows, fmt)
+    if not readings:
+        return
+    candidates: list[tuple[str, dict[str, list[Value]], set[str]]] = []
+    if first:
+        candidates.append(("lines", first, set()))
+    candidates += [(r.how, r.rows, r.weak) for r in readings]
+    scored = sorted(candidates, key=lambda c: score_t3(c[1], fmt), reverse=True)
+    how, best, weak = scored[0]
+    if how != "lines":
+        out.applications = {k: best[k] for k in t3_row_keys(fmt) if k in best}
+        out.missing_rows = [T3_ROW_LABELS[k] for k in t3_row_keys(fmt) if k not in best]
+        # the line reader's complaints were about its own reading
+        out.findings = [f for f in out.findings if not (f.code in ("ING-04", "ING-05") and f.where.startswith("表3"))]
+        if "other_other" in best and "other_no_correction" not in best and fmt != "2019":
+            out.single_other_row = True
+    _, broken, broken_rows = identities(out.applications or {}, fmt)
+    if not broken:
+        return
+    doubtful: set[tuple[str, int]] = set()
+    for _how, other, _weak in scored[1:]:
+        for key in broken_rows:
+            mine, theirs = (out.applications or {}).get(key), other.get(key)
+            if mine is None or theirs is None or len(mine) != 7 or len(theirs) != 7:
+                continue
+            doubtful.update((key, c) for c in range(7) if mine[c].value != theirs[c].value)
+    doubtful.update((key, c) for key in weak & broken_rows for c in range(7))
+    apps = out.applications or {}
+    for key, c in doubtful:
+        if key in apps and apps[key][c].value is not None and not apps[key][c].doubt:
+            apps[key][c].doubt = "uncertain"
 
 
 def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[str]], fmt: str, out: Tables) -> None:
@@ -482,7 +608,7 @@ def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[s
         split = chosen.get(key)
         if split is None:
             for v in apps[key]:
-                v.raw = raw
+                v.raw, v.doubt = raw, "unread"
             out.findings.append(
                 Finding("ING-05", "error", f"表3“{label}”行数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", apps[key][0].where)
             )
@@ -522,7 +648,7 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
             if not c:
                 continue
             if is_value_cell(c):
-                tokens.append((c, row.line))
+                tokens.extend((t, row.line) for t in (c.split() if " " in c else [c]))
             elif any(w in squash(c) for w in ("结果维持", "尚未审结", "复议后起诉")) and re.search(r"\d", c):
                 # glued header and numbers: 「…尚未审结总计10203120001200000」
                 tokens.extend((t, row.line) for t in _HEADER_WORDS_RE.findall(nfkc(c)) if t[0].isdigit())
@@ -557,9 +683,15 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
         out.findings.append(
             Finding("ING-05", "error", f"表4数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", f"表4 (第{line}行)")
         )
+        for block in appeals.values():
+            for v in block.values():
+                v.doubt = "unread"
         out.appeals = appeals
         return
     out.findings.append(
         Finding("ING-07", "error", f"表4应为15个数值，实际识别到{len(tokens)}个，请核对行政诉讼部分。", f"表4 (第{line}行)")
     )
+    for block in appeals.values():
+        for v in block.values():
+            v.doubt = "unread"
     out.appeals = appeals

@@ -45,13 +45,14 @@ def count_en(n: int, noun: str) -> str:
 
 
 def is_blank(v: Value) -> bool:
-    """True for an empty cell or one holding only a dash/slash."""
-    return v.value is None and v.raw.strip() in BLANK_MARKS
+    """True for an empty cell or one holding only a dash/slash — as the document has it: a cell the
+    reader could not read (``Value.doubt``) is not a blank."""
+    return v.value is None and not v.doubt and v.raw.strip() in BLANK_MARKS
 
 
 def is_text(v: Value) -> bool:
-    """True for a cell with text that is not a number (「五」「若干」)."""
-    return v.value is None and v.raw.strip() not in BLANK_MARKS
+    """True for a cell with text that is not a number (「五」「若干」); unread cells are not text."""
+    return v.value is None and not v.doubt and v.raw.strip() not in BLANK_MARKS
 
 
 def bad_count(v: Value) -> bool:

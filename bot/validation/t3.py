@@ -27,9 +27,9 @@ def cell(ctx: Context, row: str, col: str) -> Value | None:
 
 
 def number(ctx: Context, row: str, col: str) -> Number | None:
-    """A usable number, ``None`` when blank, missing or text (so the relation is not checked)."""
+    """A usable number, ``None`` when blank, missing, text or in doubt (so the relation is not checked)."""
     v = cell(ctx, row, col)
-    return None if v is None else v.value
+    return None if v is None else v.checked
 
 
 def total_of(ctx: Context, row: str) -> Number | None:
@@ -70,8 +70,8 @@ def a2_per_column(ctx: Context) -> Iterator[Hit]:
     if stated_row is None or any(r is None for r in rows):
         return
     for i, col in enumerate(T3_COLUMNS):
-        values = [r[i].value for r in rows]  # type: ignore[index]
-        stated = stated_row[i].value
+        values = [r[i].checked for r in rows]  # type: ignore[index]
+        stated = stated_row[i].checked
         if stated is None or None in values:
             continue
         parts = sum(values)  # type: ignore[arg-type]
@@ -97,8 +97,8 @@ def a3_per_row(ctx: Context) -> Iterator[Hit]:
         values = ctx.t3_rows.get(row)
         if values is None:
             continue
-        six = [v.value for v in values[:6]]
-        stated = values[6].value
+        six = [v.checked for v in values[:6]]
+        stated = values[6].checked
         if stated is None or None in six:
             continue
         parts = sum(six)  # type: ignore[arg-type]

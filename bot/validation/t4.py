@@ -22,7 +22,7 @@ def cell(ctx: Context, block: str, col: str) -> Value | None:
 
 def number(ctx: Context, block: str, col: str) -> Number | None:
     v = cell(ctx, block, col)
-    return None if v is None else v.value
+    return None if v is None else v.checked
 
 
 @rule("T4-01", "error", "A4：维持+纠正+其他+尚未审结 = 总计（每块）")
