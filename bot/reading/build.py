@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.reading.cells import nfkc, squash
 from bot.reading.doc import Doc
+from bot.reading.doubts import doubt_findings
 from bot.reading.errors import MSG_NOT_REPORT, ReadError
 from bot.reading.meta import (
     body_rows,
@@ -70,6 +71,8 @@ def build_report(doc: Doc, source: Source) -> Report:
     report.body_end = offsets[last] - 1 if last < len(rows) else None
     report.prose = prose_numbers(section_text, report.headings, report.year)
     findings = list(tables.findings)
+    report.ingest_findings = findings
+    findings += doubt_findings(report, tables.anchors)
     if doc.artefacts:
         what = "、".join(f"{n}处{name}" for name, n in doc.artefacts.items())
         names_en = {"Word书签标记": "Word bookmark marker", "图片占位标记": "image placeholder",

@@ -270,9 +270,11 @@ def _num(rows: dict[str, list[Value]], key: str, col: int) -> float | None:
     return r[col].value
 
 
-def identities(rows: dict[str, list[Value]], fmt: str) -> tuple[int, int, set[str]]:
-    """(satisfied, broken, rows in a broken identity) for A1/A2 per column and A3 per row."""
-    ok = bad = 0
+def identities(rows: dict[str, list[Value]], fmt: str) -> tuple[set[tuple], set[tuple], set[str]]:
+    """(identities kept, identities broken, rows in a broken identity) for A1/A2 per column and A3 per
+    row; an identity is ``("A1", col)``, ``("A2", col)`` or ``("A3", row)``. Blank cells are not checked."""
+    kept: set[tuple] = set()
+    bad: set[tuple] = set()
     broken: set[str] = set()
     results = t3_result_rows(fmt)
     a1 = ("new_received", "carried_over", "total_processed", "carried_forward")
@@ -280,33 +282,37 @@ def identities(rows: dict[str, list[Value]], fmt: str) -> tuple[int, int, set[st
         v = [_num(rows, k, col) for k in a1]
         if None not in v:
             if v[0] + v[1] == v[2] + v[3]:
-                ok += 1
+                kept.add(("A1", col))
             else:
-                bad += 1
+                bad.add(("A1", col))
                 broken.update(a1)
         parts = [_num(rows, k, col) for k in results]
         total = _num(rows, "total_processed", col)
         if total is not None and None not in parts:
             if sum(parts) == total:  # type: ignore[arg-type]
-                ok += 1
+                kept.add(("A2", col))
             else:
-                bad += 1
+                bad.add(("A2", col))
                 broken.update((*results, "total_processed"))
     for key in t3_row_keys(fmt):
         v = [_num(rows, key, c) for c in range(7)]
         if None not in v:
             if sum(v[:6]) == v[6]:  # type: ignore[arg-type]
-                ok += 1
+                kept.add(("A3", key))
             else:
-                bad += 1
+                bad.add(("A3", key))
                 broken.add(key)
-    return ok, bad, broken
+    return kept, bad, broken
+
+
+def filled(rows: dict[str, list[Value]]) -> int:
+    """How many cells hold a number."""
+    return sum(1 for vals in rows.values() if len(vals) == 7 for v in vals if v.value is not None)
 
 
 def score_t3(rows: dict[str, list[Value]] | None, fmt: str) -> float:
     """How believable a reading of 表3 is: identities kept, minus identities broken, plus coverage."""
     if not rows:
         return -1e9
-    ok, bad, _ = identities(rows, fmt)
-    filled = sum(1 for vals in rows.values() if len(vals) == 7 for v in vals if v.value is not None)
-    return ok - 3 * bad + filled / 7
+    kept, bad, _ = identities(rows, fmt)
+    return len(kept) - 3 * len(bad) + filled(rows) / 7

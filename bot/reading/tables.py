@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
-from bot.reading.t3_sequence import identities, read_sequence, score_t3
+from bot.reading.t3_sequence import filled, identities, read_sequence, score_t3
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
@@ -231,13 +231,13 @@ def read_tables(rows: list[Row], fmt: str) -> Tables:
         later = [i for i in heads if i >= t3_end - 1]
         arbitrate_t3(rows[t3_start : max(min(later) if later else len(rows), t3_end)], fmt, out)
         t4_from = t3_end
-    t4_start = loc.find(_T4_ANCHOR_RE, t4_from)
+    t4_start = t4_words = loc.find(_T4_ANCHOR_RE, t4_from)
     if t4_start is None:
         t4_start = _first(rows, lambda r: bool(_T4_HEAD_RE.match(r.key)), t4_from)
     if t4_start is not None:
         t4_end = _first(rows, _is_section_after_t4, t4_start + 1) or len(rows)
         _read_t4(rows[t4_start:t4_end], out)
-    out.anchors = {"t2": t2_start is not None, "t3": t3_start is not None, "t4": t4_start is not None}
+    out.anchors = {"t2": t2_start is not None, "t3": t3_start is not None, "t4": t4_words is not None}
     return out
 
 
@@ -375,7 +375,7 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
                 out.findings.append(Finding("ING-05", "warning", f"表2“{label}”行数字粘连，已拆分为{'/'.join(filled)}，请确认。", _t2_where(key, names[0], row.line)))
             else:
                 out.findings.append(
-                    Finding("ING-05", "error", f"表2“{label}”行数字粘连（{''.join(filled)}），无法唯一拆分，请核对。", _t2_where(key, names[0], row.line))
+                    Finding("ING-05", "warning", f"表2“{label}”行数字粘连（{''.join(filled)}），无法唯一拆分，未能读出（不按空白或错误处理），请核对。", _t2_where(key, names[0], row.line))
                 )
                 found[key] = [Value(None, "".join(filled), _t2_where(key, c, row.line), "unread") for c in names]
                 continue
@@ -544,7 +544,7 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     cells differently (or a row was placed by order or by a misprinted label), those cells are marked
     ``uncertain``: the verdict says the reading is unsure instead of blaming the office."""
     first = out.applications
-    if _complete(first, fmt) and identities(first or {}, fmt)[1] == 0:
+    if _complete(first, fmt) and not identities(first or {}, fmt)[1]:
         return
     readings = read_sequence(rows, fmt)
     if not readings:
@@ -562,18 +562,29 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         out.findings = [f for f in out.findings if not (f.code in ("ING-04", "ING-05") and f.where.startswith("表3"))]
         if "other_other" in best and "other_no_correction" not in best and fmt != "2019":
             out.single_other_row = True
-    _, broken, broken_rows = identities(out.applications or {}, fmt)
+    apps = out.applications or {}
+    _, broken, broken_rows = identities(apps, fmt)
     if not broken:
         return
     doubtful: set[tuple[str, int]] = set()
     for _how, other, _weak in scored[1:]:
+        kept, bad, _ = identities(other, fmt)
+        if not kept & broken or len(bad) > len(broken) or filled(other) < filled(apps):
+            continue  # doubt only from a reading as complete that keeps an identity this one breaks
         for key in broken_rows:
-            mine, theirs = (out.applications or {}).get(key), other.get(key)
+            mine, theirs = apps.get(key), other.get(key)
             if mine is None or theirs is None or len(mine) != 7 or len(theirs) != 7:
                 continue
             doubtful.update((key, c) for c in range(7) if mine[c].value != theirs[c].value)
-    doubtful.update((key, c) for key in weak & broken_rows for c in range(7))
-    apps = out.applications or {}
+    for key in weak & broken_rows:
+        # a row placed by order or by a misprinted label: doubtful when moving its numbers to another row
+        # makes the identities hold better (a misplaced row), not when the office's sum is simply wrong
+        for other_key in apps:
+            if other_key == key:
+                continue
+            swapped = {**apps, key: apps[other_key], other_key: apps[key]}
+            if len(identities(swapped, fmt)[1]) < len(broken):
+                doubtful.update((k, c) for k in (key, other_key) for c in range(7))
     for key, c in doubtful:
         if key in apps and apps[key][c].value is not None and not apps[key][c].doubt:
             apps[key][c].doubt = "uncertain"
@@ -610,7 +621,7 @@ def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[s
             for v in apps[key]:
                 v.raw, v.doubt = raw, "unread"
             out.findings.append(
-                Finding("ING-05", "error", f"表3“{label}”行数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", apps[key][0].where)
+                Finding("ING-05", "warning", f"表3“{label}”行数字粘连（{raw}），无法按勾稽关系唯一拆分，未能读出（不按空白或错误处理），请核对。", apps[key][0].where)
             )
             continue
         for v, n in zip(apps[key], split, strict=True):
@@ -681,7 +692,7 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
             )
             return
         out.findings.append(
-            Finding("ING-05", "error", f"表4数字粘连（{raw}），无法按勾稽关系唯一拆分，请核对。", f"表4 (第{line}行)")
+            Finding("ING-05", "warning", f"表4数字粘连（{raw}），无法按勾稽关系唯一拆分，未能读出（不按空白或错误处理），请核对。", f"表4 (第{line}行)")
         )
         for block in appeals.values():
             for v in block.values():

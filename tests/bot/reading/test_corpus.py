@@ -37,10 +37,13 @@ def test_full_reports_match_hand_read_cells(truth):
         got = [t2[key][c] for c in ("issued", "repealed", "in_force")] if isinstance(expected, list) else t2[key]
         if got == expected:
             continue
-        # glued 表2 cells without an identity (「693665」) are left blank and flagged, never guessed
+        # glued 表2 cells without an identity (「693665」) are left unread and flagged, never guessed — and
+        # never blamed on the office: a warning, and the cells are not blanks for T2-01
         assert got in (None, [None, None, None]), key
-        assert any(f.code == "ING-05" and f.severity == "error" and f.where.startswith("表2")
+        assert any(f.code == "ING-05" and f.severity == "warning" and "无法" in f.message and f.where.startswith("表2")
                    for f in report.ingest_findings), key
+        cells = report.proactive[key].values() if isinstance(report.proactive[key], dict) else [report.proactive[key]]
+        assert all(v.doubt == "unread" for v in cells), key
 
 
 def test_pingtan_glued_rows_are_split_with_identities_and_flagged():
