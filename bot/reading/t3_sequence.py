@@ -60,6 +60,7 @@ class _Item:
     exact: bool = True
     numbers: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # the line of each number
+    fixed: bool = False  # seven cells of a delimited row, blanks in place: one row, never merged
 
 
 @dataclass
@@ -122,6 +123,12 @@ def _find_labels(text: str, keys: tuple[str, ...], start: int, fmt: str) -> list
     return found
 
 
+def names_label(text: str, fmt: str) -> bool:
+    """True when ``text`` is a (possibly misprinted) 表3 row label — not an extra row such as a subtotal."""
+    s = squash(text).replace("、", ".")
+    return any(exact or len(s) <= len(T3_ROW_LABELS[key]) + 2 for _, key, exact in _find_labels(s, t3_row_keys(fmt), 0, fmt))
+
+
 def _locate(text: str, cursor: int, core: str, numeral: str) -> tuple[int, int, bool] | None:
     """Where ``core`` (with its numeral when short) first occurs in ``text[cursor:]``; fuzzy for long cores."""
     if len(core) < _SHORT:
@@ -160,6 +167,16 @@ def _stream(rows: list[Row], fmt: str) -> list[_Item]:
 
     for row in rows:
         line_numbers: list[str] = []
+        cells = _positional(row)
+        if cells is not None:
+            head, seven = cells
+            if head:
+                if not text_parts:
+                    text_line = row.line
+                text_parts.append(nfkc(head))
+            flush()
+            items.append(_Item("numbers", row.line, numbers=seven, lines=[row.line] * 7, fixed=True))
+            continue
         tokens = _split_line(row)
         if len(tokens) == 1 and tokens[0][0] == "t" and _PAGE_RE.match(squash(tokens[0][1])):
             continue  # 「- 4 -」「第4页」
@@ -180,8 +197,22 @@ def _stream(rows: list[Row], fmt: str) -> list[_Item]:
     return items
 
 
+def _positional(row: Row) -> tuple[str, list[str]] | None:
+    """A delimited row (TAB, ``|``, a table) whose last seven cells are numbers or blanks, at least one
+    blank: (its label text, the seven cells) — a blank there is one the document shows."""
+    if len(row.cells) < 7:
+        return None
+    cells = [clean_cell(c) for c in row.cells]
+    texts = [i for i, c in enumerate(cells) if c and not is_value_cell(c)]
+    last = texts[-1] if texts else -1
+    values = cells[last + 1 :]
+    if len(values) < 7 or all(values) or not any(values) or any(" " in c for c in values):
+        return None
+    return " ".join(cells[i] for i in texts), values[-7:]
+
+
 def _add_numbers(items: list[_Item], numbers: list[str], line: int) -> None:
-    if items and items[-1].kind == "numbers":
+    if items and items[-1].kind == "numbers" and not items[-1].fixed:
         items[-1].numbers.extend(numbers)
         items[-1].lines.extend([line] * len(numbers))
     else:
@@ -189,12 +220,20 @@ def _add_numbers(items: list[_Item], numbers: list[str], line: int) -> None:
 
 
 def _drop_page_numbers(run: _Item) -> None:
-    """A run one number longer than whole rows holds a page number alone on its line: drop it."""
-    if len(run.numbers) % 7 != 1:
+    """A run one to three numbers longer than whole rows holds page numbers, each alone on its line
+    (「- 4 -」 loses its dashes in some converters): drop them when exactly that many lone numbers are
+    there — with more candidates than extra numbers, nothing is guessed (the row stays unread)."""
+    extra = len(run.numbers) % 7
+    if len(run.numbers) == 1 and not run.fixed:
+        run.numbers.clear()  # one number alone between labels is no row: a page number (「6」)
+        run.lines.clear()
+        return
+    if run.fixed or not 1 <= extra <= 3 or len(run.numbers) < 7:
         return
     alone = [i for i, ln in enumerate(run.lines) if run.lines.count(ln) == 1]
-    if len(alone) >= 1:
-        i = alone[-1] if len(alone) > 1 and len(run.numbers) > 8 else alone[0]
+    if len(alone) != extra:
+        return
+    for i in reversed(alone):
         del run.numbers[i], run.lines[i]
 
 
@@ -230,9 +269,12 @@ def _place(items: list[_Item], keys: tuple[str, ...], reverse: bool) -> Reading:
             chunks.reverse()
             lines.reverse()
         for chunk, chunk_lines in zip(chunks, lines, strict=True):
+            if not chunk:
+                continue
             if label is not None and label.key not in rows and (index[label.key] - last) * step > 0:
                 key, line, by_label = label.key, label.line, label.exact
             else:
+                # no label next to it: the next row in order (its label lost, or on the other side)
                 j = last + step
                 if not 0 <= j < len(keys) or keys[j] in rows:
                     continue

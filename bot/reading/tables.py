@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
-from bot.reading.t3_sequence import filled, identities, read_sequence, score_t3
+from bot.reading.t3_sequence import filled, identities, names_label, read_sequence, score_t3
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
@@ -226,6 +226,12 @@ def read_tables(rows: list[Row], fmt: str) -> Tables:
                              _first(rows, lambda r: bool(_T4_HEAD_RE.match(r.key)), t3_start + 1)) if i is not None]
         t4_bound = min(heads) if heads else None
         t3_end = fwd + 1 if fwd is not None else t4_bound if t4_bound is not None else len(rows)
+        if fwd is not None:
+            # the last row's numbers may stand in rows of their own after its label (markdown, PDF text)
+            while t3_end < min(len(rows), fwd + 9) and not any(
+                c.strip() and not is_value_cell(c) for c in rows[t3_end].cells
+            ):
+                t3_end += 1
         _read_t3(split_spaced(expand_glued(rows[t3_start:t3_end], _T3_SPLIT_RE), glued=True), fmt, out)
         # the whole region up to 表4 (numbers may follow the last label), for a second reading
         later = [i for i in heads if i >= t3_end - 1]
@@ -414,6 +420,15 @@ class _T3Row:
     blank_lines: int = 0  # empty lines seen before the first value (one-cell-per-line page text)
 
 
+_ALL_LABELS = "\n".join(squash(lb).replace("、", ".") for lb in [*T3_ROW_LABELS.values(), *_GROUPS])
+
+
+def _label_fragment(text: str) -> bool:
+    """The tail of a row label wrapped onto the line of its numbers (「情形，不计其他情形）」), not a row."""
+    s = squash(text).replace("、", ".")
+    return len(s) >= 2 and s in _ALL_LABELS and s not in _GROUP_FULL
+
+
 def _pick7(cells: list[str]) -> tuple[list[str] | None, list[str]]:
     """The 7 cells of a row (blanks kept) or None; second item: the digit tokens if it looks glued."""
     filled = [c for c in cells if c]
@@ -461,6 +476,8 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
                 current.cells.append(cells[0])  # one cell per line: a blank keeps its position
             elif not any(cells):
                 current = None  # 「||」: end of the row
+            elif not any(current.cells) and len(cells) >= 7:
+                current.cells = cells[-7:]  # the label's numbers in a row of their own, blanks in place
             else:
                 current.cells.extend(c for c in cells if c)
             continue
@@ -475,9 +492,9 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             if group is not None and group.startswith("(六)") and (has_numbers or len(values) >= 7 and fmt == "2019"):
                 key = "other_other"
                 out.single_other_row = True
-            elif has_numbers and group is not None or has_numbers and len(cells[last]) >= 2 and (
+            elif (has_numbers and group is not None or has_numbers and len(cells[last]) >= 2 and (
                 "计" in cells[last] or "小" in cells[last]
-            ):
+            )) and not _label_fragment(cells[last]):
                 out.extra_rows.append(cells[last])
                 out.findings.append(
                     Finding("STR-06", "warning", f"表3出现非标准行“{cells[last]}”，已忽略，请勿另加小计行。", f"表3 第{row.line}行")
@@ -558,8 +575,15 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     if how != "lines":
         out.applications = {k: best[k] for k in t3_row_keys(fmt) if k in best}
         out.missing_rows = [T3_ROW_LABELS[k] for k in t3_row_keys(fmt) if k not in best]
-        # the line reader's complaints were about its own reading
-        out.findings = [f for f in out.findings if not (f.code in ("ING-04", "ING-05") and f.where.startswith("表3"))]
+        # the line reader's complaints were about its own reading; a misprinted label it took for an
+        # extra row is a template row here
+        misread = {x for x in out.extra_rows if names_label(x, fmt)}
+        out.extra_rows = [x for x in out.extra_rows if x not in misread]
+        out.findings = [
+            f for f in out.findings
+            if not (f.code in ("ING-04", "ING-05") and f.where.startswith("表3"))
+            and not (f.code == "STR-06" and any(f"“{x}”" in f.message for x in misread))
+        ]
         if "other_other" in best and "other_no_correction" not in best and fmt != "2019":
             out.single_other_row = True
     apps = out.applications or {}

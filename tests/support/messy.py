@@ -46,6 +46,8 @@ class _Style:
         self.t4 = kw.get("t4", "rows")  # rows | bare
         self.heading_typo = bool(kw.get("heading_typo"))
         self.glued = bool(kw.get("glued"))
+        self.group_inline = bool(kw.get("group_inline"))  # 「（三）不予公开 1.属于国家秘密 0 0 …」 on one line
+        self.blanks = float(kw.get("blanks", 0.0))  # share of cells left blank in the document (markdown)
 
 
 def _label(key: str, st: _Style) -> str:
@@ -130,10 +132,11 @@ def _t3(report: Report, st: _Style) -> list[str]:
             label = "（六）其他处理"
         else:
             label = _label(key, st)
-            if group and group not in groups and group != "三、本年度办理结果":
-                out.append(group)
-            elif group == "三、本年度办理结果" and group not in groups:
-                out.append(group)
+            if group and group not in groups:
+                if st.group_inline:
+                    label = f"{group} {label}"
+                else:
+                    out.append(group)
             groups.add(group)
         numbers = [_n(v) for v in apps[key]]
         if st.glued:
@@ -150,7 +153,7 @@ def _t3(report: Report, st: _Style) -> list[str]:
             out.extend(_header(_T3_HEAD_WORDS[2:], st))
             out.append(" ".join(numbers[3:]))
             split_done = True
-        elif st.numbers == "after":
+        elif st.numbers == "after" or st.numbers == "mixed" and st.rng.random() < 0.5:
             out.extend(lines)
             out.append(nums)
         elif st.numbers == "before":
@@ -211,14 +214,17 @@ VARIANTS: dict[str, dict[str, object]] = {
     "misprints": {"misprint": 0.3, "numbers": "same"},
     "misprints-wrapped": {"misprint": 0.3, "wrap": 12, "numbers": "after", "pages": True},
     "glued-typo-heading": {"glued": True, "heading_typo": True},
+    "mixed-group-inline": {"numbers": "mixed", "wrap": 13, "group_inline": True, "space_in_label": True},
+    "before-pages-misprints": {"numbers": "before", "wrap": 9, "pages": True, "misprint": 0.25, "header": "chars"},
     "everything": {"header": "chars", "wrap": 11, "numbers": "after", "space_in_label": True, "numbering": "、",
                    "misprint": 0.2, "pages": True, "t4": "bare", "heading_typo": True},
 }
 
 
-def render_markdown(report: Report, seed: int = 0) -> str:
+def render_markdown(report: Report, seed: int = 0, blanks: float = 0.0) -> str:
     """A PDF converter's markdown: 表3 with each label in a row of its own and its numbers in the next row,
-    some rows of numbers without any label, 表4 as one row of 15 cells."""
+    some rows of numbers without any label, 表4 as one row of 15 cells; ``blanks`` of the 表3 cells are
+    left empty (``| |``: a blank the document shows, which must read as blank)."""
     rng = random.Random(seed)
     out = [f"# {report.title}", ""]
     for i, section in enumerate(SECTIONS):
@@ -230,6 +236,8 @@ def render_markdown(report: Report, seed: int = 0) -> str:
                     "|---|---|---|---|---|---|---|---|"]
             for key in t3_row_keys(report.format):
                 cells = [_n(v) for v in report.applications[key]]
+                if blanks:
+                    cells = ["" if rng.random() < blanks else c for c in cells]
                 if key != "new_received" and rng.random() < 0.15:
                     out.append("| " + " | ".join(cells) + " |")  # numbers without a label
                     continue
