@@ -352,9 +352,11 @@ def filled(rows: dict[str, list[Value]]) -> int:
     return sum(1 for vals in rows.values() if len(vals) == 7 for v in vals if v.value is not None)
 
 
-def score_t3(rows: dict[str, list[Value]] | None, fmt: str) -> float:
-    """How believable a reading of 表3 is: identities kept, minus identities broken, plus coverage."""
+def score_t3(rows: dict[str, list[Value]] | None, fmt: str, weak: set[str] | None = None) -> float:
+    """How believable a reading of 表3 is: identities kept, minus identities broken, plus coverage and
+    the rows whose numbers stand next to their own label (``weak``: rows placed only by order)."""
     if not rows:
         return -1e9
     kept, bad, _ = identities(rows, fmt)
-    return len(kept) - 3 * len(bad) + filled(rows) / 7
+    labelled = sum(1 for k, vals in rows.items() if k not in (weak or ()) and any(v.value is not None for v in vals))
+    return len(kept) - 3 * len(bad) + filled(rows) / 7 + labelled

@@ -555,11 +555,13 @@ def _complete(rows: dict[str, list[Value]] | None, fmt: str) -> bool:
 
 def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     """Keep the line reader's 表3 when it is whole and keeps every identity; otherwise read the region
-    again as a stream (t3_sequence) and keep the reading the identities and the coverage favour.
+    again as a stream (t3_sequence) and keep the reading that the identities, the coverage and the label
+    matches favour (:func:`score_t3`). Rows placed only by order may also be moved to another row when
+    that makes the identities hold (numbers whose label was lost: placed by order + identities).
 
-    When the kept reading still breaks an identity and another reading of the same text places some
-    cells differently (or a row was placed by order or by a misprinted label), those cells are marked
-    ``uncertain``: the verdict says the reading is unsure instead of blaming the office."""
+    When the kept reading still breaks an identity and another reading of the same text keeps it, or a
+    row in that identity was placed only by order, those cells are marked ``uncertain``: the verdict says
+    the reading is unsure instead of blaming the office."""
     first = out.applications
     if _complete(first, fmt) and not identities(first or {}, fmt)[1]:
         return
@@ -569,8 +571,10 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     candidates: list[tuple[str, dict[str, list[Value]], set[str]]] = []
     if first:
         candidates.append(("lines", first, set()))
-    candidates += [(r.how, r.rows, r.weak) for r in readings]
-    scored = sorted(candidates, key=lambda c: score_t3(c[1], fmt), reverse=True)
+    for r in readings:
+        candidates.append((r.how, r.rows, r.weak))
+        candidates += _moves(r.rows, r.weak, fmt, r.how)
+    scored = sorted(candidates, key=lambda c: score_t3(c[1], fmt, c[2]), reverse=True)
     how, best, weak = scored[0]
     if how != "lines":
         out.applications = {k: best[k] for k in t3_row_keys(fmt) if k in best}
@@ -587,31 +591,60 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         if "other_other" in best and "other_no_correction" not in best and fmt != "2019":
             out.single_other_row = True
     apps = out.applications or {}
-    _, broken, broken_rows = identities(apps, fmt)
-    if not broken:
+    _, broken, _ = identities(apps, fmt)
+    placed = _rows_of(broken, fmt)  # rows in a broken A1/A2 (A3 is the row's own sum, placement aside)
+    if not placed:
         return
     doubtful: set[tuple[str, int]] = set()
-    for _how, other, _weak in scored[1:]:
+    top = score_t3(best, fmt, weak)
+    for _how, other, other_weak in scored[1:]:
         kept, bad, _ = identities(other, fmt)
-        if not kept & broken or len(bad) > len(broken) or filled(other) < filled(apps):
-            continue  # doubt only from a reading as complete that keeps an identity this one breaks
-        for key in broken_rows:
+        if not kept & broken or len(bad) > len(broken) or score_t3(other, fmt, other_weak) < top - 1:
+            continue  # doubt only from a reading about as good that keeps an identity this one breaks
+        for key in placed:
             mine, theirs = apps.get(key), other.get(key)
             if mine is None or theirs is None or len(mine) != 7 or len(theirs) != 7:
                 continue
             doubtful.update((key, c) for c in range(7) if mine[c].value != theirs[c].value)
-    for key in weak & broken_rows:
-        # a row placed by order or by a misprinted label: doubtful when moving its numbers to another row
-        # makes the identities hold better (a misplaced row), not when the office's sum is simply wrong
-        for other_key in apps:
-            if other_key == key:
-                continue
-            swapped = {**apps, key: apps[other_key], other_key: apps[key]}
-            if len(identities(swapped, fmt)[1]) < len(broken):
-                doubtful.update((k, c) for k in (key, other_key) for c in range(7))
+    doubtful.update((key, c) for key in weak & placed for c in range(7))
     for key, c in doubtful:
         if key in apps and apps[key][c].value is not None and not apps[key][c].doubt:
             apps[key][c].doubt = "uncertain"
+
+
+_A1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def _rows_of(broken: set[tuple], fmt: str) -> set[str]:
+    rows: set[str] = set()
+    for kind, _ in broken:
+        if kind == "A1":
+            rows.update(_A1_ROWS)
+        elif kind == "A2":
+            rows.update((*t3_result_rows(fmt), "total_processed"))
+    return rows
+
+
+def _moves(
+    rows: dict[str, list[Value]], weak: set[str], fmt: str, how: str
+) -> list[tuple[str, dict[str, list[Value]], set[str]]]:
+    """Readings where a row placed only by order moves to a row without numbers, or swaps with another
+    such row — tried only when the identities break (the lost label made the order ambiguous)."""
+    _, broken, _ = identities(rows, fmt)
+    movable = sorted(weak & _rows_of(broken, fmt))[:4]
+    if not movable:
+        return []
+    out = []
+    keys = t3_row_keys(fmt)
+    empty = [k for k in keys if k not in rows or all(v.value is None for v in rows[k])]
+    for key in movable:
+        for other in [*empty, *(w for w in weak if w != key)]:
+            moved = dict(rows)
+            moved[key], moved[other] = rows.get(other) or [], rows[key]
+            if not moved[key]:
+                del moved[key]
+            out.append((f"{how}, {key}→{other}", moved, (weak - {key}) | {other}))
+    return out
 
 
 def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[str]], fmt: str, out: Tables) -> None:
