@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
-from bot.reading.t3_sequence import filled, identities, names_label, read_sequence, score_t3
+from bot.reading.t3_sequence import identities, names_label, read_sequence, score_t3
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
