@@ -14,8 +14,8 @@ instead (FORMAT.md §1.4: 25 rows × 7 columns in a fixed order, 23 in 2019):
 4. each placement is scored by the identities it satisfies (FORMAT.md §1.6 A1–A3) and by how many rows
    it fills (:func:`score_t3`); the caller keeps the best of this and the line reader's reading.
 
-Cells this reading cannot place are ``unread`` (never blank); rows placed only by order or by a
-misprinted label are reported as ``weak`` so the arbiter can call a broken identity uncertain.
+Cells this reading cannot place are ``unread`` (never blank); rows placed only by order (no label next
+to them) are reported as ``weak`` so the arbiter can move them, or call a broken identity uncertain.
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ def _place(items: list[_Item], keys: tuple[str, ...], reverse: bool) -> Reading:
             if not chunk:
                 continue
             if label is not None and label.key not in rows and (index[label.key] - last) * step > 0:
-                key, line, by_label = label.key, label.line, label.exact
+                key, line, by_label = label.key, label.line, True
             else:
                 # no label next to it: the next row in order (its label lost, or on the other side)
                 j = last + step

@@ -599,14 +599,17 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     top = score_t3(best, fmt, weak)
     for _how, other, other_weak in scored[1:]:
         kept, bad, _ = identities(other, fmt)
-        if not kept & broken or len(bad) > len(broken) or score_t3(other, fmt, other_weak) < top - 1:
+        if not kept & broken or len(bad) >= len(broken) or score_t3(other, fmt, other_weak) < top - 1:
             continue  # doubt only from a reading about as good that keeps an identity this one breaks
         for key in placed:
             mine, theirs = apps.get(key), other.get(key)
             if mine is None or theirs is None or len(mine) != 7 or len(theirs) != 7:
                 continue
             doubtful.update((key, c) for c in range(7) if mine[c].value != theirs[c].value)
-    doubtful.update((key, c) for key in weak & placed for c in range(7))
+    if not {key for kind, key in broken if kind == "A3"} & placed:
+        # a row whose own sum is wrong explains the broken column sums: that is the office's error; with
+        # every row adding up, a row placed only by order may be the misplaced one
+        doubtful.update((key, c) for key in weak & placed for c in range(7))
     for key, c in doubtful:
         if key in apps and apps[key][c].value is not None and not apps[key][c].doubt:
             apps[key][c].doubt = "uncertain"
@@ -677,8 +680,16 @@ def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[s
         if split is None:
             for v in apps[key]:
                 v.raw, v.doubt = raw, "unread"
+            if not candidates[key]:
+                # no split at all makes the six columns add up to 总计: the row as printed does not add up
+                out.findings.append(Finding(
+                    "ING-05", "error",
+                    f"表3“{label}”行数字粘连（{raw}），无论怎样拆分，各类申请人之和都不等于总计，请核对该行数字。",
+                    apps[key][0].where,
+                ))
+                continue
             out.findings.append(
-                Finding("ING-05", "warning", f"表3“{label}”行数字粘连（{raw}），无法按勾稽关系唯一拆分，未能读出（不按空白或错误处理），请核对。", apps[key][0].where)
+                Finding("ING-05", "warning", f"表3“{label}”行数字粘连（{raw}），可有多种拆分，无法按勾稽关系确定，未能读出（不按空白或错误处理），请核对。", apps[key][0].where)
             )
             continue
         for v, n in zip(apps[key], split, strict=True):
@@ -749,7 +760,9 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
             )
             return
         out.findings.append(
-            Finding("ING-05", "warning", f"表4数字粘连（{raw}），无法按勾稽关系唯一拆分，未能读出（不按空白或错误处理），请核对。", f"表4 (第{line}行)")
+            Finding("ING-05", "error", f"表4数字粘连（{raw}），无论怎样拆分，各栏之和都不等于总计，请核对表4数字。", f"表4 (第{line}行)")
+            if not options else
+            Finding("ING-05", "warning", f"表4数字粘连（{raw}），可有多种拆分，无法按勾稽关系确定，未能读出（不按空白或错误处理），请核对。", f"表4 (第{line}行)")
         )
         for block in appeals.values():
             for v in block.values():

@@ -154,11 +154,12 @@ def test_numbers_without_a_label_are_placed_by_order_and_identities():
 
 
 def test_a_broken_identity_on_a_row_placed_by_order_is_uncertain_not_an_error():
-    # 上年结转's label lost and its numbers misprinted by the converter (one digit dropped): A1 fails, but
-    # the row stands where it is only by order — so the verdict says the reading is uncertain, naming the
-    # cells, instead of an arithmetic error against the office
+    # 上年结转's label lost: its numbers stand there only by order. They add up across the row, yet A1
+    # fails — the row may be misplaced — so the verdict says the reading is uncertain, naming the cells,
+    # instead of an arithmetic error against the office
     truth = make_report(4)
     values = truth.applications["carried_over"]
+    values[0].value += 10
     values[6].value += 10
     report = _read(_markdown(truth, ("carried_over",), ()))
     found = validate(report)
