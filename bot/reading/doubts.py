@@ -44,10 +44,28 @@ def _covered(report: Report, table: str) -> set[str]:
     return rows
 
 
+def _any_doubt(report: Report) -> bool:
+    for values in (report.applications or {}).values():
+        for v in values:
+            if v.doubt:
+                return True
+    for block in (report.appeals or {}).values():
+        for v in block.values():
+            if v.doubt:
+                return True
+    for cell in (report.proactive or {}).values():
+        for v in cell.values() if isinstance(cell, dict) else (cell,):
+            if getattr(v, "doubt", ""):
+                return True
+    return False
+
+
 def doubt_findings(report: Report, seen: dict[str, bool]) -> list[Finding]:
     """ING-08/ING-09 for ``report``; ``seen`` says which tables' headers the reader found in the text."""
     out: list[Finding] = []
     present = {"t2": report.proactive, "t3": report.applications, "t4": report.appeals}
+    if not any(seen.get(t) and present[t] is None for t in _TABLES) and not _any_doubt(report):
+        return out  # the usual case, decided without building the cell list
     for table, name in _TABLES.items():
         if seen.get(table) and present[table] is None:
             out.append(Finding(

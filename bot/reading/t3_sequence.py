@@ -302,14 +302,15 @@ def read_sequence(rows: list[Row], fmt: str) -> list[Reading]:
         if it.kind == "numbers":
             _drop_page_numbers(it)
     keys = t3_row_keys(fmt)
-    return [_place(items, keys, reverse=False), _place(items, keys, reverse=True)]
+    forward = _place(items, keys, reverse=False)
+    whole = len(forward.rows) == len(keys) and not any(v.doubt for r in forward.rows.values() for v in r)
+    if whole and not forward.weak and all_hold(forward.rows, fmt):
+        return [forward]  # every row next to its label, nothing lost, every identity kept
+    return [forward, _place(items, keys, reverse=True)]
 
 
-def _num(rows: dict[str, list[Value]], key: str, col: int) -> float | None:
-    r = rows.get(key)
-    if r is None or len(r) != 7:
-        return None
-    return r[col].value
+def _matrix(rows: dict[str, list[Value]]) -> dict[str, list]:
+    return {k: [v.value for v in r] for k, r in rows.items() if len(r) == 7}
 
 
 def identities(rows: dict[str, list[Value]], fmt: str) -> tuple[set[tuple], set[tuple], set[str]]:
@@ -319,32 +320,65 @@ def identities(rows: dict[str, list[Value]], fmt: str) -> tuple[set[tuple], set[
     bad: set[tuple] = set()
     broken: set[str] = set()
     results = t3_result_rows(fmt)
-    a1 = ("new_received", "carried_over", "total_processed", "carried_forward")
-    for col in range(7):
-        v = [_num(rows, k, col) for k in a1]
-        if None not in v:
-            if v[0] + v[1] == v[2] + v[3]:
+    m = _matrix(rows)
+    a1 = [m.get(k) for k in _A1]
+    if None not in a1:
+        for col in range(7):
+            new, old, done, fwd = (r[col] for r in a1)  # type: ignore[index]
+            if new is None or old is None or done is None or fwd is None:
+                continue
+            if new + old == done + fwd:
                 kept.add(("A1", col))
             else:
                 bad.add(("A1", col))
-                broken.update(a1)
-        parts = [_num(rows, k, col) for k in results]
-        total = _num(rows, "total_processed", col)
-        if total is not None and None not in parts:
-            if sum(parts) == total:  # type: ignore[arg-type]
+                broken.update(_A1)
+    parts_rows = [m.get(k) for k in results]
+    total_row = m.get("total_processed")
+    if total_row is not None and None not in parts_rows:
+        for col in range(7):
+            parts = [r[col] for r in parts_rows]  # type: ignore[index]
+            total = total_row[col]
+            if total is None or None in parts:
+                continue
+            if sum(parts) == total:
                 kept.add(("A2", col))
             else:
                 bad.add(("A2", col))
                 broken.update((*results, "total_processed"))
     for key in t3_row_keys(fmt):
-        v = [_num(rows, key, c) for c in range(7)]
-        if None not in v:
-            if sum(v[:6]) == v[6]:  # type: ignore[arg-type]
-                kept.add(("A3", key))
-            else:
-                bad.add(("A3", key))
-                broken.add(key)
+        v = m.get(key)
+        if v is None or None in v:
+            continue
+        if sum(v[:6]) == v[6]:
+            kept.add(("A3", key))
+        else:
+            bad.add(("A3", key))
+            broken.add(key)
     return kept, bad, broken
+
+
+_A1 = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def all_hold(rows: dict[str, list[Value]], fmt: str) -> bool:
+    """True when every identity that can be checked holds (the quick test before any second reading)."""
+    m = _matrix(rows)
+    for v in m.values():
+        if None not in v and sum(v[:6]) != v[6]:
+            return False
+    a1 = [m.get(k) for k in _A1]
+    results = [m.get(k) for k in t3_result_rows(fmt)]
+    total = m.get("total_processed")
+    for col in range(7):
+        if None not in a1:
+            x = [r[col] for r in a1]  # type: ignore[index]
+            if None not in x and x[0] + x[1] != x[2] + x[3]:
+                return False
+        if total is not None and None not in results:
+            parts = [r[col] for r in results]  # type: ignore[index]
+            if total[col] is not None and None not in parts and sum(parts) != total[col]:
+                return False
+    return True
 
 
 def filled(rows: dict[str, list[Value]]) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
-from bot.reading.t3_sequence import identities, names_label, read_sequence, score_t3
+from bot.reading.t3_sequence import all_hold, identities, names_label, read_sequence, score_t3
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
@@ -181,24 +181,45 @@ def _is_section_after_t4(row: Row) -> bool:
 
 
 class _Locator:
-    """Finds anchors in the rows joined into one squashed string, so a word wrapped over lines or set one
-    character per line (vertical header text of a PDF) is still found; answers the row it starts in."""
+    """Finds anchors row by row, and — when no single row holds one — in the rows joined into one
+    squashed string, so a word wrapped over lines or set one character per line (vertical header text of
+    a PDF) is still found; answers the row the match starts in. The joined text is built only then."""
 
     def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
         self.starts: list[int] = []
+        self.text = ""
+
+    def _join(self) -> None:
         parts: list[str] = []
         pos = 0
-        for r in rows:
+        for r in self.rows:
             self.starts.append(pos)
             parts.append(r.key)
             pos += len(r.key)
         self.text = "".join(parts)
 
-    def find(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> int | None:
-        if start >= len(self.starts):
+    def find(self, pattern: re.Pattern[str], start: int = 0, back: int = 0) -> int | None:
+        """The first row at or after ``start`` where ``pattern`` matches; ``back``: also look that many
+        rows before a row-level match for an earlier match spread over lines (a vertical header)."""
+        for i in range(start, len(self.rows)):
+            if pattern.search(self.rows[i].key):
+                lo = max(start, i - back)
+                if back and i > lo:
+                    keys = [r.key for r in self.rows[lo:i]]
+                    m = pattern.search("".join(keys))
+                    if m is not None:
+                        pos = m.start()
+                        for j, k in enumerate(keys):
+                            if pos < len(k):
+                                return lo + j
+                            pos -= len(k)
+                return i
+        if start >= len(self.rows):
             return None
-        stop = self.starts[end] if end is not None and end < len(self.starts) else len(self.text)
-        m = pattern.search(self.text, self.starts[start], stop)
+        if not self.starts:
+            self._join()
+        m = pattern.search(self.text, self.starts[start])
         return None if m is None else bisect.bisect_right(self.starts, m.start()) - 1
 
 
@@ -212,7 +233,7 @@ def read_tables(rows: list[Row], fmt: str) -> Tables:
     """Find the three tables by their anchors (or their content) and read each."""
     out = Tables()
     loc = _Locator(rows)
-    t3_start = loc.find(_T3_ANCHOR_RE)
+    t3_start = loc.find(_T3_ANCHOR_RE, back=150)
     t2_start = loc.find(_T2_ANCHOR_RE)
     t2_end = t3_start if t3_start is not None and (t2_start is None or t3_start > t2_start) else len(rows)
     if t2_start is not None:
@@ -222,8 +243,9 @@ def read_tables(rows: list[Row], fmt: str) -> Tables:
         fwd = _first(rows, lambda r: _has(r, "结转下年度继续办理"), t3_start)
         t4_head = _first(rows, lambda r: _has(r, "行政复议") and len(squash(r.text)) < 60, t3_start + 1)
         # where 表4 begins: its heading (even misprinted), or its header words
-        heads = [i for i in (t4_head, loc.find(_T4_ANCHOR_RE, t3_start + 1),
-                             _first(rows, lambda r: bool(_T4_HEAD_RE.match(r.key)), t3_start + 1)) if i is not None]
+        if t4_head is None:  # a misprinted heading (「行政法复议」)
+            t4_head = _first(rows, lambda r: bool(_T4_HEAD_RE.match(r.key)), t3_start + 1)
+        heads = [i for i in (t4_head, loc.find(_T4_ANCHOR_RE, t3_start + 1)) if i is not None]
         t4_bound = min(heads) if heads else None
         t3_end = fwd + 1 if fwd is not None else t4_bound if t4_bound is not None else len(rows)
         if fwd is not None:
@@ -247,6 +269,7 @@ def read_tables(rows: list[Row], fmt: str) -> Tables:
     return out
 
 
+_DIGIT_RE = re.compile(r"[0-9０-９]")
 _SPACED_RE = re.compile(r"[ \u3000\xa0]+")
 
 
@@ -264,7 +287,11 @@ def split_spaced(rows: list[Row], glued: bool = False) -> list[Row]:
         if len(cells) != 1:
             out.append(row)
             continue
-        c = clean_cell(cells[0])
+        c = cells[0]
+        if not _DIGIT_RE.search(c):
+            out.append(row)  # no number to split off (most lines: header words, labels, prose)
+            continue
+        c = clean_cell(c)
         parts = [p for p in _SPACED_RE.split(c) if p]
         tail: list[str] = []
         while parts and is_value_cell(parts[-1]):
@@ -563,7 +590,7 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     row in that identity was placed only by order, those cells are marked ``uncertain``: the verdict says
     the reading is unsure instead of blaming the office."""
     first = out.applications
-    if _complete(first, fmt) and not identities(first or {}, fmt)[1]:
+    if _complete(first, fmt) and all_hold(first or {}, fmt):
         return
     readings = read_sequence(rows, fmt)
     if not readings:
