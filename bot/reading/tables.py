@@ -743,6 +743,7 @@ _HEADER_WORDS_RE = re.compile(r"\d+(?:\.\d+)?|[^\d\s]+")
 
 def _read_t4(rows: list[Row], out: Tables) -> None:
     tokens: list[tuple[str, int]] = []
+    spaced = False
     numeric_rows = [r for r in rows if any(is_value_cell(c) for c in r.cells)]
     if len(numeric_rows) == 1 and len(numeric_rows[0].cells) == 15:
         rows = numeric_rows  # one positional row of 15 cells: blanks stay in place
@@ -754,7 +755,11 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
             if not c:
                 continue
             if is_value_cell(c):
-                tokens.extend((t, row.line) for t in (c.split() if " " in c else [c]))
+                if " " in c:
+                    spaced = True  # numbers separated by spaces: a blank cell leaves no trace here
+                    tokens.extend((t, row.line) for t in c.split())
+                else:
+                    tokens.append((c, row.line))
             elif any(w in squash(c) for w in ("结果维持", "尚未审结", "复议后起诉")) and re.search(r"\d", c):
                 # glued header and numbers: 「…尚未审结总计10203120001200000」
                 tokens.extend((t, row.line) for t in _HEADER_WORDS_RE.findall(nfkc(c)) if t[0].isdigit())
@@ -797,6 +802,9 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
         out.appeals = appeals
         return
     out.findings.append(
+        Finding("ING-07", "warning", f"表4应为15个数值，文件中只读出{len(tokens)}个（空格分隔的文字里空白格无法定位），"
+                "未能读出，不按空白处理；请发送该报告的.docx原件以便核对。", f"表4 (第{line}行)")
+        if spaced else
         Finding("ING-07", "error", f"表4应为15个数值，实际识别到{len(tokens)}个，请核对行政诉讼部分。", f"表4 (第{line}行)")
     )
     for block in appeals.values():

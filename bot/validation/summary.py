@@ -37,6 +37,9 @@ def counts(findings: list[Finding]) -> dict[str, int]:
 _RANK = {"error": 0, "warning": 1, "info": 2}
 #: Findings a clerk need not see first (the reader's clean-up notes).
 _LOW_VALUE = frozenset({"ING-06"})
+#: "We could not read this / are unsure of it" — shown before the other warnings, so a clerk sees first
+#: that a figure is a reading gap and what to send, not the office's error.
+_READING_GAPS = frozenset({"ING-08", "ING-09"})
 
 
 def _where_helps(f: Finding) -> bool:
@@ -69,7 +72,7 @@ def summarize(report: Report, *, lang: str = "zh", limit: int = 3) -> str:
     if not findings:
         return f"{emoji} passed: no problems found." if en else f"{emoji} 通过：未发现问题。"
     lines = [head]
-    ranked = sorted(findings, key=lambda f: (_RANK.get(f.severity, 3), f.code in _LOW_VALUE))
+    ranked = sorted(findings, key=lambda f: (_RANK.get(f.severity, 3), f.code not in _READING_GAPS, f.code in _LOW_VALUE))
     for i, f in enumerate(ranked[: max(limit, 0)], 1):
         text = (f.message_en or f.message) if en else f.message
         if en:  # the English text rarely names the printed cell: say where it is (where_en.py)

@@ -217,3 +217,22 @@ async def test_a_failing_reminder_check_does_not_lose_the_upload(sqlite_db, monk
     (outcome,) = await ingest(sqlite_db, chat_id=-43, filename=seed.name, data=seed.read_bytes())
     assert outcome.stored.status == "new"
     assert await repo.list_reports(sqlite_db, chat_id=-43)
+
+
+async def test_a_reading_gap_is_said_plainly_not_blamed_on_the_office(sqlite_db):
+    # a PDF's text whose 予以公开 row lost two numbers: ⚠️ saying what could not be read and asking for the
+    # .docx — no ❌, no 「空白单元格」; the stored report keeps the unread cells (re-validation agrees)
+    from tests.support.messy import render_messy
+
+    lines = render_messy(make_report(2), "wrapped-after", 2).split("\n")
+    i = next(n for n, ln in enumerate(lines) if ln.startswith("（一）予以公开"))
+    lines[i + 1] = " ".join(lines[i + 1].split()[:5])
+    (out,) = await ingest(sqlite_db, chat_id=CHAT, filename="鹿山.txt", data="\n".join(lines).encode(),
+                          sender_id=11, sender_name="李四", file_unique_id="gap")
+    reply = verdict_reply(out)
+    assert reply.startswith("⚠️") and "❌" not in reply, reply
+    assert "予以公开" in reply and "未能从文件中读出" in reply and ".docx" in reply
+    assert "空白" not in reply.replace("不按空白处理", "")
+    stored = await repo.load_report(sqlite_db, report_id=out.stored.report.id)
+    assert [v.doubt for v in stored.applications["granted"]] == ["unread"] * 7
+    assert not {f.code for f in bot.validation.validate(stored)} & {"T3-05", "T3-01", "T3-02", "T3-03"}

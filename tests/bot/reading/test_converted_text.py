@@ -183,3 +183,17 @@ def test_doubts_round_trip_through_json_and_keep_the_verdict():
     assert not {f.code for f in again} & BLANK_RULES
     # the public JSON (CONTRACT.md) is unchanged: an unread cell is null like any cell without a number
     assert report.to_json()["applications"]["rows"]["granted"] == [None] * 7 and "doubts" not in report.to_json()
+
+
+def test_t4_short_of_numbers_in_spaced_text_is_a_reading_gap():
+    # 「3 2 1 0 6 …」 with one number lost: in space-separated text a blank cell leaves no trace, so the
+    # table is unread (warning asking for the .docx), never blanks nor an error against the office
+    truth = make_report(6)
+    text = render_messy(truth, "t4-bare", 6)
+    line = next(ln for ln in text.split("\n") if ln.count(" ") == 14)
+    report = _read(text.replace(line, line.rsplit(" ", 1)[0]))
+    found = validate(report)
+    gap = [f for f in found if f.code == "ING-07"]
+    assert gap and gap[0].severity == "warning" and ".docx" in gap[0].message
+    assert all(v.doubt == "unread" for b in report.appeals.values() for v in b.values())
+    assert not {f.code for f in found} & {"T4-01", "T4-02"} and report.verdict != "有错误"
