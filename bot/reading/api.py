@@ -132,16 +132,24 @@ _SHORT_ROW_CODES = ("ING-04", "ING-07")
 def _read_pdf(data: bytes, source: Source):
     """PDFium text first (fast); pdfplumber's ruled tables when that text lost cells (blank cells)."""
     fast = build_report(doc_from_pdf_text(data), source)
-    if fast.applications is not None and not any(f.code in _SHORT_ROW_CODES for f in fast.ingest_findings):
+    if (fast.applications is not None and not any(f.code in _SHORT_ROW_CODES for f in fast.ingest_findings)
+            and not _unread(fast)):
         return fast
     try:
         slow = build_report(doc_from_pdf(data), source)
     except ReadError:
         return fast
     errors = lambda r: sum(1 for f in r.ingest_findings if f.severity == "error")  # noqa: E731
-    if slow.applications is not None and (fast.applications is None or errors(slow) < errors(fast)):
+    if slow.applications is not None and (
+        fast.applications is None or (errors(slow), _unread(slow)) < (errors(fast), _unread(fast))
+    ):
         return slow
     return fast
+
+
+def _unread(report) -> int:
+    """Cells the text layer left unread (blank cells vanish from PDF text): the ruled tables may have them."""
+    return sum(1 for *_, v in report.doubtful_cells() if v.doubt == "unread")
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
