@@ -197,3 +197,18 @@ def test_t4_short_of_numbers_in_spaced_text_is_a_reading_gap():
     assert gap and gap[0].severity == "warning" and ".docx" in gap[0].message
     assert all(v.doubt == "unread" for b in report.appeals.values() for v in b.values())
     assert not {f.code for f in found} & {"T4-01", "T4-02"} and report.verdict != "有错误"
+
+
+def test_misprints_seen_in_real_reports_are_matched_by_similarity():
+    # 「其他法律行政止公开」 (法规禁 dropped), 「属于国家秘秘密」 (doubled), 「3、其他」, 「反复 申请」 and a heading
+    # 「行政法复议」: rows matched by similarity in the fixed order, 表4 found by its header words
+    truth = make_report(7)
+    text = render_messy(truth, "header-chars", 7)
+    for a, b in (("法规禁止公开", "止公开"), ("国家秘密", "国家秘秘密"), ("3.其他", "3、其他"), ("反复申请", "反复 申请"),
+                 ("行政复议、行政诉讼情况", "行政法复议、行政诉讼情况")):
+        assert a in text, a
+        text = text.replace(a, b)
+    report = _read(text)
+    right, total, wrong = cell_accuracy(truth, report)
+    assert right == total, wrong
+    assert not {f.code for f in validate(report)} & (BLANK_RULES | ARITHMETIC | {"STR-06"})
