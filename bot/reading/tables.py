@@ -369,6 +369,42 @@ def _values_below(rows: list[Row], start: int, n: int) -> list[str]:
     return values[:n]
 
 
+def _text_only(row: Row) -> str | None:
+    cells = [clean_cell(c) for c in row.cells if clean_cell(c)]
+    return cells[0] if len(cells) == 1 and not is_value_cell(cells[0]) else None
+
+
+def _numbers_only(row: Row) -> bool:
+    cells = [c for c in row.cells if clean_cell(c)]
+    return bool(cells) and all(is_value_cell(c) for c in cells)
+
+
+def _join_t2_lines(rows: list[Row]) -> list[Row]:
+    """Converted text: a 表2 row name wrapped over lines (「行政规范性」「文件 4 1 34」) is joined, and a row
+    name alone on its line takes the numbers on the lines after it (a line of numbers, or one per line)."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        head = _text_only(row)
+        if head is not None and _match_t2(head) is None and i + 1 < len(rows):
+            nxt = rows[i + 1]
+            cells = [c for c in nxt.cells if clean_cell(c)]
+            if cells and not is_value_cell(cells[0]) and _match_t2(head + clean_cell(cells[0])) is not None:
+                row = Row(row.line, [head + clean_cell(cells[0]), *cells[1:]])
+                i += 1
+        name = _text_only(row)
+        if name is not None and _match_t2(name) is not None:
+            cells = [name]
+            while i + 1 < len(rows) and _numbers_only(rows[i + 1]) and len(cells) < 4:
+                cells += [c for c in rows[i + 1].cells if clean_cell(c)]  # 「0 |」 lines: one cell each
+                i += 1
+            row = Row(row.line, cells)
+        out.append(row)
+        i += 1
+    return out
+
+
 def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
     is2019 = fmt == "2019"
     want = {
@@ -382,6 +418,7 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
         "procurement": 2,
     }
     found: dict[str, list[Value]] = {}
+    rows = _join_t2_lines(rows)
     for idx, row in enumerate(rows):
         if "保留4位小数" in squash(row.text) and not any(f.code == "FMT-05" for f in out.findings):
             out.findings.append(

@@ -106,13 +106,19 @@ def _t2(report: Report, st: _Style) -> list[str]:
     if t2 is None:
         return []
     out = ["第二十条第（一）项", *_header(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], st)]
+    def row(label: str, *numbers: str) -> list[str]:
+        if not st.wrap:
+            return [" ".join([label, *numbers])]
+        lines = [label[:5], label[5:]] if len(label) > 5 else [label]  # narrow first column
+        return [*lines, " ".join(numbers)] if st.numbers != "same" else [*lines[:-1], " ".join([lines[-1], *numbers])]
+
     for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
-        out.append(" ".join([label, *(_n(t2[key][c]) for c in ("issued", "repealed", "in_force"))]))
-    out += ["第二十条第（五）项", *_header(["信息内容", "本年处理决定数量"], st), f"行政许可 {_n(t2['licensing'])}"]
-    out += ["第二十条第（六）项", *_header(["信息内容", "本年处理决定数量"], st), f"行政处罚 {_n(t2['penalty'])}",
-            f"行政强制 {_n(t2['enforcement'])}"]
+        out += row(label, *(_n(t2[key][c]) for c in ("issued", "repealed", "in_force")))
+    out += ["第二十条第（五）项", *_header(["信息内容", "本年处理决定数量"], st), *row("行政许可", _n(t2["licensing"]))]
+    out += ["第二十条第（六）项", *_header(["信息内容", "本年处理决定数量"], st), *row("行政处罚", _n(t2["penalty"])),
+            *row("行政强制", _n(t2["enforcement"]))]
     out += ["第二十条第（八）项", *_header(["信息内容", "本年收费金额（单位：万元）"], st),
-            f"行政事业性收费 {_n(t2['fees_10k_yuan'])}"]
+            *row("行政事业性收费", _n(t2["fees_10k_yuan"]))]
     return out
 
 

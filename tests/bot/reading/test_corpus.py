@@ -164,3 +164,11 @@ def test_a_2021_report_with_a_2019_only_row_is_still_read():
     (result,) = read_bytes("鹿山.txt", text.encode("utf-8"))
     assert result.error is None and result.report.format == "2021"
     assert result.report.t3("new_received") == 3
+
+
+def test_table2_row_names_with_their_numbers_on_the_lines_after():
+    # page text with one cell per line (「行政许可 |」「182 |」): the numbers are read, not reported as blanks
+    (result,) = read_path(CORPUS / "excerpts" / "023.txt")
+    t2 = result.report.to_json()["proactive"]
+    assert (t2["licensing"], t2["penalty"], t2["enforcement"], t2["fees_10k_yuan"]) == (182, 10, 0, 18.871)
+    assert t2["regulations"] == {"issued": 0, "repealed": 0, "in_force": 0}
