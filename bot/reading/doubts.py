@@ -102,7 +102,8 @@ def doubt_findings(report: Report, seen: dict[str, bool]) -> list[Finding]:
             out.append(Finding(
                 "ING-09", "warning",
                 f"以下数字识别不确定，请对照原件核对：{name}{names}行（{shown}{'…' if len(unsure) > 3 else ''}）。"
-                f"按读出的数字勾稽关系不成立，但同一段文字另一种读法可以成立，所以未判为填报错误。",
+                "按读出的数字勾稽关系不成立，但这些数字在表中的位置或读法无法确定（如行名缺失、只能按顺序推定），"
+                "所以未判为填报错误。",
                 f"{name} “{T3_ROW_SHORT.get(rows[0], rows[0])}”行" if table == "t3" else name,
                 f"Some numbers of {_TABLE_EN[table]} could not be read with certainty ({len(unsure)} cell(s)); "
                 "please check them against the original. They were not judged as the office's error.",
