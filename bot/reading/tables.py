@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from bot.reading import glued
@@ -309,6 +310,7 @@ def split_spaced(rows: list[Row], glued: bool = False) -> list[Row]:
 # -- 表2 ----------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _match_t2(cell: str) -> str | None:
     s = squash(cell)
     if s.endswith(")") and "(" in s and not s.startswith("("):
@@ -370,12 +372,16 @@ def _values_below(rows: list[Row], start: int, n: int) -> list[str]:
 
 
 def _text_only(row: Row) -> str | None:
-    cells = [clean_cell(c) for c in row.cells if clean_cell(c)]
-    return cells[0] if len(cells) == 1 and not is_value_cell(cells[0]) else None
+    """The row's one cell of text (a name alone on its line), else None."""
+    cells = row.cells
+    if len(cells) > 2:
+        return None  # a table row of cells: not converted text
+    texts = [t for c in cells if (t := clean_cell(c))]
+    return texts[0] if len(texts) == 1 and len(texts[0]) <= 30 and not is_value_cell(texts[0]) else None
 
 
 def _numbers_only(row: Row) -> bool:
-    cells = [c for c in row.cells if clean_cell(c)]
+    cells = [c for c in row.cells if c.strip()]
     return bool(cells) and all(is_value_cell(c) for c in cells)
 
 
@@ -387,10 +393,11 @@ def _join_t2_lines(rows: list[Row]) -> list[Row]:
     while i < len(rows):
         row = rows[i]
         head = _text_only(row)
-        if head is not None and _match_t2(head) is None and i + 1 < len(rows):
+        if head is not None and len(head) <= 8 and i + 1 < len(rows) and _match_t2(head) is None:
             nxt = rows[i + 1]
-            cells = [c for c in nxt.cells if clean_cell(c)]
-            if cells and not is_value_cell(cells[0]) and _match_t2(head + clean_cell(cells[0])) is not None:
+            cells = [c for c in nxt.cells if c.strip()]
+            if (cells and len(cells[0]) <= 12 and not is_value_cell(cells[0])
+                    and _match_t2(head + clean_cell(cells[0])) is not None):
                 row = Row(row.line, [head + clean_cell(cells[0]), *cells[1:]])
                 i += 1
         name = _text_only(row)
