@@ -18,7 +18,7 @@ from bot.validation import validate
 from tests.support.factories import make_report
 from tests.support.messy import VARIANTS, cell_accuracy, render_markdown, render_messy
 
-ARITHMETIC = {"T3-01", "T3-02", "T3-03", "ING-05"}
+ARITHMETIC = {"T3-01", "T3-02", "T3-03"}
 
 
 def _render(variant: str, seed: int, report) -> bytes:
@@ -49,8 +49,10 @@ def run(ctx: Context) -> list[Figure]:
             rng = random.Random(seed)
             wrong.applications[rng.choice(T3_ROW_KEYS_2021)][rng.randrange(7)].value += rng.randint(1, 3)
             (bad,) = read_bytes("converted.txt", _render(variant, seed, wrong))
-            if bad.report is not None and {f.code for f in validate(bad.report) if f.severity == "error"} & ARITHMETIC:
-                found += 1
+            judged = validate(bad.report) if bad.report is not None else []
+            if any(f.severity == "error" and f.code in ARITHMETIC or f.code == "ING-05" and "无论怎样拆分" in f.message
+                   for f in judged):
+                found += 1  # glued digits no split makes add up: the row as printed does not add up
         figures.append(Figure(f"converted text {variant}: cells read exactly", 100 * right / total, "%",
                               Target(">=", 99.5), note=f"{n} reports; {false_errors} correct ones with an error; "
                               f"{found}/{n} real errors found; parse median {median(times):.1f} ms"))
