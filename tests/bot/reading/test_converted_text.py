@@ -132,6 +132,7 @@ def _markdown(truth: Report, lost_labels: tuple[str, ...], lost_numbers: tuple[s
             out.append(f"| {T3_ROW_LABELS[key]} | | | | | | | |")
         if key not in lost_numbers:
             out.append("| | " + " | ".join(str(v.value) for v in values) + " |")
+    out += ["四、政府信息公开行政复议、行政诉讼情况", "（略）", "五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
     return "\n".join(out) + "\n"
 
 
