@@ -213,6 +213,8 @@ async def answer_breakdown(db: object, chat_id: int, query: Query, today: date) 
             label = T3_COLUMN_LABELS[col] if lang == "zh" else T3_COLUMN_LABELS_EN[col]
             parts.append(f"{label} {R.num(value)}")
     head = value_head(total, metric, lang)
+    if not parts and total.value == 0:  # nothing to break down: say it, not a bare 0
+        parts = ["各类申请人均为0"] if lang == "zh" else ["none from any type of applicant"]
     sep = "，" if lang == "zh" else ", "
     lines = [f"{head}：{sep.join(parts)}" if parts and lang == "zh" else f"{head}: {sep.join(parts)}" if parts else head]
     if lang == "en":

@@ -284,3 +284,42 @@ def match_fuzzy(text: str, offices: list[OfficeLike]) -> OfficeMatch:
     if len(tied) > 1:
         return OfficeMatch(ambiguous=tied[:5])
     return OfficeMatch(offices=[tied[0]])
+
+
+#: Pieces of a name too generic to pick an office by (「办公厅」 alone is every city's).
+_GENERIC_PARTS = {"人民", "政府", "人民政府", "办公", "办公室", "办公厅", "委员会", "管理", "街道", "办事处", "社区", "中心",
+                  "区政府", "市政府", "县政府", "公开", "信息", "工作", "部门", "单位", "乡镇", "农业", "服务", "综合"}
+
+
+def match_partial(text: str, offices: list[OfficeLike]) -> OfficeMatch:
+    """Offices whose name *contains* a word of the question (「上海」 → 上海市人民政府办公厅).
+
+    Runs on what is left after the exact pass found nothing. A word inside exactly one office's name
+    picks it; inside several (「示范区」) it is ambiguous and the bot asks back. Pinyin words count too
+    ("shanghai" is the start of shanghaishirenminzhengfubangongting). Words of the trade never count."""
+    index = index_for(offices)
+    words = [w for w in segment.cut(text) if _CJK_RE.search(w)]
+    cands = list(dict.fromkeys(words + [a + b for a, b in zip(words, words[1:], strict=False)]))
+    best: list[int] = []
+    best_len = 0
+    for cand in cands:
+        core = cand if re.fullmatch(r"[\u4e00-\u9fff]+", cand) else ""
+        if len(core) < 2 or core in ZH_STOP or core in _GENERIC_PARTS or _strip_suffix(core) in _GENERIC_PARTS:
+            continue
+        hits = sorted({pos for key, positions in index.cjk.items() if core in key for pos in positions})
+        if hits and len(core) > best_len:
+            best, best_len = hits, len(core)
+    if not best:
+        tokens = [t for t in _LATIN_TOKEN.findall(text.lower()) if t not in EN_STOP and len(t) >= 5]
+        for token in tokens:
+            hits = sorted({pos for key, positions in index.latin.items() if key.startswith(token)
+                           for pos in positions})
+            if hits and len(token) > best_len:
+                best, best_len = hits, len(token)
+    if not best:
+        return OfficeMatch()
+    found = [index.offices[p] for p in best]
+    unique = list({o.id: o for o in found}.values())
+    if len(unique) == 1:
+        return OfficeMatch(offices=unique)
+    return OfficeMatch(ambiguous=unique[:8])

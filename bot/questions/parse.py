@@ -27,7 +27,7 @@ from datetime import date
 
 from bot.deadlines.ladder import filing_year
 from bot.pinyin import split_pinyin
-from bot.questions import segment
+from bot.questions import segment, shapes
 from bot.questions.metrics import (
     build_metric,
     correct_english,
@@ -36,7 +36,7 @@ from bot.questions.metrics import (
     t2_metric,
     t3_metric,
 )
-from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy
+from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy, match_partial
 from bot.questions.query import Query
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -365,9 +365,11 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     masked = _mask(norm, exact.spans)
     one_office = len(exact.offices) == 1 and not exact.ambiguous
     since = bool(_SINCE.search(masked))
-    list_offices = not exact.offices and _LIST_OFFICES.search(masked)
+    list_offices = not exact.offices and (_LIST_OFFICES.search(masked) or shapes.LIST_OFFICES.search(masked))
     submit_one = _SUBMIT_ONE.search(masked) if one_office else None
-    breakdown = _BREAKDOWN.search(masked)
+    breakdown = _BREAKDOWN.search(masked) or shapes.BREAKDOWN.search(masked)
+    history, masked = _sub_mask(shapes.HISTORY, masked)  # before 「变化」 is read as a change
+    yes_no = "pass" if shapes.YES_NO_PASS.search(norm) else "errors" if shapes.YES_NO_ERRORS.search(norm) else ""
 
     w = _Words()
     masked = _submission_words(w, masked)
@@ -386,9 +388,13 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
 
     found = list(exact.offices)
     query.choices = list(exact.ambiguous)
+    if not found and not query.choices:  # 「上海」 of 上海市人民政府办公厅: a part of one name
+        partial = match_partial(masked, offices)
+        found, query.choices = partial.offices, partial.ambiguous
     if not found and not query.choices:
         fuzzy = match_fuzzy(masked, offices)
         found, query.choices = fuzzy.offices, fuzzy.ambiguous
+        query.guessed = bool(found)  # 「六山」: answered for 鹿山, and the answer says so
         if not found and not query.choices:
             query.unknown_name = unknown_place(masked)
     query.offices = found
@@ -403,22 +409,35 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     elif since and len(years) == 1:  # "since 2020" / 「2020年以来」: from that year to the latest
         query.base_year, query.year = years[0], None
 
+    if history and len(found) <= 1 and not (w.missing or w.submitted or w.errors or w.passed or w.count):
+        query.kind = "history"  # 「平潭历年申请」: a row per year held
+        query.metric = query.metric or build_metric([("t3row", "*apply")])
+        return query
     if _status_kind(query, w, found, one_office=one_office, submit_one=bool(submit_one),
                     list_offices=bool(list_offices)):
+        if query.kind == "findings" and len(found) == 1:
+            query.yes_no = yes_no  # 「青石山的报告合格吗」: 通过/未通过 first
         return query
     if query.unknown_name and not w.about_all:
         query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
 
     metric = query.metric
+    if metric is None and len(found) == 1 and query.base_year is not None and query.year != query.base_year:
+        query.kind = "years"  # 「平潭2023年和2021年比较」: the key numbers of both years
+        return query
     ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least)
     if metric is None and (len(found) >= 2 or (ranking_words and not found) or (w.change and found)):
         # 「鹿山和青石山比较」「哪个最多」: applications, the number everyone means first
         query.metric = metric = build_metric([("t3row", "*apply")])
-    if metric is None:
-        if found and len(found) == 1:
-            query.kind = "overview"
+    if metric is None and breakdown and len(found) == 1:
+        query.kind, query.metric = "breakdown", t3_metric("new_received")  # 「水泥路的申请人是哪些类型」
         return query
+    if metric is None:
+        query.unread = shapes.leftover(shapes.QUANTITY.sub(" ", masked))
+        if found and len(found) == 1 and not query.unread and not shapes.QUANTITY.search(masked):
+            query.kind = "overview"  # 「鹿山」「鹿山2021年报」: the report's key numbers
+        return query  # 「平潭2016年主动公开多少」: no cell answers it — not understood, never the summary
 
     if (w.change or query.base_year is not None) and len(found) <= 1:
         query.kind = "change"
@@ -437,7 +456,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.more_metrics = _more_metrics(concepts)
         if query.more_metrics and (w.together or w.total):  # 「全部公开和部分公开一共多少」: one sum
             query.metric, query.more_metrics = sum_metric(query.more_metrics), []
-        if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total"):
+        if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total") and not query.more_metrics:
             query.kind = "breakdown"  # 「鹿山的申请是哪里来的」: by applicant type
         return query
     _aggregate_kind(query, w, norm, found)

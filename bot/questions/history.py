@@ -1,0 +1,115 @@
+"""One office across its years: every year held (「平潭历年申请」), or two years side by side
+(「平潭2023年和2021年比较」). A year whose report lacks the table says so (an old-format report has no
+表3 of today's rows); it is never drawn as 0."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.questions import replies as R
+from bot.questions.metrics import disclosure_rate, t3_metric, t4_metric
+from bot.questions.numbers import compute, metric_column, no_report, value_head
+from bot.questions.query import Query
+from storage import repo
+
+#: The numbers two years of one office are compared on (those of the overview).
+KEY_METRICS = [
+    (t3_metric("new_received"), "新收申请", "new applications"),
+    (t3_metric("total_processed"), "办结", "processed"),
+    (disclosure_rate(), "公开率", "disclosure rate"),
+    (t4_metric("review"), "行政复议", "reviews"),
+    (t4_metric("*litigation"), "行政诉讼", "lawsuits"),
+]
+
+
+async def _office_years(db: object, chat_id: int, office: object) -> list[tuple[object, dict]]:
+    """(stored report, cells) of every year the chat holds for ``office``, oldest first."""
+    out = []
+    for year in await repo.years(db, chat_id=chat_id):
+        stored, cells = await repo.report_with_cells(db, chat_id=chat_id, office_id=office.id, year=year)
+        if stored is not None and stored.year == year:
+            out.append((stored, cells))
+    return out
+
+
+async def answer_history(db: object, chat_id: int, query: Query, today: date) -> str:
+    """A line per year: the metric for one office (or the chat's total), then the change first → last."""
+    metric, lang = query.metric, query.lang
+    rows: list[tuple[int, str, float | None]] = []
+    flagged: list[int] = []
+    if query.offices:
+        office = query.offices[0]
+        who = R.office_label(office, lang)
+        for stored, cells in await _office_years(db, chat_id, office):
+            result = compute(metric, cells)
+            rows.append((stored.year, value_head(result, metric, lang), result.value))
+            if stored.errors:
+                flagged.append(stored.year)
+        if not rows:
+            return no_report(office, None, lang)
+    else:
+        who = "全部单位合计" if lang == "zh" else "all offices, total"
+        for year in await repo.years(db, chat_id=chat_id):
+            values = [r.value for _, r in await metric_column(db, chat_id, year, metric) if r.value is not None]
+            if metric.is_rate:
+                value = sum(values) / len(values) if values else None
+            else:
+                value = sum(values) if values else None
+            rows.append((year, R.amount(value, metric, lang) if value is not None else "—", value))
+        if not rows:
+            return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
+    head = f"{who} · 历年{metric.zh}" if lang == "zh" else f"{who} · {metric.en} by year"
+    lines = [head]
+    lines += [f"{year}年度 {text}" if lang == "zh" else f"{year}: {text}" for year, text, _ in rows]
+    valued = [(y, v) for y, _, v in rows if v is not None]
+    if len(valued) >= 2 and not metric.is_rate:
+        (y0, v0), (y1, v1) = valued[0], valued[-1]
+        diff = v1 - v0
+        if lang == "zh":
+            lines.append(f"{y0}→{y1}年度：{'持平' if diff == 0 else ('增加' if diff > 0 else '减少') + R.amount(abs(diff), metric, lang)}")
+        else:
+            lines.append(f"{y0}→{y1}: {'unchanged' if diff == 0 else ('up ' if diff > 0 else 'down ') + R.amount(abs(diff), metric, lang)}")
+    lines.append(R.where(metric, lang))
+    if flagged:
+        years = "、".join(str(y) for y in flagged) if lang == "zh" else ", ".join(str(y) for y in flagged)
+        lines.append(f"⚠️ {years}年度的报告校验有错误，数字仅供参考。" if lang == "zh"
+                     else f"⚠️ The report(s) of {years} have validation errors; use with care.")
+    return "\n".join(lines)
+
+
+async def answer_years(db: object, chat_id: int, query: Query, today: date) -> str:
+    """One office's key numbers in two years, each with the change."""
+    office, lang = query.offices[0], query.lang
+    new_year, old_year = query.year, query.base_year
+    new, new_cells = await repo.report_with_cells(db, chat_id=chat_id, office_id=office.id, year=new_year)
+    old, old_cells = await repo.report_with_cells(db, chat_id=chat_id, office_id=office.id, year=old_year)
+    missing = [y for y, s in ((old_year, old), (new_year, new)) if s is None]
+    if missing:
+        latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
+        text = " ".join(no_report(office, y, lang) for y in missing)
+        if latest is not None:
+            held = await _office_years(db, chat_id, office)
+            years = [str(s.year) for s, _ in held]
+            text += (f"（已有：{'、'.join(years)}年度）" if lang == "zh" else f" (Held: {', '.join(years)}.)")
+        return text
+    who = R.office_label(office, lang)
+    lines = [f"{who} · {new_year}年度 与 {old_year}年度" if lang == "zh" else f"{who} · {new_year} vs {old_year}"]
+    for metric, zh, en in KEY_METRICS:
+        a, b = compute(metric, new_cells), compute(metric, old_cells)
+        if a.absent and b.absent:
+            continue
+        label = zh if lang == "zh" else en
+        line = f"{label} {value_head(a, metric, lang)} / {value_head(b, metric, lang)}"
+        if a.value is not None and b.value is not None:
+            diff = a.value - b.value
+            if metric.is_rate:
+                change = f"{diff * 100:+.1f}个百分点" if lang == "zh" else f"{diff * 100:+.1f} points"
+            else:
+                change = ("+" if diff > 0 else "-" if diff < 0 else "±") + R.amount(abs(diff), metric, lang)
+            line += f"（{change}）" if lang == "zh" else f" ({change})"
+        lines.append(line)
+    errs = [str(s.year) for s in (new, old) if s.errors]
+    if errs:
+        lines.append(f"⚠️ {'、'.join(errs)}年度的报告校验有错误，数字仅供参考。" if lang == "zh"
+                     else f"⚠️ The {', '.join(errs)} report has validation errors; use with care.")
+    return "\n".join(lines)
