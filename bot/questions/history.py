@@ -55,7 +55,10 @@ async def answer_history(db: object, chat_id: int, query: Query, today: date) ->
                 value = sum(values) / len(values) if values else None
             else:
                 value = sum(values) if values else None
-            rows.append((year, R.amount(value, metric, lang) if value is not None else "—", value))
+            text = R.amount(value, metric, lang) if value is not None else "—"
+            if values:  # the offices differ from year to year: say how many are in each total
+                text += f"（{len(values)}个单位）" if lang == "zh" else f" ({len(values)} offices)"
+            rows.append((year, text, value))
         if not rows:
             return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
     head = f"{who} · 历年{metric.zh}" if lang == "zh" else f"{who} · {metric.en} by year"

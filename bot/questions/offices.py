@@ -15,7 +15,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot.pinyin import spell
+from bot.pinyin import spell, split_pinyin
 from bot.questions import segment
 
 try:  # storage is a sibling package; its alias rules are pure functions
@@ -291,35 +291,42 @@ _GENERIC_PARTS = {"人民", "政府", "人民政府", "办公", "办公室", "�
                   "区政府", "市政府", "县政府", "公开", "信息", "工作", "部门", "单位", "乡镇", "农业", "服务", "综合"}
 
 
+_RUN_FILLER = "的了在和与及里中是有个"
+#: Words that end a name's run in a question (「上海的报告」 → 「上海」).
+_NOT_NAME_WORDS = re.compile(r"[的了和与及]|年度报告|年报|报告|年度|情况|数据|一共|总共|多少|几个|几件")
+
+
 def match_partial(text: str, offices: list[OfficeLike]) -> OfficeMatch:
     """Offices whose name *contains* a word of the question (「上海」 → 上海市人民政府办公厅).
 
-    Runs on what is left after the exact pass found nothing. A word inside exactly one office's name
-    picks it; inside several (「示范区」) it is ambiguous and the bot asks back. Pinyin words count too
-    ("shanghai" is the start of shanghaishirenminzhengfubangongting). Words of the trade never count."""
+    Runs on what is left after the exact pass found nothing. The word is a whole run of Chinese
+    characters left in the question (so 「清石山」 is no part-name 「石山」 of 青石山: that is a typo, for the
+    fuzzy pass, which says it guessed). A word inside exactly one office's name picks it; inside several
+    (「示范区」) it is ambiguous and the bot asks back. Pinyin counts when the name continues at a syllable
+    boundary ("shanghai" + "shi…"; "wuxin" + "g" is a typo of wuxing, not a part). Generic words never count."""
     index = index_for(offices)
-    words = [w for w in segment.cut(text) if _CJK_RE.search(w)]
-    cands = list(dict.fromkeys(words + [a + b for a, b in zip(words, words[1:], strict=False)]))
     best: list[int] = []
     best_len = 0
-    for cand in cands:
-        core = cand if re.fullmatch(r"[\u4e00-\u9fff]+", cand) else ""
+    for run in re.findall(r"[\u4e00-\u9fff]+", _NOT_NAME_WORDS.sub(" ", text)):
+        core = run.strip(_RUN_FILLER)
         if len(core) < 2 or core in ZH_STOP or core in _GENERIC_PARTS or _strip_suffix(core) in _GENERIC_PARTS:
             continue
         hits = sorted({pos for key, positions in index.cjk.items() if core in key for pos in positions})
         if hits and len(core) > best_len:
             best, best_len = hits, len(core)
     if not best:
-        tokens = [t for t in _LATIN_TOKEN.findall(text.lower()) if t not in EN_STOP and len(t) >= 5]
-        for token in tokens:
-            hits = sorted({pos for key, positions in index.latin.items() if key.startswith(token)
+        spelled = [(key, [pos]) for key, pos in index.pinyin_core] + list(index.latin.items())
+        for token in _LATIN_TOKEN.findall(text.lower().replace("'", "")):  # "Lin'an" = linan
+            if token in EN_STOP or len(token) < 5 or split_pinyin(token) is None:
+                continue
+            hits = sorted({pos for key, positions in spelled
+                           if key.startswith(token) and len(key) > len(token) and split_pinyin(key[len(token):])
                            for pos in positions})
             if hits and len(token) > best_len:
                 best, best_len = hits, len(token)
     if not best:
         return OfficeMatch()
-    found = [index.offices[p] for p in best]
-    unique = list({o.id: o for o in found}.values())
+    unique = list({o.id: o for o in (index.offices[p] for p in best)}.values())
     if len(unique) == 1:
         return OfficeMatch(offices=unique)
     return OfficeMatch(ambiguous=unique[:8])

@@ -369,7 +369,11 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     submit_one = _SUBMIT_ONE.search(masked) if one_office else None
     breakdown = _BREAKDOWN.search(masked) or shapes.BREAKDOWN.search(masked)
     history, masked = _sub_mask(shapes.HISTORY, masked)  # before 「变化」 is read as a change
-    yes_no = "pass" if shapes.YES_NO_PASS.search(norm) else "errors" if shapes.YES_NO_ERRORS.search(norm) else ""
+    yes_no_found, masked = _sub_mask(shapes.YES_NO_PASS, masked)
+    yes_no = "pass" if yes_no_found else ""
+    if not yes_no:
+        yes_no_found, masked = _sub_mask(shapes.YES_NO_ERRORS, masked)
+        yes_no = "errors" if yes_no_found else ""
 
     w = _Words()
     masked = _submission_words(w, masked)
@@ -382,6 +386,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
             r"报告|年报|\breports?\b", norm) and not re.search(r"申请|\bapplications?\b|\brequests?\b", norm):
         query.metric = None  # "how many reports were received": reports, not the 收到 (applications) row
     masked = _other_words(w, masked)
+    if yes_no and not (w.errors or w.passed):
+        w.errors = yes_no_found  # 「…能通过吗」 "is … ok": a question about the verdict
 
     submission = bool(w.missing or w.submitted or (w.count and query.metric is None))
     years, query.year_words, masked = _years(masked, today, submission=submission)
