@@ -375,6 +375,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         yes_no_found, masked = _sub_mask(shapes.YES_NO_ERRORS, masked)
         yes_no = "errors" if yes_no_found else ""
 
+    untabled, masked = _sub_mask(shapes.UNTABLED, masked)  # 「主动公开多少」: no table cell, and not 予以公开
     w = _Words()
     masked = _submission_words(w, masked)
     concepts, rest = find_concepts(masked)
@@ -440,7 +441,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind, query.metric = "breakdown", t3_metric("new_received")  # 「水泥路的申请人是哪些类型」
         return query
     if metric is None:
-        query.unread = shapes.leftover(shapes.QUANTITY.sub(" ", masked))
+        query.unread = " ".join([m.group(0).strip().rstrip("了的") for m in untabled]
+                                + [shapes.leftover(shapes.QUANTITY.sub(" ", masked))]).strip()
         if found and len(found) == 1 and not query.unread and not shapes.QUANTITY.search(masked):
             query.kind = "overview"  # 「鹿山」「鹿山2021年报」: the report's key numbers
         return query  # 「平潭2016年主动公开多少」: no cell answers it — not understood, never the summary

@@ -13,23 +13,26 @@ import re
 #: One office over its years: every year held (「历年」), or the trend of one number.
 HISTORY = re.compile(
     r"历年|历年来|每年|逐年|各年度?|每一年|这几年|近几年|近年来?|多年来?|历史|趋势|走势|变化情况|"
+    r"(?:这|近|过去|最近)[两二三四五六七八九十几]年|"
+    r"(?:last|past)\s+(?:few|two|three|four|five|\d+)\s+years|"
     r"over\s+the\s+years|each\s+year|every\s+year|by\s+year|per\s+year|year\s+by\s+year|\bhistory\b|\btrend\b|"
     r"all\s+(?:the\s+)?years|across\s+(?:the\s+)?years|through\s+the\s+years"
 )
 #: A yes/no question about the verdict: answered 通过/未通过 (or 是/否) first, then why.
 YES_NO_PASS = re.compile(
-    r"合格吗|合格不|合格没|合不合格|是否合格|算合格|通过了吗|通过吗|通过没|通过了没|通过没有|有没有通过|是否通过|能通过吗|能不能通过|"
+    r"是不是(?:合格|通过|达标)的?|合格吗|合格不|合格没|合不合格|是否合格|算合格|通过了吗|通过吗|通过没|通过了没|通过没有|有没有通过|是否通过|能通过吗|能不能通过|"
     r"过了吗|过了没|过关了?吗|达标吗|是否达标|符合要求吗|是否符合|规范吗|合规吗|"
     r"\b(?:did|does|has|is|was)\b.{0,40}\b(?:pass|passed|ok|okay|valid|acceptable|compliant|fine|clean)\b"
 )
 YES_NO_ERRORS = re.compile(
-    r"有错误吗|有没有错误|有错吗|有没有错|有问题吗|有没有问题|有毛病吗|有错没有|对不对|对吗|正确吗|是否正确|准确吗|"
+    r"是不是有(?:错误?|问题)|有错误吗|有没有错误|有错吗|有没有错|有问题吗|有没有问题|有毛病吗|有错没有|对不对|对吗|正确吗|是否正确|准确吗|"
     r"\b(?:any|are\s+there)\s+(?:errors?|problems?|issues?|mistakes?)\b|\b(?:is|was)\b.{0,40}\b(?:correct|right|wrong)\b"
     r"|\bdoes\b.{0,40}\bhave\s+(?:any\s+)?(?:errors?|problems?|issues?|mistakes?)\b"
 )
 #: By applicant type (表3 columns): 「申请人是哪些类型」「谁申请的」.
 BREAKDOWN = re.compile(
-    r"申请人.{0,6}(?:类型|类别|哪些|哪类|哪几类|什么|是谁|都是|构成|分布)|哪些类型|什么类型|哪几类|哪类|各类|分类|谁申请|"
+    r"申请人.{0,6}(?:类型|类别|哪些|哪类|哪几类|什么|是谁|都是|构成|分布)|来自哪里|来自哪些|从哪里来|从哪来|哪来的|"
+    r"来源于|哪些类型|什么类型|哪几类|哪类|各类|分类|谁申请|"
     r"哪些人申请|什么人申请|谁提出|按类型|by\s+type|what\s+(?:kinds?|types?)|which\s+(?:kinds?|types?)|"
     r"types?\s+of\s+applicants?|applicant\s+types?|who\s+(?:were|are)\s+the\s+applicants"
 )
@@ -42,6 +45,12 @@ LIST_OFFICES = re.compile(
     r"\bwhat\s+offices\s+(?:are\s+(?:here|there)|do\s+we\s+have)|\boffices\s+in\s+(?:this|the)\s+(?:group|chat)"
     r"|\bshow\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?offices\b"
 )
+#: Things a report tells in prose but no table cell holds (主动公开 counts, websites, new media): a question
+#: about them is not understood — their 「公开」 must not be read as 予以公开.
+UNTABLED = re.compile(r"主动公开(?:了|的)?(?:政府)?(?:信息)?|政务新媒体|新媒体|公众号|微博|网站|网页|门户|点击量|浏览量|访问量|"
+                      r"发布会|人大建议|政协提案|建议提案|培训|人口|预算|工作人员|\bwebsites?\b|\bpress\s+conferences?\b|"
+                      r"\bproactive(?:ly)?\s+(?:disclosed|published|disclosure)\b|\bbudget\b|\bstaff\b|\bpopulation\b")
+
 #: A quantity is asked for (a number must answer it, never the office's summary).
 QUANTITY = re.compile(r"多少|几[件个次条份家项]?|数量|数目|比例|比率|占比|\bhow\s+(?:many|much)\b|\bnumber\s+of\b"
                       r"|\bwhat\s+(?:is|was|are)\b|\bcount\b|\bhow\s+often\b")
