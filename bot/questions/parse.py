@@ -269,6 +269,17 @@ def unknown_place(masked: str) -> str:
     return ""
 
 
+_PINYIN_APOSTROPHE = re.compile(r"\b([a-z]{1,6})'([a-z]{2,6})\b")
+
+
+def _join_pinyin(m: re.Match[str]) -> str:
+    """「Xi'an」「Lin'an」: the apostrophe separates syllables of one pinyin name."""
+    joined = m.group(1) + m.group(2)
+    if m.group(2) in ("ll", "re", "ve") or split_pinyin(m.group(1)) is None or split_pinyin(m.group(2)) is None:
+        return m.group(0)
+    return joined
+
+
 def _more_metrics(concepts: list) -> list:
     """Every count named in one question when there are several (「收到多少件，办结多少件」): 表3 rows,
     or 表2 items (「行政许可加行政处罚」)."""
@@ -360,6 +371,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind, query.lang = "hello", "en" if text.isascii() else "zh"
         return query
 
+    norm = _PINYIN_APOSTROPHE.sub(_join_pinyin, norm)  # "xi'an" is one name (xian), "lushan's" stays
     exact = match_exact(norm, offices, blocked=[span for _, span in find_concepts(norm)[0]])
     query.lang = _lang(norm, exact.spans)
     masked = _mask(norm, exact.spans)
@@ -430,6 +442,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         return query
 
     metric = query.metric
+    if metric is None and untabled:  # 「哪个单位主动公开最多」: no table holds it — never the applications instead
+        query.unread = " ".join(m.group(0).strip().rstrip("了的") for m in untabled)
+        return query
     if metric is None and len(found) == 1 and query.base_year is not None and query.year != query.base_year:
         query.kind = "years"  # 「平潭2023年和2021年比较」: the key numbers of both years
         return query

@@ -49,7 +49,7 @@ LIST_OFFICES = re.compile(
 #: about them is not understood — their 「公开」 must not be read as 予以公开.
 UNTABLED = re.compile(r"主动公开(?:了|的)?(?:政府)?(?:信息)?|政务新媒体|新媒体|公众号|微博|网站|网页|门户|点击量|浏览量|访问量|"
                       r"发布会|人大建议|政协提案|建议提案|培训|人口|预算|工作人员|\bwebsites?\b|\bpress\s+conferences?\b|"
-                      r"\bproactive(?:ly)?\s+(?:disclosed|published|disclosure)\b|\bbudget\b|\bstaff\b|\bpopulation\b")
+                      r"\bproactive(?:ly)?(?:\s+(?:disclosed|published|disclosure))?\b|\bbudget\b|\bstaff\b|\bpopulation\b")
 
 #: A quantity is asked for (a number must answer it, never the office's summary).
 QUANTITY = re.compile(r"多少|几[件个次条份家项]?|数量|数目|比例|比率|占比|\bhow\s+(?:many|much)\b|\bnumber\s+of\b"

@@ -246,5 +246,12 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
     add(Case("How many documents did Lushan proactively publish?", ["didn't understand"], understood=False))
     add(Case("东湖主动公开的规范性文件多少", [f"{fmt(dh[2021].t2('normative_documents', 'in_force'))}件", "表2"]))
     add(Case("这个群里有几个单位", ["本群共10个单位"]))
+    add(Case("哪个单位主动公开最多", ["没看懂", "主动公开"], reject=["最多："], understood=False))
+    add(Case("which office published the most information proactively", ["didn't understand"], reject=["Most:"],
+             understood=False))
+    add(Case("How many applications did Xi'an receive?", ["No office called “xian”"], reject=["Total"]))
+    add(Case("西安收到多少申请", ["本群没有“西安”的报告"], reject=["合计"]))
+    add(Case("鹿山和西湖比较", ["没看懂", "西湖"], understood=False))
+    add(Case("Has Qingshishan's report passed validation?", ["青石山街道办事处"], starts="No — it did not pass"))
     add(Case("list the offices", ["10 office(s) here"]))
     return out
