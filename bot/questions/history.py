@@ -63,8 +63,17 @@ async def answer_history(db: object, chat_id: int, query: Query, today: date) ->
             return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
     head = f"{who} · 历年{metric.zh}" if lang == "zh" else f"{who} · {metric.en} by year"
     lines = [head]
-    lines += [f"{year}年度 {text}" if lang == "zh" else f"{year}: {text}" for year, text, _ in rows]
     valued = [(y, v) for y, _, v in rows if v is not None]
+    if query.aggregate in ("max", "min") and valued:  # 「平潭哪年申请最多」: the year first
+        pick = max if query.aggregate == "max" else min
+        best = pick(v for _, v in valued)
+        years = [str(y) for y, v in valued if v == best]
+        word = ("最多" if query.aggregate == "max" else "最少") if not metric.is_rate else (
+            "最高" if query.aggregate == "max" else "最低")
+        lines.insert(0, f"{'、'.join(years)}年度{word}：{R.amount(best, metric, lang)}" if lang == "zh" else
+                     f"{'Most' if query.aggregate == 'max' else 'Fewest'} in {', '.join(years)}: "
+                     f"{R.amount(best, metric, lang)}")
+    lines += [f"{year}年度 {text}" if lang == "zh" else f"{year}: {text}" for year, text, _ in rows]
     if len(valued) >= 2 and not metric.is_rate:
         (y0, v0), (y1, v1) = valued[0], valued[-1]
         diff = v1 - v0

@@ -431,6 +431,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if history and len(found) <= 1 and not (w.missing or w.submitted or w.errors or w.passed or w.count):
         query.kind = "history"  # 「平潭历年申请」: a row per year held
         query.metric = query.metric or build_metric([("t3row", "*apply")])
+        query.aggregate = "max" if w.most else "min" if w.least else None  # 「平潭哪年申请最多」
         return query
     if _status_kind(query, w, found, one_office=one_office, submit_one=bool(submit_one),
                     list_offices=bool(list_offices)):

@@ -13,7 +13,8 @@ import re
 #: One office over its years: every year held (「历年」), or the trend of one number.
 HISTORY = re.compile(
     r"历年|历年来|每年|逐年|各年度?|每一年|这几年|近几年|近年来?|多年来?|历史|趋势|走势|变化情况|"
-    r"(?:这|近|过去|最近)[两二三四五六七八九十几]年|"
+    r"(?:这|近|过去|最近)[两二三四五六七八九十几]年|哪一?年|哪个年度|哪些年|"
+    r"\byearly\b|\bannually\b|\bwhich\s+years?\b|\bwhat\s+year\b|\bin\s+which\s+year\b|"
     r"(?:last|past)\s+(?:few|two|three|four|five|\d+)\s+years|"
     r"over\s+the\s+years|each\s+year|every\s+year|by\s+year|per\s+year|year\s+by\s+year|\bhistory\b|\btrend\b|"
     r"all\s+(?:the\s+)?years|across\s+(?:the\s+)?years|through\s+the\s+years"

@@ -246,6 +246,15 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
     add(Case("How many documents did Lushan proactively publish?", ["didn't understand"], understood=False))
     add(Case("东湖主动公开的规范性文件多少", [f"{fmt(dh[2021].t2('normative_documents', 'in_force'))}件", "表2"]))
     add(Case("这个群里有几个单位", ["本群共10个单位"]))
+    pt_years = {y: city[("平潭", y)] for y in (2019, 2021, 2023)}
+    top_year = max(pt_years, key=lambda y: pt_years[y].t3("new_received"))
+    add(Case("平潭哪年申请最多", [f"{new(pt_years[top_year])}件", "历年"], starts=f"{top_year}年度最多", chat="city"))
+    add(Case("In which year did Pingtan get the most applications?", [new(pt_years[top_year])],
+             starts=f"Most in {top_year}", chat="city"))
+    add(Case("Pingtan yearly applications", [f"{y}: {new(r)}" for y, r in pt_years.items()], chat="city"))
+    add(Case("上海办公厅收到多少申请", [f"{new(sh)}件", "上海市人民政府办公厅"], chat="city"))
+    add(Case("上海和杭州比较", [f"上海市人民政府办公厅 {new(sh)}件", f"杭州市人民政府办公厅 {new(hz)}件"], chat="city"))
+    add(Case("上海和杭州哪个申请多", [new(sh), new(hz), "最多"], chat="city"))
     add(Case("哪个单位主动公开最多", ["没看懂", "主动公开"], reject=["最多："], understood=False))
     add(Case("which office published the most information proactively", ["didn't understand"], reject=["Most:"],
              understood=False))
