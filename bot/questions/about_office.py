@@ -207,16 +207,25 @@ async def answer_breakdown(db: object, chat_id: int, query: Query, today: date) 
     cells = await repo.report_cells(db, report_id=stored.id)
     total = compute(t3_metric(row), cells)
     parts = []
+    by_col: list[tuple[float, str]] = []
     for col in APPLICANT_COLUMNS:
         value = compute(t3_metric(row, col), cells).value
         if value:
             label = T3_COLUMN_LABELS[col] if lang == "zh" else T3_COLUMN_LABELS_EN[col]
             parts.append(f"{label} {R.num(value)}")
+            by_col.append((value, label))
     head = value_head(total, metric, lang)
     if not parts and total.value == 0:  # nothing to break down: say it, not a bare 0
         parts = ["各类申请人均为0"] if lang == "zh" else ["none from any type of applicant"]
     sep = "，" if lang == "zh" else ", "
     lines = [f"{head}：{sep.join(parts)}" if parts and lang == "zh" else f"{head}: {sep.join(parts)}" if parts else head]
+    if query.aggregate in ("max", "min") and by_col:  # 「申请人哪类最多」: that type first
+        best = (max if query.aggregate == "max" else min)(v for v, _ in by_col)
+        names = "、".join(label for v, label in by_col if v == best) if lang == "zh" else \
+            ", ".join(label for v, label in by_col if v == best)
+        word = "最多" if query.aggregate == "max" else "最少"
+        lines.insert(0, f"{names}{word}：{R.num(best)}件" if lang == "zh" else
+                     f"{'Most' if query.aggregate == 'max' else 'Fewest'}: {names} ({R.num(best)})")
     if lang == "en":
         lines.append(f"{R.office_label(office, lang)} · {stored.year} report · {R.where(metric, lang)} by applicant")
     else:

@@ -33,8 +33,11 @@ async def _office_years(db: object, chat_id: int, office: object) -> list[tuple[
 
 
 async def answer_history(db: object, chat_id: int, query: Query, today: date) -> str:
-    """A line per year: the metric for one office (or the chat's total), then the change first → last."""
+    """A line per year: the metric for one office (or the chat's total), then the change first → last;
+    several offices: a line per office with its years."""
     metric, lang = query.metric, query.lang
+    if len(query.offices) > 1:
+        return await _offices_history(db, chat_id, query)
     rows: list[tuple[int, str, float | None]] = []
     flagged: list[int] = []
     if query.offices:
@@ -89,10 +92,57 @@ async def answer_history(db: object, chat_id: int, query: Query, today: date) ->
     return "\n".join(lines)
 
 
+async def _offices_history(db: object, chat_id: int, query: Query) -> str:
+    """「鹿山和东湖历年申请」: each office's years on one line."""
+    metric, lang = query.metric, query.lang
+    lines = [f"历年{metric.zh}" if lang == "zh" else f"{metric.en} by year"]
+    for office in query.offices[:6]:
+        held = await _office_years(db, chat_id, office)
+        parts = [(f"{s.year}年度 " if lang == "zh" else f"{s.year}: ") + value_head(compute(metric, cells), metric, lang)
+                 for s, cells in held]
+        sep = "，" if lang == "zh" else ", "
+        lines.append(f"{R.office_label(office, lang)}：{sep.join(parts)}" if lang == "zh" and parts else
+                     f"{R.office_label(office, lang)}: {sep.join(parts)}" if parts else no_report(office, None, lang))
+    lines.append(R.where(metric, lang))
+    return "\n".join(lines)
+
+
+async def _chat_totals(db: object, chat_id: int, year: int) -> tuple[dict, int]:
+    """The chat's total cells for ``year`` (every current report's cells added), and how many reports."""
+    from bot.questions.metrics import Metric  # noqa: F401 - the cells are those of KEY_METRICS
+
+    cells: dict = {}
+    count: set = set()
+    for metric, _, _ in KEY_METRICS:
+        for cell in metric.all_cells:
+            if cell in cells:
+                continue
+            for stored, value in await repo.cell_values(db, chat_id=chat_id, year=year, table=cell[0], row=cell[1],
+                                                         col=cell[2]):
+                count.add(stored.id)
+                if value is not None:
+                    cells[cell] = (cells.get(cell) or 0) + value
+                else:
+                    cells.setdefault(cell, None)
+    return cells, len(count)
+
+
 async def answer_years(db: object, chat_id: int, query: Query, today: date) -> str:
-    """One office's key numbers in two years, each with the change."""
-    office, lang = query.offices[0], query.lang
+    """One office's key numbers in two years, each with the change (no office: the chat's totals)."""
+    lang = query.lang
     new_year, old_year = query.year, query.base_year
+    if not query.offices:
+        (new_cells, n_new), (old_cells, n_old) = (await _chat_totals(db, chat_id, new_year),
+                                                  await _chat_totals(db, chat_id, old_year))
+        if not n_new or not n_old:
+            missing = [y for y, n in ((old_year, n_old), (new_year, n_new)) if not n]
+            years = "、".join(str(y) for y in missing)
+            return (f"未收到{years}年度的报告，无法比较。" if lang == "zh"
+                    else f"No reports for {', '.join(str(y) for y in missing)}, nothing to compare.")
+        head = (f"全部单位合计 · {new_year}年度（{n_new}份） 与 {old_year}年度（{n_old}份）" if lang == "zh"
+                else f"All offices, total · {new_year} ({n_new} reports) vs {old_year} ({n_old} reports)")
+        return "\n".join([head, *_key_lines(new_cells, old_cells, lang)])
+    office = query.offices[0]
     new, new_cells = await repo.report_with_cells(db, chat_id=chat_id, office_id=office.id, year=new_year)
     old, old_cells = await repo.report_with_cells(db, chat_id=chat_id, office_id=office.id, year=old_year)
     missing = [y for y, s in ((old_year, old), (new_year, new)) if s is None]
@@ -106,6 +156,17 @@ async def answer_years(db: object, chat_id: int, query: Query, today: date) -> s
         return text
     who = R.office_label(office, lang)
     lines = [f"{who} · {new_year}年度 与 {old_year}年度" if lang == "zh" else f"{who} · {new_year} vs {old_year}"]
+    lines += _key_lines(new_cells, old_cells, lang)
+    errs = [str(s.year) for s in (new, old) if s.errors]
+    if errs:
+        lines.append(f"⚠️ {'、'.join(errs)}年度的报告校验有错误，数字仅供参考。" if lang == "zh"
+                     else f"⚠️ The {', '.join(errs)} report has validation errors; use with care.")
+    return "\n".join(lines)
+
+
+def _key_lines(new_cells: dict, old_cells: dict, lang: str) -> list[str]:
+    """「新收申请 81件 / 70件（+11件）」 for each key number either year has."""
+    lines = []
     for metric, zh, en in KEY_METRICS:
         a, b = compute(metric, new_cells), compute(metric, old_cells)
         if a.absent and b.absent:
@@ -120,8 +181,4 @@ async def answer_years(db: object, chat_id: int, query: Query, today: date) -> s
                 change = ("+" if diff > 0 else "-" if diff < 0 else "±") + R.amount(abs(diff), metric, lang)
             line += f"（{change}）" if lang == "zh" else f" ({change})"
         lines.append(line)
-    errs = [str(s.year) for s in (new, old) if s.errors]
-    if errs:
-        lines.append(f"⚠️ {'、'.join(errs)}年度的报告校验有错误，数字仅供参考。" if lang == "zh"
-                     else f"⚠️ The {', '.join(errs)} report has validation errors; use with care.")
-    return "\n".join(lines)
+    return lines

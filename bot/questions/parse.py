@@ -269,6 +269,14 @@ def unknown_place(masked: str) -> str:
     return ""
 
 
+def _yes_no(pattern: re.Pattern[str], masked: str) -> tuple[list[re.Match[str]], str]:
+    """Yes/no words, masked; of an English one ("is … ok") only the last word — it spans the office and the
+    year ("Is Donghu's 2019 report ok?"), which must still be read."""
+    found = list(pattern.finditer(masked))
+    spans = [m.span() if " " not in m.group(0) else (m.start() + m.group(0).rindex(" ") + 1, m.end()) for m in found]
+    return found, _mask(masked, spans)  # English: only its last word ("ok", "valid", "errors")
+
+
 _PINYIN_APOSTROPHE = re.compile(r"\b([a-z]{1,6})'([a-z]{2,6})\b")
 
 
@@ -381,10 +389,10 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     submit_one = _SUBMIT_ONE.search(masked) if one_office else None
     breakdown = _BREAKDOWN.search(masked) or shapes.BREAKDOWN.search(masked)
     history, masked = _sub_mask(shapes.HISTORY, masked)  # before 「变化」 is read as a change
-    yes_no_found, masked = _sub_mask(shapes.YES_NO_PASS, masked)
+    yes_no_found, masked = _yes_no(shapes.YES_NO_PASS, masked)
     yes_no = "pass" if yes_no_found else ""
     if not yes_no:
-        yes_no_found, masked = _sub_mask(shapes.YES_NO_ERRORS, masked)
+        yes_no_found, masked = _yes_no(shapes.YES_NO_ERRORS, masked)
         yes_no = "errors" if yes_no_found else ""
 
     untabled, masked = _sub_mask(shapes.UNTABLED, masked)  # 「主动公开多少」: no table cell, and not 予以公开
@@ -428,8 +436,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     elif since and len(years) == 1:  # "since 2020" / 「2020年以来」: from that year to the latest
         query.base_year, query.year = years[0], None
 
-    if history and len(found) <= 1 and not (w.missing or w.submitted or w.errors or w.passed or w.count):
-        query.kind = "history"  # 「平潭历年申请」: a row per year held
+    if history and not (w.missing or w.submitted or w.errors or w.passed or w.count):
+        query.kind = "history"  # 「平潭历年申请」: a row per year held (「鹿山和东湖历年申请」: per office)
         query.metric = query.metric or build_metric([("t3row", "*apply")])
         query.aggregate = "max" if w.most else "min" if w.least else None  # 「平潭哪年申请最多」
         return query
@@ -446,8 +454,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if metric is None and untabled:  # 「哪个单位主动公开最多」: no table holds it — never the applications instead
         query.unread = " ".join(m.group(0).strip().rstrip("了的") for m in untabled)
         return query
-    if metric is None and len(found) == 1 and query.base_year is not None and query.year != query.base_year:
-        query.kind = "years"  # 「平潭2023年和2021年比较」: the key numbers of both years
+    if metric is None and len(found) <= 1 and query.base_year is not None and query.year != query.base_year:
+        query.kind = "years"  # 「平潭2023年和2021年比较」: the key numbers of both years (no office: the chat's)
         return query
     ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least)
     if metric is None and (len(found) >= 2 or (ranking_words and not found) or (w.change and found)):
@@ -459,7 +467,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if metric is None:
         query.unread = " ".join([m.group(0).strip().rstrip("了的") for m in untabled]
                                 + [shapes.leftover(shapes.QUANTITY.sub(" ", masked))]).strip()
-        if found and len(found) == 1 and not query.unread and not shapes.QUANTITY.search(masked):
+        if (found and len(found) == 1 and not query.unread and not shapes.QUANTITY.search(masked)
+                and not shapes.ASKS_WHAT.search(masked)):
             query.kind = "overview"  # 「鹿山」「鹿山2021年报」: the report's key numbers
         return query  # 「平潭2016年主动公开多少」: no cell answers it — not understood, never the summary
 
@@ -471,6 +480,10 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         more, less = w.most or _MORE.search(norm), w.least or _LESS.search(norm)
         if not w.together and (more or less):
             query.aggregate = "max" if more else "min"  # 「…哪个公开率最高」: name the winner first
+        return query
+    if len(found) == 1 and breakdown and metric.key.startswith("t3.") and (w.most or w.least):
+        query.kind = "breakdown"  # 「东湖的申请人哪类最多」: by applicant type, the largest first
+        query.aggregate = "max" if w.most else "min"
         return query
     if len(found) == 1 and (w.most or w.least) and not w.top and not w.bottom:
         query.kind, query.aggregate = "aggregate", "rank"  # 「鹿山是不是申请最少的」: its place in the ranking

@@ -52,6 +52,9 @@ UNTABLED = re.compile(r"主动公开(?:了|的)?(?:政府)?(?:信息)?|政务新
                       r"发布会|人大建议|政协提案|建议提案|培训|人口|预算|工作人员|\bwebsites?\b|\bpress\s+conferences?\b|"
                       r"\bproactive(?:ly)?(?:\s+(?:disclosed|published|disclosure))?\b|\bbudget\b|\bstaff\b|\bpopulation\b")
 
+#: A question word the office's summary does not answer (「鹿山是哪个区的」「谁负责」 "where", "who").
+ASKS_WHAT = re.compile(r"哪|谁|何时|何地|为什么|为何|怎么回事|\bwho\b|\bwhere\b|\bwhen\b|\bwhy\b|\bwhich\b")
+
 #: A quantity is asked for (a number must answer it, never the office's summary).
 QUANTITY = re.compile(r"多少|几[件个次条份家项]?|数量|数目|比例|比率|占比|\bhow\s+(?:many|much)\b|\bnumber\s+of\b"
                       r"|\bwhat\s+(?:is|was|are)\b|\bcount\b|\bhow\s+often\b")

@@ -255,6 +255,19 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
     add(Case("上海办公厅收到多少申请", [f"{new(sh)}件", "上海市人民政府办公厅"], chat="city"))
     add(Case("上海和杭州比较", [f"上海市人民政府办公厅 {new(sh)}件", f"杭州市人民政府办公厅 {new(hz)}件"], chat="city"))
     add(Case("上海和杭州哪个申请多", [new(sh), new(hz), "最多"], chat="city"))
+    ls = {y: reports[("鹿山", y)] for y in (2020, 2021)}
+    add(Case("鹿山和东湖历年申请", [f"富阳区鹿山街道：2020年度 {new(ls[2020])}件，2021年度 {new(ls[2021])}件",
+                                 f"示范区东湖街道：2019年度 {new(dh[2019])}件"]))
+    total = {y: fmt(sum(r.t3("new_received") for (k, yy), r in reports.items() if yy == y and k != "光明"))
+             for y in (2020, 2021)}
+    add(Case("2021年和2020年比较", ["全部单位合计", f"新收申请 {total[2021]}件 / {total[2020]}件"]))
+    add(Case("compare 2020 and 2021", ["All offices, total", f"new applications {total[2021]} / {total[2020]}"]))
+    add(Case("Is Donghu's 2019 report ok?", ["2019 report"], reject=["2021 report"], starts="Yes — it passed"))
+    add(Case("鹿山是哪个区的", ["没看懂"], reject=["新收申请 "], understood=False))
+    cols = {c: dh[2021].t3("new_received", c) for c in T3_COLUMN_LABELS if c != "total"}
+    top_col = max(cols, key=cols.get)
+    add(Case("东湖的申请人哪类最多", [f"{T3_COLUMN_LABELS[top_col]}最多：{fmt(cols[top_col])}件", "按申请人"]))
+    add(Case("Which type of applicant filed most at Donghu?", [f"Most: {T3_COLUMN_LABELS_EN[top_col]}"]))
     add(Case("哪个单位主动公开最多", ["没看懂", "主动公开"], reject=["最多："], understood=False))
     add(Case("which office published the most information proactively", ["didn't understand"], reject=["Most:"],
              understood=False))
