@@ -480,6 +480,10 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         more, less = w.most or _MORE.search(norm), w.least or _LESS.search(norm)
         if not w.together and (more or less):
             query.aggregate = "max" if more else "min"  # 「…哪个公开率最高」: name the winner first
+        if (len(found) == 2 and shapes.YES_NO_VALUE.search(norm) and not shapes.QUANTITY.search(norm)
+                and not _ALL_OFFICES.search(norm)):
+            # 「东湖申请比南苑多吗」: is the first the larger? 是/否 first
+            query.yes_no = "more" if shapes.MORE_THAN.search(norm) else "less" if shapes.LESS_THAN.search(norm) else ""
         return query
     if len(found) == 1 and breakdown and metric.key.startswith("t3.") and (w.most or w.least):
         query.kind = "breakdown"  # 「东湖的申请人哪类最多」: by applicant type, the largest first
@@ -495,9 +499,28 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
             query.metric, query.more_metrics = sum_metric(query.more_metrics), []
         if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total") and not query.more_metrics:
             query.kind = "breakdown"  # 「鹿山的申请是哪里来的」: by applicant type
+        elif shapes.YES_NO_VALUE.search(norm) and not shapes.QUANTITY.search(norm):
+            _yes_no_value(query, w, norm)  # 「东湖有没有行政诉讼」「鹿山申请超过100件吗」: 有/没有, 是/否 first
         return query
     _aggregate_kind(query, w, norm, found)
     return query
+
+
+def _yes_no_value(query: Query, w: _Words, norm: str) -> None:
+    """A yes/no question about one office's number: a threshold (超过100件吗), an equality (是不是100%),
+    or whether there is any (有没有行政诉讼)."""
+    query.yes_no = "value"
+    rate = query.metric is not None and query.metric.is_rate
+    if w.above or w.below:
+        m = (w.above or w.below)[0]
+        number = float(m.group(2) or m.group(4))
+        inclusive = re.search(r"不少于|不低于|至少|at\s+least|≥|>=|以上", m.group(0)) is not None
+        query.threshold = ((">=" if inclusive else ">") if w.above else "<", number / 100 if rate else number)
+        return
+    m = shapes.EQUALS.search(norm)
+    if m:
+        number = float(m.group(1))
+        query.threshold = ("=", number / 100 if rate or m.group(2) == "%" else number)
 
 
 def _status_kind(query: Query, w: _Words, found: list, *, one_office: bool, submit_one: bool,

@@ -52,6 +52,15 @@ UNTABLED = re.compile(r"主动公开(?:了|的)?(?:政府)?(?:信息)?|政务新
                       r"发布会|人大建议|政协提案|建议提案|培训|人口|预算|工作人员|\bwebsites?\b|\bpress\s+conferences?\b|"
                       r"\bproactive(?:ly)?(?:\s+(?:disclosed|published|disclosure))?\b|\bbudget\b|\bstaff\b|\bpopulation\b")
 
+#: A yes/no question about a number (「东湖有没有行政诉讼」「鹿山申请超过100件吗」 "Did Donghu have any lawsuits?"):
+#: the answer starts 有/没有 or 是/否 (Yes/No), then the number.
+YES_NO_VALUE = re.compile(r"有没有|有无|是不是|是否|[吗么嘛]\s*[?？]?\s*$|\bany\b|^\W*(?:is|are|was|were|did|does|do|has|have|had)\b")
+#: 「公开率是不是100%」 "is it 20": the number a yes/no question names.
+EQUALS = re.compile(r"(?:是不是|是否为?|是|等于|达到|\bequal\s+to\b|\bexactly\b)\s*(\d+(?:\.\d+)?)\s*(%|件|个)?")
+#: 「东湖申请比南苑多吗」: is the first office's number the larger (or smaller) one.
+MORE_THAN = re.compile(r"比.{1,16}?(?:多|高|大)|\bmore\b|\bhigher\b|\blarger\b|\bbigger\b")
+LESS_THAN = re.compile(r"比.{1,16}?(?:少|低|小)|\bless\b|\bfewer\b|\blower\b|\bsmaller\b")
+
 #: A question word the office's summary does not answer (「鹿山是哪个区的」「谁负责」 "where", "who").
 ASKS_WHAT = re.compile(r"哪|谁|何时|何地|为什么|为何|怎么回事|\bwho\b|\bwhere\b|\bwhen\b|\bwhy\b|\bwhich\b")
 

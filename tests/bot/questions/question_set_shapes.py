@@ -268,6 +268,34 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
     top_col = max(cols, key=cols.get)
     add(Case("东湖的申请人哪类最多", [f"{T3_COLUMN_LABELS[top_col]}最多：{fmt(cols[top_col])}件", "按申请人"]))
     add(Case("Which type of applicant filed most at Donghu?", [f"Most: {T3_COLUMN_LABELS_EN[top_col]}"]))
+
+    # -- yes/no about a number: 有/没有 (any?), 是/否 (more than? equal?), then the number ---------------
+    nan21, xd21, ls21 = reports[("南苑", 2021)], reports[("新登", 2021)], reports[("鹿山", 2021)]
+    lit = {k: r.t4("litigation_direct") + r.t4("litigation_after_review")
+           for k, r in (("东湖", dh[2021]), ("南苑", nan21), ("鹿山", ls21))}
+
+    def has(v: float) -> str:
+        return "有：" if v else "没有："
+
+    add(Case("东湖有没有行政诉讼", [f"{fmt(lit['东湖'])}件"], starts=has(lit["东湖"])))
+    add(Case("鹿山有没有被起诉", [f"{fmt(lit['鹿山'])}件"], starts=has(lit["鹿山"])))
+    add(Case("鹿山有没有行政复议", [f"{fmt(ls21.t4('review'))}件"], starts=has(ls21.t4("review"))))
+    add(Case("东湖收到申请了吗", [f"{new(dh[2021])}件"], starts=has(dh[2021].t3("new_received"))))
+    add(Case("鹿山2021年收到申请了吗", ["3件"], starts="有："))
+    add(Case("新登有没有行政处罚", [f"{fmt(xd21.t2('penalty'))}件"], starts=has(xd21.t2("penalty"))))
+    add(Case("Did Donghu have any lawsuits?", [fmt(lit["东湖"])], starts="Yes: " if lit["东湖"] else "No: "))
+    add(Case("Did Lushan receive any applications?", ["3"], starts="Yes: "))
+    add(Case("Did Lushan have any administrative reviews?", ["0"], starts="No: "))
+    add(Case("鹿山申请超过100件吗", ["3件"], starts="否："))
+    add(Case("东湖申请超过100件吗", [f"{new(dh[2021])}件"], starts="是：" if dh[2021].t3("new_received") > 100 else "否："))
+    add(Case("鹿山的公开率是不是100%", ["100%"], starts="是："))
+    dh_rate = (dh[2021].t3("granted") + dh[2021].t3("partial")) / dh[2021].t3("total_processed")
+    add(Case("Is Donghu's disclosure rate above 10%?", [pct(dh_rate * 100, 100)], starts="Yes: " if dh_rate > 0.1 else "No: "))
+    more = dh[2021].t3("new_received") > nan21.t3("new_received")
+    add(Case("东湖申请比南苑多吗", [f"示范区东湖街道 {new(dh[2021])}件"], starts="是：" if more else "否："))
+    add(Case("东湖申请比南苑少吗", [f"示范区南苑街道 {new(nan21)}件"], starts="否：" if more else "是："))
+    add(Case("Did Donghu have more lawsuits than Nanyuan?", [fmt(lit["东湖"]), fmt(lit["南苑"])],
+             starts="Yes: " if lit["东湖"] > lit["南苑"] else "No: "))
     add(Case("哪个单位主动公开最多", ["没看懂", "主动公开"], reject=["最多："], understood=False))
     add(Case("which office published the most information proactively", ["didn't understand"], reject=["Most:"],
              understood=False))
