@@ -347,3 +347,18 @@ def test_part_of_a_name_picks_the_office_and_a_near_miss_is_marked_as_guessed() 
         query = parse(text)
         assert query.guessed and len(query.offices) == 1, text
     assert not parse("鹿山收到多少申请").guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold"),
+    [("鹿山有没有行政复议", None), ("Did Lushan have any lawsuits?", None), ("鹿山申请超过100件吗", (">", 100.0)),
+     ("鹿山的公开率是不是100%", ("=", 1.0)), ("Is Lushan's disclosure rate above 10%?", (">", 0.1))],
+)
+def test_yes_no_about_a_number(text: str, threshold: tuple | None) -> None:
+    query = parse(text)
+    assert (query.kind, query.yes_no, query.threshold) == ("value", "value", threshold), text
+
+
+def test_a_question_for_a_number_is_no_yes_no() -> None:
+    for text in ("鹿山收到多少申请", "How many lawsuits did Lushan have?", "鹿山申请数"):
+        assert parse(text).yes_no == "", text
