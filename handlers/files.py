@@ -275,6 +275,23 @@ async def ask_for_name(update: Update, context: ContextTypes.DEFAULT_TYPE, outco
     markup: Any = InlineKeyboardMarkup(rows) if rows else ForceReply(
         selective=True, input_field_placeholder="单位全称" if lang == "zh" else "office name")
     await message.reply_text(name_question(outcome, lang), reply_markup=markup)
+    if chat.type == ChatType.PRIVATE:  # a name typed next (not as a reply: the console, a habit) counts too
+        context.chat_data["awaiting_name"] = report_id
+
+
+#: A message that is an office's name and nothing else (「临安区青山湖街道」), not a question.
+NAME_SHAPE = re.compile(r"^[\u4e00-\u9fff（）()·]{2,30}(?:街道办事处|街道|办事处|人民政府|政府|镇|乡|局|委员会|委|办公室|办公厅|"
+                        r"中心|厅|院|管委会|实验区|开发区|新区)$")
+
+
+async def take_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """In a private chat right after the naming question, a message that is just an office name names
+    the report (True); anything else is left to the questions (False)."""
+    report_id = context.chat_data.get("awaiting_name")
+    if report_id is None or not NAME_SHAPE.match(text.strip()):
+        return False
+    await _name(update, context, report_id, text.strip())
+    return True
 
 
 def _named_text(naming: Any, lang: str) -> str:
@@ -314,6 +331,8 @@ async def on_name_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if naming is None:
         await query.answer("这份报告已经有单位名称了，或已被删除。(Already named or deleted.)", show_alert=True)
         return
+    if context.chat_data.get("awaiting_name") == report_id:
+        context.chat_data.pop("awaiting_name", None)
     await query.answer()
     await query.edit_message_text(_named_text(naming, lang))
 
@@ -329,8 +348,6 @@ class _ReplyToNameQuestion(filters.MessageFilter):
 
 async def on_name_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The sender's reply with the office's name."""
-    from bot import services
-
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None or message.reply_to_message is None:
@@ -344,9 +361,19 @@ async def on_name_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text("请回复单位全称（2到40个字），例如“富阳区鹿山街道”。" if lang == "zh"
                                  else "Please reply with the office's full name (2 to 40 characters).")
         return
-    user = update.effective_user
-    naming = await services.name_report(db_of(context), chat_id=chat.id, report_id=int(match.group(1)), name=name,
+    await _name(update, context, int(match.group(1)), name)
+
+
+async def _name(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int, name: str) -> None:
+    """Name the report and say so (or why not)."""
+    from bot import services
+
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    lang = lang_of(update)
+    naming = await services.name_report(db_of(context), chat_id=chat.id, report_id=report_id, name=name,
                                         user_id=user.id if user else None)
+    if context.chat_data.get("awaiting_name") == report_id:
+        context.chat_data.pop("awaiting_name", None)
     if naming is None:
         await message.reply_text("这份报告已经有单位名称了，或已被删除。" if lang == "zh"
                                  else "That report already has an office, or was deleted.")

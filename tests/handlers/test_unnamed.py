@@ -85,3 +85,21 @@ async def test_two_unnamed_files_of_the_same_name_are_two_reports(harness):
     reports = await repo.list_reports(db, chat_id=chat)
     assert len(reports) == 2 and len({r.office.id for r in reports}) == 2
     assert all(r.version == 1 for r in reports)
+
+
+async def test_in_private_a_name_typed_next_names_it_and_a_question_is_still_a_question(harness):
+    tg, db = harness.tg, harness.db
+    chat = tg.private(44)
+    await tg.send_document(chat, "037.txt", unnamed_report(), user_id=44)
+    await tg.wait_messages(chat, 2)
+    await tg.send_text(chat, "有哪些单位", user_id=44)  # not a name: answered as a question
+    messages = await tg.wait_messages(chat, 3)
+    assert messages[-1]["text"].startswith("本群共1个单位")
+    await tg.send_text(chat, "临安区锦城街道", user_id=44)  # typed, not a reply (as in the console)
+    messages = await tg.wait_messages(chat, 4)
+    assert messages[-1]["text"] == "✅ 已记为“临安区锦城街道”的2021年度报告。"
+    [stored] = await repo.list_reports(db, chat_id=chat)
+    assert stored.office.name == "临安区锦城街道"
+    await tg.send_text(chat, "临安区锦城街道", user_id=44)  # named already: now it is a question again
+    messages = await tg.wait_messages(chat, 5)
+    assert "临安区锦城街道" in messages[-1]["text"] and "已记为" not in messages[-1]["text"]
