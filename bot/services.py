@@ -163,6 +163,16 @@ def name_guess(filename: str) -> str:
     return name if re.search(r"[\u4e00-\u9fff]{2}", name) and len(name) <= 30 else ""
 
 
+#: A message that is an office's name and nothing else (「临安区青山湖街道」), not a question.
+_NAME_SHAPE = re.compile(r"^[\u4e00-\u9fff（）()·]{2,30}(?:街道办事处|街道|办事处|人民政府|政府|镇|乡|局|委员会|委|办公室|"
+                         r"办公厅|中心|厅|院|管委会|实验区|开发区|新区)$")
+
+
+def looks_like_office_name(text: str) -> bool:
+    """True for a message that is just an office's name (「临安区青山湖街道」), not a question about one."""
+    return bool(_NAME_SHAPE.match((text or "").strip()))
+
+
 async def name_candidates(db: Database, *, chat_id: int, report_id: int) -> list[object]:
     """Offices the unnamed report may be from: this chat's offices with no report for its year (roster
     offices first), at most 6."""

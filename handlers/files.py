@@ -279,16 +279,13 @@ async def ask_for_name(update: Update, context: ContextTypes.DEFAULT_TYPE, outco
         context.chat_data["awaiting_name"] = report_id
 
 
-#: A message that is an office's name and nothing else (「临安区青山湖街道」), not a question.
-NAME_SHAPE = re.compile(r"^[\u4e00-\u9fff（）()·]{2,30}(?:街道办事处|街道|办事处|人民政府|政府|镇|乡|局|委员会|委|办公室|办公厅|"
-                        r"中心|厅|院|管委会|实验区|开发区|新区)$")
-
-
 async def take_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
     """In a private chat right after the naming question, a message that is just an office name names
     the report (True); anything else is left to the questions (False)."""
+    from bot.services import looks_like_office_name
+
     report_id = context.chat_data.get("awaiting_name")
-    if report_id is None or not NAME_SHAPE.match(text.strip()):
+    if report_id is None or not looks_like_office_name(text):
         return False
     await _name(update, context, report_id, text.strip())
     return True
