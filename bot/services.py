@@ -49,16 +49,14 @@ class IngestOutcome:
                 and self.stored.report.office.name.startswith(UNNAMED))
 
 
-#: The placeholder an unnamed report's office is stored under until its sender names it (never the file name).
-UNNAMED = "未注明单位"
+#: The placeholder an unnamed report's office is stored under until its sender names it (never the file name):
+#: 「未注明单位（037.txt·3fa2c1）」, one per document (storage.repo.unnamed_office_name).
+UNNAMED = repo.UNNAMED
 
 
 def unnamed_label(report: Report) -> str:
-    """「未注明单位（037.txt·3fa2c1）」: one placeholder per document, so two unnamed reports never become
-    versions of each other (as two files called 001.txt would under their file name)."""
-    from storage.repo import report_sha256
-
-    return f"{UNNAMED}（{Path(report.source.filename).name}·{report_sha256(report)[:6]}）"
+    """The placeholder office name of a report that names none."""
+    return repo.unnamed_office_name(report)
 
 
 async def ingest(

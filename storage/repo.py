@@ -601,8 +601,18 @@ def report_sha256(report: Report) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+#: The office of a report that names none, until its sender says which (never the file name: two offices'
+#: 001.txt would become versions of one office). One per document: the file name and its digest.
+UNNAMED = "未注明单位"
+
+
+def unnamed_office_name(report: Report) -> str:
+    """「未注明单位（037.txt·3fa2c1）」."""
+    return f"{UNNAMED}（{Path(report.source.filename).name}·{report_sha256(report)[:6]}）"
+
+
 def _office_name(report: Report) -> str:
-    name = (report.office.name or "").strip() or Path(report.source.filename).stem.strip() or "未知单位"
+    name = (report.office.name or "").strip() or unnamed_office_name(report)
     return name[:255]  # the column's size; a garbled "name" must not fail the upload
 
 

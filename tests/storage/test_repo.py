@@ -205,12 +205,17 @@ async def test_ambiguous_alias_resolves_to_nothing(db):
     assert len(await repo.list_reports(db, chat_id=CHAT)) == 2
 
 
-async def test_report_without_office_name_uses_filename(db):
+async def test_report_without_office_name_is_unnamed_not_named_after_its_file(db):
     report = make_report(1)
     report.office.name = ""
-    report.source.filename = "某某镇2021年报.docx"
+    report.source.filename, report.source.sha256 = "001.txt", ""  # the digest of its content then
     stored = (await repo.store_report(db, chat_id=CHAT, report=report)).report
-    assert stored.office.name == "某某镇2021年报"
+    assert stored.office.name == f"未注明单位（001.txt·{repo.report_sha256(report)[:6]}）"
+    other = make_report(2)  # another office's unnamed 001.txt: another office, not its second version
+    other.office.name = ""
+    other.source.filename, other.source.sha256 = "001.txt", ""
+    second = (await repo.store_report(db, chat_id=CHAT, report=other)).report
+    assert second.office.id != stored.office.id and second.version == 1
 
 
 async def test_rename_keeps_history_and_old_name(db):
