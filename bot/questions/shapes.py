@@ -23,7 +23,7 @@ HISTORY = re.compile(
 YES_NO_PASS = re.compile(
     r"是不是(?:合格|通过|达标)的?|合格吗|合格不|合格没|合不合格|是否合格|算合格|通过了吗|通过吗|通过没|通过了没|通过没有|有没有通过|是否通过|能通过吗|能不能通过|"
     r"过了吗|过了没|过关了?吗|达标吗|是否达标|符合要求吗|是否符合|规范吗|合规吗|"
-    r"\b(?:did|does|has|is|was)\b.{0,40}\b(?:pass|passed|ok|okay|valid|acceptable|compliant|fine|clean)\b"
+    r"\b(?:did|does|has|is|was)\b.{0,40}\b(?:pass|passed|ok|okay|valid|acceptable|compliant|fine|clean|approved|accepted)\b"
 )
 YES_NO_ERRORS = re.compile(
     r"是不是有(?:错误?|问题)|有错误吗|有没有错误|有错吗|有没有错|有问题吗|有没有问题|有毛病吗|有错没有|对不对|对吗|正确吗|是否正确|准确吗|"
@@ -43,7 +43,7 @@ LIST_OFFICES = re.compile(
     r"(?:列出|列一下|列举|显示|看看|查看)(?:所有|全部|本群)?(?:的)?(?:单位|街道|乡镇|部门)|"
     r"(?:所有|全部|本群|群里|这里)(?:的)?(?:单位|街道|乡镇|部门)(?:列表|名单|有哪些|是哪些|都有谁)?$|"
     r"\bwhich\s+offices\s+(?:do\s+we\s+have|are\s+(?:in\s+)?(?:this|the)\s+(?:group|chat))|"
-    r"\bwhat\s+offices\s+(?:are\s+(?:here|there)|do\s+we\s+have)|\boffices\s+in\s+(?:this|the)\s+(?:group|chat)"
+    r"\bwhat\s+offices\s+(?:are\s+(?:here|there)|do\s+we\s+have)|\boffices\s+(?:are\s+)?(?:here|in\s+(?:this|the|our)\s+(?:group|chat))"
     r"|\bshow\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?offices\b"
 )
 #: Things a report tells in prose but no table cell holds (主动公开 counts, websites, new media): a question

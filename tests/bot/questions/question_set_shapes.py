@@ -304,4 +304,10 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
     add(Case("鹿山和西湖比较", ["没看懂", "西湖"], understood=False))
     add(Case("Has Qingshishan's report passed validation?", ["青石山街道办事处"], starts="No — it did not pass"))
     add(Case("list the offices", ["10 office(s) here"]))
+    add(Case("What offices are in this chat?", ["10 office(s) here"]))
+    add(Case("Was Qingshishan's report approved?", ["青石山街道办事处"], starts="No — it did not pass"))
+    add(Case("Was Donghu's report accepted?", ["示范区东湖街道"], starts="Yes — it passed"))
+    add(Case("Break down Nanyuan's applications by applicant type", ["by applicant", "natural persons"]))
+    add(Case("How did Donghu do in 2021 compared with 2020?", ["2021 vs 2020"]))
+    add(Case("Show Donghu's applications for every year", [f"{y}: {new(r)}" for y, r in dh.items()]))
     return out
