@@ -545,7 +545,8 @@ def _status_kind(query: Query, w: _Words, found: list, *, one_office: bool, subm
     elif w.count and query.metric is None and not found:
         query.kind = "count"
     elif list_offices and query.metric is None and not found:
-        query.kind = "offices"  # 「有哪些单位」「名册上有谁」
+        query.kind = "offices"  # 「有哪些单位」「名册上有谁」 (「有哪些乡镇」: that kind only)
+        query.office_kind = next((kind for pattern, kind in _KIND_WORDS if pattern.search(query.text.lower())), None)
     else:
         return False
     return True

@@ -13,7 +13,7 @@ import re
 #: One office over its years: every year held (「历年」), or the trend of one number.
 HISTORY = re.compile(
     r"历年|历年来|每年|逐年|各年度?|每一年|这几年|近几年|近年来?|多年来?|历史|趋势|走势|变化情况|"
-    r"(?:这|近|过去|最近)[两二三四五六七八九十几]年|哪一?年|哪个年度|哪些年|"
+    r"(?:这|近|过去|最近)[两二三四五六七八九十几]年|哪一?年|哪个年度|哪些年|往年|以往各年|"
     r"\byearly\b|\bannually\b|\bwhich\s+years?\b|\bwhat\s+year\b|\bin\s+which\s+year\b|"
     r"(?:last|past)\s+(?:few|two|three|four|five|\d+)\s+years|"
     r"over\s+the\s+years|each\s+year|every\s+year|by\s+year|per\s+year|year\s+by\s+year|\bhistory\b|\btrend\b|"
@@ -26,7 +26,7 @@ YES_NO_PASS = re.compile(
     r"\b(?:did|does|has|is|was)\b.{0,40}\b(?:pass|passed|ok|okay|valid|acceptable|compliant|fine|clean|approved|accepted)\b"
 )
 YES_NO_ERRORS = re.compile(
-    r"是不是有(?:错误?|问题)|有错误吗|有没有错误|有错吗|有没有错|有问题吗|有没有问题|有毛病吗|有错没有|对不对|对吗|正确吗|是否正确|准确吗|"
+    r"是不是有(?:错误?|问题)|是否有(?:错误?|问题)|有错误吗|有没有错误|有错吗|有没有错|有问题吗|有没有问题|有毛病吗|有错没有|对不对|对吗|正确吗|是否正确|准确吗|"
     r"\b(?:any|are\s+there)\s+(?:errors?|problems?|issues?|mistakes?)\b|\b(?:is|was)\b.{0,40}\b(?:correct|right|wrong)\b"
     r"|\bdoes\b.{0,40}\bhave\s+(?:any\s+)?(?:errors?|problems?|issues?|mistakes?)\b"
 )
@@ -42,8 +42,9 @@ LIST_OFFICES = re.compile(
     r"(?:本群|这个群|群里|这里|我们|目前|现在)?(?:都|一共|总共)?有(?:哪些|哪几个|几个|多少个?)(?:单位|街道|乡镇|部门)$|"
     r"(?:列出|列一下|列举|显示|看看|查看)(?:所有|全部|本群)?(?:的)?(?:单位|街道|乡镇|部门)|"
     r"(?:所有|全部|本群|群里|这里)(?:的)?(?:单位|街道|乡镇|部门)(?:列表|名单|有哪些|是哪些|都有谁)?$|"
-    r"\bwhich\s+offices\s+(?:do\s+we\s+have|are\s+(?:in\s+)?(?:this|the)\s+(?:group|chat))|"
-    r"\bwhat\s+offices\s+(?:are\s+(?:here|there)|do\s+we\s+have)|\boffices\s+(?:are\s+)?(?:here|in\s+(?:this|the|our)\s+(?:group|chat))"
+    r"\b(?:which|what)\s+(?:offices|townships|subdistricts|streets|departments)\s+(?:do\s+we\s+have|are\s+(?:here|there|"
+    r"(?:in\s+)?(?:this|the|our)\s+(?:group|chat)))|"
+    r"\b(?:offices|townships|subdistricts|departments)\s+(?:are\s+)?(?:here|in\s+(?:this|the|our)\s+(?:group|chat))"
     r"|\bshow\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?offices\b"
 )
 #: Things a report tells in prose but no table cell holds (主动公开 counts, websites, new media): a question

@@ -215,8 +215,18 @@ async def answer_offices(db: object, chat_id: int, query: Query, today: date) ->
     offices = await repo.find_offices(db, chat_id=chat_id)
     if not offices:
         return "本群还没有单位（没有报告，也没有名册）。" if lang == "zh" else "No offices in this chat yet."
+    kind = query.office_kind
+    if kind and any(o.kind == kind for o in offices):  # 「有哪些乡镇」: only those
+        of_kind = [o for o in offices if o.kind == kind]
+        names = R.join_names([o.name for o in of_kind], lang, 20)
+        if lang == "en":
+            return f"{len(of_kind)} {_KIND_EN.get(kind, kind)} of {len(offices)} offices here:\n{names}"
+        return f"本群{len(offices)}个单位中有{len(of_kind)}个{kind}：\n{names}"
     on_roster = len(await repo.roster(db, chat_id=chat_id))
     names = R.join_names([o.name for o in offices], lang, 20)
     if lang == "en":
         return f"{len(offices)} office(s) here ({on_roster} on the roster):\n{names}"
     return f"本群共{len(offices)}个单位（名册上{on_roster}个）：\n{names}"
+
+
+_KIND_EN = {"街道": "subdistrict(s)", "乡镇": "township(s)", "部门": "department(s)"}
