@@ -51,7 +51,7 @@ LIST_OFFICES = re.compile(
 #: about them is not understood — their 「公开」 must not be read as 予以公开.
 UNTABLED = re.compile(r"主动公开(?:了|的)?(?:政府)?(?:信息)?|政务新媒体|新媒体|公众号|微博|网站|网页|门户|点击量|浏览量|访问量|"
                       r"发布会|人大建议|政协提案|建议提案|培训|人口|预算|工作人员|\bwebsites?\b|\bpress\s+conferences?\b|"
-                      r"\bproactive(?:ly)?(?:\s+(?:disclosed|published|disclosure))?\b|\bbudget\b|\bstaff\b|\bpopulation\b")
+                      r"\bproactive(?:ly)?(?:\s+(?:disclos(?:ed?|ure)|publish(?:ed)?|release[ds]?|made\s+public))?\b|\bbudget\b|\bstaff\b|\bpopulation\b")
 
 #: A yes/no question about a number (「东湖有没有行政诉讼」「鹿山申请超过100件吗」 "Did Donghu have any lawsuits?"):
 #: the answer starts 有/没有 or 是/否 (Yes/No), then the number.

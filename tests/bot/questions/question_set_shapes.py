@@ -310,6 +310,8 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
     add(Case("which townships are in this group", ["1 township(s) of 10", "富阳区新登镇"], reject=["示范区东湖街道"]))
     add(Case("东湖往年申请", [f"{y}年度 {new(r)}件" for y, r in dh.items()]))
     add(Case("鹿山报告是否有错", ["富阳区鹿山街道"], starts="否，"))
+    add(Case("How much did Lushan proactively disclose in 2021?", ["didn't understand", "proactively"],
+             reject=["granted"], understood=False))
     add(Case("Was Qingshishan's report approved?", ["青石山街道办事处"], starts="No — it did not pass"))
     add(Case("Was Donghu's report accepted?", ["示范区东湖街道"], starts="Yes — it passed"))
     add(Case("Break down Nanyuan's applications by applicant type", ["by applicant", "natural persons"]))
