@@ -310,6 +310,13 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
     add(Case("which townships are in this group", ["1 township(s) of 10", "富阳区新登镇"], reject=["示范区东湖街道"]))
     add(Case("东湖往年申请", [f"{y}年度 {new(r)}件" for y, r in dh.items()]))
     add(Case("鹿山报告是否有错", ["富阳区鹿山街道"], starts="否，"))
+    # a summary is still the answer when the question asks for one (no word left unread)
+    for q, name in (("鹿山怎么样", "富阳区鹿山街道"), ("鹿山的情况", "富阳区鹿山街道"), ("东湖2021年的数据", "示范区东湖街道")):
+        add(Case(q, [name, "新收申请", "年度报告"]))
+    for q, name in (("Tell me about Lushan", "富阳区鹿山街道"), ("How is Donghu doing?", "示范区东湖街道"),
+                    ("Lushan's report summary", "富阳区鹿山街道")):
+        add(Case(q, [name, "new applications"]))
+    add(Case("What's the weather in Lushan?", ["didn't understand", "weather"], understood=False))
     add(Case("How much did Lushan proactively disclose in 2021?", ["didn't understand", "proactively"],
              reject=["granted"], understood=False))
     add(Case("Was Qingshishan's report approved?", ["青石山街道办事处"], starts="No — it did not pass"))
