@@ -94,7 +94,9 @@ def forget_offices(chat_id: int | None = None) -> None:
 
 
 def _might_name_a_new_office(query: Query) -> bool:
-    return query.kind in ("unknown", "no_office") or (
+    """A question whose office was not found exactly: a report that arrived after the cached list was read
+    may hold the very name (「鹿三」 guessed as 鹿山 while 鹿三街道's first report just came in)."""
+    return query.kind in ("unknown", "no_office", "choose") or query.guessed or (
         query.kind == "aggregate" and query.implicit and not query.offices)
 
 
