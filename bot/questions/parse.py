@@ -418,6 +418,8 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if not found and not query.choices:  # 「上海」 of 上海市人民政府办公厅: a part of one name
         partial = match_partial(masked, offices)
         found, query.choices = partial.offices, partial.ambiguous
+        if query.choices and (w.together or w.total):  # 「富阳区一共收到多少申请」: the sum over those offices
+            found, query.choices = list(query.choices), []
     if not found and not query.choices:
         fuzzy = match_fuzzy(masked, offices)
         found, query.choices = fuzzy.offices, fuzzy.ambiguous

@@ -185,6 +185,9 @@ def shape_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, in
         add(Case(q.format(w="富阳区"), choices=["富阳区新登镇", "富阳区鹿山街道"]))
         add(Case(q.format(w="示范区"), choices=["示范区东湖街道", "示范区北关街道", "示范区南苑街道", "示范区红旗街道"]))
         add(Case(q.format(w="临安区"), choices=linan, chat="city"))
+    fy = fmt(reports[("鹿山", 2021)].t3("new_received") + reports[("新登", 2021)].t3("new_received"))
+    for q in ("富阳区一共收到多少申请", "富阳区合计申请"):  # a part of several names with 一共: their sum
+        add(Case(q, [f"合计 {fy}件", "2个单位"]))
     for q in ("How many applications did Fuyang receive?", "Fuyang disclosure rate"):
         add(Case(q, choices=["富阳区新登镇", "富阳区鹿山街道"]))
 
