@@ -455,7 +455,7 @@ class FakeTelegram:
             "from": dict(self.bot_user),
             **content,
         }
-        if p.get("reply_markup"):
+        if (p.get("reply_markup") or {}).get("inline_keyboard"):  # as Telegram: a ForceReply is not echoed
             msg["reply_markup"] = p["reply_markup"]
         reply = p.get("reply_parameters") or {}
         reply_id = reply.get("message_id") or p.get("reply_to_message_id")

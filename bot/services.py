@@ -8,6 +8,7 @@ the outcome into the short Chinese-first message a civil servant reads on a phon
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -41,6 +42,22 @@ class IngestOutcome:
         """True when the document was read (and stored, or recognised as a duplicate)."""
         return self.error is None and self.report is not None
 
+    @property
+    def unnamed(self) -> bool:
+        """True when the report names no office and is stored under a placeholder: ask the sender."""
+        return (self.ok and self.stored is not None
+                and self.stored.report.office.name.startswith(UNNAMED))
+
+
+#: The placeholder an unnamed report's office is stored under until its sender names it (never the file name):
+#: 「未注明单位（037.txt·3fa2c1）」, one per document (storage.repo.unnamed_office_name).
+UNNAMED = repo.UNNAMED
+
+
+def unnamed_label(report: Report) -> str:
+    """The placeholder office name of a report that names none."""
+    return repo.unnamed_office_name(report)
+
 
 async def ingest(
     db: Database,
@@ -72,6 +89,10 @@ async def ingest(
             outcomes.append(IngestOutcome(result.filename, result.report, None, result.error))
         else:
             report = result.report
+            if not (report.office.name or "").strip():  # the body names nobody: a placeholder, then ask
+                from bot.report import Office
+
+                report.office = Office(unnamed_label(report), "", report.office.kind or "其他")
             await _validate(db, chat_id=chat_id, report=report, received=received)
             stored = await repo.store_report(
                 db,
@@ -113,6 +134,99 @@ async def _validate(db: Database, *, chat_id: int, report: Report, received: dat
     except Exception:  # a validator bug must not lose the file: keep what the reader found
         log.exception("validation failed for %s", report.source.filename)
         report.findings = list(report.ingest_findings)
+
+
+# -- naming an unnamed report ------------------------------------------------------------------------
+
+
+@dataclass
+class Naming:
+    """What naming did: the office the report now belongs to, and whether it joined an existing one."""
+
+    office: object  # storage.types.OfficeInfo
+    year: int | None
+    joined: bool
+
+
+def name_guess(filename: str) -> str:
+    """An office name the file's own name suggests (「青石山街道2021年报.docx」 → 青石山街道), or ''.
+
+    Only ever offered as a button for the sender to confirm — never stored on its own."""
+    from bot.reading.meta import office_from_title
+
+    stem = Path(filename).stem
+    if not re.search(r"[\u4e00-\u9fff]{2}", stem):
+        return ""
+    name = office_from_title(re.sub(r"[_\-\s]+", " ", stem)).name
+    return name if re.search(r"[\u4e00-\u9fff]{2}", name) and len(name) <= 30 else ""
+
+
+#: A message that is an office's name and nothing else (「临安区青山湖街道」), not a question.
+_NAME_SHAPE = re.compile(r"^[\u4e00-\u9fff（）()·]{2,30}(?:街道办事处|街道|办事处|人民政府|政府|镇|乡|局|委员会|委|办公室|"
+                         r"办公厅|中心|厅|院|管委会|实验区|开发区|新区)$")
+
+
+def looks_like_office_name(text: str) -> bool:
+    """True for a message that is just an office's name (「临安区青山湖街道」), not a question about one."""
+    return bool(_NAME_SHAPE.match((text or "").strip()))
+
+
+async def name_candidates(db: Database, *, chat_id: int, report_id: int) -> list[object]:
+    """Offices the unnamed report may be from: this chat's offices with no report for its year (roster
+    offices first), at most 6."""
+    stored = await _unnamed_report(db, chat_id=chat_id, report_id=report_id)
+    if stored is None:
+        return []
+    roster = {o.id for o in await repo.roster(db, chat_id=chat_id)}
+    status = await repo.submission_status(db, chat_id=chat_id, year=stored.year) if stored.year else []
+    missing = [o for o, s in status if s is None and not o.name.startswith(UNNAMED)]
+    missing.sort(key=lambda o: (o.id not in roster, o.name))
+    return missing[:6]
+
+
+async def _unnamed_report(db: Database, *, chat_id: int, report_id: int) -> object | None:
+    for stored in await repo.list_reports(db, chat_id=chat_id, include_history=True):
+        if stored.id == report_id and stored.office.name.startswith(UNNAMED):
+            return stored
+    return None
+
+
+async def name_report(db: Database, *, chat_id: int, report_id: int, name: str,
+                      user_id: int | None = None) -> Naming | None:
+    """The sender's answer to 「这是哪个单位的报告？」: the unnamed report's office becomes ``name``.
+
+    An office this chat already has under that name, short name or alias (or one known by that exact
+    name or alias) takes the report in — it becomes that office's current report for its year, since it
+    is the newest upload; otherwise the placeholder office is renamed. ``None`` when the report is not
+    an unnamed one of this chat (already named, deleted, another chat's)."""
+    from bot.reading.meta import office_kind, short_name
+    from storage.aliases import normalise
+
+    stored = await _unnamed_report(db, chat_id=chat_id, report_id=report_id)
+    name = re.sub(r"\s+", "", name or "").strip("“”\"'「」《》。，,.")
+    if stored is None or not name:
+        return None
+    placeholder = stored.office
+    key = normalise(name)
+    here = [o for o in await repo.find_offices(db, chat_id=chat_id) if o.id != placeholder.id]
+    target = next((o for o in here if key in {normalise(o.name), normalise(o.short_name),
+                                               *(normalise(a) for a in o.aliases)}), None)
+    if target is None:
+        known = await repo.resolve_office(db, name=name)
+        target = known if known is not None and known.id != placeholder.id else None
+    if target is not None:
+        await repo.merge_offices(db, keep_id=target.id, merge_id=placeholder.id, merged_is_newer=True)
+        office, joined = target, True
+    else:
+        await repo.rename_office(db, office_id=placeholder.id, new_name=name, short_name=short_name(name),
+                                 kind=office_kind(name))
+        office, joined = await repo.resolve_office(db, name=name), False
+    await repo.audit(db, chat_id=chat_id, user_id=user_id, action="name_report",
+                     detail=f"{placeholder.name} → {name}")
+    from bot.questions import forget_offices
+
+    forget_offices(chat_id)
+    return Naming(office, stored.year, joined)
 
 
 # -- replies ---------------------------------------------------------------------------------------

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from pathlib import PurePath
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -179,10 +180,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 f"📦 {filename}: {len(outcomes)} file(s) done; the results follow." if lang == "en"
                 else f"📦 {filename}：共 {len(outcomes)} 份，已处理完毕，结果如下。")
             await send_long(update, context, summary, filename="batch.txt")
-        return
+    else:
+        for outcome in outcomes:
+            text = services.verdict_reply(outcome, lang)  # says "new version" / "duplicate" itself
+            await send_long(update, context, text,
+                            reply_markup=findings_button(outcome.stored.report if outcome.stored else None))
     for outcome in outcomes:
-        text = services.verdict_reply(outcome, lang)  # says "new version" / "duplicate" itself
-        await send_long(update, context, text, reply_markup=findings_button(outcome.stored.report if outcome.stored else None))
+        if outcome.unnamed:  # the report names no office: ask the sender, never take the file name
+            await ask_for_name(update, context, outcome, lang)
 
 
 async def on_findings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -226,7 +231,157 @@ def findings_text(findings: list[Any], lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
+# -- a report that names no office: ask its sender -----------------------------------------------------
+
+NAME_PREFIX = "name:"
+#: The reference a naming question carries, so a reply to it (even after a restart) finds its report.
+NAME_REF = re.compile(r"[（(](?:编号|ref) R(\d+)[）)]")
+
+
+def name_question(outcome: Any, lang: str = "zh") -> str:
+    """「这份报告没有写明是哪个单位的…」 with the report's reference."""
+    stored = outcome.stored.report
+    name = PurePath(outcome.filename).name
+    if lang == "en":
+        year = f", {stored.year}" if stored.year else ""
+        return (f"❓ This report ({name}{year}) does not say which office it is from. Tap the office below, "
+                f"or reply to this message with its full name.\n(ref R{stored.id})")
+    year = f"，{stored.year}年度" if stored.year else ""
+    return (f"❓ 这份报告（{name}{year}）没有写明是哪个单位的。请点选下面的单位，或回复本消息写出单位全称"
+            f"（如“富阳区鹿山街道”）。\n（编号 R{stored.id}）")
+
+
+async def ask_for_name(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Any, lang: str) -> None:
+    """Ask the sender which office an unnamed report is from: buttons for the likely offices (the file
+    name's suggestion, this chat's offices still missing that year), else a reply prompt."""
+    from bot import services
+
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    report_id = outcome.stored.report.id
+    rows = []
+    guess = services.name_guess(outcome.filename)
+    offices = await services.name_candidates(db_of(context), chat_id=chat.id, report_id=report_id)
+    fits = [o for o in offices if guess and (guess in o.name or guess in o.aliases)]
+    if fits:  # 「鹿山街道2021年报.txt」 and 富阳区鹿山街道 on the roster: that office first, not the bare guess
+        offices, guess = fits + [o for o in offices if o not in fits], ""
+    data = f"{NAME_PREFIX}{report_id}:={guess}"
+    if guess and len(data.encode()) <= 64:
+        rows.append([InlineKeyboardButton(f"是“{guess}”" if lang == "zh" else f"“{guess}”", callback_data=data)])
+    for office in offices:
+        rows.append([InlineKeyboardButton(office.name, callback_data=f"{NAME_PREFIX}{report_id}:{office.id}")])
+    markup: Any = InlineKeyboardMarkup(rows) if rows else ForceReply(
+        selective=True, input_field_placeholder="单位全称" if lang == "zh" else "office name")
+    await message.reply_text(name_question(outcome, lang), reply_markup=markup)
+    if chat.type == ChatType.PRIVATE:  # a name typed next (not as a reply: the console, a habit) counts too
+        context.chat_data["awaiting_name"] = report_id
+
+
+async def take_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """In a private chat right after the naming question, a message that is just an office name names
+    the report (True); anything else is left to the questions (False)."""
+    from bot.services import looks_like_office_name
+
+    report_id = context.chat_data.get("awaiting_name")
+    if report_id is None or not looks_like_office_name(text):
+        return False
+    await _name(update, context, report_id, text.strip())
+    return True
+
+
+def _named_text(naming: Any, lang: str) -> str:
+    office, year = naming.office, naming.year
+    if lang == "en":
+        joined = " (added to that office's reports here)" if naming.joined else ""
+        return f"✅ Recorded as the {year or '?'} report of {office.name}{joined}."
+    joined = "（并入本群已有的该单位）" if naming.joined else ""
+    return f"✅ 已记为“{office.name}”的{year or '年份不明'}{'年度' if year else ''}报告{joined}。"
+
+
+async def on_name_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button under the naming question: that office (or the file name's suggestion) it is."""
+    from bot import services
+    from storage import repo
+
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or not query.data or chat is None:
+        return
+    lang = lang_of(update)
+    try:
+        report_id_text, choice = query.data[len(NAME_PREFIX):].split(":", 1)
+        report_id = int(report_id_text)
+    except ValueError:
+        await query.answer("按钮已失效 (button expired)")
+        return
+    db = db_of(context)
+    if choice.startswith("="):
+        name = choice[1:]
+    else:
+        office = next((o for o in await repo.find_offices(db, chat_id=chat.id) if str(o.id) == choice), None)
+        name = office.name if office is not None else ""
+    user = update.effective_user
+    naming = await services.name_report(db, chat_id=chat.id, report_id=report_id, name=name,
+                                        user_id=user.id if user else None) if name else None
+    if naming is None:
+        await query.answer("这份报告已经有单位名称了，或已被删除。(Already named or deleted.)", show_alert=True)
+        return
+    if context.chat_data.get("awaiting_name") == report_id:
+        context.chat_data.pop("awaiting_name", None)
+    await query.answer()
+    await query.edit_message_text(_named_text(naming, lang))
+
+
+class _ReplyToNameQuestion(filters.MessageFilter):
+    """A text replying to the bot's 「这是哪个单位的报告？」 (found by its reference, so no state is needed)."""
+
+    def filter(self, message: Message) -> bool:
+        reply = message.reply_to_message
+        return bool(reply is not None and reply.from_user is not None and reply.from_user.is_bot
+                    and reply.text and NAME_REF.search(reply.text))
+
+
+async def on_name_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The sender's reply with the office's name."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.reply_to_message is None:
+        return
+    lang = lang_of(update)
+    match = NAME_REF.search(message.reply_to_message.text or "")
+    name = (message.text or "").strip()
+    if match is None:
+        return
+    if not 2 <= len(name) <= 40:
+        await message.reply_text("请回复单位全称（2到40个字），例如“富阳区鹿山街道”。" if lang == "zh"
+                                 else "Please reply with the office's full name (2 to 40 characters).")
+        return
+    await _name(update, context, int(match.group(1)), name)
+
+
+async def _name(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int, name: str) -> None:
+    """Name the report and say so (or why not)."""
+    from bot import services
+
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    lang = lang_of(update)
+    naming = await services.name_report(db_of(context), chat_id=chat.id, report_id=report_id, name=name,
+                                        user_id=user.id if user else None)
+    if context.chat_data.get("awaiting_name") == report_id:
+        context.chat_data.pop("awaiting_name", None)
+    if naming is None:
+        await message.reply_text("这份报告已经有单位名称了，或已被删除。" if lang == "zh"
+                                 else "That report already has an office, or was deleted.")
+        return
+    await message.reply_text(_named_text(naming, lang))
+
+
 def register(app: Application) -> None:
-    """Documents and the findings button (group 0)."""
+    """Documents, the findings button and the naming of unnamed reports (group 0, before questions:
+    a reply to the naming question is a name, not a question)."""
     app.add_handler(MessageHandler(filters.Document.ALL, on_document))
     app.add_handler(CallbackQueryHandler(on_findings_button, pattern=f"^{FINDINGS_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(on_name_button, pattern=f"^{NAME_PREFIX}"))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _ReplyToNameQuestion(), on_name_reply))

@@ -447,10 +447,13 @@ async def add_alias(db: Database, *, office_id: int, alias: str) -> None:
     await _write(db, run)
 
 
-async def rename_office(db: Database, *, office_id: int, new_name: str) -> None:
+async def rename_office(db: Database, *, office_id: int, new_name: str, short_name: str | None = None,
+                        kind: str | None = None) -> None:
     """Give an office a new canonical name; the old name stays an alias, reports stay attached.
 
-    Raises ``ValueError`` when another office already has that name (merge them instead).
+    ``short_name``/``kind`` replace the office's own when given (an unnamed report's placeholder office
+    takes the name, short name and kind its sender gave). Raises ``ValueError`` when another office
+    already has that name (merge them instead).
     """
     new_name = new_name.strip()
 
@@ -461,19 +464,27 @@ async def rename_office(db: Database, *, office_id: int, new_name: str) -> None:
         if other is not None and other != office_id:
             raise ValueError(f"已有单位名为「{new_name}」，请改用合并")
         region, _ = split_region(new_name)
-        conn.execute(update(O).where(O.c.id == office_id).values(name=new_name, region=region))
+        values: dict[str, Any] = {"name": new_name, "region": region}
+        if short_name is not None:
+            values["short_name"] = short_name.strip()[:255]
+        if kind:
+            values["kind"] = kind[:32]
+        conn.execute(update(O).where(O.c.id == office_id).values(**values))
         _add_aliases(conn, office_id, [*aliases_for(info.name, "", info.kind), info.name])
-        _add_aliases(conn, office_id, aliases_for(new_name, info.short_name, info.kind))
+        _add_aliases(conn, office_id, aliases_for(new_name, values.get("short_name", info.short_name),
+                                                  values.get("kind", info.kind)))
 
     await _write(db, run)
 
 
-async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
+async def merge_offices(db: Database, *, keep_id: int, merge_id: int, merged_is_newer: bool = False) -> None:
     """Fold office ``merge_id`` into ``keep_id`` (撤并): its reports, roster places and aliases move.
 
     Reports keep their versions; where both offices have a current report for the same chat and year,
     the kept office's stays current and the merged one's becomes history. The merged office remains
     (history) with ``merged_into`` pointing at the kept one, so its old name still resolves.
+    ``merged_is_newer``: the merged office's current reports are the newer ones and stay current (an
+    unnamed upload its sender has just named), the kept office's of the same chat and year become history.
     """
     if keep_id == merge_id:
         raise ValueError("cannot merge an office into itself")
@@ -493,7 +504,10 @@ async def merge_offices(db: Database, *, keep_id: int, merge_id: int) -> None:
                 R.c.office_id == merge_id, R.c.is_current.is_(True)
             )
         ):
-            if (ws, yr) in kept_current:
+            if (ws, yr) in kept_current and merged_is_newer:
+                conn.execute(update(R).where(R.c.office_id == keep_id, R.c.workspace_id == ws, _year_is(yr),
+                                             R.c.is_current.is_(True)).values(is_current=False))
+            elif (ws, yr) in kept_current:
                 conn.execute(update(R).where(R.c.id == rid).values(is_current=False))
         # the moved versions continue the kept office's numbering (one version number per office/year)
         top = {
@@ -587,8 +601,18 @@ def report_sha256(report: Report) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+#: The office of a report that names none, until its sender says which (never the file name: two offices'
+#: 001.txt would become versions of one office). One per document: the file name and its digest.
+UNNAMED = "未注明单位"
+
+
+def unnamed_office_name(report: Report) -> str:
+    """「未注明单位（037.txt·3fa2c1）」."""
+    return f"{UNNAMED}（{Path(report.source.filename).name}·{report_sha256(report)[:6]}）"
+
+
 def _office_name(report: Report) -> str:
-    name = (report.office.name or "").strip() or Path(report.source.filename).stem.strip() or "未知单位"
+    name = (report.office.name or "").strip() or unnamed_office_name(report)
     return name[:255]  # the column's size; a garbled "name" must not fail the upload
 
 

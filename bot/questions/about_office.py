@@ -38,11 +38,24 @@ async def answer_value(db: object, chat_id: int, query: Query, today: date) -> s
         year = R.year_label(stored.year, lang) if lang == "zh" else f"{stored.year} report"
         lines = [" · ".join(parts), f"{R.office_label(office, lang)} · {year} · {where}"]
         return "\n".join(lines + [n for n in notes(stored, result, metric, lang) if n.startswith("⚠️")])
-    head = value_head(result, metric, lang)
+    head = yes_no_word(query, result.value, lang) + value_head(result, metric, lang)
     context = f"{R.office_label(office, lang)} · {R.year_label(stored.year, lang)} · {R.where(metric, lang)}"
     if lang == "en":
         context = f"{R.office_label(office, lang)} · {stored.year} report · {R.where(metric, lang)}"
     return "\n".join([head, context, *notes(stored, result, metric, lang)])
+
+
+def yes_no_word(query: Query, value: float | None, lang: str) -> str:
+    """「有：」「没有：」「是：」「否：」 ("Yes: "/"No: ") before the number a yes/no question asked about, or ''."""
+    if query.yes_no != "value" or value is None:
+        return ""
+    if query.threshold is None:
+        yes = value > 0
+        return ("Yes: " if yes else "No: ") if lang == "en" else ("有：" if yes else "没有：")
+    op, number = query.threshold
+    yes = {">": value > number, ">=": value >= number, "<": value < number,
+           "=": abs(value - number) < 1e-9}[op]
+    return ("Yes: " if yes else "No: ") if lang == "en" else ("是：" if yes else "否：")
 
 
 async def answer_overview(db: object, chat_id: int, query: Query, today: date) -> str:
@@ -108,8 +121,13 @@ async def answer_compare(db: object, chat_id: int, query: Query, today: date) ->
         return "\n".join(missing)
     sep = "；" if lang == "zh" else "; "
     lines = [sep.join(parts)]
+    if query.yes_no in ("more", "less") and len(rows) == 2 and all(r.value is not None for _, _, r in rows):
+        a, b = rows[0][2].value, rows[1][2].value
+        yes = a > b if query.yes_no == "more" else a < b
+        word = ("Yes: " if yes else "No: ") if lang == "en" else ("是：" if yes else "否：")
+        lines[0] = word + lines[0]
     valued = [(o, r.value) for o, _, r in rows if r.value is not None]
-    if query.aggregate in ("max", "min") and valued:
+    if query.aggregate in ("max", "min") and valued and not query.yes_no:
         pick = max if query.aggregate == "max" else min
         best = pick(v for _, v in valued)
         names = R.join_names([R.office_label(o, lang) for o, v in valued if v == best], lang, 5)
@@ -207,14 +225,25 @@ async def answer_breakdown(db: object, chat_id: int, query: Query, today: date) 
     cells = await repo.report_cells(db, report_id=stored.id)
     total = compute(t3_metric(row), cells)
     parts = []
+    by_col: list[tuple[float, str]] = []
     for col in APPLICANT_COLUMNS:
         value = compute(t3_metric(row, col), cells).value
         if value:
             label = T3_COLUMN_LABELS[col] if lang == "zh" else T3_COLUMN_LABELS_EN[col]
             parts.append(f"{label} {R.num(value)}")
+            by_col.append((value, label))
     head = value_head(total, metric, lang)
+    if not parts and total.value == 0:  # nothing to break down: say it, not a bare 0
+        parts = ["各类申请人均为0"] if lang == "zh" else ["none from any type of applicant"]
     sep = "，" if lang == "zh" else ", "
     lines = [f"{head}：{sep.join(parts)}" if parts and lang == "zh" else f"{head}: {sep.join(parts)}" if parts else head]
+    if query.aggregate in ("max", "min") and by_col:  # 「申请人哪类最多」: that type first
+        best = (max if query.aggregate == "max" else min)(v for v, _ in by_col)
+        names = "、".join(label for v, label in by_col if v == best) if lang == "zh" else \
+            ", ".join(label for v, label in by_col if v == best)
+        word = "最多" if query.aggregate == "max" else "最少"
+        lines.insert(0, f"{names}{word}：{R.num(best)}件" if lang == "zh" else
+                     f"{'Most' if query.aggregate == 'max' else 'Fewest'}: {names} ({R.num(best)})")
     if lang == "en":
         lines.append(f"{R.office_label(office, lang)} · {stored.year} report · {R.where(metric, lang)} by applicant")
     else:

@@ -24,6 +24,7 @@ from bot.questions.about_office import (
     answer_value,
 )
 from bot.questions.aggregates import answer_aggregate
+from bot.questions.history import answer_history, answer_years
 from bot.questions.parse import parse_question
 from bot.questions.query import Answer, Query
 from bot.questions.status import (
@@ -93,7 +94,9 @@ def forget_offices(chat_id: int | None = None) -> None:
 
 
 def _might_name_a_new_office(query: Query) -> bool:
-    return query.kind in ("unknown", "no_office") or (
+    """A question whose office was not found exactly: a report that arrived after the cached list was read
+    may hold the very name (「鹿三」 guessed as 鹿山 while 鹿三街道's first report just came in)."""
+    return query.kind in ("unknown", "no_office", "choose") or query.guessed or (
         query.kind == "aggregate" and query.implicit and not query.offices)
 
 
@@ -122,7 +125,7 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         text = "有几个单位都符合，您问的是哪一个？" if lang == "zh" else "Several offices match. Which one do you mean?"
         return Answer(text, lang, True, names)
     if query.kind == "unknown":
-        return Answer(await _examples(db, chat_id, lang, offices), lang, False, [])
+        return Answer(await _not_understood(db, chat_id, query, offices), lang, False, [])
     if query.kind == "hello":
         return Answer(await _examples(db, chat_id, lang, offices, reply=R.hello), lang, True, [])
     if query.kind == "aggregate" and query.implicit and len(offices) == 1:
@@ -140,11 +143,32 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         "submitted": answer_submitted,
         "submitted_one": answer_submitted_one,
         "breakdown": answer_breakdown,
+        "history": answer_history,
+        "years": answer_years,
         "no_office": _no_office,
         "offices": answer_offices,
     }[query.kind]
     text = await handler(db, chat_id, query, today)
+    if query.guessed and query.offices:  # 「六山」: a near miss is answered for 鹿山, and says so
+        text = R.guessed(query.offices[0], lang) + "\n" + text
     return Answer(text, lang, True, [])
+
+
+async def _not_understood(db: object, chat_id: int, query: Query, offices: list) -> str:
+    """Not understood: say so (and which words), then the nearest question that works, then examples.
+
+    The nearest question keeps what was read — the office, the year, the number asked for — so
+    「平潭2016年主动公开多少」 suggests 「平潭2016年收到多少申请？」, never answers a different question."""
+    lang = query.lang
+    held = await repo.years(db, chat_id=chat_id) if offices else []
+    office = query.offices[0] if query.offices else next((o for o in offices if o.short_name), None)
+    short = office.short_name or office.name if office is not None else ""
+    year = query.year or (held[-1] if held else 2021)
+    if query.offices and not query.year:  # the office's own latest year, where its question would work
+        latest = await repo.get_report(db, chat_id=chat_id, office_id=query.offices[0].id)
+        year = latest.year if latest is not None and latest.year else year
+    nearest = R.nearest(lang, short, year, query.metric) if query.offices or query.metric else ""
+    return R.not_understood(lang, short, held[-1] if held else 2021, nearest=nearest, unread=query.unread)
 
 
 async def _examples(db: object, chat_id: int, lang: str, offices: list, reply: Any = R.not_understood) -> str:

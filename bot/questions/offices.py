@@ -15,7 +15,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot.pinyin import spell
+from bot.pinyin import spell, split_pinyin
 from bot.questions import segment
 
 try:  # storage is a sibling package; its alias rules are pure functions
@@ -284,3 +284,66 @@ def match_fuzzy(text: str, offices: list[OfficeLike]) -> OfficeMatch:
     if len(tied) > 1:
         return OfficeMatch(ambiguous=tied[:5])
     return OfficeMatch(offices=[tied[0]])
+
+
+#: Pieces of a name too generic to pick an office by (「办公厅」 alone is every city's).
+_GENERIC_PARTS = {"人民", "政府", "人民政府", "办公", "办公室", "办公厅", "委员会", "管理", "街道", "办事处", "社区", "中心",
+                  "区政府", "市政府", "县政府", "公开", "信息", "工作", "部门", "单位", "乡镇", "农业", "服务", "综合"}
+
+
+_RUN_FILLER = "的了在和与及里中是有个"
+#: Words that end a name's run in a question (「上海的报告」 → 「上海」).
+_NOT_NAME_WORDS = re.compile(r"[的了和与及跟吗呢谁]|年度报告|年报|报告|年度|情况|数据|一共|总共|多少|几个|几件|哪个|哪些|哪家|什么|怎么|是否|有没有")
+
+
+def _inside(core: str, key: str) -> bool:
+    """``core`` is a part of the name ``key``: a substring, or (four characters or more, same first
+    character) its characters in order — 「上海办公厅」 in 上海市人民政府办公厅."""
+    if core in key:
+        return True
+    if len(core) < 4 or core[0] != key[0]:
+        return False
+    rest = iter(key)
+    return all(ch in rest for ch in core)
+
+
+def match_partial(text: str, offices: list[OfficeLike]) -> OfficeMatch:
+    """Offices whose name *contains* a word of the question (「上海」 → 上海市人民政府办公厅).
+
+    Runs on what is left after the exact pass found nothing. Each word is a whole run of Chinese
+    characters left in the question (so 「清石山」 is no part-name 「石山」 of 青石山: that is a typo, for the
+    fuzzy pass, which says it guessed). A word inside exactly one office's name picks it (「上海和杭州」
+    picks two); a word inside several (「示范区」) is ambiguous and the bot asks back. Pinyin counts when
+    the name continues at a syllable boundary ("shanghai" + "shi…"; "wuxin" + "g" is a typo of wuxing,
+    not a part). Generic words (「办公厅」) never count."""
+    index = index_for(offices)
+    found: list[int] = []
+    ambiguous: list[int] = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", _NOT_NAME_WORDS.sub(" ", text)):
+        core = run.strip(_RUN_FILLER)
+        if len(core) < 2 or core in ZH_STOP or core in _GENERIC_PARTS or _strip_suffix(core) in _GENERIC_PARTS:
+            continue
+        hits = sorted({pos for key, positions in index.cjk.items() if _inside(core, key) for pos in positions})
+        ids = {index.offices[p].id for p in hits}
+        if len(ids) == 1:
+            found.append(hits[0])
+        elif hits and not ambiguous:
+            ambiguous = hits
+    if not found and not ambiguous:
+        spelled = [(key, [pos]) for key, pos in index.pinyin_core] + list(index.latin.items())
+        for token in _LATIN_TOKEN.findall(text.lower().replace("'", "")):  # "Lin'an" = linan
+            if token in EN_STOP or len(token) < 5 or split_pinyin(token) is None:
+                continue
+            hits = sorted({pos for key, positions in spelled
+                           if key.startswith(token) and len(key) > len(token) and split_pinyin(key[len(token):])
+                           for pos in positions})
+            ids = {index.offices[p].id for p in hits}
+            if len(ids) == 1:
+                found.append(hits[0])
+            elif hits and not ambiguous:
+                ambiguous = hits
+    if found:
+        return OfficeMatch(offices=list({index.offices[p].id: index.offices[p] for p in found}.values()))
+    if ambiguous:
+        return OfficeMatch(ambiguous=list({index.offices[p].id: index.offices[p] for p in ambiguous}.values())[:8])
+    return OfficeMatch()

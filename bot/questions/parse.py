@@ -27,7 +27,7 @@ from datetime import date
 
 from bot.deadlines.ladder import filing_year
 from bot.pinyin import split_pinyin
-from bot.questions import segment
+from bot.questions import segment, shapes
 from bot.questions.metrics import (
     build_metric,
     correct_english,
@@ -36,7 +36,7 @@ from bot.questions.metrics import (
     t2_metric,
     t3_metric,
 )
-from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy
+from bot.questions.offices import EN_STOP, ZH_STOP, OfficeLike, match_exact, match_fuzzy, match_partial
 from bot.questions.query import Query
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -269,6 +269,25 @@ def unknown_place(masked: str) -> str:
     return ""
 
 
+def _yes_no(pattern: re.Pattern[str], masked: str) -> tuple[list[re.Match[str]], str]:
+    """Yes/no words, masked; of an English one ("is … ok") only the last word — it spans the office and the
+    year ("Is Donghu's 2019 report ok?"), which must still be read."""
+    found = list(pattern.finditer(masked))
+    spans = [m.span() if " " not in m.group(0) else (m.start() + m.group(0).rindex(" ") + 1, m.end()) for m in found]
+    return found, _mask(masked, spans)  # English: only its last word ("ok", "valid", "errors")
+
+
+_PINYIN_APOSTROPHE = re.compile(r"\b([a-z]{1,6})'([a-z]{2,6})\b")
+
+
+def _join_pinyin(m: re.Match[str]) -> str:
+    """「Xi'an」「Lin'an」: the apostrophe separates syllables of one pinyin name."""
+    joined = m.group(1) + m.group(2)
+    if m.group(2) in ("ll", "re", "ve") or split_pinyin(m.group(1)) is None or split_pinyin(m.group(2)) is None:
+        return m.group(0)
+    return joined
+
+
 def _more_metrics(concepts: list) -> list:
     """Every count named in one question when there are several (「收到多少件，办结多少件」): 表3 rows,
     or 表2 items (「行政许可加行政处罚」)."""
@@ -360,15 +379,23 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind, query.lang = "hello", "en" if text.isascii() else "zh"
         return query
 
+    norm = _PINYIN_APOSTROPHE.sub(_join_pinyin, norm)  # "xi'an" is one name (xian), "lushan's" stays
     exact = match_exact(norm, offices, blocked=[span for _, span in find_concepts(norm)[0]])
     query.lang = _lang(norm, exact.spans)
     masked = _mask(norm, exact.spans)
     one_office = len(exact.offices) == 1 and not exact.ambiguous
     since = bool(_SINCE.search(masked))
-    list_offices = not exact.offices and _LIST_OFFICES.search(masked)
+    list_offices = not exact.offices and (_LIST_OFFICES.search(masked) or shapes.LIST_OFFICES.search(masked))
     submit_one = _SUBMIT_ONE.search(masked) if one_office else None
-    breakdown = _BREAKDOWN.search(masked)
+    breakdown = _BREAKDOWN.search(masked) or shapes.BREAKDOWN.search(masked)
+    history, masked = _sub_mask(shapes.HISTORY, masked)  # before 「变化」 is read as a change
+    yes_no_found, masked = _yes_no(shapes.YES_NO_PASS, masked)
+    yes_no = "pass" if yes_no_found else ""
+    if not yes_no:
+        yes_no_found, masked = _yes_no(shapes.YES_NO_ERRORS, masked)
+        yes_no = "errors" if yes_no_found else ""
 
+    untabled, masked = _sub_mask(shapes.UNTABLED, masked)  # 「主动公开多少」: no table cell, and not 予以公开
     w = _Words()
     masked = _submission_words(w, masked)
     concepts, rest = find_concepts(masked)
@@ -380,15 +407,23 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
             r"报告|年报|\breports?\b", norm) and not re.search(r"申请|\bapplications?\b|\brequests?\b", norm):
         query.metric = None  # "how many reports were received": reports, not the 收到 (applications) row
     masked = _other_words(w, masked)
+    if yes_no and not (w.errors or w.passed):
+        w.errors = yes_no_found  # 「…能通过吗」 "is … ok": a question about the verdict
 
     submission = bool(w.missing or w.submitted or (w.count and query.metric is None))
     years, query.year_words, masked = _years(masked, today, submission=submission)
 
     found = list(exact.offices)
     query.choices = list(exact.ambiguous)
+    if not found and not query.choices:  # 「上海」 of 上海市人民政府办公厅: a part of one name
+        partial = match_partial(masked, offices)
+        found, query.choices = partial.offices, partial.ambiguous
+        if query.choices and (w.together or w.total):  # 「富阳区一共收到多少申请」: the sum over those offices
+            found, query.choices = list(query.choices), []
     if not found and not query.choices:
         fuzzy = match_fuzzy(masked, offices)
         found, query.choices = fuzzy.offices, fuzzy.ambiguous
+        query.guessed = bool(found)  # 「六山」: answered for 鹿山, and the answer says so
         if not found and not query.choices:
             query.unknown_name = unknown_place(masked)
     query.offices = found
@@ -403,22 +438,41 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     elif since and len(years) == 1:  # "since 2020" / 「2020年以来」: from that year to the latest
         query.base_year, query.year = years[0], None
 
+    if history and not (w.missing or w.submitted or w.errors or w.passed or w.count):
+        query.kind = "history"  # 「平潭历年申请」: a row per year held (「鹿山和东湖历年申请」: per office)
+        query.metric = query.metric or build_metric([("t3row", "*apply")])
+        query.aggregate = "max" if w.most else "min" if w.least else None  # 「平潭哪年申请最多」
+        return query
     if _status_kind(query, w, found, one_office=one_office, submit_one=bool(submit_one),
                     list_offices=bool(list_offices)):
+        if query.kind == "findings" and len(found) == 1:
+            query.yes_no = yes_no  # 「青石山的报告合格吗」: 通过/未通过 first
         return query
     if query.unknown_name and not w.about_all:
         query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
 
     metric = query.metric
+    if metric is None and untabled:  # 「哪个单位主动公开最多」: no table holds it — never the applications instead
+        query.unread = " ".join(m.group(0).strip().rstrip("了的") for m in untabled)
+        return query
+    if metric is None and len(found) <= 1 and query.base_year is not None and query.year != query.base_year:
+        query.kind = "years"  # 「平潭2023年和2021年比较」: the key numbers of both years (no office: the chat's)
+        return query
     ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least)
     if metric is None and (len(found) >= 2 or (ranking_words and not found) or (w.change and found)):
         # 「鹿山和青石山比较」「哪个最多」: applications, the number everyone means first
         query.metric = metric = build_metric([("t3row", "*apply")])
-    if metric is None:
-        if found and len(found) == 1:
-            query.kind = "overview"
+    if metric is None and breakdown and len(found) == 1:
+        query.kind, query.metric = "breakdown", t3_metric("new_received")  # 「水泥路的申请人是哪些类型」
         return query
+    if metric is None:
+        query.unread = " ".join([m.group(0).strip().rstrip("了的") for m in untabled]
+                                + [shapes.leftover(shapes.QUANTITY.sub(" ", masked))]).strip()
+        if (found and len(found) == 1 and not query.unread and not shapes.QUANTITY.search(masked)
+                and not shapes.ASKS_WHAT.search(masked)):
+            query.kind = "overview"  # 「鹿山」「鹿山2021年报」: the report's key numbers
+        return query  # 「平潭2016年主动公开多少」: no cell answers it — not understood, never the summary
 
     if (w.change or query.base_year is not None) and len(found) <= 1:
         query.kind = "change"
@@ -428,6 +482,14 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         more, less = w.most or _MORE.search(norm), w.least or _LESS.search(norm)
         if not w.together and (more or less):
             query.aggregate = "max" if more else "min"  # 「…哪个公开率最高」: name the winner first
+        if (len(found) == 2 and shapes.YES_NO_VALUE.search(norm) and not shapes.QUANTITY.search(norm)
+                and not _ALL_OFFICES.search(norm)):
+            # 「东湖申请比南苑多吗」: is the first the larger? 是/否 first
+            query.yes_no = "more" if shapes.MORE_THAN.search(norm) else "less" if shapes.LESS_THAN.search(norm) else ""
+        return query
+    if len(found) == 1 and breakdown and metric.key.startswith("t3.") and (w.most or w.least):
+        query.kind = "breakdown"  # 「东湖的申请人哪类最多」: by applicant type, the largest first
+        query.aggregate = "max" if w.most else "min"
         return query
     if len(found) == 1 and (w.most or w.least) and not w.top and not w.bottom:
         query.kind, query.aggregate = "aggregate", "rank"  # 「鹿山是不是申请最少的」: its place in the ranking
@@ -437,11 +499,30 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.more_metrics = _more_metrics(concepts)
         if query.more_metrics and (w.together or w.total):  # 「全部公开和部分公开一共多少」: one sum
             query.metric, query.more_metrics = sum_metric(query.more_metrics), []
-        if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total"):
+        if breakdown and metric.key.startswith("t3.") and metric.key.endswith(".total") and not query.more_metrics:
             query.kind = "breakdown"  # 「鹿山的申请是哪里来的」: by applicant type
+        elif shapes.YES_NO_VALUE.search(norm) and not shapes.QUANTITY.search(norm):
+            _yes_no_value(query, w, norm)  # 「东湖有没有行政诉讼」「鹿山申请超过100件吗」: 有/没有, 是/否 first
         return query
     _aggregate_kind(query, w, norm, found)
     return query
+
+
+def _yes_no_value(query: Query, w: _Words, norm: str) -> None:
+    """A yes/no question about one office's number: a threshold (超过100件吗), an equality (是不是100%),
+    or whether there is any (有没有行政诉讼)."""
+    query.yes_no = "value"
+    rate = query.metric is not None and query.metric.is_rate
+    if w.above or w.below:
+        m = (w.above or w.below)[0]
+        number = float(m.group(2) or m.group(4))
+        inclusive = re.search(r"不少于|不低于|至少|at\s+least|≥|>=|以上", m.group(0)) is not None
+        query.threshold = ((">=" if inclusive else ">") if w.above else "<", number / 100 if rate else number)
+        return
+    m = shapes.EQUALS.search(norm)
+    if m:
+        number = float(m.group(1))
+        query.threshold = ("=", number / 100 if rate or m.group(2) == "%" else number)
 
 
 def _status_kind(query: Query, w: _Words, found: list, *, one_office: bool, submit_one: bool,
@@ -466,7 +547,8 @@ def _status_kind(query: Query, w: _Words, found: list, *, one_office: bool, subm
     elif w.count and query.metric is None and not found:
         query.kind = "count"
     elif list_offices and query.metric is None and not found:
-        query.kind = "offices"  # 「有哪些单位」「名册上有谁」
+        query.kind = "offices"  # 「有哪些单位」「名册上有谁」 (「有哪些乡镇」: that kind only)
+        query.office_kind = next((kind for pattern, kind in _KIND_WORDS if pattern.search(query.text.lower())), None)
     else:
         return False
     return True

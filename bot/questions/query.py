@@ -23,10 +23,12 @@ from bot.questions.metrics import Metric
 #:   offices    the chat's offices and roster
 #:   no_office  names a place that is no office of this chat
 #:   choose     two offices fit the name equally: ask back (``choices``)
+#:   history    one office (or the chat) over every year held: 「平潭历年申请」
+#:   years      one office's key numbers in two years: 「平潭2023年和2021年比较」
 #:   hello      a greeting or a plea for help (「你好」「怎么用」 "help"): what the bot does, how to ask
 #:   unknown    not understood
 KINDS = ("value", "overview", "aggregate", "compare", "change", "count", "errors", "findings", "missing",
-         "submitted", "submitted_one", "breakdown", "offices", "no_office", "choose", "hello", "unknown")
+         "submitted", "submitted_one", "breakdown", "offices", "no_office", "choose", "history", "years", "hello", "unknown")
 
 
 @dataclass
@@ -51,6 +53,9 @@ class Query:
     threshold: tuple[str, float] | None = None  # aggregate "threshold": (">" | ">=" | "<", number)
     unknown_name: str = ""  # a place name that matched no office of the chat
     office_kind: str | None = None  # 「哪个乡镇…」: only offices of this kind, when the chat has any
+    guessed: bool = False  # the office was a near miss (「六山」 for 鹿山): the answer says whom it is for
+    yes_no: str = ""  # findings asked as yes/no: "pass" (合格吗) → 通过/未通过 first, "errors" (有错误吗) → 是/否
+    unread: str = ""  # words of the question nothing could read (「主动公开」): not understood, say so
 
     @property
     def understood(self) -> bool:

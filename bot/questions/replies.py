@@ -61,17 +61,48 @@ def where(metric: Metric, lang: str) -> str:
     return metric.where if lang == "zh" else metric.where_en
 
 
-def not_understood(lang: str, short_name: str = "", year: int = 2021) -> str:
-    """The reply to a question the bot cannot read: three example questions that work."""
+def not_understood(lang: str, short_name: str = "", year: int = 2021, *, nearest: str = "", unread: str = "") -> str:
+    """The reply to a question the bot cannot read: which words it could not place, the nearest
+    question that works (``nearest``), and example questions."""
     if lang == "en":
         a = pinyin_title(short_name) if short_name else "Lushan"
-        lines = ["Sorry, I didn't understand that. Try for example:"]
-        lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_EN]
+        why = f" (I can't look up “{unread}”)" if unread else ""
+        lines = [f"Sorry, I didn't understand that{why}."]
+        if nearest:
+            lines.append(f"Nearest question that works: {nearest}")
+        lines.append("Or try for example:" if nearest else "Try for example:")
+        lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_EN if q.format(a=a, y=year) != nearest]
         return "\n".join(lines)
     a = short_name or "鹿山"
-    lines = ["没看懂这个问题。可以这样问："]
-    lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_ZH]
+    why = f"（“{unread}”不是年报表格里能查到的项目）" if unread else ""
+    lines = [f"没看懂这个问题{why}。"]
+    if nearest:
+        lines.append(f"最接近的问法：{nearest}")
+    lines.append("也可以这样问：" if nearest else "可以这样问：")
+    lines += [f"• {q.format(a=a, y=year)}" for q in EXAMPLES_ZH if q.format(a=a, y=year) != nearest]
     return "\n".join(lines)
+
+
+def nearest(lang: str, short_name: str, year: int, metric: Metric | None) -> str:
+    """A working question built from what was read: the office, the year and the number (or applications)."""
+    if lang == "en":
+        a = pinyin_title(short_name) if short_name and not short_name.isascii() else (short_name or "Lushan")
+        if metric is None:
+            return f"How many applications did {a} receive in {year}?"
+        return f"What was {a}'s {metric.en} in {year}?"
+    a = short_name or "鹿山"
+    if metric is None:
+        return f"{a}{year}年收到多少申请？"
+    what = metric.zh.split("·")[0]
+    return f"{a}{year}年{what}是多少？" if metric.is_rate else f"{a}{year}年{what}多少？"
+
+
+def guessed(office: object, lang: str) -> str:
+    """The first line of an answer for an office found by a near miss: whom it is for."""
+    name = getattr(office, "name", "")
+    if lang == "en":
+        return f"(Taking this as {office_label(office, lang)}.)"
+    return f"按“{name}”回答："
 
 
 def hello(lang: str, short_name: str = "", year: int = 2021) -> str:

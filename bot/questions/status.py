@@ -145,21 +145,39 @@ async def answer_findings(db: object, chat_id: int, query: Query, today: date) -
         return no_report(office, query.year, lang, latest.year if latest else None)
     findings = [f for f in await repo.report_findings(db, report_id=stored.id) if f.severity != "info"]
     name = R.office_label(office, lang)
+    first = yes_no_line(query.yes_no, stored.errors or 0, stored.warnings or 0, lang)
     if not findings:
-        return (f"{name} {stored.year}年度报告：✅ 校验通过，没有发现问题。" if lang == "zh"
+        text = (f"{name} {stored.year}年度报告：✅ 校验通过，没有发现问题。" if lang == "zh"
                 else f"{name} {stored.year} report: ✅ passed, no problems found.")
+        return f"{first}\n{text}" if first else text
     if lang == "en":
         head = f"{name} {stored.year} report: {stored.errors} error(s), {stored.warnings} warning(s)"
     else:
         mark = "❌" if stored.errors else "⚠️"
         head = f"{name} {stored.year}年度报告：{mark} 错误{stored.errors}处，警告{stored.warnings}处"
-    lines = [head]
+    lines = [first, head] if first else [head]
     for finding in findings[:3]:
         where = f" @{finding.where}" if finding.where and lang == "zh" and len(finding.where) < 20 else ""
         lines.append(f"• {_finding_text(finding, lang)}{where}")
     if len(findings) > 3:
         lines.append(f"…另有{len(findings) - 3}条" if lang == "zh" else f"… and {len(findings) - 3} more")
     return "\n".join(lines)
+
+
+def yes_no_line(shape: str, errors: int, warnings: int, lang: str) -> str:
+    """The first line of a yes/no answer about a report (「合格吗」 → 通过/未通过, 「有错误吗」 → 是/否), or ''.
+
+    A report with only warnings passes: the verdict 有警告 is not a failure (RULES.md §2)."""
+    if not shape:
+        return ""
+    warned = (f"（有{warnings}处警告，建议修改）" if lang == "zh" else f" ({warnings} warning(s) worth fixing)") if warnings else ""
+    if shape == "pass":
+        if lang == "en":
+            return f"No — it did not pass: {errors} error(s)." if errors else f"Yes — it passed: no errors{warned}."
+        return f"未通过：有{errors}处错误，原因如下。" if errors else f"通过：没有错误{warned}。"
+    if lang == "en":
+        return f"Yes — {errors} error(s)." if errors else f"No errors{warned}."
+    return f"是，有{errors}处错误：" if errors else f"否，没有错误{warned}。"
 
 
 def statutory_due(office: object, year: int, township_deadline: str | None = "01-31") -> date:
@@ -197,8 +215,18 @@ async def answer_offices(db: object, chat_id: int, query: Query, today: date) ->
     offices = await repo.find_offices(db, chat_id=chat_id)
     if not offices:
         return "本群还没有单位（没有报告，也没有名册）。" if lang == "zh" else "No offices in this chat yet."
+    kind = query.office_kind
+    if kind and any(o.kind == kind for o in offices):  # 「有哪些乡镇」: only those
+        of_kind = [o for o in offices if o.kind == kind]
+        names = R.join_names([o.name for o in of_kind], lang, 20)
+        if lang == "en":
+            return f"{len(of_kind)} {_KIND_EN.get(kind, kind)} of {len(offices)} offices here:\n{names}"
+        return f"本群{len(offices)}个单位中有{len(of_kind)}个{kind}：\n{names}"
     on_roster = len(await repo.roster(db, chat_id=chat_id))
     names = R.join_names([o.name for o in offices], lang, 20)
     if lang == "en":
         return f"{len(offices)} office(s) here ({on_roster} on the roster):\n{names}"
     return f"本群共{len(offices)}个单位（名册上{on_roster}个）：\n{names}"
+
+
+_KIND_EN = {"街道": "subdistrict(s)", "乡镇": "township(s)", "部门": "department(s)"}

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from bot.reading.cells import nfkc, squash
 from bot.reading.doc import Row
+from bot.reading.office_names import office_from_body
 from bot.report import Heading, Office, ProseNumber
 from bot.schema import SECTIONS
 
@@ -230,6 +231,8 @@ def office_from_title(title: str, opening: str = "") -> Office:
     name = _TITLE_WORDS_RE.sub(" ", title)
     name = re.sub(r"\s+", " ", name).strip(" 　()（）")
     name = name.split(" ")[0] if " " in name else name
+    if not name and opening:  # 「由保康县农业农村局编制」「永安镇人民政府2024年…」: the body's stock sentences
+        name = office_from_body(opening)
     if not name and opening:
         for m in _PROSE_OFFICE_RE.finditer(nfkc(opening[:1500])):
             candidate = re.sub(r"^(?:\d{4}年度?|在|我|本)", "", m.group(1))

@@ -72,3 +72,48 @@ async def test_expired_choice_button_is_explained(harness):
     await tg.press(chat, msg["message_id"], "pick:999:0")
     await tg.wait_calls("answerCallbackQuery")
     assert "过期" in tg.calls_to("answerCallbackQuery")[-1].params["text"]
+
+
+# -- issue 24: ask back with buttons, say a guess, name an unnamed report ------------------------------
+
+
+async def test_part_of_a_name_in_two_offices_asks_back_and_a_button_answers(harness):
+    tg, db = harness.tg, harness.db
+    chat = tg.private(34)
+    await store(db, chat, office="临安区青山湖街道", short_name="青山湖")
+    await store(db, chat, seed=3, office="临安区锦城街道", short_name="锦城")
+    await tg.send_text(chat, "临安收到多少申请")
+    [question] = await tg.wait_messages(chat, 1)
+    assert "哪一个" in question["text"]
+    buttons = [b for row in question["reply_markup"]["inline_keyboard"] for b in row]
+    assert sorted(b["text"] for b in buttons) == ["临安区锦城街道", "临安区青山湖街道"]
+    pick = next(b for b in buttons if b["text"] == "临安区锦城街道")
+    await tg.press(chat, question["message_id"], pick["callback_data"])
+    messages = await tg.wait_messages(chat, 2)
+    [stored] = [r for r in await repo.list_reports(db, chat_id=chat) if r.office.name == "临安区锦城街道"]
+    report = await repo.load_report(db, report_id=stored.id)
+    assert messages[-1]["text"].startswith(f"{int(report.t3('new_received'))}件")
+    assert "临安区锦城街道" in messages[-1]["text"]
+
+
+async def test_a_near_miss_name_is_answered_for_the_office_it_guessed_and_says_so(harness):
+    tg, db = harness.tg, harness.db
+    chat = tg.private(35)
+    await store(db, chat)
+    number = await new_received(db, chat)
+    await tg.send_text(chat, "六山收到多少申请")
+    [answer] = await tg.wait_messages(chat, 1)
+    first, second = answer["text"].splitlines()[:2]
+    assert first == "按“富阳区鹿山街道”回答："
+    assert second == f"{number}件"
+
+
+async def test_a_question_nothing_answers_is_not_answered_with_a_summary(harness):
+    tg, db = harness.tg, harness.db
+    chat = tg.private(36)
+    await store(db, chat)
+    await tg.send_text(chat, "鹿山2021年主动公开多少")
+    [answer] = await tg.wait_messages(chat, 1)
+    assert answer["text"].startswith("没看懂")
+    assert "最接近的问法：鹿山2021年收到多少申请？" in answer["text"]
+    assert "新收申请" not in answer["text"]  # not the report's summary

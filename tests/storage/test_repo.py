@@ -205,12 +205,17 @@ async def test_ambiguous_alias_resolves_to_nothing(db):
     assert len(await repo.list_reports(db, chat_id=CHAT)) == 2
 
 
-async def test_report_without_office_name_uses_filename(db):
+async def test_report_without_office_name_is_unnamed_not_named_after_its_file(db):
     report = make_report(1)
     report.office.name = ""
-    report.source.filename = "某某镇2021年报.docx"
+    report.source.filename, report.source.sha256 = "001.txt", ""  # the digest of its content then
     stored = (await repo.store_report(db, chat_id=CHAT, report=report)).report
-    assert stored.office.name == "某某镇2021年报"
+    assert stored.office.name == f"未注明单位（001.txt·{repo.report_sha256(report)[:6]}）"
+    other = make_report(2)  # another office's unnamed 001.txt: another office, not its second version
+    other.office.name = ""
+    other.source.filename, other.source.sha256 = "001.txt", ""
+    second = (await repo.store_report(db, chat_id=CHAT, report=other)).report
+    assert second.office.id != stored.office.id and second.version == 1
 
 
 async def test_rename_keeps_history_and_old_name(db):
@@ -245,6 +250,27 @@ async def test_merge_moves_reports_aliases_and_roster(db):
     assert names == ["富阳区银湖街道"]
     with pytest.raises(ValueError):
         await repo.merge_offices(db, keep_id=keep.office.id, merge_id=keep.office.id)
+
+
+async def test_rename_may_set_short_name_and_kind(db):
+    report = make_report(1, office="未注明单位（037.txt·abc123）", short_name="", kind="其他")
+    stored = (await repo.store_report(db, chat_id=CHAT, report=report)).report
+    await repo.rename_office(db, office_id=stored.office.id, new_name="临安区青山湖街道", short_name="青山湖",
+                             kind="街道")
+    office = await repo.resolve_office(db, name="青山湖")
+    assert (office.id, office.name, office.short_name, office.kind) == (stored.office.id, "临安区青山湖街道", "青山湖", "街道")
+
+
+async def test_merge_of_a_newer_upload_keeps_it_current(db):
+    """An unnamed upload its sender names as an office that already has that year: the upload is newer."""
+    old = (await repo.store_report(db, chat_id=CHAT, report=make_report(1))).report
+    unnamed = make_report(2, office="未注明单位（001.txt·abc123）", short_name="", kind="其他")
+    new = (await repo.store_report(db, chat_id=CHAT, report=unnamed)).report
+    await repo.merge_offices(db, keep_id=old.office.id, merge_id=new.office.id, merged_is_newer=True)
+    [current] = await repo.list_reports(db, chat_id=CHAT)
+    assert (current.id, current.office.id, current.version) == (new.id, old.office.id, 2)
+    history = await repo.report_history(db, chat_id=CHAT, office_id=old.office.id, year=2021)
+    assert [(h.id, h.is_current) for h in history] == [(old.id, False), (new.id, True)]
 
 
 async def test_roster_and_submission_status(db):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.reading import read_path
-from bot.report import Report
+from bot.report import Report, Value
 from bot.validation import validate
 from storage import repo
 from storage.db import Database, upgrade
@@ -26,6 +26,7 @@ from tests.support.factories import make_report
 CHAT = -100_111
 CHAT_ONE = -100_222
 CHAT_EMPTY = -100_333
+CHAT_CITY = -100_444  # offices named by city (上海市人民政府办公厅), one office over three years (平潭)
 TODAY = date(2022, 2, 15)  # filing season: 今年 = 2021, 去年 = 2021, 前年 = 2020
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
@@ -40,6 +41,17 @@ FACTORY = [
     (33, "青石山街道办事处", "青石山", "街道", 2020, "2021"),
     (34, "示范区东湖街道", "东湖", "街道", 2019, "2019"),
 ]
+#: The same for CHAT_CITY: partial names (上海, 杭州, 临安), and 平潭 in 2019, 2021 and 2023.
+CITY = [
+    (51, "上海市人民政府办公厅", "上海市政府办公厅", "部门", 2021, "2021"),
+    (52, "上海市人民政府办公厅", "上海市政府办公厅", "部门", 2020, "2021"),
+    (53, "杭州市人民政府办公厅", "杭州市政府办公厅", "部门", 2021, "2021"),
+    (54, "平潭综合实验区", "平潭", "区县政府", 2019, "2019"),
+    (55, "平潭综合实验区", "平潭", "区县政府", 2021, "2021"),
+    (56, "平潭综合实验区", "平潭", "区县政府", 2023, "2021"),
+    (57, "临安区青山湖街道", "青山湖", "街道", 2021, "2021"),
+    (58, "临安区锦城街道", "锦城", "街道", 2021, "2021"),
+]
 
 
 @dataclass
@@ -48,6 +60,7 @@ class Dataset:
 
     url: str
     reports: dict[tuple[str, int], Report] = field(default_factory=dict)  # (short name, year) → report
+    city: dict[tuple[str, int], Report] = field(default_factory=dict)  # the same for CHAT_CITY
 
     def report(self, short: str, year: int = 2021) -> Report:
         return self.reports[(short, year)]
@@ -76,6 +89,19 @@ async def _populate(url: str, data: Dataset) -> None:
         await repo.store_report(db, chat_id=CHAT_ONE, report=one)
         data.reports[("光明", 2021)] = one
         await repo.ensure_workspace(db, chat_id=CHAT_EMPTY)
+        for seed, name, short, kind, year, fmt in CITY:
+            report = make_report(seed, office=name, short_name=short, kind=kind, year=year, fmt=fmt)
+            validate(report)
+            await repo.store_report(db, chat_id=CHAT_CITY, report=report)
+            data.city[(short, year)] = report
+        # a report with a real error (表3 予以公开·总计 five more than its row): 「玲珑的报告合格吗」 → 未通过
+        broken = make_report(59, office="临安区玲珑街道", short_name="玲珑", year=2021)
+        granted = broken.applications["granted"]
+        granted[-1] = Value(float(granted[-1].value or 0) + 5, raw=str(int(granted[-1].value or 0) + 5))
+        validate(broken)
+        assert broken.verdict == "有错误"
+        await repo.store_report(db, chat_id=CHAT_CITY, report=broken)
+        data.city[("玲珑", 2021)] = broken
     finally:
         await db.close()
 

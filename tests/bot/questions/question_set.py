@@ -30,7 +30,8 @@ class Case:
     lang: str = ""  # "" = English when the question is ASCII, else Chinese
     understood: bool = True
     choices: list[str] = field(default_factory=list)
-    chat: str = "main"  # main | one | empty
+    chat: str = "main"  # main | one | empty | city
+    starts: str = ""  # the answer's first line must begin with this (yes/no, a guessed name)
 
     @property
     def want_lang(self) -> str:
@@ -47,8 +48,18 @@ def pct(num: float, den: float) -> str:
     return f"{num / den * 100:.1f}%".replace(".0%", "%")
 
 
-def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
-    """Every case, built over the stored reports."""
+def cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, int], Report] | None = None) -> list[Case]:
+    """Every case, built over the stored reports (the second half, question_set_shapes.py, needs ``city``)."""
+    out = _first_half(reports)
+    if city is not None:
+        from tests.bot.questions.question_set_shapes import shape_cases
+
+        out += shape_cases(reports, city)
+    return out
+
+
+def _first_half(reports: dict[tuple[str, int], Report]) -> list[Case]:
+    """The first 371 cases: one number, aggregates, comparisons, status."""
 
     def r(short: str, year: int = 2021) -> Report:
         return reports[(short, year)]
@@ -446,8 +457,10 @@ def cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("How many applications did Xihu street receive?", ["No office called “xihu street”"]))
 
     # -- not understood ----------------------------------------------------------------------------------
-    for q in ("天气怎么样", "你好", "帮我订一张机票", "？？？"):
+    for q in ("天气怎么样", "帮我订一张机票", "？？？"):
         add(Case(q, ["没看懂", "哪个街道申请最多"], understood=False))
-    for q in ("what's the weather like", "hello", "book me a flight"):
+    for q in ("what's the weather like", "book me a flight"):
         add(Case(q, ["didn't understand", "Which office had the most applications?"], understood=False))
+    add(Case("你好", ["年报助手", "哪个街道申请最多"]))  # a greeting gets what the bot does
+    add(Case("hello", ["nianbao", "Which office had the most applications?"]))
     return out

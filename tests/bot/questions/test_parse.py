@@ -309,3 +309,56 @@ def test_a_greeting_or_a_plea_for_help_is_hello(text: str, lang: str) -> None:
 @pytest.mark.parametrize("text", ["你好，鹿山收到多少申请", "help me find lushan applications", "帮助中心申请多少"])
 def test_a_question_after_a_greeting_is_still_the_question(text: str) -> None:
     assert parse(text).kind != "hello"
+
+
+# -- issue 24: shapes of their own ---------------------------------------------------------------------
+
+SHANGHAI = OfficeInfo(7, "上海市人民政府办公厅", "上海市政府办公厅", "部门", "上海市", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("鹿山历年申请", "history"), ("鹿山这三年的申请", "history"), ("Lushan applications over the years", "history"),
+     ("鹿山2021年和2020年比较", "years"), ("Compare Lushan 2020 and 2021", "years"),
+     ("鹿山2021年和2020年申请比较", "change"), ("水泥路的申请人是哪些类型", "breakdown"),
+     ("鹿山的申请都来自哪里", "breakdown"), ("本群有哪些单位", "offices"), ("which offices are in this group", "offices"),
+     ("鹿山2021年主动公开多少", "unknown"), ("鹿山的主任是谁", "unknown"), ("鹿山", "overview")],
+)
+def test_question_shapes(text: str, kind: str) -> None:
+    assert parse(text).kind == kind, text
+
+
+@pytest.mark.parametrize(("text", "shape"), [("青石山的报告合格吗", "pass"), ("Did Qingshishan's report pass?", "pass"),
+                                             ("青石山的报告是不是合格的", "pass"), ("青石山报告有错误吗", "errors"),
+                                             ("Does Qingshishan's report have any errors?", "errors"),
+                                             ("青石山的报告有什么问题", "")])
+def test_yes_no_about_the_verdict(text: str, shape: str) -> None:
+    query = parse(text)
+    assert (query.kind, query.yes_no) == ("findings", shape)
+
+
+def test_part_of_a_name_picks_the_office_and_a_near_miss_is_marked_as_guessed() -> None:
+    offices = [*OFFICES, SHANGHAI]
+    for text in ("上海收到多少申请", "上海的报告合格吗", "Shanghai applications"):
+        query = parse_question(text, offices=offices, today=FEB)
+        assert [o.id for o in query.offices] == [SHANGHAI.id] and not query.guessed, text
+    assert {o.id for o in parse("富阳区收到多少申请").choices} == {LUSHAN.id, XD.id}  # in two names: ask back
+    for text in ("六山收到多少申请", "鹿三收到多少申请", "清石山申请多少"):
+        query = parse(text)
+        assert query.guessed and len(query.offices) == 1, text
+    assert not parse("鹿山收到多少申请").guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold"),
+    [("鹿山有没有行政复议", None), ("Did Lushan have any lawsuits?", None), ("鹿山申请超过100件吗", (">", 100.0)),
+     ("鹿山的公开率是不是100%", ("=", 1.0)), ("Is Lushan's disclosure rate above 10%?", (">", 0.1))],
+)
+def test_yes_no_about_a_number(text: str, threshold: tuple | None) -> None:
+    query = parse(text)
+    assert (query.kind, query.yes_no, query.threshold) == ("value", "value", threshold), text
+
+
+def test_a_question_for_a_number_is_no_yes_no() -> None:
+    for text in ("鹿山收到多少申请", "How many lawsuits did Lushan have?", "鹿山申请数"):
+        assert parse(text).yes_no == "", text

@@ -10,10 +10,12 @@ import re
 
 from bot.questions import answer
 from storage.db import Database
-from tests.bot.questions.conftest import CHAT, CHAT_EMPTY, CHAT_ONE, TODAY, Dataset
+from tests.bot.questions.conftest import CHAT, CHAT_CITY, CHAT_EMPTY, CHAT_ONE, TODAY, Dataset
 from tests.bot.questions.question_set import Case, cases
 
-CHATS = {"main": CHAT, "one": CHAT_ONE, "empty": CHAT_EMPTY}
+CHATS = {"main": CHAT, "one": CHAT_ONE, "empty": CHAT_EMPTY, "city": CHAT_CITY}
+#: The shapes of issue 24 and how many cases each must have at least (a set that drops them fails).
+SHAPES = {"yes/no": ("通过：", "未通过：", "是，有", "否，", "Yes — ", "No — ", "No errors"), "guess": ("按“", "(Taking")}
 
 
 def _problems(case: Case, text: str, lang: str, understood: bool, choices: list[str]) -> list[str]:
@@ -24,6 +26,8 @@ def _problems(case: Case, text: str, lang: str, understood: bool, choices: list[
         problems.append(f"understood {understood} != {case.understood}")
     if sorted(choices) != sorted(case.choices):
         problems.append(f"choices {choices} != {case.choices}")
+    if case.starts and not text.startswith(case.starts):
+        problems.append(f"does not start with {case.starts!r}")
     for want in case.expect:
         if re.fullmatch(r"[\d.]+", want):
             found = re.search(rf"(?<![\d.]){re.escape(want)}(?![\d])", text)
@@ -38,17 +42,31 @@ def _problems(case: Case, text: str, lang: str, understood: bool, choices: list[
 
 
 def test_question_set_has_enough_cases_in_both_languages(qa_data: Dataset) -> None:
-    all_cases = cases(qa_data.reports)
-    assert len(all_cases) >= 200
-    assert sum(c.want_lang == "en" for c in all_cases) >= 70
-    assert sum(c.want_lang == "zh" for c in all_cases) >= 100
-    assert len({c.question for c in all_cases}) >= 195
+    all_cases = cases(qa_data.reports, qa_data.city)
+    assert len(all_cases) >= 742  # twice the 371 of issue 6's set
+    assert sum(c.want_lang == "en" for c in all_cases) >= 180
+    assert sum(c.want_lang == "zh" for c in all_cases) >= 450
+    assert len({(c.question, c.chat) for c in all_cases}) >= 700
+    # every shape of issue 24 is there in numbers, not as a token case
+    shapes = {
+        "yes/no": [c for c in all_cases if c.starts.startswith(SHAPES["yes/no"])],
+        "guess": [c for c in all_cases if c.starts.startswith(SHAPES["guess"])],
+        "ask back": [c for c in all_cases if c.choices],
+        "not understood": [c for c in all_cases if not c.understood],
+        "history": [c for c in all_cases if "历年" in c.question or "by year" in c.question or "over the years" in c.question],
+        "two years": [c for c in all_cases if any("年度 与 " in e or " vs 20" in e for e in c.expect)],
+        "breakdown": [c for c in all_cases if any("按申请人" in e or "by applicant" in e for e in c.expect)],
+        "lists": [c for c in all_cases if any("个单位" in e and "本群" in e or "office(s) here" in e for e in c.expect)],
+        "city chat": [c for c in all_cases if c.chat == "city"],
+    }
+    for shape, found in shapes.items():
+        assert len(found) >= 20, (shape, len(found))
 
 
 async def test_question_set_accuracy(qa_data: Dataset) -> None:
     db = Database(qa_data.url)
     failures: list[str] = []
-    all_cases = cases(qa_data.reports)
+    all_cases = cases(qa_data.reports, qa_data.city)
     try:
         for case in all_cases:
             reply = await answer(db, chat_id=CHATS[case.chat], text=case.question, today=TODAY)

@@ -132,7 +132,7 @@ OFFICE_NAMES = {
     "007.txt": ("牛华镇", "乡镇"),  # web page: navigation bar before the title
     "009.txt": ("二道区房屋征收工作管理办公室", "部门"),  # title 「关于2022年度…情况的报告」: name from the prose
     "015.txt": ("和平街道办事处", "街道"),
-    "021.txt": ("口岸街道办事处", "街道"),  # 索引号/文号 table before the body
+    "021.txt": ("泰州医药高新区(高港区)口岸街道办事处", "街道"),  # 索引号/文号 table; 「现公布…2025年…」 names it
     "041.txt": ("武汉市东湖生态旅游风景区管理委员会卫生健康办公室", "部门"),  # name split over two lines
     "053.txt": ("官洲街道办事处", "街道"),
     "057.txt": ("武汉市公安局", "部门"),
