@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path, PurePosixPath
@@ -19,6 +20,7 @@ from bot.reading.errors import (
     MSG_CORRUPT,
     MSG_CRASH,
     MSG_EMPTY,
+    MSG_MEMBER_FAILED,
     MSG_NESTED_ZIP,
     MSG_NOT_REPORT,
     MSG_TIMEOUT,
@@ -29,6 +31,7 @@ from bot.reading.errors import (
     ReadResult,
 )
 from bot.reading.sources import (
+    MAX_PDF_PAGES,
     check_zip,
     decode_text,
     doc_from_docx,
@@ -37,7 +40,7 @@ from bot.reading.sources import (
     doc_from_pdf_text,
     doc_from_word97,
 )
-from bot.report import Source
+from bot.report import Report, Source
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +93,7 @@ def _office_kind(data: bytes) -> str | None:
                     return _ODF_TYPES.get(mimetype.rsplit(".", 1)[-1], "office")
             if "[Content_Types].xml" in names:
                 return "office"
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, ValueError, zlib.error):
         return None
     return None
 
@@ -115,33 +118,112 @@ def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
         else:
             raise ReadError("ING-01", MSG_UNSUPPORTED)
         return ReadResult(filename, build_report(doc, source), None)
-    except ReadError as err:
-        return ReadResult(filename, None, err)
-    except RecursionError:
-        return ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
-    except MemoryError:  # past the worker's memory cap (NIANBAO_PARSE_MEMORY_MB): a hostile or absurd file
-        return ReadResult(filename, None, ReadError("ING-01", MSG_TOO_COMPLEX))
-    except Exception:  # a parser bug must become a chat message, not a stack trace
-        log.exception("reading %s failed", filename)
-        return ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a chat message, not a stack trace
+        return ReadResult(filename, None, as_read_error(exc, filename))
+
+
+#: What a reading library raises on a damaged or hostile file, as opposed to a bug of ours: these are
+#: the file's fault and become ING-01 quietly (a bug is still logged with its traceback).
+_FILE_FAULTS: tuple[type[BaseException], ...] = (
+    RecursionError,  # a circular PDF page tree, 20,000 nested tables
+    NotImplementedError,  # a zip member with an unsupported compression method
+    zipfile.BadZipFile, zlib.error, EOFError, OSError,
+    UnicodeError,
+)
+
+
+def as_read_error(exc: BaseException, filename: str = "") -> ReadError:
+    """Any exception out of a reading → the ReadError the user sees (never raises).
+
+    ReadError as it is; memory exhaustion (the worker's cap) → 「文件过于复杂」; a known failure of a
+    damaged file → ING-01 corrupt; anything else is a bug: logged with its traceback, still ING-01."""
+    if isinstance(exc, ReadError):
+        return exc
+    if isinstance(exc, MemoryError):  # past the worker's memory cap (NIANBAO_PARSE_MEMORY_MB)
+        return ReadError("ING-01", MSG_TOO_COMPLEX)
+    if isinstance(exc, _FILE_FAULTS) or type(exc).__module__.split(".")[0] in _LIBRARY_ERRORS:
+        log.info("reading %s: %s: %s", filename, type(exc).__name__, str(exc)[:200])
+        return ReadError("ING-01", MSG_CORRUPT)
+    log.error("reading %s failed", filename, exc_info=exc)
+    return ReadError("ING-01", MSG_CORRUPT)
+
+
+#: Libraries whose own exception types mean "this file is damaged" (pdfminer's PSEOF, PDFSyntaxError,
+#: pypdfium2's PdfiumError, lxml's XMLSyntaxError …).
+_LIBRARY_ERRORS = frozenset({"pdfminer", "pdfplumber", "pypdfium2", "pypdfium2_raw", "lxml", "docx", "bs4"})
+
+
+def attempt(reading: Callable[[], Report], filename: str = "") -> Report | ReadError:
+    """Run one reading of a file; its failure is a value, so a later reading cannot lose an earlier one's
+    result (the PDF's second reading raising on a damaged page tree keeps the first)."""
+    try:
+        return reading()
+    except Exception as exc:  # noqa: BLE001 - mapped, logged when it is a bug
+        return as_read_error(exc, filename)
 
 
 _SHORT_ROW_CODES = ("ING-04", "ING-07")
 
 
-def _read_pdf(data: bytes, source: Source):
-    """PDFium text first (fast); pdfplumber's ruled tables when that text lost cells (blank cells)."""
-    fast = build_report(doc_from_pdf_text(data), source)
-    if fast.applications is not None and not any(f.code in _SHORT_ROW_CODES for f in fast.ingest_findings):
+def _read_pdf(data: bytes, source: Source) -> Report:
+    """PDFium text first (fast); pdfplumber's ruled tables when that text lost cells (blank cells).
+
+    Each reading runs through :func:`attempt`: whichever raises, the other's report is kept; only when
+    both fail does the first one's error reach the user."""
+    fast = attempt(lambda: build_report(doc_from_pdf_text(data), source), source.filename)
+    if isinstance(fast, Report) and fast.applications is not None and not any(
+        f.code in _SHORT_ROW_CODES for f in fast.ingest_findings
+    ):
         return fast
-    try:
-        slow = build_report(doc_from_pdf(data), source)
-    except ReadError:
+    if not _affordable_second_reading(data):
+        if isinstance(fast, ReadError):
+            raise fast
         return fast
+    slow = attempt(lambda: build_report(doc_from_pdf(data), source), source.filename)
+    if isinstance(slow, ReadError):
+        if isinstance(fast, ReadError):
+            raise fast
+        return fast
+    if isinstance(fast, ReadError):
+        return slow
     errors = lambda r: sum(1 for f in r.ingest_findings if f.severity == "error")  # noqa: E731
     if slow.applications is not None and (fast.applications is None or errors(slow) < errors(fast)):
         return slow
     return fast
+
+
+#: Page objects (text runs, paths, images) on one page, and in the whole file, past which the second
+#: (per-character, pure Python) PDF reading is not tried. A ruled table page of a real report holds a
+#: few thousand (WPS writes one text object per glyph); 20,000 on a page is a flate bomb or thousands
+#: of overlaid runs, which would cost pdfminer minutes for nothing.
+MAX_SECOND_READING_PAGE_OBJECTS = 20_000
+MAX_SECOND_READING_OBJECTS = 200_000
+
+
+def _affordable_second_reading(data: bytes) -> bool:
+    """Whether the PDF's pages are small enough for the slow reading (objects counted by PDFium, in C)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - unopenable by PDFium: let the other reading have its try
+        return True
+    total = 0
+    try:
+        for i in range(min(len(pdf), MAX_PDF_PAGES)):
+            page = pdf[i]
+            n = pdfium_c.FPDFPage_CountObjects(page.raw)
+            page.close()
+            total += max(n, 0)
+            if n > MAX_SECOND_READING_PAGE_OBJECTS or total > MAX_SECOND_READING_OBJECTS:
+                log.info("PDF too dense for the second reading (page %d: %d objects)", i + 1, n)
+                return False
+    except Exception:  # noqa: BLE001 - PDFium could not count: let the other reading have its try
+        return True
+    finally:
+        pdf.close()
+    return True
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -192,14 +274,23 @@ def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
                 continue
             try:
                 member = zf.read(info)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_CORRUPT)))
+            except MemoryError:
+                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_TOO_COMPLEX)))
                 continue
-            kind = kind_of(base, member)
+            except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), NotImplementedError …
+                log.info("zip member %s: %s: %s", shown, type(exc).__name__, str(exc)[:200])
+                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_MEMBER_FAILED)))
+                continue
+            try:
+                kind = kind_of(base, member)
+            except Exception as exc:  # noqa: BLE001 - one member's failure is that member's answer
+                results.append(ReadResult(shown, None, as_read_error(exc, shown)))
+                continue
             if kind == "zip":  # a nameless archive, or an .xlsx/.pptx (zips too, but no archives)
                 results.append(ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED if ext else MSG_NESTED_ZIP)))
                 continue
             results.append(_read_one(shown, member, kind))
+            del member
     if not results:
         return [ReadResult(filename, None, ReadError("ING-01", "压缩包里没有可读取的年报文件。"))]
     return results
@@ -214,11 +305,8 @@ def read_bytes(filename: str, data: bytes) -> list[ReadResult]:
         if kind == "zip":
             return _read_zip(filename, data)
         return [_read_one(filename, data, kind)]
-    except MemoryError:
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_TOO_COMPLEX))]
-    except Exception:
-        log.exception("reading %s failed", filename)
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))]
+    except Exception as exc:  # noqa: BLE001
+        return [ReadResult(filename, None, as_read_error(exc, filename))]
 
 
 def read_path(path: str | Path) -> list[ReadResult]:
@@ -304,6 +392,11 @@ def configure_pool(*, workers: int | None = None, memory_mb: int | None = None) 
         MEMORY_MB = max(0, memory_mb)
 
 
+#: A worker whose resident memory is above this after a file is retired (the pool is replaced and the
+#: old workers exit once idle): a hostile file must not leave 300–980 MB behind in a long-lived worker.
+RECYCLE_MB = max(0, int(os.environ.get("NIANBAO_PARSE_RECYCLE_MB", "250") or 0))
+
+
 def _get_pool():
     global _pool
     from pebble import ProcessPool
@@ -313,6 +406,17 @@ def _get_pool():
             _pool = ProcessPool(max_workers=WORKERS, max_tasks=50, context=_context(),
                                 initializer=_limit_memory, initargs=(MEMORY_MB,))
         return _pool
+
+
+def _retire(pool) -> None:
+    """Replace ``pool`` by a fresh one for the next file; its workers finish what they hold, then exit."""
+    global _pool
+    with _pool_lock:
+        if _pool is not pool:
+            return
+        _pool = None
+    pool.close()
+    threading.Thread(target=pool.join, name="parse-pool-retire", daemon=True).start()
 
 
 def shutdown_pool() -> None:
@@ -325,26 +429,64 @@ def shutdown_pool() -> None:
             _pool = None
 
 
+def resident_mb() -> int:
+    """This process's resident memory in MB (Linux /proc; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+def _measured(func: Callable[[str, bytes], list[ReadResult]], filename: str, data: bytes) -> tuple[list[ReadResult], int]:
+    """In the worker: run ``func`` and report the worker's resident memory afterwards."""
+    results = func(filename, data)
+    return results, resident_mb()
+
+
+def _schedule(func: Callable[[str, bytes], list[ReadResult]], filename: str, data: bytes, timeout: float):
+    try:
+        pool = _get_pool()
+        return pool, pool.schedule(_measured, args=(func, filename, data), timeout=timeout)
+    except RuntimeError:  # pool broken or stopped: recreate once
+        shutdown_pool()
+        pool = _get_pool()
+        return pool, pool.schedule(_measured, args=(func, filename, data), timeout=timeout)
+
+
+def _settle(pool, outcome: tuple[list[ReadResult], int] | Exception, filename: str) -> list[ReadResult]:
+    """The worker's answer, or the error result for a hang, a crash or a broken pool; retires a pool
+    whose worker came back swollen."""
+    from pebble import ProcessExpired
+
+    if isinstance(outcome, (FutureTimeout, TimeoutError)):
+        return [ReadResult(filename, None, ReadError("ING-01", MSG_TIMEOUT))]
+    if isinstance(outcome, ProcessExpired):  # killed (memory, signal): pebble already replaced it
+        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
+    if isinstance(outcome, Exception):
+        log.error("worker failed on %s", filename, exc_info=outcome)
+        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
+    results, rss = outcome
+    if RECYCLE_MB and rss > RECYCLE_MB:
+        log.info("parse worker at %d MB after %s: recycling the pool", rss, filename)
+        _retire(pool)
+    return results
+
+
 async def run_in_worker(
     func: Callable[[str, bytes], list[ReadResult]], filename: str, data: bytes, *, timeout: float = 20
 ) -> list[ReadResult]:
     """Run ``func(filename, data)`` in a worker process; a hang or crash becomes an error result."""
-    from pebble import ProcessExpired
-
+    pool, future = _schedule(func, filename, data, timeout)
     try:
-        future = _get_pool().schedule(func, args=(filename, data), timeout=timeout)
-    except RuntimeError:  # pool broken or stopped: recreate once
-        shutdown_pool()
-        future = _get_pool().schedule(func, args=(filename, data), timeout=timeout)
-    try:
-        return await asyncio.wrap_future(future)
-    except (FutureTimeout, TimeoutError):
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_TIMEOUT))]
-    except ProcessExpired:
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
-    except Exception:
-        log.exception("worker failed on %s", filename)
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
+        outcome = await asyncio.wrap_future(future)
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    except Exception as exc:  # noqa: BLE001 - mapped by _settle
+        outcome = exc
+    return _settle(pool, outcome, filename)
 
 
 async def read_in_worker(filename: str, data: bytes, *, timeout: float = 20) -> list[ReadResult]:
@@ -354,4 +496,24 @@ async def read_in_worker(filename: str, data: bytes, *, timeout: float = 20) -> 
     return await run_in_worker(read_bytes, filename, data, timeout=timeout)
 
 
-__all__ = ["MSG_NOT_REPORT", "check_zip", "configure_pool", "kind_of", "read_bytes", "read_in_worker", "read_path", "run_in_worker"]
+def read_path_in_worker(path: str | Path, *, timeout: float = 20) -> list[ReadResult]:
+    """:func:`read_path` with the bot's bounds (the CLI): the same worker, time limit and memory cap."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            return [ReadResult(p.name, None, ReadError("ING-03", MSG_TOO_BIG))]
+        data = p.read_bytes()
+    except OSError:
+        return [ReadResult(p.name, None, ReadError("ING-01", f"找不到或无法打开文件：{p.name}"))]
+    pool, future = _schedule(read_bytes, p.name, data, timeout)
+    try:
+        outcome = future.result()
+    except Exception as exc:  # noqa: BLE001 - mapped by _settle
+        outcome = exc
+    return _settle(pool, outcome, p.name)
+
+
+__all__ = [
+    "MSG_NOT_REPORT", "as_read_error", "attempt", "check_zip", "configure_pool", "kind_of", "read_bytes",
+    "read_in_worker", "read_path", "read_path_in_worker", "run_in_worker",
+]
