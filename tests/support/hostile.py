@@ -262,6 +262,32 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
     return data[:at] + data[at + rng.randint(1, 50) :]  # delete a run
 
 
+#: Text a hostile or careless report carries: odd digits and numerals, huge runs, markup, control chars.
+_TEXT_JUNK = (*BAD_CELLS, "\u200b", "\ufeff", "\x00", "\u202e", "①②③", "¹²³", "〇〇", "99999999999999999999",
+              "本年新收政府信息公开申请数量", "（七）总计", "结转下年度继续办理", "行政复议", "<table>", "</td>",
+              "\t" * 30, "|" * 30, "年" * 200, "第二十条第（一）项", "1e99999", "%" * 50)
+
+
+def _mutate_text(text: str, rng: random.Random) -> str:
+    """A change a text-level reader must survive: junk typed in, lines lost, repeated or shuffled."""
+    lines = text.split("\n")
+    kind = rng.randrange(5)
+    i = rng.randrange(len(lines))
+    if kind == 0:  # junk into a line (a cell, a label, prose)
+        at = rng.randrange(len(lines[i]) + 1)
+        lines[i] = lines[i][:at] + rng.choice(_TEXT_JUNK) + lines[i][at:]
+    elif kind == 1:  # a run of lines lost
+        del lines[i : i + rng.randint(1, 8)]
+    elif kind == 2:  # a run of lines repeated (a page break repeating a header, or more)
+        lines[i:i] = lines[i : i + rng.randint(1, 8)] * rng.randint(1, 20)
+    elif kind == 3:  # two lines swapped
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    else:  # a cell split or glued
+        lines[i] = lines[i].replace("\t", "", 1) if rng.random() < 0.5 else lines[i].replace(" ", "\t", 1)
+    return "\n".join(lines)
+
+
 def mutated(seed: int, count: int, *, pdfs: bool = True) -> Iterator[Case]:
     """``count`` mutated files over every reader (txt/docx/html/zip/doc, and pdf when asked)."""
     rng = random.Random(seed)
@@ -273,8 +299,14 @@ def mutated(seed: int, count: int, *, pdfs: bool = True) -> Iterator[Case]:
                 pdf_base = _pdf_base()
             bases = [("r.pdf", pdf_base)]
         name, data = rng.choice(bases)
-        for _ in range(rng.randint(1, 3)):
-            data = _mutate(data, rng)
+        if name.endswith((".txt", ".html")) and rng.random() < 0.7:
+            text = data.decode("utf-8")
+            for _ in range(rng.randint(1, 6)):
+                text = _mutate_text(text, rng)
+            data = text.encode("utf-8")
+        else:
+            for _ in range(rng.randint(1, 3)):
+                data = _mutate(data, rng)
         yield f"mutation {seed}:{n} of {name}", name, data
 
 
