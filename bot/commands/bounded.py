@@ -29,7 +29,8 @@ def reader(args: argparse.Namespace) -> Callable[[str], list[ReadResult]]:
     from bot.reading.api import configure_pool, read_path_in_worker
 
     settings = load_settings()
-    configure_pool(workers=1, memory_mb=settings.parse_memory_mb)  # one file at a time: one worker
+    # one file at a time: one worker
+    configure_pool(workers=1, memory_mb=settings.parse_memory_mb, recycle_mb=settings.parse_recycle_mb)
     timeout = settings.parse_timeout
     return lambda path: read_path_in_worker(path, timeout=timeout)
 

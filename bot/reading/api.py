@@ -345,7 +345,11 @@ MEMORY_MB = max(0, _env_int("NIANBAO_PARSE_MEMORY_MB", 1024))
 
 
 def _limit_memory(megabytes: int) -> None:
-    """Worker initializer: cap the address space (Linux/BSD; elsewhere, or with 0, nothing)."""
+    """Worker initializer: cap the address space (Linux/BSD; elsewhere, or with 0, nothing).
+
+    Also quiets pdfminer, which logs a warning for every damaged xref entry or font of a broken PDF
+    (hundreds for one hostile file); what matters reaches the user as the file's ING code."""
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import resource
     except ImportError:  # Windows
@@ -382,14 +386,17 @@ def _context():
     return context
 
 
-def configure_pool(*, workers: int | None = None, memory_mb: int | None = None) -> None:
-    """Set the worker count and memory cap from Settings (so a value in ``.env`` counts too);
-    takes effect when the pool is next started."""
-    global WORKERS, MEMORY_MB
+def configure_pool(*, workers: int | None = None, memory_mb: int | None = None,
+                   recycle_mb: int | None = None) -> None:
+    """Set the worker count, memory cap and recycling threshold from Settings (so a value in ``.env``
+    counts too); the first two take effect when the pool is next started."""
+    global WORKERS, MEMORY_MB, RECYCLE_MB
     if workers is not None:
         WORKERS = max(1, workers)
     if memory_mb is not None:
         MEMORY_MB = max(0, memory_mb)
+    if recycle_mb is not None:
+        RECYCLE_MB = max(0, recycle_mb)
 
 
 #: A worker whose resident memory is above this after a file is retired (the pool is replaced and the

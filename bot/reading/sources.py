@@ -193,7 +193,7 @@ _PAGE_ENCODINGS = ("utf-8", "utf-16", "utf-32", "gb", "big5", "cp9", "cp125", "e
 #: Elements an HTML page may hold (a saved 年报 page has a few thousand) and tables (a few, dozens with
 #: layout tables): past these a page is refused, so a flood of <br> or 20,000 nested tables costs
 #: milliseconds, not a minute of the parser.
-MAX_HTML_TAGS = 150_000
+MAX_HTML_TAGS = 60_000
 MAX_HTML_TABLES = 300
 _TAG_RE = re.compile(rb"<[A-Za-z]")
 _BR_RE = re.compile(r"<br\b[^>]{0,200}>", re.I)

@@ -177,7 +177,7 @@ def _pdf_base() -> bytes:
 
 def html_page(body: str, charset: str = "utf-8") -> bytes:
     return (f'<html><head><meta charset="{charset}"><title>政府信息公开工作年度报告</title></head>'
-            f"<body>{body}</body></html>").encode("utf-8")
+            f"<body>{body}</body></html>").encode()
 
 
 # -- the hand-built campaign -----------------------------------------------------------------------------
