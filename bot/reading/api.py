@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 import os
+import re
 import threading
 import zipfile
 import zlib
@@ -14,7 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path, PurePosixPath
 
 from bot.reading.build import build_report
-from bot.reading.doc import doc_from_text
+from bot.reading.doc import Doc, doc_from_text
 from bot.reading.errors import (
     MAX_FILE_BYTES,
     MSG_CORRUPT,
@@ -106,20 +107,70 @@ def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
         if kind == "image":
             raise ReadError("ING-01", "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。")
         if kind == "txt":
-            doc = doc_from_text(decode_text(data))
+            doc = doc_from_text(decode_text(data)[:MAX_TEXT_CHARS])
         elif kind == "docx":
             doc = doc_from_docx(data)
         elif kind in ("doc", "wps"):
             doc = doc_from_word97(data, kind)
         elif kind == "pdf":
+            check_pdf_streams(data)
             return ReadResult(filename, _read_pdf(data, source), None)
         elif kind == "html":
             doc = doc_from_html(data)
         else:
             raise ReadError("ING-01", MSG_UNSUPPORTED)
-        return ReadResult(filename, build_report(doc, source), None)
+        return ReadResult(filename, build_report(_capped(doc), source), None)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a chat message, not a stack trace
         return ReadResult(filename, None, as_read_error(exc, filename))
+
+
+#: Characters of a document that are read: a real report has 30,000–150,000; a 20 MB text of one
+#: endless line is read up to here (linear work, seconds rather than the whole time limit).
+MAX_TEXT_CHARS = 1_000_000
+#: Bytes the Flate-compressed page content of a PDF may inflate to. A real report's pages hold a few
+#: MB of drawing operators; PDFium builds an object per text run (~15 MB of memory per MB of content),
+#: so a flate bomb of text operators passes the worker's memory cap and crashes it instead of getting
+#: an answer. Images and embedded fonts (also Flate, often large) are not counted.
+MAX_PDF_CONTENT = 24 * 1024 * 1024
+_PDF_STREAM_RE = re.compile(rb">>\s{0,4}stream\r?\n")
+_NOT_CONTENT = (b"/Image", b"/Length1", b"/Length2", b"/Subtype", b"/FontFile")
+
+
+def _capped(doc: Doc) -> Doc:
+    """The document's rows up to :data:`MAX_TEXT_CHARS` characters (every reader, whatever its own caps)."""
+    total = 0
+    for i, row in enumerate(doc.rows):
+        total += sum(map(len, row.cells))
+        if total > MAX_TEXT_CHARS:
+            del doc.rows[i:]
+            break
+    return doc
+
+
+def check_pdf_streams(data: bytes) -> None:
+    """Refuse a PDF whose page content inflates past :data:`MAX_PDF_CONTENT` (a flate bomb) before any
+    reader decompresses it; inflating in 1 MB steps costs ~0.2 s per 100 MB and no memory."""
+    budget = MAX_PDF_CONTENT
+    view = memoryview(data)
+    for m in _PDF_STREAM_RE.finditer(data):
+        head = data[max(0, m.start() - 1500) : m.start()]
+        head = head[max(0, head.rfind(b" obj")) :]  # the stream's own dictionary
+        if b"/FlateDecode" not in head or any(word in head for word in _NOT_CONTENT):
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            # 2 MB of input is enough to tell (a bomb compresses ~1000:1); a longer real stream is
+            # simply not inflated to its end here
+            out = inflater.decompress(view[m.end() : m.end() + (2 << 20)], 1 << 20)
+            while out:  # empty: the input is used up and nothing is pending
+                budget -= len(out)
+                if budget < 0:
+                    raise ReadError("ING-01", MSG_TOO_COMPLEX)
+                if inflater.eof:
+                    break
+                out = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+        except zlib.error:
+            continue  # a damaged stream: the readers decide what it means
 
 
 #: What a reading library raises on a damaged or hostile file, as opposed to a bug of ours: these are

@@ -204,3 +204,28 @@ def test_a_page_of_too_many_tables_is_refused_fast():
 
     data = hostile.html_page("<table><tr><td>1</td></tr></table>" * (MAX_HTML_TABLES + 1))
     assert "过于复杂" in _one("t.html", data).error.message
+
+
+# -- bounded PDF and text ---------------------------------------------------------------------------------
+
+
+def test_a_pdf_flate_bomb_is_refused_before_any_reader_inflates_it(monkeypatch, no_errors_logged):
+    def never(data):
+        raise AssertionError("a reader was run on the bomb")
+
+    monkeypatch.setattr(api, "doc_from_pdf_text", never)
+    monkeypatch.setattr(api, "doc_from_pdf", never)
+    result = _one("bomb.pdf", hostile.flate_bomb_pdf(30))  # 30 MB of text operators: ~450 MB in PDFium
+    assert result.error.code == "ING-01" and "过于复杂" in result.error.message
+
+
+def test_ordinary_pdf_content_passes_the_stream_check():
+    api.check_pdf_streams(hostile.flate_bomb_pdf(2))  # 2 MB of page content: a long real report at most
+    api.check_pdf_streams(hostile.text_pdf(["2021", "1 2 3"]))
+
+
+def test_an_endless_text_is_read_only_so_far():
+    from bot.reading.doc import Doc, Row
+
+    doc = Doc(rows=[Row(i, ["字" * 1000]) for i in range(5000)])  # 5 M characters
+    assert sum(len(r.cells[0]) for r in api._capped(doc).rows) <= api.MAX_TEXT_CHARS
