@@ -10,7 +10,7 @@ import re
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path, PurePosixPath
 
@@ -288,16 +288,25 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
-def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
+#: One zip member that passed the checks and was unpacked: (shown name, bytes, kind).
+Member = tuple[str, bytes, str]
+
+
+def zip_members(filename: str, data: bytes) -> Iterator[ReadResult | Member]:
+    """The members of a .zip one at a time: a refused or unreadable member as its ReadResult, a good one
+    unpacked as a :data:`Member` to read. Lazy, so a batch can be read, validated and stored member by
+    member (``read_batch``) rather than all at once. Never raises."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))]
-    results: list[ReadResult] = []
+        yield ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
+        return
+    found = False
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > 50:
-            return [ReadResult(filename, None, ReadError("ING-01", f"压缩包内文件过多（{len(infos)}个），请每次不超过50个。"))]
+            yield ReadResult(filename, None, ReadError("ING-01", f"压缩包内文件过多（{len(infos)}个），请每次不超过50个。"))
+            return
         total = 0
         for info in infos:
             name = _member_name(info)
@@ -307,44 +316,57 @@ def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
             if base.startswith(("~$", ".")) or "__MACOSX" in path.parts:
                 continue
             if name.startswith(("/", "\\")) or ".." in path.parts or (len(name) > 1 and name[1] == ":"):
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内文件路径异常，已跳过。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", "压缩包内文件路径异常，已跳过。"))
                 continue
             if info.flag_bits & 0x1:
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内文件已加密，请去除密码后重新发送。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", "压缩包内文件已加密，请去除密码后重新发送。"))
                 continue
             total += info.file_size
             if info.file_size > MAX_FILE_BYTES or total > 4 * MAX_FILE_BYTES:
-                results.append(ReadResult(shown, None, ReadError("ING-03", "压缩包内文件解压后超过20MB，已跳过。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-03", "压缩包内文件解压后超过20MB，已跳过。"))
                 continue
             if info.file_size > 1_000_000 and info.file_size > 100 * max(info.compress_size, 1):
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内文件压缩比异常（疑似压缩炸弹），已跳过。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", "压缩包内文件压缩比异常（疑似压缩炸弹），已跳过。"))
                 continue
             ext = path.suffix.lower().lstrip(".")
             if ext in ("zip", "rar", "7z", "gz", "tar"):
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_NESTED_ZIP)))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_NESTED_ZIP))
                 continue
             try:
                 member = zf.read(info)
             except MemoryError:
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_TOO_COMPLEX)))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_TOO_COMPLEX))
                 continue
             except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), NotImplementedError …
                 log.info("zip member %s: %s: %s", shown, type(exc).__name__, str(exc)[:200])
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_MEMBER_FAILED)))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_MEMBER_FAILED))
                 continue
             try:
                 kind = kind_of(base, member)
             except Exception as exc:  # noqa: BLE001 - one member's failure is that member's answer
-                results.append(ReadResult(shown, None, as_read_error(exc, shown)))
+                found = True
+                yield ReadResult(shown, None, as_read_error(exc, shown))
                 continue
             if kind == "zip":  # a nameless archive, or an .xlsx/.pptx (zips too, but no archives)
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED if ext else MSG_NESTED_ZIP)))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED if ext else MSG_NESTED_ZIP))
                 continue
-            results.append(_read_one(shown, member, kind))
+            found = True
+            yield shown, member, kind
             del member
-    if not results:
-        return [ReadResult(filename, None, ReadError("ING-01", "压缩包里没有可读取的年报文件。"))]
-    return results
+    if not found:
+        yield ReadResult(filename, None, ReadError("ING-01", "压缩包里没有可读取的年报文件。"))
+
+
+def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
+    return [item if isinstance(item, ReadResult) else _read_one(*item) for item in zip_members(filename, data)]
 
 
 def read_bytes(filename: str, data: bytes) -> list[ReadResult]:
@@ -554,6 +576,53 @@ async def read_in_worker(filename: str, data: bytes, *, timeout: float = 20) -> 
     return await run_in_worker(read_bytes, filename, data, timeout=timeout)
 
 
+def batch_size(filename: str, data: bytes) -> int:
+    """How many documents a sent file holds, for progress ("3/10"): a .zip's file entries, else 1."""
+    try:
+        if len(data) <= MAX_FILE_BYTES and kind_of(filename, data) == "zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                return max(1, sum(1 for i in zf.infolist() if not i.is_dir()))
+    except Exception:  # noqa: BLE001 - a damaged archive: read_batch answers for it
+        pass
+    return 1
+
+
+#: A .zip batch read member by member may take this many times the per-file time limit in all.
+BATCH_TIME_FACTOR = 3
+
+
+async def read_batch(filename: str, data: bytes, *, timeout: float = 20) -> AsyncIterator[ReadResult]:
+    """:func:`read_in_worker`, one document at a time: a .zip's members are unpacked here (after the
+    size, ratio and path checks) and each read in the worker on its own, so the caller validates and
+    stores each before the next is read — a batch of 50 never sits in memory at once. Each member has
+    the per-file time limit; the whole batch ``BATCH_TIME_FACTOR`` times it."""
+    if len(data) > MAX_FILE_BYTES or kind_of(filename, data) != "zip":
+        for result in await read_in_worker(filename, data, timeout=timeout):
+            yield result
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout * BATCH_TIME_FACTOR
+    members = zip_members(filename, data)
+    while True:
+        try:
+            item = await asyncio.to_thread(next, members, None)  # unpacking a member takes a moment
+        except Exception as exc:  # noqa: BLE001 - zip_members never raises; a bug must not lose the batch
+            yield ReadResult(filename, None, as_read_error(exc, filename))
+            return
+        if item is None:
+            return
+        if isinstance(item, ReadResult):
+            yield item
+            continue
+        shown, member, _kind = item
+        left = deadline - loop.time()
+        if left <= 0:
+            yield ReadResult(shown, None, ReadError("ING-01", MSG_TIMEOUT))
+            continue
+        for result in await run_in_worker(read_bytes, shown, member, timeout=min(timeout, left)):
+            yield result
+
+
 def read_path_in_worker(path: str | Path, *, timeout: float = 20) -> list[ReadResult]:
     """:func:`read_path` with the bot's bounds (the CLI): the same worker, time limit and memory cap."""
     p = Path(path)
@@ -573,5 +642,5 @@ def read_path_in_worker(path: str | Path, *, timeout: float = 20) -> list[ReadRe
 
 __all__ = [
     "MSG_NOT_REPORT", "as_read_error", "attempt", "check_zip", "configure_pool", "kind_of", "read_bytes",
-    "read_in_worker", "read_path", "read_path_in_worker", "run_in_worker",
+    "read_batch", "read_in_worker", "read_path", "read_path_in_worker", "run_in_worker", "zip_members",
 ]

@@ -92,3 +92,23 @@ async def test_a_worker_grown_by_a_file_is_recycled(monkeypatch):
     assert after.filename != swollen.filename  # the next file went to a fresh worker
     [again] = await api.run_in_worker(_pid, "", b"")
     assert again.filename == after.filename  # a worker that did not grow is kept
+
+
+async def test_a_batch_is_read_member_by_member():
+    from bot.reading.errors import MSG_MEMBER_FAILED
+
+    _, filename, data = next(c for c in hostile.hand_built() if c[0] == "zip, one corrupt member")
+    assert api.batch_size(filename, data) == 3
+    got = [r async for r in api.read_batch(filename, data, timeout=60)]
+    assert [r.filename for r in got] == [f"{filename}/a.txt", f"{filename}/b.txt", f"{filename}/c.txt"]
+    assert got[0].report is not None and got[2].report is not None
+    assert got[1].error.message == MSG_MEMBER_FAILED
+
+
+async def test_a_batch_past_its_time_budget_answers_the_rest(monkeypatch):
+    from bot.reading.errors import MSG_TIMEOUT
+
+    monkeypatch.setattr(api, "BATCH_TIME_FACTOR", 0)  # no time left after the first member
+    _, filename, data = next(c for c in hostile.hand_built() if c[0] == "zip, one corrupt member")
+    got = [r async for r in api.read_batch(filename, data, timeout=60)]
+    assert [r.error.message for r in got if r.report is None][-1] == MSG_TIMEOUT
