@@ -63,7 +63,8 @@ def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = 
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     from bot.reading.api import configure_pool
 
-    configure_pool(workers=settings.parse_workers, memory_mb=settings.parse_memory_mb)
+    configure_pool(workers=settings.parse_workers, memory_mb=settings.parse_memory_mb,
+                   recycle_mb=settings.parse_recycle_mb)
     owns_db = db is None
     if db is None:
         from storage.db import Database

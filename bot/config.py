@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     parse_workers: int = Field(default=2, ge=1, alias="NIANBAO_PARSE_WORKERS")
     #: Address-space cap of each parsing worker, in MB (0 = no cap).
     parse_memory_mb: int = Field(default=1024, ge=0, alias="NIANBAO_PARSE_MEMORY_MB")
+    #: A parsing worker whose resident memory is above this after a file is replaced, in MB (0 = never).
+    parse_recycle_mb: int = Field(default=250, ge=0, alias="NIANBAO_PARSE_RECYCLE_MB")
     #: None: INFO for ``run``, WARNING for the other commands (bot/cli.py).
     log_level: str | None = Field(default=None, alias="NIANBAO_LOG_LEVEL")
     # Reminders and the application clock (bot/deadlines/config.py ReminderConfig.from_settings).

@@ -78,13 +78,17 @@ async def ingest(
     callback is logged, never fatal). ``received`` is the arrival date for DL-01 (default: today in
     China). Database errors propagate; unreadable files become outcomes with ``error`` set.
     """
-    from bot.reading import read_in_worker
+    from bot.reading.api import batch_size, read_batch
 
     received = received or datetime.now(DEFAULT_TZ).date()
-    results = await read_in_worker(filename, data, timeout=timeout)
     outcomes: list[IngestOutcome] = []
-    total = len(results)
-    for done, result in enumerate(results, start=1):
+    total = batch_size(filename, data)
+    done = 0
+    # member by member: each is read, validated and stored before the next is unpacked (a batch of 50
+    # reports never sits in memory at once)
+    async for result in read_batch(filename, data, timeout=timeout):
+        done += 1
+        total = max(total, done)
         if result.report is None or result.error is not None:
             outcomes.append(IngestOutcome(result.filename, result.report, None, result.error))
         else:

@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.deadlines.filing import due_plan
+from handlers import limits
 from handlers.access import require_admin
 from handlers.common import db_of, here, lang_of, send_long, settings_of
 from handlers.files import VERDICT_EMOJI, findings_button, findings_text
@@ -213,6 +214,9 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         if not await require_admin(update, context):
             return
+        if problem := limits.check_names(names):
+            await update.effective_message.reply_text(problem)
+            return
         if action in ("add", "添加"):
             added = [await repo.roster_add(db, chat_id=chat_id, name=n, user_id=user.id) for n in names]
             await update.effective_message.reply_text(
@@ -300,9 +304,13 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     try:
         _, command, office_id, year_text = query.data.split(":")
-        year = int(year_text) if year_text else None
-        office_id_int = int(office_id)
     except ValueError:
+        await query.answer("按钮已失效")
+        return
+    # button data can be forged: ids and years are checked before they reach a query
+    year = limits.year_number(year_text) if year_text else None
+    office_id_int = limits.id_number(office_id)
+    if office_id_int is None or (year_text and year is None):
         await query.answer("按钮已失效")
         return
     offices = await repo.find_offices(db_of(context), chat_id=update.effective_chat.id)

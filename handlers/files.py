@@ -1,7 +1,7 @@
 """Documents sent in chat → a verdict within seconds; a .zip batch → one progress message and a table.
 
-The size is checked on ``document.file_size`` BEFORE ``getFile`` (PTB buffers downloads in memory and
-the cloud API refuses > 20 MB anyway). Parsing runs in the worker pool with a time limit inside
+The size is checked on ``document.file_size`` BEFORE ``getFile`` (the cloud API refuses > 20 MB anyway),
+and the download is streamed and stopped at 20 MB, for a size that was missing or lied. Parsing runs in the worker pool with a time limit inside
 ``bot.services.ingest``; this module only downloads, calls it and replies.
 """
 
@@ -11,8 +11,9 @@ import asyncio
 import logging
 import re
 import time
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -33,7 +34,40 @@ SEVERITY_EMOJI = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 VERDICT_EMOJI = {"通过": "✅", "有警告": "⚠️", "有错误": "❌"}
 
 
-def too_big_text(size: int) -> str:
+async def download_capped(telegram_file: Any, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """The file's bytes, or None as soon as more than ``limit`` arrive.
+
+    ``document.file_size`` is the sender's client's word (missing on some clients, forgeable with a
+    self-hosted Bot API); the download is streamed and stopped at the limit, so a file that lies costs
+    at most 20 MB of memory, never the whole file."""
+    import httpx
+
+    if (telegram_file.file_size or 0) > limit:
+        return None
+    path = telegram_file.file_path or ""
+    if not path.startswith(("http://", "https://")):  # a local Bot API server hands out paths on this disk
+        return bytes(await telegram_file.download_as_bytearray()) if Path(path).stat().st_size <= limit else None
+    parts = urlsplit(path)  # as PTB does: a Chinese file name in the path is percent-encoded
+    url = urlunsplit(parts._replace(path=quote(parts.path)))
+    buf = bytearray()
+    async with httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0)) as client:
+        async with client.stream("GET", url) as response:
+            response.raise_for_status()
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                return None
+            async for chunk in response.aiter_bytes(64 * 1024):
+                buf += chunk
+                if len(buf) > limit:
+                    return None
+    return bytes(buf)
+
+
+def too_big_text(size: int | None) -> str:
+    """The reply to a file over 20 MB (``size`` None: known only to be over)."""
+    if size is None:
+        return ("❌ 文件超过 20 MB，机器人最多能接收 20 MB 的文件。请压缩或拆分后再发。\n"
+                "(File too large: over 20 MB, the limit.)")
     mb = size / 1024 / 1024
     return (
         f"❌ 文件过大（{mb:.1f} MB），机器人最多能接收 20 MB 的文件。请压缩或拆分后再发。\n"
@@ -157,7 +191,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     else:
         await chat.send_action(ChatAction.TYPING)
     telegram_file = await document.get_file()
-    data = bytes(await telegram_file.download_as_bytearray())
+    data = await download_capped(telegram_file)
+    if data is None:  # document.file_size was missing or lied: the download itself stopped at 20 MB
+        await (progress.message.edit_text if progress is not None else message.reply_text)(too_big_text(None))
+        return
     user = update.effective_user
     outcomes = await services.ingest(
         db_of(context),

@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.questions.parse import MAX_QUESTION_CHARS
 from handlers.common import db_of, send_long
 from handlers.menu import Command
 
@@ -29,6 +30,13 @@ ASK_USAGE = "用法：/ask 问题，例如 /ask 鹿山2021年收到多少申请�
 #: Pending ambiguous questions kept per chat (oldest dropped first).
 MAX_PENDING = 20
 _keys = itertools.count(1)
+
+
+def too_long_text(question: str) -> str:
+    """The reply to a question over :data:`MAX_QUESTION_CHARS` (English when it is written in English)."""
+    if question.isascii():
+        return f"Your question is too long ({len(question)} characters); please ask in at most {MAX_QUESTION_CHARS}."
+    return f"问题太长（{len(question)}字），请控制在{MAX_QUESTION_CHARS}字以内，例如：鹿山2021年收到多少申请？"
 
 
 def addressed_to_bot(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -51,19 +59,24 @@ async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
     chat = update.effective_chat
     if chat is None:
         return
+    if len(question) > MAX_QUESTION_CHARS:  # parsed on the event loop: a long text would stall every chat
+        await update.effective_message.reply_text(too_long_text(question))
+        return
     answer = await questions.answer(db_of(context), chat_id=chat.id, text=question)
     markup = None
     if answer.choices:
         pending: dict[str, str] = context.chat_data.setdefault("pending_questions", {})
+        choices: dict[str, list[str]] = context.chat_data.setdefault("pending_choices", {})
         key = str(next(_keys))
         pending[key] = question
-        while len(pending) > MAX_PENDING:
-            pending.pop(next(iter(pending)))
+        choices[key] = list(answer.choices[:8])
+        for kept in (pending, choices):  # both bounded alike: a chat asking forever keeps MAX_PENDING
+            while len(kept) > MAX_PENDING:
+                kept.pop(next(iter(kept)))
         rows = [
             [InlineKeyboardButton(name, callback_data=f"{PICK_PREFIX}{key}:{i}")]
             for i, name in enumerate(answer.choices[:8])
         ]
-        context.chat_data.setdefault("pending_choices", {})[key] = list(answer.choices[:8])
         markup = InlineKeyboardMarkup(rows)
     await send_long(update, context, answer.text, reply_markup=markup, filename="answer.txt")
 

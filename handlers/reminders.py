@@ -27,6 +27,7 @@ from telegram.ext import (
 from bot.deadlines import service
 from bot.deadlines.config import ReminderConfig
 from bot.deadlines.ticker import ChatGone, ChatMoved, RetryLater, default_worker_id, tick
+from handlers import limits
 from handlers.access import require_admin
 from handlers.common import db_of
 from handlers.menu import Command
@@ -86,6 +87,9 @@ async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     args = _args(context)
     if args and not await require_admin(update, context):
         return
+    if problem := limits.check_args(args) or limits.check_id_after(args, ("取消", "删除", "cancel")):
+        await _reply(update, problem)
+        return
     chat_id, user_id = _ids(update)
     text = await service.deadline_command(db_of(context), chat_id=chat_id, args=args, user_id=user_id,
                                           config=reminder_config(context))
@@ -95,6 +99,9 @@ async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def on_remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set a one-off or weekly reminder for the chat (admins)."""
     if not await require_admin(update, context):
+        return
+    if problem := limits.check_args(_args(context), limit=limits.MAX_LONG_ARGS):
+        await _reply(update, problem)
         return
     chat_id, user_id = _ids(update)
     text = await service.remind_command(db_of(context), chat_id=chat_id, args=_args(context), user_id=user_id,
@@ -124,7 +131,10 @@ async def on_cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not await require_admin(update, context):
         return
     chat_id = query.message.chat.id
-    reminder_id = int((query.data or "0").removeprefix(CANCEL_PREFIX) or 0)
+    reminder_id = limits.id_number((query.data or "").removeprefix(CANCEL_PREFIX))
+    if reminder_id is None:  # forged button data
+        await query.answer("按钮已失效 (button expired)")
+        return
     db = db_of(context)
     text = await service.cancel_reminder(db, chat_id=chat_id, reminder_id=reminder_id)
     await query.answer(text)
@@ -140,6 +150,12 @@ async def on_apply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = _args(context)
     if args and not await require_admin(update, context):
         return
+    # the summary may quote an 18-digit ID card number: only the id after 办结 is held to MAX_ID
+    problem = limits.check_args(args, limit=limits.MAX_LONG_ARGS, digit_runs=False) or limits.check_id_after(
+        args, ("办结", "完成", "done", "close"))
+    if problem:
+        await _reply(update, problem)
+        return
     chat_id, user_id = _ids(update)
     text = await service.apply_command(db_of(context), chat_id=chat_id, args=args, user_id=user_id,
                                        config=reminder_config(context))
@@ -149,6 +165,9 @@ async def on_apply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Extend an application's reply period by 20 working days (admins)."""
     if not await require_admin(update, context):
+        return
+    if problem := limits.check_args(_args(context)) or limits.check_id(_args(context)):
+        await _reply(update, problem)
         return
     chat_id, _ = _ids(update)
     text = await service.extend_command(db_of(context), chat_id=chat_id, args=_args(context),

@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.commands import bounded
 from bot.report import Report
 from bot.validation import summary, validate
 from bot.validation.where_en import where_en
@@ -29,19 +30,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--received", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                    help="报告收到/发布日期，用于判断是否逾期（DL-01）")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言")
+    bounded.add_flag(p)
     p.set_defaults(func=run)
 
 
-def _read(path: str) -> list:
-    from bot.reading import read_path
-
-    return read_path(path)
-
-
-def _load_previous(path: str | None) -> Report | None:
+def _load_previous(path: str | None, read) -> Report | None:
     if not path:
         return None
-    for result in _read(path):
+    for result in read(path):
         if result.report is not None:
             return result.report
     return None
@@ -49,12 +45,20 @@ def _load_previous(path: str | None) -> Report | None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate every file; print findings (or JSON Lines); return the CONTRACT exit code."""
+    read = bounded.reader(args)
+    try:
+        return _run(args, read)
+    finally:
+        bounded.finish()
+
+
+def _run(args: argparse.Namespace, read) -> int:
     unreadable = has_errors = False
     today = args.today  # DL-03 only on request: a batch of old reports is not "the wrong file"
-    previous = _load_previous(args.previous)
+    previous = _load_previous(args.previous, read)
     for path in args.files:
         try:
-            results = _read(path)
+            results = read(path)
         except Exception as exc:  # the reader should never raise; a CLI user still gets one line
             unreadable = True
             _print_unreadable(Path(path).name, "ING-01", f"无法读取该文件：{exc}", args.json)
@@ -70,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             findings = validate(report, prev, received=args.received, today=today)
             has_errors |= any(f.severity == "error" for f in findings)
             if args.json:
-                print(json.dumps(report.to_json(), ensure_ascii=False))
+                print(json.dumps(report.to_json(), ensure_ascii=False, allow_nan=False))
             else:
                 _print_human(result.filename, report, args.lang)
     return 2 if unreadable else 1 if has_errors else 0
@@ -83,7 +87,7 @@ def _is_last_year(previous: Report, report: Report) -> bool:
 def _print_unreadable(filename: str, code: str, message: str, as_json: bool) -> None:
     if as_json:
         line = {"source": {"filename": filename, "sha256": "", "kind": ""}, "error": {"code": code, "message": message}}
-        print(json.dumps(line, ensure_ascii=False))
+        print(json.dumps(line, ensure_ascii=False, allow_nan=False))
     else:
         print(f"❌ {filename}: {code} {message}", file=sys.stderr)
 

@@ -81,10 +81,15 @@ _CHANGE = re.compile(
     r"|\bdecrease[ds]?\b|\bgrew\b|\bgrowth\b|\bdrop(ped)?\b|\bfell\b|\brose\b|\bdifference\s+from\s+last\b"
     r"|\b(go|goes|went|gone)\s+(up|down)\b|\brising\b|\bfalling\b|\bsince\b|以来|至今|到现在"
 )
+# The number before 以上/以下 starts only where a digit run starts, and its digits are possessive: tried
+# at every digit of a 4,096-digit run (and backtracked through it) the pattern was quadratic — 2 s on
+# the event loop per question.
 _ABOVE = re.compile(r"(超过|多于|大于|高于|不少于|不低于|至少|≥|>=|>|more\s+than|over|above|at\s+least|greater\s+than)"
-                    r"\s*(\d+(?:\.\d+)?)\s*(%|件|个)?|(\d+(?:\.\d+)?)\s*(%|件|个)?\s*(以上|及以上)")
+                    r"\s*(\d++(?:\.\d++)?)\s*(%|件|个)?|(?<![\d.])(\d++(?:\.\d++)?)\s*(%|件|个)?\s*(以上|及以上)")
 _BELOW = re.compile(r"(少于|低于|小于|不到|不足|至多|≤|<=|<|fewer\s+than|less\s+than|under|below|at\s+most)"
-                    r"\s*(\d+(?:\.\d+)?)\s*(%|件|个)?|(\d+(?:\.\d+)?)\s*(%|件|个)?\s*(以下|及以下)")
+                    r"\s*(\d++(?:\.\d++)?)\s*(%|件|个)?|(?<![\d.])(\d++(?:\.\d++)?)\s*(%|件|个)?\s*(以下|及以下)")
+#: Longest question the bot reads (a chat question is a sentence; Telegram allows 4,096 characters).
+MAX_QUESTION_CHARS = 200
 _MISSING_FROM = re.compile(r"missing\s+(from|in)\b|缺什么|缺了什么|缺少什么")
 _MORE = re.compile(r"\bmore\b|\bhigher\b|\blarger\b|\bbigger\b|更多|更高|(哪个|谁|哪家).{0,8}(多(?!少)|高)")
 _LESS = re.compile(r"\bless\b|\bfewer\b|\blower\b|\bsmaller\b|更少|更低|(哪个|谁|哪家).{0,8}(?<!多)(少|低)")
@@ -104,12 +109,12 @@ _TOGETHER = re.compile(r"一共|总共|合计|共计|加起来|加在一起|总�
 _TOP = re.compile(
     r"前\s*(\d+|[一二两三四五六七八九十])\s*(名|个|位|家)?|top\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|最(?:多|高|大)的\s*(\d+|[一二两三四五六七八九十])\s*(?:个|家|名|位)"
-    r"|(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:offices|units|streets)\s+with\s+the\s+(?:most|highest)"
+    r"|(?<!\d)(\d++|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:offices|units|streets)\s+with\s+the\s+(?:most|highest)"
 )
 _BOTTOM = re.compile(
     r"倒数\s*(?:前)?\s*(\d+|[一二两三四五六七八九十])\s*(?:名|个|位|家)?|最(?:少|低|小)的\s*(\d+|[一二两三四五六七八九十])\s*(?:个|家|名|位)"
     r"|bottom\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
-    r"|(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:offices|units|streets)\s+with\s+the\s+(?:least|fewest|lowest)"
+    r"|(?<!\d)(\d++|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:offices|units|streets)\s+with\s+the\s+(?:least|fewest|lowest)"
 )
 _RANK = re.compile(r"排第几|第几名|排在第几|排名|排行|排序|排一下|排个序|从高到低|从多到少|从大到小|\brank(ing|ed)?\b|\border(ed)?\b|\bsort(ed)?\b|league\s+table")
 _MAX = re.compile(r"最多|最高|最大|第一多|\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\bmaximum\b|\bmax\b|\btop\b")

@@ -6,19 +6,22 @@ import asyncio
 import io
 import logging
 import os
+import re
 import threading
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path, PurePosixPath
 
 from bot.reading.build import build_report
-from bot.reading.doc import doc_from_text
+from bot.reading.doc import Doc, doc_from_text
 from bot.reading.errors import (
     MAX_FILE_BYTES,
     MSG_CORRUPT,
     MSG_CRASH,
     MSG_EMPTY,
+    MSG_MEMBER_FAILED,
     MSG_NESTED_ZIP,
     MSG_NOT_REPORT,
     MSG_TIMEOUT,
@@ -29,6 +32,7 @@ from bot.reading.errors import (
     ReadResult,
 )
 from bot.reading.sources import (
+    MAX_PDF_PAGES,
     check_zip,
     decode_text,
     doc_from_docx,
@@ -37,7 +41,7 @@ from bot.reading.sources import (
     doc_from_pdf_text,
     doc_from_word97,
 )
-from bot.report import Source
+from bot.report import Report, Source
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +94,7 @@ def _office_kind(data: bytes) -> str | None:
                     return _ODF_TYPES.get(mimetype.rsplit(".", 1)[-1], "office")
             if "[Content_Types].xml" in names:
                 return "office"
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, ValueError, zlib.error):
         return None
     return None
 
@@ -103,42 +107,136 @@ def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
         if kind == "image":
             raise ReadError("ING-01", "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。")
         if kind == "txt":
-            doc = doc_from_text(decode_text(data))
+            doc = doc_from_text(decode_text(data)[:MAX_TEXT_CHARS])
         elif kind == "docx":
             doc = doc_from_docx(data)
         elif kind in ("doc", "wps"):
             doc = doc_from_word97(data, kind)
         elif kind == "pdf":
+            check_pdf_streams(data)
             return ReadResult(filename, _read_pdf(data, source), None)
         elif kind == "html":
             doc = doc_from_html(data)
         else:
             raise ReadError("ING-01", MSG_UNSUPPORTED)
-        return ReadResult(filename, build_report(doc, source), None)
-    except ReadError as err:
-        return ReadResult(filename, None, err)
-    except RecursionError:
-        return ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
-    except MemoryError:  # past the worker's memory cap (NIANBAO_PARSE_MEMORY_MB): a hostile or absurd file
-        return ReadResult(filename, None, ReadError("ING-01", MSG_TOO_COMPLEX))
-    except Exception:  # a parser bug must become a chat message, not a stack trace
-        log.exception("reading %s failed", filename)
-        return ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
+        return ReadResult(filename, build_report(_capped(doc), source), None)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a chat message, not a stack trace
+        return ReadResult(filename, None, as_read_error(exc, filename))
+
+
+#: Characters of a document that are read: a real report has 30,000–150,000; a 20 MB text of one
+#: endless line is read up to here (linear work, seconds rather than the whole time limit).
+MAX_TEXT_CHARS = 1_000_000
+#: Bytes the Flate-compressed page content of a PDF may inflate to. A real report's pages hold a few
+#: MB of drawing operators; PDFium builds an object per text run (~15 MB of memory per MB of content),
+#: so a flate bomb of text operators passes the worker's memory cap and crashes it instead of getting
+#: an answer. Images and embedded fonts (also Flate, often large) are not counted.
+MAX_PDF_CONTENT = 24 * 1024 * 1024
+_PDF_STREAM_RE = re.compile(rb">>\s{0,4}stream\r?\n")
+_NOT_CONTENT = (b"/Image", b"/Length1", b"/Length2", b"/Subtype", b"/FontFile")
+
+
+def _capped(doc: Doc) -> Doc:
+    """The document's rows up to :data:`MAX_TEXT_CHARS` characters (every reader, whatever its own caps)."""
+    total = 0
+    for i, row in enumerate(doc.rows):
+        total += sum(map(len, row.cells))
+        if total > MAX_TEXT_CHARS:
+            del doc.rows[i:]
+            break
+    return doc
+
+
+def check_pdf_streams(data: bytes) -> None:
+    """Refuse a PDF whose page content inflates past :data:`MAX_PDF_CONTENT` (a flate bomb) before any
+    reader decompresses it; inflating in 1 MB steps costs ~0.2 s per 100 MB and no memory."""
+    budget = MAX_PDF_CONTENT
+    view = memoryview(data)
+    for m in _PDF_STREAM_RE.finditer(data):
+        head = data[max(0, m.start() - 1500) : m.start()]
+        head = head[max(0, head.rfind(b" obj")) :]  # the stream's own dictionary
+        if b"/FlateDecode" not in head or any(word in head for word in _NOT_CONTENT):
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            # 2 MB of input is enough to tell (a bomb compresses ~1000:1); a longer real stream is
+            # simply not inflated to its end here
+            out = inflater.decompress(view[m.end() : m.end() + (2 << 20)], 1 << 20)
+            while out:  # empty: the input is used up and nothing is pending
+                budget -= len(out)
+                if budget < 0:
+                    raise ReadError("ING-01", MSG_TOO_COMPLEX)
+                if inflater.eof:
+                    break
+                out = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+        except zlib.error:
+            continue  # a damaged stream: the readers decide what it means
+
+
+#: What a reading library raises on a damaged or hostile file, as opposed to a bug of ours: these are
+#: the file's fault and become ING-01 quietly (a bug is still logged with its traceback).
+_FILE_FAULTS: tuple[type[BaseException], ...] = (
+    RecursionError,  # a circular PDF page tree, 20,000 nested tables
+    NotImplementedError,  # a zip member with an unsupported compression method
+    zipfile.BadZipFile, zlib.error, EOFError, OSError,
+    UnicodeError,
+)
+
+
+def as_read_error(exc: BaseException, filename: str = "") -> ReadError:
+    """Any exception out of a reading → the ReadError the user sees (never raises).
+
+    ReadError as it is; memory exhaustion (the worker's cap) → 「文件过于复杂」; a known failure of a
+    damaged file → ING-01 corrupt; anything else is a bug: logged with its traceback, still ING-01."""
+    if isinstance(exc, ReadError):
+        return exc
+    if isinstance(exc, MemoryError):  # past the worker's memory cap (NIANBAO_PARSE_MEMORY_MB)
+        return ReadError("ING-01", MSG_TOO_COMPLEX)
+    if isinstance(exc, _FILE_FAULTS) or type(exc).__module__.split(".")[0] in _LIBRARY_ERRORS:
+        log.info("reading %s: %s: %s", filename, type(exc).__name__, str(exc)[:200])
+        return ReadError("ING-01", MSG_CORRUPT)
+    log.error("reading %s failed", filename, exc_info=exc)
+    return ReadError("ING-01", MSG_CORRUPT)
+
+
+#: Libraries whose own exception types mean "this file is damaged" (pdfminer's PSEOF, PDFSyntaxError,
+#: pypdfium2's PdfiumError, lxml's XMLSyntaxError …).
+_LIBRARY_ERRORS = frozenset({"pdfminer", "pdfplumber", "pypdfium2", "pypdfium2_raw", "lxml", "docx", "bs4"})
+
+
+def attempt(reading: Callable[[], Report], filename: str = "") -> Report | ReadError:
+    """Run one reading of a file; its failure is a value, so a later reading cannot lose an earlier one's
+    result (the PDF's second reading raising on a damaged page tree keeps the first)."""
+    try:
+        return reading()
+    except Exception as exc:  # noqa: BLE001 - mapped, logged when it is a bug
+        return as_read_error(exc, filename)
 
 
 _SHORT_ROW_CODES = ("ING-04", "ING-07")
 
 
-def _read_pdf(data: bytes, source: Source):
-    """PDFium text first (fast); pdfplumber's ruled tables when that text lost cells (blank cells)."""
-    fast = build_report(doc_from_pdf_text(data), source)
-    if (fast.applications is not None and not any(f.code in _SHORT_ROW_CODES for f in fast.ingest_findings)
-            and not _unread(fast)):
+def _read_pdf(data: bytes, source: Source) -> Report:
+    """PDFium text first (fast); pdfplumber's ruled tables when that text lost cells (blank cells).
+
+    Each reading runs through :func:`attempt`: whichever raises, the other's report is kept; only when
+    both fail does the first one's error reach the user."""
+    fast = attempt(lambda: build_report(doc_from_pdf_text(data), source), source.filename)
+    if isinstance(fast, Report) and fast.applications is not None and not any(
+        f.code in _SHORT_ROW_CODES for f in fast.ingest_findings
+    ) and not _unread(fast):
         return fast
-    try:
-        slow = build_report(doc_from_pdf(data), source)
-    except ReadError:
+    if not _affordable_second_reading(data):
+        if isinstance(fast, ReadError):
+            raise fast
         return fast
+    slow = attempt(lambda: build_report(doc_from_pdf(data), source), source.filename)
+    if isinstance(slow, ReadError):
+        if isinstance(fast, ReadError):
+            raise fast
+        return fast
+    if isinstance(fast, ReadError):
+        return slow
     errors = lambda r: sum(1 for f in r.ingest_findings if f.severity == "error")  # noqa: E731
     if slow.applications is not None and (
         fast.applications is None or (errors(slow), _unread(slow)) < (errors(fast), _unread(fast))
@@ -152,6 +250,40 @@ def _unread(report) -> int:
     return sum(1 for *_, v in report.doubtful_cells() if v.doubt == "unread")
 
 
+#: Page objects (text runs, paths, images) on one page, and in the whole file, past which the second
+#: (per-character, pure Python) PDF reading is not tried. A ruled table page of a real report holds a
+#: few thousand (WPS writes one text object per glyph); 20,000 on a page is a flate bomb or thousands
+#: of overlaid runs, which would cost pdfminer minutes for nothing.
+MAX_SECOND_READING_PAGE_OBJECTS = 20_000
+MAX_SECOND_READING_OBJECTS = 200_000
+
+
+def _affordable_second_reading(data: bytes) -> bool:
+    """Whether the PDF's pages are small enough for the slow reading (objects counted by PDFium, in C)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - unopenable by PDFium: let the other reading have its try
+        return True
+    total = 0
+    try:
+        for i in range(min(len(pdf), MAX_PDF_PAGES)):
+            page = pdf[i]
+            n = pdfium_c.FPDFPage_CountObjects(page.raw)
+            page.close()
+            total += max(n, 0)
+            if n > MAX_SECOND_READING_PAGE_OBJECTS or total > MAX_SECOND_READING_OBJECTS:
+                log.info("PDF too dense for the second reading (page %d: %d objects)", i + 1, n)
+                return False
+    except Exception:  # noqa: BLE001 - PDFium could not count: let the other reading have its try
+        return True
+    finally:
+        pdf.close()
+    return True
+
+
 def _member_name(info: zipfile.ZipInfo) -> str:
     """Zip member names without the UTF-8 flag are usually GBK on Chinese desktops."""
     name = info.filename
@@ -163,16 +295,25 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
-def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
+#: One zip member that passed the checks and was unpacked: (shown name, bytes, kind).
+Member = tuple[str, bytes, str]
+
+
+def zip_members(filename: str, data: bytes) -> Iterator[ReadResult | Member]:
+    """The members of a .zip one at a time: a refused or unreadable member as its ReadResult, a good one
+    unpacked as a :data:`Member` to read. Lazy, so a batch can be read, validated and stored member by
+    member (``read_batch``) rather than all at once. Never raises."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))]
-    results: list[ReadResult] = []
+        yield ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))
+        return
+    found = False
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > 50:
-            return [ReadResult(filename, None, ReadError("ING-01", f"压缩包内文件过多（{len(infos)}个），请每次不超过50个。"))]
+            yield ReadResult(filename, None, ReadError("ING-01", f"压缩包内文件过多（{len(infos)}个），请每次不超过50个。"))
+            return
         total = 0
         for info in infos:
             name = _member_name(info)
@@ -182,35 +323,57 @@ def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
             if base.startswith(("~$", ".")) or "__MACOSX" in path.parts:
                 continue
             if name.startswith(("/", "\\")) or ".." in path.parts or (len(name) > 1 and name[1] == ":"):
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内文件路径异常，已跳过。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", "压缩包内文件路径异常，已跳过。"))
                 continue
             if info.flag_bits & 0x1:
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内文件已加密，请去除密码后重新发送。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", "压缩包内文件已加密，请去除密码后重新发送。"))
                 continue
             total += info.file_size
             if info.file_size > MAX_FILE_BYTES or total > 4 * MAX_FILE_BYTES:
-                results.append(ReadResult(shown, None, ReadError("ING-03", "压缩包内文件解压后超过20MB，已跳过。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-03", "压缩包内文件解压后超过20MB，已跳过。"))
                 continue
             if info.file_size > 1_000_000 and info.file_size > 100 * max(info.compress_size, 1):
-                results.append(ReadResult(shown, None, ReadError("ING-01", "压缩包内文件压缩比异常（疑似压缩炸弹），已跳过。")))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", "压缩包内文件压缩比异常（疑似压缩炸弹），已跳过。"))
                 continue
             ext = path.suffix.lower().lstrip(".")
             if ext in ("zip", "rar", "7z", "gz", "tar"):
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_NESTED_ZIP)))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_NESTED_ZIP))
                 continue
             try:
                 member = zf.read(info)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_CORRUPT)))
+            except MemoryError:
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_TOO_COMPLEX))
                 continue
-            kind = kind_of(base, member)
+            except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), NotImplementedError …
+                log.info("zip member %s: %s: %s", shown, type(exc).__name__, str(exc)[:200])
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_MEMBER_FAILED))
+                continue
+            try:
+                kind = kind_of(base, member)
+            except Exception as exc:  # noqa: BLE001 - one member's failure is that member's answer
+                found = True
+                yield ReadResult(shown, None, as_read_error(exc, shown))
+                continue
             if kind == "zip":  # a nameless archive, or an .xlsx/.pptx (zips too, but no archives)
-                results.append(ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED if ext else MSG_NESTED_ZIP)))
+                found = True
+                yield ReadResult(shown, None, ReadError("ING-01", MSG_UNSUPPORTED if ext else MSG_NESTED_ZIP))
                 continue
-            results.append(_read_one(shown, member, kind))
-    if not results:
-        return [ReadResult(filename, None, ReadError("ING-01", "压缩包里没有可读取的年报文件。"))]
-    return results
+            found = True
+            yield shown, member, kind
+            del member
+    if not found:
+        yield ReadResult(filename, None, ReadError("ING-01", "压缩包里没有可读取的年报文件。"))
+
+
+def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
+    return [item if isinstance(item, ReadResult) else _read_one(*item) for item in zip_members(filename, data)]
 
 
 def read_bytes(filename: str, data: bytes) -> list[ReadResult]:
@@ -222,11 +385,8 @@ def read_bytes(filename: str, data: bytes) -> list[ReadResult]:
         if kind == "zip":
             return _read_zip(filename, data)
         return [_read_one(filename, data, kind)]
-    except MemoryError:
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_TOO_COMPLEX))]
-    except Exception:
-        log.exception("reading %s failed", filename)
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CORRUPT))]
+    except Exception as exc:  # noqa: BLE001
+        return [ReadResult(filename, None, as_read_error(exc, filename))]
 
 
 def read_path(path: str | Path) -> list[ReadResult]:
@@ -265,7 +425,11 @@ MEMORY_MB = max(0, _env_int("NIANBAO_PARSE_MEMORY_MB", 1024))
 
 
 def _limit_memory(megabytes: int) -> None:
-    """Worker initializer: cap the address space (Linux/BSD; elsewhere, or with 0, nothing)."""
+    """Worker initializer: cap the address space (Linux/BSD; elsewhere, or with 0, nothing).
+
+    Also quiets pdfminer, which logs a warning for every damaged xref entry or font of a broken PDF
+    (hundreds for one hostile file); what matters reaches the user as the file's ING code."""
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         import resource
     except ImportError:  # Windows
@@ -302,14 +466,22 @@ def _context():
     return context
 
 
-def configure_pool(*, workers: int | None = None, memory_mb: int | None = None) -> None:
-    """Set the worker count and memory cap from Settings (so a value in ``.env`` counts too);
-    takes effect when the pool is next started."""
-    global WORKERS, MEMORY_MB
+def configure_pool(*, workers: int | None = None, memory_mb: int | None = None,
+                   recycle_mb: int | None = None) -> None:
+    """Set the worker count, memory cap and recycling threshold from Settings (so a value in ``.env``
+    counts too); the first two take effect when the pool is next started."""
+    global WORKERS, MEMORY_MB, RECYCLE_MB
     if workers is not None:
         WORKERS = max(1, workers)
     if memory_mb is not None:
         MEMORY_MB = max(0, memory_mb)
+    if recycle_mb is not None:
+        RECYCLE_MB = max(0, recycle_mb)
+
+
+#: A worker whose resident memory is above this after a file is retired (the pool is replaced and the
+#: old workers exit once idle): a hostile file must not leave 300–980 MB behind in a long-lived worker.
+RECYCLE_MB = max(0, int(os.environ.get("NIANBAO_PARSE_RECYCLE_MB", "250") or 0))
 
 
 def _get_pool():
@@ -323,6 +495,17 @@ def _get_pool():
         return _pool
 
 
+def _retire(pool) -> None:
+    """Replace ``pool`` by a fresh one for the next file; its workers finish what they hold, then exit."""
+    global _pool
+    with _pool_lock:
+        if _pool is not pool:
+            return
+        _pool = None
+    pool.close()
+    threading.Thread(target=pool.join, name="parse-pool-retire", daemon=True).start()
+
+
 def shutdown_pool() -> None:
     """Stop the worker processes (tests and shutdown)."""
     global _pool
@@ -333,26 +516,64 @@ def shutdown_pool() -> None:
             _pool = None
 
 
+def resident_mb() -> int:
+    """This process's resident memory in MB (Linux /proc; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+def _measured(func: Callable[[str, bytes], list[ReadResult]], filename: str, data: bytes) -> tuple[list[ReadResult], int]:
+    """In the worker: run ``func`` and report the worker's resident memory afterwards."""
+    results = func(filename, data)
+    return results, resident_mb()
+
+
+def _schedule(func: Callable[[str, bytes], list[ReadResult]], filename: str, data: bytes, timeout: float):
+    try:
+        pool = _get_pool()
+        return pool, pool.schedule(_measured, args=(func, filename, data), timeout=timeout)
+    except RuntimeError:  # pool broken or stopped: recreate once
+        shutdown_pool()
+        pool = _get_pool()
+        return pool, pool.schedule(_measured, args=(func, filename, data), timeout=timeout)
+
+
+def _settle(pool, outcome: tuple[list[ReadResult], int] | Exception, filename: str) -> list[ReadResult]:
+    """The worker's answer, or the error result for a hang, a crash or a broken pool; retires a pool
+    whose worker came back swollen."""
+    from pebble import ProcessExpired
+
+    if isinstance(outcome, (FutureTimeout, TimeoutError)):
+        return [ReadResult(filename, None, ReadError("ING-01", MSG_TIMEOUT))]
+    if isinstance(outcome, ProcessExpired):  # killed (memory, signal): pebble already replaced it
+        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
+    if isinstance(outcome, Exception):
+        log.error("worker failed on %s", filename, exc_info=outcome)
+        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
+    results, rss = outcome
+    if RECYCLE_MB and rss > RECYCLE_MB:
+        log.info("parse worker at %d MB after %s: recycling the pool", rss, filename)
+        _retire(pool)
+    return results
+
+
 async def run_in_worker(
     func: Callable[[str, bytes], list[ReadResult]], filename: str, data: bytes, *, timeout: float = 20
 ) -> list[ReadResult]:
     """Run ``func(filename, data)`` in a worker process; a hang or crash becomes an error result."""
-    from pebble import ProcessExpired
-
+    pool, future = _schedule(func, filename, data, timeout)
     try:
-        future = _get_pool().schedule(func, args=(filename, data), timeout=timeout)
-    except RuntimeError:  # pool broken or stopped: recreate once
-        shutdown_pool()
-        future = _get_pool().schedule(func, args=(filename, data), timeout=timeout)
-    try:
-        return await asyncio.wrap_future(future)
-    except (FutureTimeout, TimeoutError):
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_TIMEOUT))]
-    except ProcessExpired:
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
-    except Exception:
-        log.exception("worker failed on %s", filename)
-        return [ReadResult(filename, None, ReadError("ING-01", MSG_CRASH))]
+        outcome = await asyncio.wrap_future(future)
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    except Exception as exc:  # noqa: BLE001 - mapped by _settle
+        outcome = exc
+    return _settle(pool, outcome, filename)
 
 
 async def read_in_worker(filename: str, data: bytes, *, timeout: float = 20) -> list[ReadResult]:
@@ -362,4 +583,71 @@ async def read_in_worker(filename: str, data: bytes, *, timeout: float = 20) -> 
     return await run_in_worker(read_bytes, filename, data, timeout=timeout)
 
 
-__all__ = ["MSG_NOT_REPORT", "check_zip", "configure_pool", "kind_of", "read_bytes", "read_in_worker", "read_path", "run_in_worker"]
+def batch_size(filename: str, data: bytes) -> int:
+    """How many documents a sent file holds, for progress ("3/10"): a .zip's file entries, else 1."""
+    try:
+        if len(data) <= MAX_FILE_BYTES and kind_of(filename, data) == "zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                return max(1, sum(1 for i in zf.infolist() if not i.is_dir()))
+    except Exception:  # noqa: BLE001 - a damaged archive: read_batch answers for it
+        pass
+    return 1
+
+
+#: A .zip batch read member by member may take this many times the per-file time limit in all.
+BATCH_TIME_FACTOR = 3
+
+
+async def read_batch(filename: str, data: bytes, *, timeout: float = 20) -> AsyncIterator[ReadResult]:
+    """:func:`read_in_worker`, one document at a time: a .zip's members are unpacked here (after the
+    size, ratio and path checks) and each read in the worker on its own, so the caller validates and
+    stores each before the next is read — a batch of 50 never sits in memory at once. Each member has
+    the per-file time limit; the whole batch ``BATCH_TIME_FACTOR`` times it."""
+    if len(data) > MAX_FILE_BYTES or kind_of(filename, data) != "zip":
+        for result in await read_in_worker(filename, data, timeout=timeout):
+            yield result
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout * BATCH_TIME_FACTOR
+    members = zip_members(filename, data)
+    while True:
+        try:
+            item = await asyncio.to_thread(next, members, None)  # unpacking a member takes a moment
+        except Exception as exc:  # noqa: BLE001 - zip_members never raises; a bug must not lose the batch
+            yield ReadResult(filename, None, as_read_error(exc, filename))
+            return
+        if item is None:
+            return
+        if isinstance(item, ReadResult):
+            yield item
+            continue
+        shown, member, _kind = item
+        left = deadline - loop.time()
+        if left <= 0:
+            yield ReadResult(shown, None, ReadError("ING-01", MSG_TIMEOUT))
+            continue
+        for result in await run_in_worker(read_bytes, shown, member, timeout=min(timeout, left)):
+            yield result
+
+
+def read_path_in_worker(path: str | Path, *, timeout: float = 20) -> list[ReadResult]:
+    """:func:`read_path` with the bot's bounds (the CLI): the same worker, time limit and memory cap."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            return [ReadResult(p.name, None, ReadError("ING-03", MSG_TOO_BIG))]
+        data = p.read_bytes()
+    except OSError:
+        return [ReadResult(p.name, None, ReadError("ING-01", f"找不到或无法打开文件：{p.name}"))]
+    pool, future = _schedule(read_bytes, p.name, data, timeout)
+    try:
+        outcome = future.result()
+    except Exception as exc:  # noqa: BLE001 - mapped by _settle
+        outcome = exc
+    return _settle(pool, outcome, p.name)
+
+
+__all__ = [
+    "MSG_NOT_REPORT", "as_read_error", "attempt", "check_zip", "configure_pool", "kind_of", "read_bytes",
+    "read_batch", "read_in_worker", "read_path", "read_path_in_worker", "run_in_worker", "zip_members",
+]

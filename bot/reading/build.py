@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.reading.cells import nfkc, squash
 from bot.reading.doc import Doc
 from bot.reading.doubts import doubt_findings
-from bot.reading.errors import MSG_NOT_REPORT, ReadError
+from bot.reading.errors import MSG_NO_CONTENT, MSG_NOT_REPORT, ReadError
 from bot.reading.meta import (
     body_rows,
     detect_format,
@@ -38,6 +38,10 @@ def build_report(doc: Doc, source: Source) -> Report:
     if tables.proactive is None and tables.applications is None and tables.appeals is None:
         if not any(w in squashed for w in ("年度报告", "年报", "工作报告")) and sum(1 for _, h in headings if h.canonical) < 2:
             raise ReadError("ING-01", MSG_NOT_REPORT)
+        if not any(h.canonical for _, h in headings):
+            # a title and nothing else (or a Word file whose body is empty): no table and no section is
+            # not a report to pass — ✅ on it would tell the office its report is fine
+            raise ReadError("ING-04", MSG_NO_CONTENT)
     first, last = body_rows(rows, title, body_start, headings)
     section_text: dict[str, str] = {}
     for n, (idx, heading) in enumerate(headings):

@@ -1,11 +1,14 @@
 """Cell text → number, and the normalisation used to compare labels.
 
 Real cells hold 「 0」「0 」「０」「零」「/」「-」「空」「251000元」「1.5」; a blank stays blank (``None``),
-never 0 (CONTRACT.md).
+never 0 (CONTRACT.md). A number is always finite and of a sane size: 「1e400」, 「inf」 or a 5,000-digit
+run is kept as text (``value`` None, ``raw`` shortened), which the rules report as a bad cell (T3-04),
+so no rule ever meets an infinity, a NaN or an integer too large for a float.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -16,6 +19,17 @@ _SPACE_RE = re.compile(r"[\s\u00a0\u3000\u200b]+")
 _QUOTES_RE = re.compile(r"[\"'“”‘’「」『』]")
 _NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _UNIT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(?:件|条|个|项|元|万元|次|人)$")
+#: 「1e308」「2.5E3」: a number in scientific notation — a value cell (the row is kept), never a count.
+_SCIENTIFIC_RE = re.compile(r"^[+-]?\d{1,20}(?:\.\d{1,20})?[eE][+-]?\d{1,6}$")
+#: Chinese numerals a clerk may type into a count cell: 「三十二」「一百零五」「两千」.
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+              "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10_000}
+_CN_NUMERAL_RE = re.compile("^[" + "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "]{1,12}$")
+#: Digits a count or an amount may have (an amount in 元 of a big government: 13). More is not a number.
+MAX_DIGITS = 15
+#: Longest raw text kept for a cell that is not a number: enough for a message, never a flood.
+MAX_RAW = 40
 _SLASHES = {"/", "-", "—", "－", "－－", "--", "——", "空", "无", "\\", "／", "_"}
 _CN_ZERO = {"零", "〇"}
 
@@ -91,7 +105,10 @@ def is_value_cell(text: str) -> bool:
     s = squash(text)
     if not s:
         return False
-    return bool(_NUMBER_RE.match(s) or _UNIT_RE.match(s) or s in _SLASHES or s in _CN_ZERO)
+    return bool(
+        _NUMBER_RE.match(s) or _UNIT_RE.match(s) or s in _SLASHES or s in _CN_ZERO or _SCIENTIFIC_RE.match(s)
+        or chinese_number(s) is not None
+    )
 
 
 def is_digits(text: str) -> bool:
@@ -100,8 +117,43 @@ def is_digits(text: str) -> bool:
     return s.isdigit()
 
 
+def chinese_number(text: str) -> int | None:
+    """「三十二」→ 32, 「一百零五」→ 105, 「两千」→ 2000; None when the text is not a Chinese numeral.
+
+    Read as a number so the table's arithmetic still checks, and flagged by the rules (a count cell
+    holds Arabic digits: :func:`is_chinese_numeral`)."""
+    if not _CN_NUMERAL_RE.match(text):
+        return None
+    total = section = digit = 0
+    seen_digit = False
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit, seen_digit = _CN_DIGITS[ch], True
+        elif ch == "万":
+            section = (section + digit) * 10_000
+            total, section, digit, seen_digit = total + section, 0, 0, False
+        else:
+            unit = _CN_UNITS[ch]
+            section += (digit if seen_digit else 1) * unit
+            digit, seen_digit = 0, False
+    return total + section + digit
+
+
+def is_chinese_numeral(raw: str) -> bool:
+    """True for a cell written in Chinese numerals other than 「零」 (「三十二」): a number, but to be typed
+    in Arabic digits (T3-04 names it)."""
+    s = squash(raw)
+    return s not in _CN_ZERO and chinese_number(s) is not None
+
+
+def _shorten(raw: str) -> str:
+    return raw if len(raw) <= MAX_RAW else raw[: MAX_RAW - 1] + "…"
+
+
 def parse_value(text: str, where: str = "") -> Value:
-    """One cell as a :class:`Value`; ``raw`` keeps the cell text as found (stripped)."""
+    """One cell as a :class:`Value`; ``raw`` keeps the cell text as found (stripped, shortened when absurd).
+
+    ``value`` is a finite number of at most :data:`MAX_DIGITS` digits, or None (blank or text)."""
     raw = clean_cell(text)
     s = squash(raw)
     if not s:
@@ -112,7 +164,12 @@ def parse_value(text: str, where: str = "") -> Value:
         return Value(0, raw, where)
     m = _NUMBER_RE.match(s) or _UNIT_RE.match(s)
     if not m:
-        return Value(None, raw, where)
+        cn = chinese_number(s)
+        return Value(cn, _shorten(raw), where)
     num = m.group(1) if m.re is _UNIT_RE else m.group(0)
+    if len(num) > MAX_DIGITS + 2:  # 「999…9」: past any count (and past int()'s 4,300-digit limit)
+        return Value(None, _shorten(raw), where)
     number: int | float = float(num) if "." in num else int(num)
+    if isinstance(number, float) and not math.isfinite(number):
+        return Value(None, _shorten(raw), where)
     return Value(number, raw, where)

@@ -56,6 +56,9 @@ MSG_NESTED_ZIP = "压缩包内不能再套压缩包，请解压后发送。"
 MSG_TOO_COMPLEX = "文件过于复杂，读取时超出内存限制，请另存为Word或PDF后重新发送。"
 #: the file is fine: this machine lacks the reader (antiword) — not "damaged", say what to do instead
 MSG_NO_ANTIWORD = "本机器人暂时读不了旧版 Word（.doc/.wps）文件（服务器未安装 antiword）。请另存为 .docx 或 PDF 后重新发送。"
+MSG_HTML_COMPLEX = "网页结构过于复杂（标签或表格过多），请另存为Word或PDF后重新发送。"
+MSG_NO_CONTENT = "文件里只有标题，没有找到统计表和正文章节，请发送完整的年度报告。"
+MSG_MEMBER_FAILED = "压缩包内该文件无法解压（已损坏或压缩方式不受支持），已跳过。"
 
 
 #: English for every message above and for the ones raised with their own wording (one table, so a new
@@ -75,6 +78,9 @@ _ENGLISH = {
                      "server). Save it as .docx or PDF and resend it.",
     MSG_TOO_COMPLEX: "The file is too complex: reading it went past the memory limit. Save it as Word or PDF and "
                      "resend it.",
+    MSG_HTML_COMPLEX: "The web page is too complex (too many tags or tables); save it as Word or PDF and resend it.",
+    MSG_NO_CONTENT: "The file holds only a title: no tables and no sections were found. Send the complete report.",
+    MSG_MEMBER_FAILED: "This file in the archive cannot be unpacked (damaged or an unsupported compression); skipped.",
     "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。":
         "This is a picture; its tables cannot be read. Send the report as Word, PDF or a web page.",
     "压缩包内文件路径异常，已跳过。": "A file in the archive has a suspicious path; skipped.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.reading.cells import nfkc, squash
+from bot.reading.cells import MAX_DIGITS, nfkc, squash
 from bot.reading.doc import Row
 from bot.reading.office_names import office_from_body
 from bot.report import Heading, Office, ProseNumber
@@ -424,6 +424,8 @@ def prose_numbers(
         for kind, pattern in _PROSE_RES:
             for m, base in _finditer(pattern, flat, clauses):
                 num = m.group(1)
+                if len(num) > MAX_DIGITS:  # 「申请999…9件」: no count, and past int()'s digit limit
+                    continue
                 out.append(ProseNumber(kind, float(num) if "." in num else int(num), m.group(0), where, who=who(m, base)))
         for m, base in _finditer(_NONE_RECEIVED_RE, flat, clauses):
             out.append(ProseNumber("none_received", 0, m.group(0), where, who=who(m, base)))
@@ -433,5 +435,7 @@ def prose_numbers(
             out.append(ProseNumber("all_upheld", 0, m.group(0), where))
         for m, _base in _finditer(_PERCENT_RE, flat, clauses):
             num = m.group(2)
+            if len(num) > MAX_DIGITS:
+                continue
             out.append(ProseNumber("percent", float(num), m.group(0), where, what=m.group(1).strip()))
     return out

@@ -7,6 +7,7 @@ it. PDFs are read from their text layer with page and character caps.
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
 import re
@@ -17,7 +18,15 @@ from pathlib import Path
 
 from bot.reading.cells import is_value_cell
 from bot.reading.doc import Doc, Row, clean_artefacts, doc_from_text
-from bot.reading.errors import MSG_CORRUPT, MSG_EMPTY, MSG_ENCODING, MSG_NO_ANTIWORD, MSG_SCANNED, ReadError
+from bot.reading.errors import (
+    MSG_CORRUPT,
+    MSG_EMPTY,
+    MSG_ENCODING,
+    MSG_HTML_COMPLEX,
+    MSG_NO_ANTIWORD,
+    MSG_SCANNED,
+    ReadError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -170,32 +179,53 @@ def decode_html(data: bytes) -> str:
         if enc in ("gb2312", "gbk", "gb18030"):
             enc = "gb18030"
         try:
-            return data.decode(enc)
+            if codecs.lookup(enc).name.startswith(_PAGE_ENCODINGS):
+                return data.decode(enc)
         except (LookupError, UnicodeDecodeError):
             pass
     return decode_text(data)
+
+
+#: Codecs a web page may declare. Python's codec registry also holds punycode/idna (quadratic on a
+#: large page), rot13 and the like, which no page is written in: those are ignored and the bytes sniffed.
+_PAGE_ENCODINGS = ("utf-8", "utf-16", "utf-32", "gb", "big5", "cp9", "cp125", "euc", "shift_jis", "iso8859",
+                   "iso2022", "ascii", "hz", "koi8", "mac-")
+#: Elements an HTML page may hold (a saved 年报 page has a few thousand) and tables (a few, dozens with
+#: layout tables): past these a page is refused, so a flood of <br> or 20,000 nested tables costs
+#: milliseconds, not a minute of the parser.
+MAX_HTML_TAGS = 60_000
+MAX_HTML_TABLES = 300
+_TAG_RE = re.compile(rb"<[A-Za-z]")
+_BR_RE = re.compile(r"<br\b[^>]{0,200}>", re.I)
+_BR_MARK = "\x1f"  # a <br>: joined inside a cell, a line break in text
 
 
 def doc_from_html(data: bytes) -> Doc:
     """Text blocks and <table> rows of an HTML page (&nbsp; = blank, <br> inside a cell joined)."""
     from bs4 import BeautifulSoup
 
-    html = decode_html(data)
+    if len(_TAG_RE.findall(data)) > MAX_HTML_TAGS:
+        raise ReadError("ING-01", MSG_HTML_COMPLEX)
+    # <br> become a mark in the text before parsing: replacing each <br> element afterwards is
+    # quadratic in bs4 (every replace looks the element up in its parent)
+    html = _BR_RE.sub(_BR_MARK, decode_html(data))
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript"]):
         tag.decompose()
     tables: list[list[list[str]]] = []
-    for table in soup.find_all("table"):
+    found = soup.find_all("table")
+    if len(found) > MAX_HTML_TABLES:
+        raise ReadError("ING-01", MSG_HTML_COMPLEX)
+    for table in found:
         if table.find("table"):
             continue  # layout table: its inner tables are read instead
         rows = []
         for tr in table.find_all("tr"):
-            rows.append([td.get_text("", strip=True).replace("\xa0", "") for td in tr.find_all(["td", "th"])])
+            rows.append([td.get_text("", strip=True).replace("\xa0", "").replace(_BR_MARK, "")
+                         for td in tr.find_all(["td", "th"])])
         tables.append(rows)
         table.replace_with(soup.new_string(f"\n@@T{len(tables) - 1}@@\n"))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    text = soup.get_text("\n")
+    text = soup.get_text("\n").replace(_BR_MARK, "\n")
     out = Doc(kind="html")
     line = 0
     for raw in text.split("\n"):

@@ -522,6 +522,22 @@ def _pick7(cells: list[str]) -> tuple[list[str] | None, list[str]]:
     return None, []
 
 
+def _label_before_text_cells(cells: list[str], texts: list[int], last: int) -> tuple[int, str | None]:
+    """「本年新收 | 3 | 见附件 | 0 | …」: text typed into a count cell is that cell's finding (T3-04), not
+    the end of the row. The label is the rightmost text cell naming a 表3 row when the cells after it
+    are mostly numbers (at least 4 of them, at most 2 texts)."""
+    for i in reversed(texts[:-1]):
+        key = match_t3(cells[i])
+        if key is None:
+            continue
+        after = [c for c in cells[i + 1 :] if c]
+        stray = sum(1 for c in after if not is_value_cell(c))
+        if len(after) - stray >= 4 and stray <= 2:
+            return i, key
+        break
+    return last, None
+
+
 def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     keys = t3_row_keys(fmt)
     entries: list[_T3Row] = []
@@ -556,6 +572,8 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         key = match_t3(cells[last])
         if key is None and " " in cells[last]:
             key = match_t3(cells[last].rsplit(" ", 1)[1])  # 「三、本年度办理结果 （一）予以公开」 in one text run
+        if key is None and len(texts) > 1:
+            last, key = _label_before_text_cells(cells, texts, last)
         values = cells[last + 1 :]
         if key is None:
             group = match_group(cells[last])

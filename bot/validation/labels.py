@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from bot.reading.cells import is_chinese_numeral
 from bot.report import Number, Value
 from bot.schema import (
     T2_EN,
@@ -56,10 +57,13 @@ def is_text(v: Value) -> bool:
 
 
 def bad_count(v: Value) -> bool:
-    """True when a count cell holds a negative or fractional number, or plain text."""
+    """True when a count cell holds a negative or fractional number, plain text, or a number written in
+    Chinese numerals (「三十二」: read as 32 for the arithmetic, but to be typed as digits)."""
     x = v.value
     if x is None:
         return is_text(v)
+    if is_chinese_numeral(v.raw):
+        return True
     return x < 0 or (x.__class__ is not int and x != int(x))
 
 

@@ -128,9 +128,13 @@ def bad_cells(ctx: Context) -> Iterator[Hit]:
             if not L.bad_count(v):
                 continue
             shown = v.raw.strip() or L.num(v.value)
+            if v.value is not None and L.is_chinese_numeral(v.raw):  # 「三十二」: counted, but to be typed as digits
+                zh_need, en_need = f"请改用阿拉伯数字（已按{L.num(v.value)}计算）", f"type it as digits (read as {L.num(v.value)})"
+            else:
+                zh_need, en_need = "应为非负整数", "it must be a whole number ≥ 0"
             yield Hit(
-                f"表3“{L.row_short(row, ctx.fmt)}·{L.col_label(col)}”填写为“{shown}”，应为非负整数。",
-                f"表3 “{L.row_en(row)} / {L.col_en(col)}” reads “{shown}”; it must be a whole number ≥ 0.",
+                f"表3“{L.row_short(row, ctx.fmt)}·{L.col_label(col)}”填写为“{shown}”，{zh_need}。",
+                f"表3 “{L.row_en(row)} / {L.col_en(col)}” reads “{shown}”; {en_need}.",
                 L.t3_cell(row, col, ctx.fmt),
                 v.value,
             )
