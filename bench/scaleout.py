@@ -809,7 +809,7 @@ def main(argv: list[str] | None = None) -> int:
 def small_plan() -> Plan:
     """The ``make test`` size: two workers, a few seconds of traffic and of each fault."""
     return Plan(workers=2, groups=4, privates=8, updates=60, rate=20.0, dup_ratio=0.15, reminders=6,
-                kill_at=1.0, restart_after=None, outage_at=2.0, outage_s=3.0, lease_s=6.0, drain_timeout=25.0,
+                kill_at=1.0, restart_after=None, outage_at=2.0, outage_s=3.0, lease_s=6.0, drain_timeout=40.0,
                 retry_for=40.0)
 
 

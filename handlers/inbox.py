@@ -57,6 +57,9 @@ class UpdateInbox:
         #: update id → monotonic time it was received or claimed here (waiting in the queue or running)
         self.in_flight: dict[int, float] = {}
         self._done: set[int] = set()
+        self._claims: dict[int, list[asyncio.Future[bool]]] = {}
+        self._claimer: asyncio.Task[None] | None = None
+        self._claim_loop: asyncio.AbstractEventLoop | None = None
         self._pruned_at = -PRUNE_EVERY
         self._flusher: asyncio.Task[None] | None = None
         self._loop_task: asyncio.Task[None] | None = None
@@ -81,15 +84,44 @@ class UpdateInbox:
         return fresh
 
     async def claim(self, update_id: int) -> bool:
-        """May this process handle the update now? (False: done, or owned by another live worker.)"""
+        """May this process handle the update now? (False: done, or owned by another live worker.)
+
+        Claims arriving while one is being written share the next transaction (group commit: a burst
+        of updates costs a few writes, not one each); the same id twice in a batch is claimed once."""
         if update_id in self._done:
             return False
-        ok = await store.claim(self.db, scope=self.scope, update_id=update_id, owner=self.owner, lease=self.lease)
+        loop = asyncio.get_running_loop()
+        if self._claim_loop is not loop:  # first use, or a new event loop (tests)
+            self._claims, self._claimer, self._claim_loop = {}, None, loop
+        future: asyncio.Future[bool] = loop.create_future()
+        self._claims.setdefault(update_id, []).append(future)
+        if self._claimer is None or self._claimer.done():
+            self._claimer = loop.create_task(self._write_claims(), name="nianbao-inbox-claims")
+        ok = await future
         if ok:
             self.in_flight.setdefault(update_id, time.monotonic())
         else:
             self.in_flight.pop(update_id, None)
         return ok
+
+    async def _write_claims(self) -> None:
+        while self._claims:
+            batch, self._claims = self._claims, {}
+            try:
+                taken = await store.claim_many(self.db, scope=self.scope, update_ids=list(batch),
+                                               owner=self.owner, lease=self.lease)
+            except BaseException as exc:  # every caller of this batch sees the error (the gate fails closed)
+                for futures in batch.values():
+                    for future in futures:
+                        if not future.done():
+                            future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for update_id, futures in batch.items():
+                for i, future in enumerate(futures):
+                    if not future.done():
+                        future.set_result(i == 0 and update_id in taken)
 
     def finished(self, update_id: int) -> None:
         """Every handler ran (or the update was answered 「数据库暂时不可用」): mark it done, soon."""

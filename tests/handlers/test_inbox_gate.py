@@ -110,3 +110,14 @@ async def test_a_stopping_worker_hands_unstarted_updates_back(harness):
     assert row["state"] == "working" and 6001 not in box.in_flight
     taken = await inbox.reclaim(db, scope=scope, owner="other", lease=timedelta(seconds=60))
     assert [u for u, _ in taken] == [6001]
+
+
+async def test_claims_in_a_burst_share_transactions_and_a_duplicate_wins_once(sqlite_db):
+    from handlers.inbox import UpdateInbox
+
+    box = UpdateInbox(sqlite_db, "bot:burst")
+    ids = [*range(100, 130), 105, 117]  # two ids delivered twice in the same burst
+    results = await asyncio.gather(*(box.claim(u) for u in ids))
+    assert sum(results) == 30
+    assert [r for u, r in zip(ids, results, strict=True) if u == 105].count(True) == 1
+    assert not await UpdateInbox(sqlite_db, "bot:burst", owner="other").claim(101)  # owned by a live worker
