@@ -201,6 +201,9 @@ class Report:
     missing_rows: list[str] = field(default_factory=list)
     ingest_findings: list[Finding] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: Which reading produced each table (``{"applications": "pdf-grid", …}``), when a file was read
+    #: several ways (bot/reading/arbiter.py); JSON ``detail.provenance``.
+    provenance: dict[str, str] = field(default_factory=dict)
 
     # -- convenient accessors ------------------------------------------------------------------
 
@@ -325,6 +328,7 @@ class Report:
                 "extra_rows": self.extra_rows,
                 "missing_rows": self.missing_rows,
                 "ingest_findings": [f.to_json() for f in self.ingest_findings],
+                "provenance": self.provenance,
             }
         return data
 
@@ -392,6 +396,7 @@ class Report:
             report.extra_rows = list(detail.get("extra_rows") or [])
             report.missing_rows = list(detail.get("missing_rows") or [])
             report.ingest_findings = [Finding.from_json(f) for f in detail.get("ingest_findings") or []]
+            report.provenance = dict(detail.get("provenance") or {})
         return report
 
 

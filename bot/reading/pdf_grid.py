@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from bot.reading.cells import is_value_cell, squash
 from bot.reading.doc import _PAGE_NUMBER_RE, Doc, Row, clean_artefacts
 from bot.reading.errors import MSG_CORRUPT, MSG_SCANNED, ReadError
+from bot.reading.sources import MAX_CHARS, MAX_PDF_PAGES
+from bot.reading.sources import _pdf_line_cells as _pdf_line_cells
 
-MAX_PDF_PAGES = 60
-MAX_CHARS = 400_000
 #: A path thinner than this (pt) is a rule; longer than RULE_MIN it separates cells.
 RULE_THICK = 2.5
 RULE_MIN = 4.0
@@ -115,71 +115,122 @@ def _covers(spans: list[tuple[float, float]], v: float, tol: float = 1.5) -> boo
 
 
 def _page_rules(page, height: float) -> GridPage:
-    """Horizontal and vertical rules of a page from its path objects (top-down y)."""
+    """Horizontal and vertical rules of a page from its path objects (top-down y).
+
+    A thin path (Word/LibreOffice draw each border as a hairline rectangle) is a rule by its bounds;
+    a larger path (one path holding a whole grid, as reportlab and some WPS exports draw it, or a
+    cell drawn as a box) is taken apart into its straight segments. Raw PDFium calls avoid a Python
+    object per page object (a page holds hundreds of paths)."""
     import pypdfium2.raw as raw
 
     h: list[tuple[float, float, float]] = []
     v: list[tuple[float, float, float]] = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        try:
-            left, bottom, right, top = obj.get_bounds()
-        except Exception:  # noqa: BLE001 — a malformed object is skipped, not fatal
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = [ctypes.byref(c) for c in (left, bottom, right, top)]
+    path = raw.FPDF_PAGEOBJ_PATH
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) != path or not raw.FPDFPageObj_GetBounds(obj, *refs):
             continue
-        w, hgt = right - left, top - bottom
-        y0, y1 = height - top, height - bottom
+        x0, x1 = left.value, right.value
+        y0, y1 = height - top.value, height - bottom.value
+        w, hgt = x1 - x0, y1 - y0
         if hgt <= RULE_THICK and w >= RULE_MIN:
-            h.append(((y0 + y1) / 2, left, right))
+            h.append(((y0 + y1) / 2, x0, x1))
         elif w <= RULE_THICK and hgt >= RULE_MIN:
-            v.append(((left + right) / 2, y0, y1))
-        elif w > RULE_MIN and hgt > RULE_MIN and _stroked(obj):
-            # a stroked rectangle (cell drawn as a box): its four edges are rules
-            h += [(y0, left, right), (y1, left, right)]
-            v += [(left, y0, y1), (right, y0, y1)]
+            v.append(((x0 + x1) / 2, y0, y1))
+        elif w > RULE_MIN and hgt > RULE_MIN:
+            _path_segments(obj, height, h, v)
     return GridPage(_snap(h), _snap(v))
 
 
-def _stroked(obj) -> bool:
+MAX_PATH_SEGMENTS = 5000
+
+
+def _path_segments(obj, height: float, h: list, v: list) -> None:
+    """The straight horizontal and vertical strokes of a path (its matrix applied); curves and
+    diagonals are drawings, not rules."""
     import pypdfium2.raw as raw
 
-    mode = ctypes.c_int()
-    stroke = ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(mode), ctypes.byref(stroke)):
-        return False
-    if not stroke.value or raw.FPDFPath_CountSegments(obj.raw) > 6:
-        return False  # filled shapes are shading; a many-segment path is a drawing, not a box
-    return True
+    n = raw.FPDFPath_CountSegments(obj)
+    if n < 2 or n > MAX_PATH_SEGMENTS:
+        return
+    mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if raw.FPDFPath_GetDrawMode(obj, ctypes.byref(mode), ctypes.byref(stroke)) and not stroke.value and n > 5:
+        return  # a filled shape of many segments (a seal, a logo) has no rules
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        m.a, m.b, m.c, m.d, m.e, m.f = 1, 0, 0, 1, 0, 0
+    px, py = ctypes.c_float(), ctypes.c_float()
+    start = prev = None
+    line_to, move_to = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_MOVETO
+    for k in range(n):
+        seg = raw.FPDFPath_GetPathSegment(obj, k)
+        if not raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(px), ctypes.byref(py)):
+            continue
+        x = m.a * px.value + m.c * py.value + m.e
+        y = height - (m.b * px.value + m.d * py.value + m.f)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == move_to:
+            start = prev = (x, y)
+            continue
+        if kind == line_to and prev is not None:
+            _add_stroke(prev, (x, y), h, v)
+            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                _add_stroke((x, y), start, h, v)
+        prev = (x, y)
 
 
-def _page_glyphs(textpage, height: float) -> list[_Glyph]:
+def _add_stroke(a: tuple[float, float], b: tuple[float, float], h: list, v: list) -> None:
+    (xa, ya), (xb, yb) = a, b
+    if abs(ya - yb) <= 0.5 and abs(xa - xb) >= RULE_MIN:
+        h.append(((ya + yb) / 2, min(xa, xb), max(xa, xb)))
+    elif abs(xa - xb) <= 0.5 and abs(ya - yb) >= RULE_MIN:
+        v.append(((xa + xb) / 2, min(ya, yb), max(ya, yb)))
+
+
+def _page_text(textpage) -> str:
     import pypdfium2.raw as raw
 
     n = textpage.count_chars()
     if n <= 0:
-        return []
+        return ""
     text = textpage.get_text_range(0, n)
     if len(text) != n:  # surrogate pairs or generated characters shifted the indices
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, i) or 32) for i in range(n))
-    # the loose box (font ascent to descent, advance width): every glyph of a line gets the same
-    # height, so 「、」「“」 stay on their line
-    # (a rotated glyph of vertical header text keeps its tight box: its loose box is turned too)
+    return text
+
+
+def _page_glyphs(textpage, text: str, height: float) -> list[_Glyph]:
+    """Every visible character with its loose box (font ascent to descent, advance width): all glyphs
+    of a line get the same height, so 「、」「“」 stay on their line."""
+    import pypdfium2.raw as raw
+
     rect = raw.FS_RECTF()
     ref = ctypes.byref(rect)
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out: list[_Glyph] = []
-    get_loose, get_tight, get_angle = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharBox, raw.FPDFText_GetCharAngle
+    get_loose = raw.FPDFText_GetLooseCharBox
     tp = textpage.raw
     for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\ufffe\x00":
+        if ch.isspace() or ch in "\ufffe\x00" or not get_loose(tp, i, ref):
             continue
-        angle = get_angle(tp, i)
-        if abs(angle) < 0.01 or abs(angle - 6.2832) < 0.01:
-            if not get_loose(tp, i, ref):
-                continue
-            y0, y1 = height - rect.top, height - rect.bottom
-            out.append(_Glyph(ch, rect.left, rect.right, min(y0, y1), max(y0, y1)))
-        elif get_tight(tp, i, left, right, bottom, top):
-            out.append(_Glyph(ch, left.value, right.value, height - top.value, height - bottom.value))
+        y0, y1 = height - rect.top, height - rect.bottom
+        out.append(_Glyph(ch, rect.left, rect.right, y0, y1) if y0 <= y1 else _Glyph(ch, rect.left, rect.right, y1, y0))
     return out
+
+
+def _text_items(text: str, artefacts: dict[str, int]) -> list[_Item]:
+    """A page without a table: PDFium's own lines (its reading order is right for prose)."""
+    items: list[_Item] = []
+    for n, raw_line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        line = raw_line.strip()
+        if not line:
+            continue
+        if _PAGE_NUMBER_RE.match(line):
+            artefacts["页码"] = artefacts.get("页码", 0) + 1
+            continue
+        items.append(_Item(float(n), _pdf_line_cells(line), False))
+    return items
 
 
 def _bands(rules: GridPage) -> tuple[list[float], list[_Band | None]]:
@@ -220,7 +271,7 @@ def _page_items(glyphs: list[_Glyph], rules: GridPage, artefacts: dict[str, int]
         if _PAGE_NUMBER_RE.match(text):
             artefacts["页码"] = artefacts.get("页码", 0) + 1
             continue
-        items.append(_Item(glyph_line[0].top, [text], False))
+        items.append(_Item(glyph_line[0].top, _pdf_line_cells(text), False))
     for k, band in enumerate(bands):
         if band is None:
             continue
@@ -237,6 +288,9 @@ def _lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
     text), each line left to right, lines top to bottom."""
     if not glyphs:
         return []
+    first = glyphs[0]
+    if all(abs(g.top - first.top) < 1.0 for g in glyphs):
+        return [sorted(glyphs, key=lambda g: g.x0)]  # one line (most cells): no clustering
     out: list[list[_Glyph]] = []
     for g in sorted(glyphs, key=lambda g: g.cy):
         if out:
@@ -299,13 +353,16 @@ def doc_from_pdf_grid(data: bytes) -> Doc:
             height = page.get_height()
             textpage = page.get_textpage()
             try:
-                glyphs = _page_glyphs(textpage, height)
-                rules = _page_rules(page, height) if glyphs else GridPage()
+                text = _page_text(textpage)
+                rules = _page_rules(page, height) if text.strip() else GridPage()
+                if any(_bands(rules)[1]):
+                    page_items = _page_items(_page_glyphs(textpage, text, height), rules, out.artefacts)
+                else:
+                    page_items = _text_items(text, out.artefacts)
             finally:
                 textpage.close()
                 page.close()
-            page_items = _page_items(glyphs, rules, out.artefacts)
-            chars += len(glyphs)
+            chars += len(text)
             _join_pages(items, page_items)
             if chars > MAX_CHARS:
                 break
@@ -324,7 +381,7 @@ def _join_pages(items: list[_Item], page: list[_Item]) -> None:
     """Append a page's items; a header row repeated from the table's start is dropped and a row
     split by the page break is joined with its first half."""
     last = len(items) - 1
-    while last >= 0 and not items[last].table and len(squash(items[last].cells[0])) <= 2:
+    while last >= 0 and not items[last].table and len(squash("".join(items[last].cells))) <= 2:
         last -= 1  # a stray character of vertical text that ran past the page's last rule
     if last >= 0 and items[last].table and page:
         # the header rows of the table that ends this page (its first rows, before a numeric row)

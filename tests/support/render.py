@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as html_lib
 import io
+import os
 import sys
 
 from bot.report import Report, Value
@@ -155,12 +156,24 @@ def render_html(report: Report, encoding: str = "utf-8") -> bytes:
 
 
 def _cjk_font_path() -> str:
-    """A TrueType CJK font for reportlab; without one, a test is skipped (not failed) with the fix."""
-    from bot.exports.fonts import cjk_font
+    """A TrueType CJK font for reportlab; without one, a test is skipped (not failed) with the fix.
+
+    reportlab cannot embed CFF (PostScript-outline) fonts such as Noto Sans CJK, which the charts
+    prefer when fonts-noto-cjk is installed: the first candidate reportlab can load is taken."""
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    from bot.exports.fonts import KNOWN_PATHS, cjk_font
 
     font = cjk_font()
-    if font is not None and font.path.lower().endswith((".ttc", ".ttf")):
-        return font.path
+    candidates = ([font.path] if font is not None else []) + list(KNOWN_PATHS)
+    for path in dict.fromkeys(candidates):
+        if not path.lower().endswith((".ttc", ".ttf")) or not os.path.isfile(path):
+            continue
+        try:
+            TTFont("probe", path, subfontIndex=0)
+        except (TTFError, OSError, ValueError):
+            continue
+        return path
     hint = "no TrueType CJK font to render PDFs with (apt-get install fonts-wqy-microhei)"
     if "pytest" in sys.modules:
         import pytest
