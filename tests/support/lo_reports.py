@@ -36,7 +36,9 @@ LAYOUTS: tuple[str, ...] = ("plain", "vertical", "narrow", "onechar", "paged", "
 
 #: East-Asian font names set in the .docx (LibreOffice substitutes the installed CJK fonts for the
 #: Windows ones, exactly what happens to a file from an office PC).
-FONTS: tuple[str, ...] = ("宋体", "仿宋_GB2312", "Microsoft YaHei", "Noto Serif CJK SC", "WenQuanYi Micro Hei")
+FONTS: tuple[str, ...] = (
+    "宋体", "仿宋_GB2312", "Microsoft YaHei", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+)
 
 #: Arithmetic errors an office really makes (see bench.corpus.INJECTIONS).
 ERROR_KINDS: tuple[str, ...] = ("t3_total_cell", "t3_applicant_cell", "t3_result_pair", "t4_total")
