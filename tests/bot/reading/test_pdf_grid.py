@@ -78,7 +78,7 @@ def test_wrapped_label_and_merged_group_cell_come_out_as_one_row():
     texts = [r.cells for r in doc.rows if len(r.cells) > 7]
     label = T3_ROW_LABELS["other_fee_unpaid"]  # the longest label: wrapped over several lines
     (row,) = [cells for cells in texts if label in cells]
-    assert [c for c in row[row.index(label) + 1 :]] == [str(v) for v in truth_row(truth, "other_fee_unpaid")]
+    assert row[row.index(label) + 1 :] == [str(v) for v in truth_row(truth, "other_fee_unpaid")]
 
 
 def truth_row(truth: dict, key: str) -> list[int]:
