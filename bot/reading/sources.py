@@ -340,7 +340,9 @@ def doc_from_pdf(data: bytes) -> Doc:
 
 
 def doc_from_word97(data: bytes, kind: str) -> Doc:
-    """Old Word (.doc) and WPS files through antiword; a .wps that is really a zip is read as docx."""
+    """Old Word (.doc) and WPS files: LibreOffice converts them to .docx with their tables whole
+    (merged cells, wrapped labels) when it is installed; antiword (plain text, which loses a table
+    with merged cells) otherwise or when the conversion fails. A .wps that is really a zip is a .docx."""
     if data.startswith(b"PK"):
         return doc_from_docx(data)
     advice = "无法读取该Word文件，请另存为 .docx 后重新发送。"
@@ -352,6 +354,15 @@ def doc_from_word97(data: bytes, kind: str) -> Doc:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"in.{kind}"
         path.write_bytes(data)
+        converted = libreoffice_to_docx(path, Path(tmp) / "out")
+        if converted is not None:
+            try:
+                doc = doc_from_docx(converted)
+            except ReadError:
+                doc = None
+            if doc is not None and any(len(r.cells) > 1 for r in doc.rows):
+                doc.kind = kind
+                return doc
         try:
             proc = subprocess.run(
                 ["antiword", "-m", "UTF-8.txt", "-w", "0", str(path)],
@@ -369,3 +380,60 @@ def doc_from_word97(data: bytes, kind: str) -> Doc:
             raise ReadError("ING-01", "该Word文件已加密，请去除密码后重新发送。")
         raise ReadError("ING-01", advice)
     return doc_from_text(proc.stdout.decode("utf-8", errors="replace"), kind=kind)
+
+
+#: Seconds LibreOffice may take to convert one .doc/.wps (a warm start takes ~1 s, a first start with
+#: a new profile 3–5 s); past it the file is read with antiword instead.
+LIBREOFFICE_TIMEOUT = 12
+#: Address-space cap of the LibreOffice process (it maps ~1 GB at start; a parse worker's own cap,
+#: NIANBAO_PARSE_MEMORY_MB, is replaced by this one in the child).
+LIBREOFFICE_MEMORY = 2 * 1024**3
+
+
+def _libreoffice_limits() -> None:  # runs in the child between fork and exec
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = LIBREOFFICE_MEMORY if hard == resource.RLIM_INFINITY else min(LIBREOFFICE_MEMORY, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+_PROFILES: set[Path] = set()
+
+
+def libreoffice_to_docx(path: Path, outdir: Path) -> bytes | None:
+    """``path`` converted to .docx by headless LibreOffice, or None (not installed, failed, too slow).
+
+    Each process keeps its own LibreOffice profile (a profile cannot be shared by two running
+    instances; parse workers run in parallel); a conversion past the timeout is killed with its
+    whole process group (soffice forks soffice.bin)."""
+    import atexit
+    import os
+    import shutil
+    import signal
+
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        return None
+    profile = Path(tempfile.gettempdir()) / f"nianbao-lo-{os.getuid()}-{os.getpid()}"
+    if profile not in _PROFILES:
+        _PROFILES.add(profile)
+        atexit.register(shutil.rmtree, profile, True)
+    cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
+           "--convert-to", "docx", "--outdir", str(outdir), str(path)]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                start_new_session=True, preexec_fn=_libreoffice_limits)  # noqa: PLW1509
+    except OSError:
+        return None
+    try:
+        proc.wait(timeout=LIBREOFFICE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+        return None
+    out = outdir / f"{path.stem}.docx"
+    return out.read_bytes() if proc.returncode == 0 and out.is_file() else None
