@@ -32,7 +32,7 @@ from bot.report import Report, Value
 from bot.schema import T3_ROW_GROUPS, T3_ROW_LABELS, T4_BLOCKS, T4_COLUMNS, t3_row_keys
 
 #: Layout variations; every generated report uses one (cycled by index so each occurs).
-LAYOUTS: tuple[str, ...] = ("plain", "vertical", "narrow", "onechar", "paged", "wide")
+LAYOUTS: tuple[str, ...] = ("plain", "vertical", "narrow", "onechar", "paged", "wide", "t4split", "landscape")
 
 #: East-Asian font names set in the .docx (LibreOffice substitutes the installed CJK fonts for the
 #: Windows ones, exactly what happens to a file from an office PC).
@@ -69,8 +69,10 @@ class LoReport:
                 "cells": cells}
 
 
-def generate(n: int, *, seed: int = 0, error_every: int = 4, layouts: Iterable[str] = LAYOUTS) -> list[LoReport]:
-    """``n`` reports cycling through ``layouts``; every ``error_every``-th has one injected error."""
+def generate(n: int, *, seed: int = 0, error_every: int = 4, blank_every: int = 0,
+             layouts: Iterable[str] = LAYOUTS) -> list[LoReport]:
+    """``n`` reports cycling through ``layouts``; every ``error_every``-th has one injected error and
+    every ``blank_every``-th (of the others) leaves a few 表3 cells really blank (T3-05 expected)."""
     from bench.corpus import generate_report, inject
 
     layouts = list(layouts)
@@ -85,6 +87,14 @@ def generate(n: int, *, seed: int = 0, error_every: int = 4, layouts: Iterable[s
             kind = ERROR_KINDS[(i // error_every) % len(ERROR_KINDS)]
             gen.injected.append(kind)
             gen.expected = [e for e in inject(report, kind, rng) if e["severity"] == "error"]
+        elif blank_every and i % blank_every == blank_every - 2:
+            apps = report.applications
+            assert apps is not None
+            for _ in range(rng.randint(1, 3)):
+                cell = apps[rng.choice(list(apps))][rng.randrange(7)]
+                cell.value, cell.raw = None, ""
+            gen.injected.append("blank_cells")
+            gen.expected = [{"code": "T3-05", "severity": "warning"}]
         out.append(gen)
     return out
 
@@ -325,6 +335,31 @@ def _t4(b: _Builder, report: Report) -> None:
         b.put(table, 3, c, text)
 
 
+def _t4_split(b: _Builder, report: Report) -> None:
+    """表4 as three small tables (行政复议 / 未经复议直接起诉 / 复议后起诉), a variant offices use."""
+    appeals = report.appeals
+    assert appeals is not None
+    for block, title in zip(T4_BLOCKS, ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"), strict=True):
+        table = b.table(3, [b.usable / 5] * 5, size=10.5)
+        table.cell(0, 0).merge(table.cell(0, 4))
+        b.put(table, 0, 0, title)
+        for c, head in enumerate(T4_RESULTS):
+            b.put(table, 1, c, head)
+            b.put(table, 2, c, _num(appeals[block][T4_COLUMNS[c]]))
+        b.para("")
+
+
+def _landscape(b: _Builder, landscape: bool) -> None:
+    """Start a new section (new page), landscape or back to portrait, as reports do for a wide table."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    section = b.doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    w, h = (b.Cm(29.7), b.Cm(21)) if landscape else (b.Cm(21), b.Cm(29.7))
+    section.page_width, section.page_height = w, h
+    b.usable = w.cm - section.left_margin.cm - section.right_margin.cm
+
+
 def build_docx(gen: LoReport) -> bytes:
     """The report as a .docx with the layout's table features."""
     report = gen.report
@@ -333,7 +368,7 @@ def build_docx(gen: LoReport) -> bytes:
     b.para(report.title, bold=True, center=True)
     sections = list(report.section_text.items())
     numerals = "一二三四五六"
-    tables = {1: _t2, 2: _t3, 3: _t4}
+    tables = {1: _t2, 2: _t3, 3: _t4_split if gen.layout == "t4split" else _t4}
     for i, (section, body) in enumerate(sections):
         b.para(f"{numerals[i]}、{section}", bold=True)
         paras = [p for p in body.split("\n") if p.strip()]
@@ -343,7 +378,12 @@ def build_docx(gen: LoReport) -> bytes:
         for p in paras:
             b.para(p)
         if i in tables:
-            tables[i](b, report)
+            if i == 2 and gen.layout == "landscape":
+                _landscape(b, True)
+                tables[i](b, report)
+                _landscape(b, False)
+            else:
+                tables[i](b, report)
     return b.save()
 
 
