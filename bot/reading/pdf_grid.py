@@ -201,22 +201,56 @@ def _page_text(textpage) -> str:
     return text
 
 
-def _page_glyphs(textpage, text: str, height: float) -> list[_Glyph]:
-    """Every visible character with its loose box (font ascent to descent, advance width): all glyphs
-    of a line get the same height, so 「、」「“」 stay on their line."""
+def _page_glyphs(textpage, text: str, height: float, spans: list[tuple[float, float]],
+                 artefacts: dict[str, int]) -> tuple[list[_Glyph], list[_Item]]:
+    """The characters of the page's lines that lie in a table, each with its loose box (font ascent to
+    descent, advance width: all glyphs of a line get the same height, so 「、」「“」 stay on their line);
+    and the other lines as prose items in PDFium's own reading order (one box per line, not per
+    character: most of a report is prose)."""
     import pypdfium2.raw as raw
 
     rect = raw.FS_RECTF()
     ref = ctypes.byref(rect)
-    out: list[_Glyph] = []
+    glyphs: list[_Glyph] = []
+    items: list[_Item] = []
     get_loose = raw.FPDFText_GetLooseCharBox
     tp = textpage.raw
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\ufffe\x00" or not get_loose(tp, i, ref):
+    start = 0
+    n = len(text)
+    while start < n:
+        end = text.find("\n", start)
+        end = n if end < 0 else end + 1
+        first = next((i for i in range(start, end) if not text[i].isspace()), None)
+        if first is not None and get_loose(tp, first, ref):
+            cy = height - (rect.top + rect.bottom) / 2
+            if not any(top - 2 <= cy <= bottom + 2 for top, bottom in spans):
+                line = text[start:end].strip()
+                if _PAGE_NUMBER_RE.match(line):
+                    artefacts["页码"] = artefacts.get("页码", 0) + 1
+                elif line:
+                    items.append(_Item(height - rect.top, _pdf_line_cells(line), False))
+            else:
+                for i in range(start, end):
+                    ch = text[i]
+                    if ch.isspace() or ch in "\ufffe\x00" or not get_loose(tp, i, ref):
+                        continue
+                    y0, y1 = height - rect.top, height - rect.bottom
+                    glyphs.append(_Glyph(ch, rect.left, rect.right, min(y0, y1), max(y0, y1)))
+        start = end
+    return glyphs, items
+
+
+def _table_spans(ys: list[float], bands: list[_Band | None]) -> list[tuple[float, float]]:
+    """The vertical extents of the page's tables (runs of consecutive table bands)."""
+    spans: list[tuple[float, float]] = []
+    for band in bands:
+        if band is None:
             continue
-        y0, y1 = height - rect.top, height - rect.bottom
-        out.append(_Glyph(ch, rect.left, rect.right, y0, y1) if y0 <= y1 else _Glyph(ch, rect.left, rect.right, y1, y0))
-    return out
+        if spans and abs(spans[-1][1] - band.top) < 0.5:
+            spans[-1] = (spans[-1][0], band.bottom)
+        else:
+            spans.append((band.top, band.bottom))
+    return spans
 
 
 def _text_items(text: str, artefacts: dict[str, int]) -> list[_Item]:
@@ -246,9 +280,10 @@ def _bands(rules: GridPage) -> tuple[list[float], list[_Band | None]]:
     return ys, bands
 
 
-def _page_items(glyphs: list[_Glyph], rules: GridPage, artefacts: dict[str, int]) -> list[_Item]:
+def _page_items(textpage, text: str, height: float, rules: GridPage, artefacts: dict[str, int]) -> list[_Item]:
     """The page as prose lines and table rows, top to bottom."""
     ys, bands = _bands(rules)
+    glyphs, items = _page_glyphs(textpage, text, height, _table_spans(ys, bands), artefacts)
     cells: dict[tuple[int, int], list[_Glyph]] = {}
     prose: list[_Glyph] = []
     for g in glyphs:
@@ -265,7 +300,6 @@ def _page_items(glyphs: list[_Glyph], rules: GridPage, artefacts: dict[str, int]
             cells.setdefault((k, j), []).append(g)
         else:
             prose.append(g)
-    items: list[_Item] = []
     for glyph_line in _lines(prose):
         text = _line_text(glyph_line)
         if _PAGE_NUMBER_RE.match(text):
@@ -356,7 +390,7 @@ def doc_from_pdf_grid(data: bytes) -> Doc:
                 text = _page_text(textpage)
                 rules = _page_rules(page, height) if text.strip() else GridPage()
                 if any(_bands(rules)[1]):
-                    page_items = _page_items(_page_glyphs(textpage, text, height), rules, out.artefacts)
+                    page_items = _page_items(textpage, text, height, rules, out.artefacts)
                 else:
                     page_items = _text_items(text, out.artefacts)
             finally:
