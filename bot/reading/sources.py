@@ -39,6 +39,7 @@ MAX_ZIP_RATIO = 120
 ANTIWORD_TIMEOUT = 15
 
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BAD_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -354,7 +355,9 @@ def doc_from_word97(data: bytes, kind: str) -> Doc:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"in.{kind}"
         path.write_bytes(data)
-        converted = libreoffice_to_docx(path, Path(tmp) / "out")
+        # an OLE2 file without a Word stream (a damaged file) is left to antiword's quick refusal
+        word = kind == "wps" or _WORD_STREAM in data
+        converted = libreoffice_to_docx(path, Path(tmp) / "out") if word else None
         if converted is not None:
             try:
                 doc = doc_from_docx(converted)
