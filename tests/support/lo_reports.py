@@ -80,7 +80,8 @@ def generate(n: int, *, seed: int = 0, error_every: int = 4, blank_every: int = 
     for i in range(n):
         s = seed * 1000 + i
         rng = random.Random(s)
-        layout = layouts[i % len(layouts)]
+        # rotate by one layout each cycle, so errors and blanks (every k-th report) reach every layout
+        layout = layouts[(i + i // len(layouts)) % len(layouts)]
         report = generate_report(s, office_index=s, year=2021 + rng.randrange(5), paragraphs=rng.choice((2, 3, 4, 6)))
         gen = LoReport(f"lo_{seed:02d}_{i:03d}_{layout}", report, layout, FONTS[(i // len(layouts) + i) % len(FONTS)], s)
         if error_every and i % error_every == error_every - 1:
