@@ -128,7 +128,11 @@ def _page_rules(page, height: float) -> GridPage:
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     refs = [ctypes.byref(c) for c in (left, bottom, right, top)]
     path = raw.FPDF_PAGEOBJ_PATH
-    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+    count = raw.FPDFPage_CountObjects(page.raw)
+    if count > MAX_PAGE_OBJECTS:
+        return GridPage()  # a vector drawing, not a form: the page is read as text (bounded time)
+    budget = [MAX_PAGE_SEGMENTS]
+    for i in range(count):
         obj = raw.FPDFPage_GetObject(page.raw, i)
         if raw.FPDFPageObj_GetType(obj) != path or not raw.FPDFPageObj_GetBounds(obj, *refs):
             continue
@@ -140,21 +144,25 @@ def _page_rules(page, height: float) -> GridPage:
         elif w <= RULE_THICK and hgt >= RULE_MIN:
             v.append(((x0 + x1) / 2, y0, y1))
         elif w > RULE_MIN and hgt > RULE_MIN:
-            _path_segments(obj, height, h, v)
+            _path_segments(obj, height, h, v, budget)
     return GridPage(_snap(h), _snap(v))
 
 
+#: Caps that keep a hostile or drawing-heavy page to a few ms: past them a page is read as text.
+MAX_PAGE_OBJECTS = 20_000
+MAX_PAGE_SEGMENTS = 50_000
 MAX_PATH_SEGMENTS = 5000
 
 
-def _path_segments(obj, height: float, h: list, v: list) -> None:
+def _path_segments(obj, height: float, h: list, v: list, budget: list[int]) -> None:
     """The straight horizontal and vertical strokes of a path (its matrix applied); curves and
     diagonals are drawings, not rules."""
     import pypdfium2.raw as raw
 
     n = raw.FPDFPath_CountSegments(obj)
-    if n < 2 or n > MAX_PATH_SEGMENTS:
+    if n < 2 or n > MAX_PATH_SEGMENTS or n > budget[0]:
         return
+    budget[0] -= n
     mode, stroke = ctypes.c_int(), ctypes.c_int()
     if raw.FPDFPath_GetDrawMode(obj, ctypes.byref(mode), ctypes.byref(stroke)) and not stroke.value and n > 5:
         return  # a filled shape of many segments (a seal, a logo) has no rules
