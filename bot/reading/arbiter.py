@@ -148,6 +148,21 @@ def is_clean(report: Report) -> bool:
     return all(score(report, t).clean for t in TABLES)
 
 
+_TABLE_KEYS = {"proactive": "t2", "applications": "t3", "appeals": "t4"}
+
+
+def _cells(report: Report, table: str) -> dict[tuple[str, str], float]:
+    key = _TABLE_KEYS[table]
+    return {(r, c): v.value for t, r, c, v in report.cells() if t == key and v.value is not None}
+
+
+def _covers(a: Report, b: Report, table: str) -> bool:
+    """Whether reading ``a`` saw every cell ``b`` saw, with the same values, and more: ``b`` then only
+    looks better because the cells it lost took their identities with them (a real error among them)."""
+    ca, cb = _cells(a, table), _cells(b, table)
+    return len(ca) > len(cb) and all(ca.get(k) == v for k, v in cb.items())
+
+
 def arbitrate(readings: Iterable[Reading]) -> Report:
     """The first reading's report (title, prose, sections) with each table taken from the best reading.
 
@@ -162,7 +177,7 @@ def arbitrate(readings: Iterable[Reading]) -> Report:
         best_key = score(best.report, table).key()
         for r in readings[1:]:
             k = score(r.report, table).key()
-            if k > best_key:
+            if k > best_key and not _covers(best.report, r.report, table):
                 best, best_key = r, k
         if getattr(best.report, table) is not None:
             provenance[table] = best.name

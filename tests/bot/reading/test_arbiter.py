@@ -88,3 +88,18 @@ def test_a_reading_that_raises_never_discards_one_that_worked(monkeypatch):
     monkeypatch.setattr(api, "PDF_READINGS", (("pdf-text", refused), ("pdf-ruled", broken)))
     (result,) = read_bytes("a.pdf", data)
     assert result.report is None and result.error.code == "ING-02"
+
+
+def test_a_reading_that_lost_the_wrong_cell_does_not_hide_a_real_error():
+    """The office's real error breaks identities in the full reading; a reading that lost that row has no
+    broken identity left, but it saw nothing the full one did not: the full one stays."""
+    full = make_report(7)
+    for col in (0, 1, 2):  # the office typed three wrong numbers into one row: four identities break
+        full = _misread(full, row="deny_law", col=col, delta=2)
+    lost = copy.deepcopy(full)
+    del lost.applications["deny_law"]
+    assert score(lost, "applications").broken == 0 < score(full, "applications").broken
+    assert score(lost, "applications").key() > score(full, "applications").key()  # the score alone would err
+    merged = arbitrate([Reading("pdf-grid", full), Reading("pdf-text", lost)])
+    assert merged.applications is full.applications
+    assert merged.provenance["applications"] == "pdf-grid"
