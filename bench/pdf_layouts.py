@@ -35,7 +35,7 @@ def run(ctx: Context) -> list[Figure]:
     ctx.log(f"{n} reports converted by LibreOffice in {time.perf_counter() - t0:.0f} s")
     read_bytes(truths[0]["file"], (ctx.workdir / truths[0]["file"]).read_bytes())  # warm-up
     per: dict[str, dict[str, Any]] = defaultdict(lambda: {"right": 0, "cells": 0, "files": 0, "false_blank": 0,
-                                                         "errors": 0, "found": 0, "blank": 0, "blank_seen": 0,
+                                                         "errors": 0, "found": 0, "blank": 0, "blank_seen": 0, "office": 0,
                                                          "ms": []})
     for truth in truths:
         data = (ctx.workdir / truth["file"]).read_bytes()
@@ -51,6 +51,7 @@ def run(ctx: Context) -> list[Figure]:
             continue
         have = {f"{t}/{r}/{c}": v.value for t, r, c, v in report.cells()}
         row["right"] += sum(1 for k, v in truth["cells"].items() if have.get(k) == v)
+        row["office"] += report.office.name == truth["office"] and report.year == truth["year"]
         findings = validate(report)
         blank_found = any(f.code in BLANK_CODES for f in findings)
         if None in truth["cells"].values():
@@ -71,7 +72,7 @@ def run(ctx: Context) -> list[Figure]:
             f"PDF cells right, layout {layout}", 100 * r["right"] / r["cells"], "%", Target(">=", 99.5),
             note=f"{r['right']}/{r['cells']} cells in {r['files']} files; false blank-cell findings: "
                  f"{r['false_blank']}; injected errors found: {r['found']}/{r['errors']}; "
-                 f"real blanks reported: {r['blank_seen']}/{r['blank']}; "
+                 f"real blanks reported: {r['blank_seen']}/{r['blank']}; office and year right: {r['office']}/{r['files']}; "
                  f"p95 {percentile(r['ms'], 95):.0f} ms"))
     figures.append(Figure("PDF cells right, all layouts", 100 * all_right / all_cells, "%", Target(">=", 99.5),
                           note=f"{all_right}/{all_cells} cells, {len(truths)} LibreOffice PDFs (4–10 pages)"))

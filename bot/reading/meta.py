@@ -192,6 +192,9 @@ def find_title(rows: list[Row]) -> tuple[str, int]:
         lines.append(text)
     else:
         body = min(len(rows), 20)
+    for k in range(len(lines) - 2, -1, -1):
+        if "报告" in lines[k] + lines[k + 1] and "报告" not in lines[k] and "报告" not in lines[k + 1]:
+            lines[k : k + 2] = [lines[k] + lines[k + 1]]  # a PDF line broke inside 「报告」 (「…年度报」/「告」)
     titled = [k for k, t in enumerate(lines) if "报告" in t and not _CHROME_RE.search(t)]
     if not titled:
         return "", body

@@ -32,3 +32,12 @@ def test_short_name(name: str, short: str) -> None:
 ])
 def test_office_kind(name: str, kind: str) -> None:
     assert office_kind(name) == kind
+
+
+def test_title_broken_inside_baogao_by_a_pdf_line_is_joined():
+    from bot.reading.doc import Row
+    from bot.reading.meta import find_title
+
+    rows = [Row(1, ["杭州市富阳区东塘街道办事处 2025 年政府信息公开工作年度报"]), Row(2, ["告"]), Row(3, ["一、总体情况"])]
+    title, body = find_title(rows)
+    assert title == "杭州市富阳区东塘街道办事处 2025 年政府信息公开工作年度报告" and body == 2

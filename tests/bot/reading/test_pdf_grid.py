@@ -33,6 +33,7 @@ def _check(name: str, data: bytes, truth: dict) -> None:
     wrong = {k: (have.get(k), v) for k, v in truth["cells"].items() if have.get(k) != v}
     assert not wrong, wrong
     assert report.year == truth["year"]
+    assert report.office.name == truth["office"]
     findings = validate(report)
     blanks = {f.code for f in findings if f.code in BLANK_CODES}
     errors = {f.code for f in findings if f.severity == "error"}
