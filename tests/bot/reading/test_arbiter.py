@@ -103,3 +103,13 @@ def test_a_reading_that_lost_the_wrong_cell_does_not_hide_a_real_error():
     merged = arbitrate([Reading("pdf-grid", full), Reading("pdf-text", lost)])
     assert merged.applications is full.applications
     assert merged.provenance["applications"] == "pdf-grid"
+
+
+def test_provenance_survives_the_stored_json():
+    from bot.report import Report
+
+    report = arbitrate([Reading("pdf-grid", make_report(8)), Reading("pdf-text", make_report(8))])
+    again = Report.from_json(report.to_json(detail=True))
+    assert again.provenance == report.provenance == {
+        "proactive": "pdf-grid", "applications": "pdf-grid", "appeals": "pdf-grid"}
+    assert "provenance" not in report.to_json()  # the CONTRACT.md keys are unchanged; detail only
