@@ -108,3 +108,36 @@ def fresh_lo_pdfs(tmp_path_factory) -> list[tuple[Path, dict]]:
 def test_fresh_libreoffice_pdfs_read_cell_exact(fresh_lo_pdfs):
     for path, truth in fresh_lo_pdfs:
         _check(path.name, path.read_bytes(), truth)
+
+
+def test_a_page_of_countless_drawings_is_read_as_text_in_bounded_time():
+    """A page with more path objects than any form has (a drawing, or a file built to stall the reader)
+    gets no rules at all: its text is read as lines, as the text reading would."""
+    import io
+    import time
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    from reportlab.pdfgen import canvas
+
+    from bot.reading.pdf_grid import MAX_PAGE_OBJECTS, _bands, _page_rules
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for i in range(MAX_PAGE_OBJECTS + 500):
+        y = 100 + (i % 500)
+        c.line(50, y, 60 + i % 7, y)  # each line is a path object of its own
+    c.drawString(100, 800, "2021")
+    c.save()
+    pdf = pdfium.PdfDocument(buf.getvalue())
+    page = pdf[0]
+    start = time.perf_counter()
+    rules = _page_rules(page, page.get_height())
+    elapsed = time.perf_counter() - start
+    count = raw.FPDFPage_CountObjects(page.raw)
+    page.close()
+    pdf.close()
+    if count <= MAX_PAGE_OBJECTS:
+        pytest.skip(f"reportlab merged the lines into {count} path objects")
+    assert not any(_bands(rules)[1]) and not rules.hrules
+    assert elapsed < 1.0
