@@ -148,12 +148,9 @@ def is_clean(report: Report) -> bool:
     return all(score(report, t).clean for t in TABLES)
 
 
-_TABLE_KEYS = {"proactive": "t2", "applications": "t3", "appeals": "t4"}
-
-
 def _cells(report: Report, table: str) -> dict[tuple[str, str], float]:
     key = _TABLE_KEYS[table]
-    return {(r, c): v.value for t, r, c, v in report.cells() if t == key and v.value is not None}
+    return {(r, c): v.value for t, r, c, v in report.cells() if t == key and v.checked is not None}
 
 
 def _covers(a: Report, b: Report, table: str) -> bool:
