@@ -160,6 +160,20 @@ def _covers(a: Report, b: Report, table: str) -> bool:
     return len(ca) > len(cb) and all(ca.get(k) == v for k, v in cb.items())
 
 
+def _doubt_disagreements(chosen: Report, first: Report, table: str) -> bool:
+    """A later reading won this table but still breaks an identity: where it differs from the first
+    reading it is only the better guess, so those cells are ``uncertain`` (the validator does not judge
+    them; ING-09 asks the user to check). Where the readings agree, a broken identity is the office's."""
+    key = _TABLE_KEYS[table]
+    other = {(r, c): v.value for t, r, c, v in first.cells() if t == key}
+    marked = False
+    for t, r, c, v in chosen.cells():
+        if t == key and v.value is not None and not v.doubt and other.get((r, c)) != v.value:
+            v.doubt = "uncertain"
+            marked = True
+    return marked
+
+
 def arbitrate(readings: Iterable[Reading]) -> Report:
     """The first reading's report (title, prose, sections) with each table taken from the best reading.
 
@@ -169,6 +183,7 @@ def arbitrate(readings: Iterable[Reading]) -> Report:
         raise ValueError("no reading to arbitrate")
     base = readings[0].report
     provenance: dict[str, str] = {}
+    doubted = False
     for table, prefix in TABLES.items():
         best = readings[0]
         best_key = score(best.report, table).key()
@@ -181,6 +196,8 @@ def arbitrate(readings: Iterable[Reading]) -> Report:
         if best is readings[0]:
             continue
         chosen = best.report
+        if score(chosen, table).broken and _doubt_disagreements(chosen, base, table):
+            doubted = True
         setattr(base, table, getattr(chosen, table))
         base.ingest_findings = [f for f in base.ingest_findings if not f.where.startswith(prefix)]
         base.ingest_findings.extend(_table_findings(chosen, prefix))
@@ -189,4 +206,9 @@ def arbitrate(readings: Iterable[Reading]) -> Report:
         if table == "applications":
             base.extra_rows, base.missing_rows = chosen.extra_rows, chosen.missing_rows
     base.provenance = provenance
+    if doubted:  # ING-09 for the cells now in doubt (the readings' own were made before the arbiter)
+        from bot.reading.doubts import doubt_findings
+
+        have = {(f.code, f.where) for f in base.ingest_findings}
+        base.ingest_findings += [f for f in doubt_findings(base, {}) if f.code == "ING-09" and (f.code, f.where) not in have]
     return base

@@ -113,3 +113,23 @@ def test_provenance_survives_the_stored_json():
     assert again.provenance == report.provenance == {
         "proactive": "pdf-grid", "applications": "pdf-grid", "appeals": "pdf-grid"}
     assert "provenance" not in report.to_json()  # the CONTRACT.md keys are unchanged; detail only
+
+
+def test_a_later_reading_that_wins_but_breaks_an_identity_is_uncertain_where_readings_differ():
+    """Uncertain is not wrong: the first reading lost cells (unread), a later one read them but breaks an
+    identity on a cell the readings disagree about — that cell is in doubt (ING-09), not the office's error."""
+    from bot.validation import validate
+
+    truth = make_report(9)
+    first = copy.deepcopy(truth)
+    for row in ("deny_law", "deny_process", "noproc_repeat"):
+        for v in first.applications[row]:
+            v.value, v.raw, v.doubt = None, "", "unread"
+    later = _misread(truth, row="granted", col=1, delta=3)  # one misread cell, and the first reading saw it right
+    merged = arbitrate([Reading("pdf-grid", first), Reading("pdf-ruled", later)])
+    assert merged.provenance["applications"] == "pdf-ruled"
+    assert merged.applications["granted"][1].doubt == "uncertain"
+    assert merged.applications["granted"][2].doubt == ""  # where the readings agree nothing is doubted
+    findings = validate(merged)
+    assert not [f for f in findings if f.code.startswith("T3-") and f.severity == "error"]
+    assert any(f.code == "ING-09" for f in findings)
