@@ -217,11 +217,12 @@ def attempt(reading: Callable[[], Report], filename: str = "") -> Report | ReadE
 
 #: The readings of a PDF, most trusted first: the grid rebuilt from geometry (exact on ruled tables,
 #: ~20 ms), PDFium's text layer (~10 ms; right where a table has no rules), pdfplumber's ruled tables
-#: (~400 ms, only when neither gave every table whole).
+#: (~400 ms, only when neither gave every table whole). Each reader is looked up when called (a test
+#: can replace the module's function).
 PDF_READINGS: tuple[tuple[str, Callable[[bytes], Doc]], ...] = (
-    ("pdf-grid", doc_from_pdf_grid),
-    ("pdf-text", doc_from_pdf_text),
-    ("pdf-ruled", doc_from_pdf),
+    ("pdf-grid", lambda data: doc_from_pdf_grid(data)),
+    ("pdf-text", lambda data: doc_from_pdf_text(data)),
+    ("pdf-ruled", lambda data: doc_from_pdf(data)),
 )
 
 

@@ -132,7 +132,7 @@ def test_damaged_containers_are_a_clean_ing_01(case, no_errors_logged):
 
 
 def _short_row_doc():
-    """Rows whose 表3 has a short row, so the second reading is tried."""
+    """Rows whose 表3 has a short row, so the later readings are tried (PDF_READINGS: grid, text, ruled)."""
     lines = render_txt(make_report(5), "rows").split("\n")
     for i, ln in enumerate(lines):
         if "部分公开" in ln and ln.count("\t") >= 7:
@@ -147,7 +147,8 @@ def test_second_pdf_reading_raising_keeps_the_first(monkeypatch, no_errors_logge
     def boom(data):
         raise PDFSyntaxError("damaged page tree")
 
-    monkeypatch.setattr(api, "doc_from_pdf_text", lambda data: _short_row_doc())
+    monkeypatch.setattr(api, "doc_from_pdf_grid", lambda data: _short_row_doc())
+    monkeypatch.setattr(api, "doc_from_pdf_text", boom)
     monkeypatch.setattr(api, "doc_from_pdf", boom)
     result = _one("a.pdf", b"%PDF-1.4 whatever")
     assert result.report is not None and result.report.applications is not None
@@ -157,6 +158,7 @@ def test_first_pdf_reading_raising_keeps_the_second(monkeypatch, no_errors_logge
     def boom(data):
         raise RecursionError
 
+    monkeypatch.setattr(api, "doc_from_pdf_grid", boom)
     monkeypatch.setattr(api, "doc_from_pdf_text", boom)
     monkeypatch.setattr(api, "doc_from_pdf", lambda data: _short_row_doc())
     assert _one("a.pdf", b"%PDF-1.4 whatever").report is not None
@@ -166,6 +168,7 @@ def test_both_pdf_readings_failing_give_the_first_error(monkeypatch):
     def scanned(data):
         raise ReadError("ING-02", "scanned")
 
+    monkeypatch.setattr(api, "doc_from_pdf_grid", scanned)
     monkeypatch.setattr(api, "doc_from_pdf_text", scanned)
     monkeypatch.setattr(api, "doc_from_pdf", lambda data: (_ for _ in ()).throw(OSError("bad")))
     assert _one("a.pdf", b"%PDF-1.4").error.code == "ING-02"
