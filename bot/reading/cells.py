@@ -107,7 +107,9 @@ def is_value_cell(text: str) -> bool:
         return False
     return bool(
         _NUMBER_RE.match(s) or _UNIT_RE.match(s) or s in _SLASHES or s in _CN_ZERO or _SCIENTIFIC_RE.match(s)
-        or chinese_number(s) is not None
+        # 「三十二」 in a cell is a number; a lone 「一」「三」 is far more often a header set one character
+        # per line (「第一项…」) or a row numeral than a count typed in words.
+        or (len(s) > 1 and chinese_number(s) is not None)
     )
 
 
