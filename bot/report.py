@@ -41,6 +41,9 @@ class Value:
     #: reading, but another reading of the same text fits the identities as well. Rules on blanks and on
     #: arithmetic skip doubtful cells: a reading gap is never reported as the office's error.
     doubt: str = ""
+    #: How sure the reader is of this cell, 0–1, for cells read from pixels (OCR); ``None`` when the
+    #: file carried the text itself (docx, text PDF, OFD …). See bot/validation/uncertain.py.
+    confidence: float | None = None
 
     @property
     def blank(self) -> bool:

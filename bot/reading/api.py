@@ -10,7 +10,7 @@ import re
 import threading
 import zipfile
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path, PurePosixPath
 
@@ -47,7 +47,7 @@ from bot.report import Report, Source
 
 log = logging.getLogger(__name__)
 
-KINDS = ("txt", "docx", "doc", "wps", "pdf", "html", "htm", "zip")
+KINDS = ("txt", "docx", "doc", "wps", "pdf", "html", "htm", "zip", "ofd")
 _MAGIC_IMAGE = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")
 
 
@@ -59,6 +59,8 @@ def kind_of(filename: str, data: bytes) -> str:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return ext if ext in ("doc", "wps") else "doc"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        if ext == "ofd" or _is_ofd(data):
+            return "ofd"
         office = _office_kind(data)  # by content: an .xlsx renamed .zip, a .docx saved without extension…
         if office is not None:
             return office
@@ -101,13 +103,33 @@ def _office_kind(data: bytes) -> str | None:
     return None
 
 
-def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
+def _is_ofd(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return "OFD.xml" in zf.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+#: The error a read without OCR gives for a picture or a scan: read_in_worker then OCRs it on its own.
+MSG_NEEDS_OCR = "这是一张图片或扫描件，需要文字识别。"
+
+
+def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True) -> ReadResult:
     source = Source(filename, Source.digest(data), kind)
     try:
         if not data:
             raise ReadError("ING-01", MSG_EMPTY)
         if kind == "image":
-            raise ReadError("ING-01", "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。")
+            if not ocr:
+                raise ReadError("ING-02", MSG_NEEDS_OCR)
+            from bot.reading.scanned import read_image
+
+            return ReadResult(filename, read_image(data, source), None)
+        if kind == "ofd":
+            from bot.reading.ofd import read_ofd
+
+            return ReadResult(filename, read_ofd(data, source), None)
         if kind == "txt":
             doc = doc_from_text(decode_text(data)[:MAX_TEXT_CHARS])
         elif kind == "docx":
@@ -116,7 +138,14 @@ def _read_one(filename: str, data: bytes, kind: str) -> ReadResult:
             doc = doc_from_word97(data, kind)
         elif kind == "pdf":
             check_pdf_streams(data)
-            return ReadResult(filename, _read_pdf(data, source), None)
+            try:
+                return ReadResult(filename, _read_pdf(data, source), None)
+            except ReadError as err:
+                if err.code != "ING-02" or not ocr:
+                    raise
+            from bot.reading.scanned import read_scanned_pdf  # no text layer: a scan
+
+            return ReadResult(filename, read_scanned_pdf(data, source), None)
         elif kind == "html":
             doc = doc_from_html(data)
         else:
@@ -383,19 +412,22 @@ def zip_members(filename: str, data: bytes) -> Iterator[ReadResult | Member]:
         yield ReadResult(filename, None, ReadError("ING-01", "压缩包里没有可读取的年报文件。"))
 
 
-def _read_zip(filename: str, data: bytes) -> list[ReadResult]:
-    return [item if isinstance(item, ReadResult) else _read_one(*item) for item in zip_members(filename, data)]
+def _read_zip(filename: str, data: bytes, ocr: bool = True) -> list[ReadResult]:
+    return [item if isinstance(item, ReadResult) else _read_one(*item, ocr) for item in zip_members(filename, data)]
 
 
-def read_bytes(filename: str, data: bytes) -> list[ReadResult]:
-    """Read one sent file. A .zip gives one result per member; errors are results, never exceptions."""
+def read_bytes(filename: str, data: bytes, ocr: bool = True) -> list[ReadResult]:
+    """Read one sent file. A .zip gives one result per member; errors are results, never exceptions.
+
+    With ``ocr=False`` a picture or scan is not read but answered ING-02 (``MSG_NEEDS_OCR`` for an
+    image): :func:`read_in_worker` reads those in a task of their own, with OCR's time limit."""
     try:
         if len(data) > MAX_FILE_BYTES:
             return [ReadResult(filename, None, ReadError("ING-03", MSG_TOO_BIG))]
         kind = kind_of(filename, data)
         if kind == "zip":
-            return _read_zip(filename, data)
-        return [_read_one(filename, data, kind)]
+            return _read_zip(filename, data, ocr)
+        return [_read_one(filename, data, kind, ocr)]
     except Exception as exc:  # noqa: BLE001
         return [ReadResult(filename, None, as_read_error(exc, filename))]
 
@@ -587,11 +619,54 @@ async def run_in_worker(
     return _settle(pool, outcome, filename)
 
 
-async def read_in_worker(filename: str, data: bytes, *, timeout: float = 20) -> list[ReadResult]:
-    """:func:`read_bytes` in the process pool with a hard time limit (pebble kills a hung worker)."""
+def read_bytes_without_ocr(filename: str, data: bytes) -> list[ReadResult]:
+    """:func:`read_bytes` leaving pictures and scans for OCR (a picklable worker task)."""
+    return read_bytes(filename, data, ocr=False)
+
+
+#: OCR time limit: seconds per page plus a start-up allowance (the models load once per worker).
+OCR_SECONDS_PER_PAGE = 15
+OCR_START_SECONDS = 20
+
+
+async def read_in_worker(
+    filename: str,
+    data: bytes,
+    *,
+    timeout: float = 20,
+    on_ocr: Callable[[str, int], Awaitable[None] | None] | None = None,
+) -> list[ReadResult]:
+    """:func:`read_bytes` in the process pool with a hard time limit (pebble kills a hung worker).
+
+    Pictures and scanned PDFs (a .zip's members too) are then read by OCR, each in a task of its own
+    with OCR's limits; ``on_ocr(name, pages)`` is called first so the chat can say it takes a while."""
     if len(data) > MAX_FILE_BYTES:
         return [ReadResult(filename, None, ReadError("ING-03", MSG_TOO_BIG))]
-    return await run_in_worker(read_bytes, filename, data, timeout=timeout)
+    results = await run_in_worker(read_bytes_without_ocr, filename, data, timeout=timeout)
+    if not any(r.error is not None and r.error.code == "ING-02" for r in results):
+        return results
+    from bot.reading.ocr import MAX_OCR_PAGES, pdf_page_count
+
+    out: list[ReadResult] = []
+    for result in results:
+        if result.error is None or result.error.code != "ING-02":
+            out.append(result)
+            continue
+        if result.filename != filename:
+            out.append(result)  # a .zip member: read_batch reads members one at a time, with OCR
+            continue
+        member = data
+        pages = 1 if not member.startswith(b"%PDF") else min(max(pdf_page_count(member), 1), MAX_OCR_PAGES)
+        if on_ocr is not None:
+            try:
+                waiting = on_ocr(result.filename, pages)
+                if waiting is not None:
+                    await waiting
+            except Exception:  # a failed "reading the scan…" message must not lose the file
+                log.warning("OCR notice failed", exc_info=True)
+        limit = max(timeout, OCR_START_SECONDS + OCR_SECONDS_PER_PAGE * pages)
+        out.extend(await run_in_worker(read_bytes, result.filename, member, timeout=limit))
+    return out
 
 
 def batch_size(filename: str, data: bytes) -> int:
@@ -609,13 +684,19 @@ def batch_size(filename: str, data: bytes) -> int:
 BATCH_TIME_FACTOR = 3
 
 
-async def read_batch(filename: str, data: bytes, *, timeout: float = 20) -> AsyncIterator[ReadResult]:
+async def read_batch(
+    filename: str,
+    data: bytes,
+    *,
+    timeout: float = 20,
+    on_ocr: Callable[[str, int], Awaitable[None] | None] | None = None,
+) -> AsyncIterator[ReadResult]:
     """:func:`read_in_worker`, one document at a time: a .zip's members are unpacked here (after the
     size, ratio and path checks) and each read in the worker on its own, so the caller validates and
     stores each before the next is read — a batch of 50 never sits in memory at once. Each member has
     the per-file time limit; the whole batch ``BATCH_TIME_FACTOR`` times it."""
     if len(data) > MAX_FILE_BYTES or kind_of(filename, data) != "zip":
-        for result in await read_in_worker(filename, data, timeout=timeout):
+        for result in await read_in_worker(filename, data, timeout=timeout, on_ocr=on_ocr):
             yield result
         return
     loop = asyncio.get_running_loop()
@@ -637,7 +718,8 @@ async def read_batch(filename: str, data: bytes, *, timeout: float = 20) -> Asyn
         if left <= 0:
             yield ReadResult(shown, None, ReadError("ING-01", MSG_TIMEOUT))
             continue
-        for result in await run_in_worker(read_bytes, shown, member, timeout=min(timeout, left)):
+        # a picture or scan in the batch is read by OCR with OCR's own limit (read_in_worker)
+        for result in await read_in_worker(shown, member, timeout=min(timeout, left), on_ocr=on_ocr):
             yield result
 
 

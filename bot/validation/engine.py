@@ -260,6 +260,9 @@ def validate(
                 continue
             seen.add(key)
             findings.append(f)
+    from bot.validation.uncertain import settle  # cells read by OCR: no error on an uncertain cell
+
+    findings = settle(report, findings, ctx.fmt)
     findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     report.findings = findings
     return findings

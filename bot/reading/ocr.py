@@ -1,0 +1,299 @@
+"""Pictures of reports → positioned text boxes with a confidence, read by RapidOCR (PP-OCRv4, ONNX, CPU).
+
+Used for image-only PDF pages, photos and scans (.jpg/.png …). The models ship inside the
+``rapidocr-onnxruntime`` wheel: nothing is downloaded at run time. The engine is loaded lazily, once per
+*parse worker* (never in the bot process: this module imports nothing heavy at import time), and a read
+runs under its own memory cap (``OCR_MEMORY_MB``) — the models and one page need about 400 MB, more
+than a text parse. See docs/READING.md for the comparison with Tesseract that chose this engine.
+
+A photo is rarely square to the page: the text boxes' own slant gives the skew, and the box corners
+are rotated back before the grid is built (``boxes.py``), so the image itself is never re-sampled.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import os
+import statistics
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from bot.reading.boxes import Box, BoxDoc, doc_from_pages
+from bot.reading.errors import ReadError
+
+log = logging.getLogger(__name__)
+
+#: Address-space cap while OCR runs in a worker, MB (NIANBAO_OCR_MEMORY_MB; 0 = none). ONNX Runtime
+#: reserves address space generously; the resident peak is measured in bench/ocr.py.
+OCR_MEMORY_MB = max(0, int(os.environ.get("NIANBAO_OCR_MEMORY_MB", "2048") or 0))
+#: Pages of a scanned PDF read at most (the rest is reported as not read).
+MAX_OCR_PAGES = 12
+#: A page is brought to about this many pixels on its long side (≈150 dpi on A4): text is then 20–30
+#: px high, what PP-OCR's recogniser is trained on; bigger only costs time.
+TARGET_LONG_SIDE = 1800
+MSG_OCR_UNAVAILABLE = "该文件是图片或扫描件，本机未安装文字识别组件，请提供Word原件或可复制文字的PDF。"
+MSG_IMAGE_UNREADABLE = "无法打开这张图片，请重新拍摄或发送原文件。"
+MSG_NO_TEXT = "图片中没有识别到文字，请拍清楚一些（对准表格、光线充足）后重新发送。"
+
+_engine: Any = None
+_engine_lock = threading.Lock()
+
+
+def available() -> bool:
+    """True when the OCR engine can be imported (without loading it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+
+
+def engine() -> Any:
+    """The RapidOCR engine of this process, loaded on first use (≈1 s)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as exc:
+                raise ReadError("ING-02", MSG_OCR_UNAVAILABLE) from exc
+            logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+            # no angle classifier: pages are upright (a 180° scan is rare and its skew is measured anyway)
+            _engine = RapidOCR(use_cls=False, max_side_len=2400, print_verbose=False)
+        return _engine
+
+
+def _prepare(image: Any) -> Any:
+    """A PIL image → an RGB numpy array with its long side near TARGET_LONG_SIDE."""
+    import numpy as np
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(image)  # phone photos carry their rotation in EXIF
+    image = image.convert("RGB")
+    w, h = image.size
+    scale = TARGET_LONG_SIDE / max(w, h)
+    if scale < 0.9 or scale > 1.6:
+        scale = min(scale, 2.0)
+        image = image.resize((max(1, round(w * scale)), max(1, round(h * scale))))
+    return np.asarray(image)
+
+
+def _skew(quads: list[list[list[float]]]) -> float:
+    """The page's skew in radians: the median slant of the long boxes' top edges."""
+    angles = []
+    for q in quads:
+        (x0, y0), (x1, y1) = q[0], q[1]
+        dx, dy = x1 - x0, y1 - y0
+        height = math.dist(q[0], q[3])
+        if dx > 0 and math.hypot(dx, dy) > 3 * max(height, 1):
+            angles.append(math.atan2(dy, dx))
+    return statistics.median(angles) if len(angles) >= 3 else 0.0
+
+
+#: Long side of the image the text *detector* sees (the recogniser reads crops of the full image):
+#: detection is most of the time, and finds table text as well at this size.
+DET_LONG_SIDE = 1280
+
+
+class PageReader:
+    """One page: OCR boxes de-skewed into page coordinates, and :meth:`recover` to re-read one cell."""
+
+    def __init__(self, array: Any) -> None:
+        import numpy as np
+
+        self.array = array
+        eng = engine()
+        h, w = array.shape[:2]
+        scale = min(1.0, DET_LONG_SIDE / max(h, w))
+        small = array
+        if scale < 1.0:
+            from PIL import Image
+
+            small = np.asarray(Image.fromarray(array).resize((max(1, round(w * scale)), max(1, round(h * scale)))))
+        quads, _ = eng.text_det(small)
+        self.boxes: list[Box] = []
+        self.angle = 0.0
+        if quads is None or len(quads) == 0:
+            return
+        quads = (np.asarray(quads, dtype=np.float32) / scale).astype(np.float32)
+        crops = eng.get_crop_img_list(array, list(quads))
+        texts, _ = eng.text_rec(crops)
+        self.angle = _skew([q.tolist() for q in quads])
+        cos, sin = math.cos(-self.angle), math.sin(-self.angle)
+        boxes: list[Box] = []
+        for quad, (text, score) in zip(quads, texts, strict=True):
+            if not str(text).strip():
+                continue
+            pts = [(x * cos - y * sin, x * sin + y * cos) for x, y in quad.tolist()]
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            boxes.append(Box(str(text), min(xs), min(ys), max(xs), max(ys), float(score)))
+        self.boxes = self._split_tall(boxes)
+
+    def _split_tall(self, boxes: list[Box]) -> list[Box]:
+        """A narrow box two or more lines tall is numbers of stacked rows the detector joined (「05」
+        read from a 0 above a 5): each line is re-read on its own."""
+        if not boxes:
+            return boxes
+        h = statistics.median(b.h for b in boxes)
+        out: list[Box] = []
+        for b in boxes:
+            k = round(b.h / h) if h > 0 else 1
+            if k < 2 or b.x1 - b.x0 > 4 * h or not any(ch.isdigit() for ch in b.text):
+                out.append(b)
+                continue
+            step = b.h / k
+            for i in range(k):
+                got = self.recover(b.x0 - 2, b.y0 + i * step, b.x1 + 2, b.y0 + (i + 1) * step)
+                if got is not None:
+                    out.append(Box(got[0], b.x0, b.y0 + i * step, b.x1, b.y0 + (i + 1) * step, got[1]))
+        return out
+
+    def recover(self, x0: float, y0: float, x1: float, y1: float) -> tuple[str, float] | None:
+        """Re-read the area of one empty cell (page coordinates): a digit the detector missed is often
+        there. ``None`` when nothing is read; the text and the recogniser's confidence otherwise."""
+        import numpy as np
+
+        cos, sin = math.cos(self.angle), math.sin(self.angle)
+        corners = [(x * cos - y * sin, x * sin + y * cos) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+        h, w = self.array.shape[:2]
+        left = max(0, int(min(p[0] for p in corners)))
+        right = min(w, int(max(p[0] for p in corners)) + 1)
+        top = max(0, int(min(p[1] for p in corners)))
+        bottom = min(h, int(max(p[1] for p in corners)) + 1)
+        if right - left < 4 or bottom - top < 4:
+            return None
+        crop = self.array[top:bottom, left:right]
+        if crop.std() < 4:  # a flat, empty area: nothing to read (most blank cells)
+            return None
+        pad = max(8, (bottom - top) // 3)
+        padded = np.pad(np.ascontiguousarray(crop), ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+        # detector and recogniser on the small area: the engine enlarges it, so a thin 「1」 lost at
+        # page scale is found
+        found, _ = engine()(padded)
+        mid, tall = padded.shape[0] / 2, padded.shape[0]
+        # only what sits on the cell's middle line: the edge of the row above or below is not this cell
+        found = [r for r in found or [] if abs(sum(p[1] for p in r[0]) / 4 - mid) < 0.2 * tall]
+        if found:
+            found.sort(key=lambda r: min(p[0] for p in r[0]))
+            text = "".join(str(r[1]).strip() for r in found)
+            return (text, float(min(r[2] for r in found))) if text else None
+        texts, _ = engine().text_rec([np.ascontiguousarray(crop)])
+        text, score = texts[0]
+        text = str(text).strip()
+        return (text, float(score) * 0.8) if text else None
+
+
+def boxes_of(array: Any) -> list[Box]:
+    """OCR one page (numpy RGB) → boxes, de-skewed into page coordinates."""
+    return PageReader(array).boxes
+
+
+def _with_memory_cap(func: Callable[[], Any]) -> Any:
+    """Run ``func`` with the worker's address-space cap raised to OCR_MEMORY_MB, then put it back."""
+    try:
+        import resource
+    except ImportError:
+        return func()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if OCR_MEMORY_MB <= 0 or soft == resource.RLIM_INFINITY:
+        return func()
+    want = OCR_MEMORY_MB * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ValueError, OSError):
+        return func()
+    try:
+        return func()
+    finally:
+        # the loaded models stay mapped: put the text-parse cap back only if the process fits under it
+        if _vm_bytes() < soft:
+            try:
+                resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+            except (ValueError, OSError):
+                pass
+
+
+def _vm_bytes() -> int:
+    """This process's address space in bytes (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def open_image(data: bytes) -> Any:
+    """Image bytes → PIL image, refusing what Pillow cannot open (or pixel bombs) with ING-01."""
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
+        raise ReadError("ING-01", MSG_IMAGE_UNREADABLE) from exc
+    return image
+
+
+def doc_from_image(data: bytes) -> BoxDoc:
+    """A photo or scan of a page (or of one table) → rows with per-cell confidence."""
+    image = open_image(data)
+
+    def run() -> BoxDoc:
+        return doc_from_pages([PageReader(_prepare(image))], "image")
+
+    doc = _with_memory_cap(run)
+    if not doc.rows:
+        raise ReadError("ING-01", MSG_NO_TEXT)
+    return doc
+
+
+def pdf_page_images(data: bytes, limit: int = MAX_OCR_PAGES) -> list[Any]:
+    """The pages of a PDF as PIL images, rendered by PDFium near TARGET_LONG_SIDE pixels."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        images = []
+        for i in range(min(len(pdf), limit)):
+            page = pdf[i]
+            w, h = page.get_size()
+            scale = TARGET_LONG_SIDE / max(w, h, 1)
+            images.append(page.render(scale=scale).to_pil())
+            page.close()
+        return images
+    finally:
+        pdf.close()
+
+
+def doc_from_scanned_pdf(data: bytes) -> BoxDoc:
+    """An image-only PDF: every page rendered and read by OCR."""
+
+    def run() -> BoxDoc:
+        return doc_from_pages([PageReader(_prepare(img)) for img in pdf_page_images(data)], "pdf")
+
+    doc = _with_memory_cap(run)
+    if not doc.rows:
+        from bot.reading.errors import MSG_SCANNED
+
+        raise ReadError("ING-02", MSG_SCANNED)
+    return doc
+
+
+def pdf_page_count(data: bytes) -> int:
+    """Pages of a PDF (for the progress message), 0 when it cannot be opened."""
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+    except Exception:
+        return 0

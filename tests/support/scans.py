@@ -1,0 +1,109 @@
+"""Scans and phone photos of our own reports, for the OCR tests and bench/ocr.py.
+
+A report is written as a Word file with ruled tables (as offices print them), turned into a PDF by
+LibreOffice, rasterised by ``pdftoppm`` (150 or 300 dpi, a scanner) and, for a "phone photo", turned a
+little, blurred and saved as JPEG with Pillow. ``scanned_pdf`` puts page images back into an
+image-only PDF (what an office's 「图片版」 is).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from bot.report import Report
+from tests.support.render import _blocks
+
+
+def ruled_docx(report: Report) -> bytes:
+    """The report as .docx with bordered tables, label columns wider than number columns."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    for kind, content in _blocks(report):
+        if kind == "p":
+            document.add_paragraph(str(content))
+            continue
+        rows: list[list[str]] = content  # type: ignore[assignment]
+        width = max(len(r) for r in rows)
+        table = document.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        table.autofit = False
+        if width >= 15:  # 表4
+            widths = [Cm(1.1)] * width
+        elif width >= 9:  # 表3: group label, row label, 7 numbers
+            widths = [Cm(2.2), Cm(4.2)] + [Cm(1.4)] * (width - 2)
+        elif width > 1:
+            widths = [Cm(5.0)] + [Cm(10.0 / (width - 1))] * (width - 1)
+        else:
+            widths = [Cm(15.0)]
+        for c, column in enumerate(table.columns):
+            column.width = widths[c] if c < len(widths) else Cm(1.1)
+        for r, row in enumerate(rows):
+            for c in range(width):
+                cell = table.cell(r, c)
+                cell.width = widths[c] if c < len(widths) else Cm(1.1)
+                if c < len(row):
+                    cell.text = row[c]
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def soffice_available() -> bool:
+    return shutil.which("soffice") is not None and shutil.which("pdftoppm") is not None
+
+
+def to_pdf(docx_bytes: bytes) -> bytes:
+    """LibreOffice's PDF of a .docx (a private profile, so parallel runs do not collide)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "report.docx"
+        src.write_bytes(docx_bytes)
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+             "--outdir", tmp, str(src)],
+            check=True, capture_output=True, timeout=180,
+        )
+        return (Path(tmp) / "report.pdf").read_bytes()
+
+
+def rasterise(pdf: bytes, dpi: int) -> list[bytes]:
+    """PNG bytes of each page at ``dpi`` (pdftoppm, grey like a scanner)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(src), f"{tmp}/p"], check=True,
+                       capture_output=True, timeout=180)
+        return [p.read_bytes() for p in sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1]))]
+
+
+def phone_photo(png: bytes, seed: int = 0) -> bytes:
+    """A page as a phone would take it: turned 0.5–2°, slightly blurred, uneven light, JPEG."""
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(seed)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    angle = rng.choice([-1, 1]) * rng.uniform(0.5, 2.0)
+    image = image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(200, 200, 195))
+    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.3)))
+    w, h = image.size
+    shade = Image.linear_gradient("L").resize((w, h)).point(lambda v: 255 - v // 6)
+    image = Image.composite(image, Image.new("RGB", (w, h), (150, 150, 140)), shade)
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def scanned_pdf(pages: list[bytes], dpi: int = 150) -> bytes:
+    """An image-only PDF of the page images (no text layer)."""
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(p)).convert("L") for p in pages]
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return buf.getvalue()
