@@ -71,12 +71,15 @@ async def ingest(
     timeout: float = 20,
     progress: Progress | None = None,
     received: date | None = None,
+    on_ocr: Callable[[str, int], Awaitable[None] | None] | None = None,
 ) -> list[IngestOutcome]:
     """Read → previous year → validate → store, one outcome per document (a .zip gives several).
 
     ``progress(done, total)`` is awaited after each document of a multi-document upload (a failing
     callback is logged, never fatal). ``received`` is the arrival date for DL-01 (default: today in
     China). Database errors propagate; unreadable files become outcomes with ``error`` set.
+    ``on_ocr(name, pages)`` is called before a picture or scan is read by OCR (it takes seconds).
+    A photo of a single table is validated but not stored (it is not a report of an office and year).
     """
     from bot.reading.api import batch_size, read_batch
 
@@ -86,7 +89,7 @@ async def ingest(
     done = 0
     # member by member: each is read, validated and stored before the next is unpacked (a batch of 50
     # reports never sits in memory at once)
-    async for result in read_batch(filename, data, timeout=timeout):
+    async for result in read_batch(filename, data, timeout=timeout, on_ocr=on_ocr):
         done += 1
         total = max(total, done)
         if result.report is None or result.error is not None:
@@ -98,6 +101,9 @@ async def ingest(
 
                 report.office = Office(unnamed_label(report), "", report.office.kind or "其他")
             await _validate(db, chat_id=chat_id, report=report, received=received)
+            if is_table_photo(report):
+                outcomes.append(IngestOutcome(result.filename, report, None, None))
+                continue
             stored = await repo.store_report(
                 db,
                 chat_id=chat_id,
@@ -115,6 +121,13 @@ async def ingest(
             except Exception:  # a failed "3/10…" edit must not lose the upload
                 log.warning("progress callback failed", exc_info=True)
     return outcomes
+
+
+def is_table_photo(report: Report) -> bool:
+    """A photo of one table, not of a report (see bot/validation/uncertain.py)."""
+    from bot.validation.uncertain import is_fragment
+
+    return is_fragment(report)
 
 
 async def _announce_if_complete(db: Database, *, chat_id: int, year: int | None) -> None:
@@ -328,6 +341,8 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
         return f"ℹ️ {office} {yr}：该文件已收到过（{when}，第{old.version}版），未重复保存。"
     verdict = report.verdict
     emoji = _emoji(verdict)
+    if is_table_photo(report):
+        return _table_photo_reply(report, emoji, lang)
     head_year = (f"{year}" if en else f"{year}年度") if year else ("year unknown" if en else "年度未识别")
     lines = [f"{emoji} {_office_label(report, outcome)} {head_year}"]
     if report.applications is not None or report.appeals is not None:
@@ -350,4 +365,24 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
         lines.append(f"Year not recognised: put “20XX年度” in the title and send it again; remove this copy with "
                      f"/delete {short} unknown." if en else
                      f"未能识别年度：请在标题写明“20XX年度”后重新发送；这份可用 /delete {short} 年份不明 删除。")
+    return "\n".join(lines)
+
+
+def _table_photo_reply(report: Report, emoji: str, lang: str) -> str:
+    """A photo of one table: which table, its own checks, and what needs the whole report."""
+    en = lang == "en"
+    note = next((f for f in report.findings if f.code == "OCR-02"), None)
+    tables = [n for n, t in (("表2", report.proactive), ("表3", report.applications), ("表4", report.appeals)) if t]
+    which = "、".join(tables) or "表格"
+    shown = which.replace("表", "table ") if en else which
+    lines = [f"{emoji} 📷 {'Photo of ' + shown if en else '照片：' + shown}"]
+    if report.applications is not None or report.appeals is not None:
+        lines.append(key_numbers(report, lang))
+    summary = _top_findings(report, lang)
+    if summary.startswith(emoji):
+        summary = summary[len(emoji):].lstrip()
+    lines.append(summary)
+    if note is not None and note.message not in summary and note.message_en not in summary:
+        lines.append(note.message_en if en and note.message_en else note.message)
+    lines.append("(Not stored: send the whole report to file it.)" if en else "（未保存：发送完整年报才会归档。）")
     return "\n".join(lines)

@@ -45,7 +45,7 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, on_unknown_command), group=1)
     app.add_handler(
         MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+            filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.Document.ALL & ~filters.PHOTO & ~filters.StatusUpdate.ALL,
             on_other,
         ),
         group=1,

@@ -25,7 +25,11 @@ logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 #: Extensions the bot reacts to in a group (in a private chat every file gets an answer).
-REPORT_SUFFIXES = {".docx", ".doc", ".wps", ".pdf", ".txt", ".html", ".htm", ".zip"}
+REPORT_SUFFIXES = {".docx", ".doc", ".wps", ".pdf", ".txt", ".html", ".htm", ".zip", ".ofd"}
+#: Pictures (a scan, a photo of a table sent as a file): in a group only when addressed to the bot.
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
+#: Words in a photo's caption that ask the bot to check it (in a group, photos are usually not for us).
+_ASKING = ("年报", "表", "核对", "对吗", "对不对", "帮我看", "检查", "check")
 FINDINGS_PREFIX = "findings:"
 #: Seconds between progress edits of a batch (Telegram rate limits edits too).
 PROGRESS_EVERY = 1.0
@@ -167,8 +171,6 @@ class Progress:
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Check size, download, ingest, reply with the verdict(s)."""
-    from bot import services
-
     message = update.effective_message
     chat = update.effective_chat
     if message is None or message.document is None or chat is None:
@@ -176,7 +178,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     document = message.document
     filename = document.file_name or "file"
     suffix = PurePath(filename).suffix.lower()
-    if chat.type != ChatType.PRIVATE and suffix not in REPORT_SUFFIXES:
+    if chat.type != ChatType.PRIVATE and suffix not in REPORT_SUFFIXES and not (
+        suffix in IMAGE_SUFFIXES and addressed(message, context)
+    ):
         return  # a photo or spreadsheet shared in a work group is not for us
     if (document.file_size or 0) > MAX_FILE_BYTES:
         await message.reply_text(too_big_text(document.file_size or 0))
@@ -195,6 +199,70 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if data is None:  # document.file_size was missing or lied: the download itself stopped at 20 MB
         await (progress.message.edit_text if progress is not None else message.reply_text)(too_big_text(None))
         return
+    await _ingest_and_reply(update, context, filename, data, document.file_unique_id, progress, lang)
+
+
+def addressed(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group: a picture is for the bot when it replies to the bot, mentions it, or its caption asks."""
+    caption = (message.caption or "").lower()
+    me = context.bot.username or ""
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == context.bot.id:
+        return True
+    return bool(me and f"@{me.lower()}" in caption) or any(w in caption for w in _ASKING)
+
+
+def ocr_notice(message: Message, lang: str):
+    """The ``on_ocr`` callback: one message before a scan of several pages is read (it takes seconds)."""
+
+    async def notice(name: str, pages: int) -> None:
+        if pages < 2:
+            return  # one photo takes a few seconds: the typing indicator is enough
+        shown = PurePath(name).name
+        await message.reply_text(
+            f"🔍 {shown} is a scan ({pages} pages): reading the text, about {3 * pages} s…" if lang == "en"
+            else f"🔍 {shown} 是扫描件（{pages}页），正在识别文字，约需{3 * pages}秒…")
+
+    return notice
+
+
+async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo (of a table, or a page of a report): read by OCR and checked like a file."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or not message.photo or chat is None:
+        return
+    if chat.type != ChatType.PRIVATE and not addressed(message, context):
+        return  # people share photos in work groups all day: only one addressed to the bot is read
+    photo = message.photo[-1]  # the largest size Telegram made
+    if (photo.file_size or 0) > MAX_FILE_BYTES:
+        await message.reply_text(too_big_text(photo.file_size or 0))
+        return
+    await chat.send_action(ChatAction.TYPING)
+    telegram_file = await photo.get_file()
+    data = await download_capped(telegram_file)
+    if data is None:
+        await message.reply_text(too_big_text(None))
+        return
+    lang = lang_of(update)
+    await _ingest_and_reply(update, context, f"photo_{photo.file_unique_id}.jpg", data, photo.file_unique_id,
+                            None, lang)
+
+
+async def _ingest_and_reply(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    filename: str,
+    data: bytes,
+    file_unique_id: str | None,
+    progress: Progress | None,
+    lang: str,
+) -> None:
+    from bot import services
+
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None and chat is not None
     user = update.effective_user
     outcomes = await services.ingest(
         db_of(context),
@@ -203,9 +271,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         data=data,
         sender_id=user.id if user else None,
         sender_name=user.full_name if user else None,
-        file_unique_id=document.file_unique_id,
+        file_unique_id=file_unique_id,
         timeout=settings_of(context).parse_timeout,
         progress=progress,
+        on_ocr=ocr_notice(message, lang) if progress is None else None,
     )
     if progress is not None:
         await progress.settle()
@@ -419,6 +488,7 @@ def register(app: Application) -> None:
     """Documents, the findings button and the naming of unnamed reports (group 0, before questions:
     a reply to the naming question is a name, not a question)."""
     app.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    app.add_handler(MessageHandler(filters.PHOTO, on_photo))
     app.add_handler(CallbackQueryHandler(on_findings_button, pattern=f"^{FINDINGS_PREFIX}"))
     app.add_handler(CallbackQueryHandler(on_name_button, pattern=f"^{NAME_PREFIX}"))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _ReplyToNameQuestion(), on_name_reply))

@@ -23,6 +23,7 @@ from bot.reading.errors import (
     MSG_CRASH,
     MSG_EMPTY,
     MSG_MEMBER_FAILED,
+    MSG_NEEDS_OCR,
     MSG_NESTED_ZIP,
     MSG_NOT_REPORT,
     MSG_TIMEOUT,
@@ -111,8 +112,6 @@ def _is_ofd(data: bytes) -> bool:
         return False
 
 
-#: The error a read without OCR gives for a picture or a scan: read_in_worker then OCRs it on its own.
-MSG_NEEDS_OCR = "这是一张图片或扫描件，需要文字识别。"
 
 
 def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True) -> ReadResult:
@@ -625,7 +624,7 @@ def read_bytes_without_ocr(filename: str, data: bytes) -> list[ReadResult]:
 
 
 #: OCR time limit: seconds per page plus a start-up allowance (the models load once per worker).
-OCR_SECONDS_PER_PAGE = 15
+OCR_SECONDS_PER_PAGE = max(1, int(os.environ.get("NIANBAO_OCR_SECONDS_PER_PAGE", "15") or 15))
 OCR_START_SECONDS = 20
 
 

@@ -309,7 +309,7 @@ def page_rows(raw: list[Box], recover: Recover | None = None) -> PageRows:
             for c, text in enumerate(values):
                 if text:
                     continue
-                got = recover(centres[c] - 0.45 * step, cy - 0.75 * h, centres[c] + 0.45 * step, cy + 0.75 * h)
+                got = recover(centres[c] - 0.45 * step, cy - 0.7 * h, centres[c] + 0.45 * step, cy + 0.7 * h)
                 if got is not None:
                     fixed = normalise_number(Box(got[0], 0, 0, 0, 0, got[1]))
                     if is_value_cell(fixed.text):

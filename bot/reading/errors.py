@@ -59,6 +59,11 @@ MSG_NO_ANTIWORD = "本机器人暂时读不了旧版 Word（.doc/.wps）文件�
 MSG_HTML_COMPLEX = "网页结构过于复杂（标签或表格过多），请另存为Word或PDF后重新发送。"
 MSG_NO_CONTENT = "文件里只有标题，没有找到统计表和正文章节，请发送完整的年度报告。"
 MSG_MEMBER_FAILED = "压缩包内该文件无法解压（已损坏或压缩方式不受支持），已跳过。"
+#: Pictures and scans (OCR, bot/reading/ocr.py).
+MSG_NEEDS_OCR = "这是一张图片或扫描件，需要文字识别。"
+MSG_OCR_UNAVAILABLE = "该文件是图片或扫描件，本机未安装文字识别组件，请提供Word原件或可复制文字的PDF。"
+MSG_IMAGE_UNREADABLE = "无法打开这张图片，请重新拍摄或发送原文件。"
+MSG_NO_TEXT = "图片中没有识别到文字，请拍清楚一些（对准表格、光线充足）后重新发送。"
 
 
 #: English for every message above and for the ones raised with their own wording (one table, so a new
@@ -83,6 +88,12 @@ _ENGLISH = {
     MSG_MEMBER_FAILED: "This file in the archive cannot be unpacked (damaged or an unsupported compression); skipped.",
     "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。":
         "This is a picture; its tables cannot be read. Send the report as Word, PDF or a web page.",
+    MSG_NEEDS_OCR: "This is a picture or a scan; its text has to be recognised (OCR).",
+    MSG_OCR_UNAVAILABLE: "This file is a picture or a scan and text recognition is not installed here; send the "
+                         "Word original or a PDF whose text can be copied.",
+    MSG_IMAGE_UNREADABLE: "The picture cannot be opened; take it again or send the original file.",
+    MSG_NO_TEXT: "No text was found in the picture; take it sharper (the table filling the frame, good light) and "
+                 "resend it.",
     "压缩包内文件路径异常，已跳过。": "A file in the archive has a suspicious path; skipped.",
     "压缩包内文件已加密，请去除密码后重新发送。": "A file in the archive is encrypted; remove the password and resend it.",
     "压缩包内文件解压后超过20MB，已跳过。": "A file in the archive is over 20 MB unpacked; skipped.",

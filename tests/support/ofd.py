@@ -16,34 +16,48 @@ NS = "http://www.ofdspec.org/2016"
 
 
 def pdf_to_ofd(pdf: bytes, *, per_char: bool = False) -> bytes:
-    """The PDF's words as an OFD document (one TextObject per word; ``per_char`` splits them into one
-    TextCode per character with DeltaX, as some OFD exporters do)."""
+    """The PDF's words (pdfplumber) as an OFD document."""
     import pdfplumber
 
-    pages: list[str] = []
-    sizes: list[tuple[float, float]] = []
+    pages = []
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         for page in doc.pages:
-            sizes.append((page.width * PT_TO_MM, page.height * PT_TO_MM))
-            objects = []
-            for i, w in enumerate(page.extract_words(keep_blank_chars=False, use_text_flow=False)):
-                x0, top, x1, bottom = (w[k] * PT_TO_MM for k in ("x0", "top", "x1", "bottom"))
-                height = bottom - top
-                text = escape(w["text"])
-                if per_char and len(w["text"]) > 1:
-                    step = (x1 - x0) / len(w["text"])
-                    delta = " ".join(f"{step:.3f}" for _ in range(len(w["text"]) - 1))
-                    code = f'<ofd:TextCode X="0" Y="{height:.3f}" DeltaX="{delta}">{text}</ofd:TextCode>'
-                else:
-                    code = f'<ofd:TextCode X="0" Y="{height:.3f}">{text}</ofd:TextCode>'
-                objects.append(
-                    f'<ofd:TextObject ID="{i + 1}" Boundary="{x0:.3f} {top:.3f} {x1 - x0:.3f} {height:.3f}" '
-                    f'Font="1" Size="{height:.3f}">{code}</ofd:TextObject>'
-                )
-            pages.append(
-                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>'
-                f'<ofd:Layer ID="0">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>'
+            pages.append([(w["text"], *(w[k] * PT_TO_MM for k in ("x0", "top", "x1", "bottom")))
+                          for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)])
+    return boxes_to_ofd(pages, per_char=per_char)
+
+
+def layout_to_ofd(pages: list[list[tuple[str, float, float, float, float]]], *, dpi: int = 150,
+                  per_char: bool = False) -> bytes:
+    """Pages laid out by tests.support.scans.layout (pixels at ``dpi``) as an OFD document."""
+    mm = 25.4 / dpi
+    return boxes_to_ofd([[(t, x0 * mm, y0 * mm, x1 * mm, y1 * mm) for t, x0, y0, x1, y1 in page if t != "|rule|"]
+                         for page in pages], per_char=per_char)
+
+
+def boxes_to_ofd(pages: list[list[tuple[str, float, float, float, float]]], *, per_char: bool = False) -> bytes:
+    """Text runs ``(text, x0, top, x1, bottom)`` in mm per page → OFD bytes: one TextObject per run
+    (``per_char``: one TextCode per character with DeltaX, as some exporters write)."""
+    xml_pages: list[str] = []
+    for page in pages:
+        objects = []
+        for i, (raw, x0, top, x1, bottom) in enumerate(page):
+            height = bottom - top
+            text = escape(raw)
+            if per_char and len(raw) > 1:
+                step = (x1 - x0) / len(raw)
+                delta = " ".join(f"{step:.3f}" for _ in range(len(raw) - 1))
+                code = f'<ofd:TextCode X="0" Y="{height:.3f}" DeltaX="{delta}">{text}</ofd:TextCode>'
+            else:
+                code = f'<ofd:TextCode X="0" Y="{height:.3f}">{text}</ofd:TextCode>'
+            objects.append(
+                f'<ofd:TextObject ID="{i + 1}" Boundary="{x0:.3f} {top:.3f} {x1 - x0:.3f} {height:.3f}" '
+                f'Font="1" Size="{height:.3f}">{code}</ofd:TextObject>'
             )
+        xml_pages.append(
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>'
+            f'<ofd:Layer ID="0">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>'
+        )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("OFD.xml", (
@@ -51,12 +65,11 @@ def pdf_to_ofd(pdf: bytes, *, per_char: bool = False) -> bytes:
             '<ofd:DocBody><ofd:DocInfo><ofd:DocID>test</ofd:DocID></ofd:DocInfo>'
             '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>'))
         page_list = "".join(
-            f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
-        w, h = sizes[0] if sizes else (210, 297)
+            f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(xml_pages)))
         zf.writestr("Doc_0/Document.xml", (
             f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
-            f'<ofd:MaxUnitID>1</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {w:.1f} {h:.1f}</ofd:PhysicalBox>'
+            '<ofd:MaxUnitID>1</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>'
             f'</ofd:PageArea></ofd:CommonData><ofd:Pages>{page_list}</ofd:Pages></ofd:Document>'))
-        for i, xml in enumerate(pages):
+        for i, xml in enumerate(xml_pages):
             zf.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", xml)
     return buf.getvalue()

@@ -12,6 +12,7 @@ import io
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -106,4 +107,109 @@ def scanned_pdf(pages: list[bytes], dpi: int = 150) -> bytes:
     images = [Image.open(io.BytesIO(p)).convert("L") for p in pages]
     buf = io.BytesIO()
     images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return buf.getvalue()
+
+
+# -- drawn pages (no LibreOffice needed): the tests' images and OFD files --------------------------
+
+#: A4 at 150 dpi.
+PAGE_W, PAGE_H, MARGIN = 1240, 1754, 90
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    from bot.exports.fonts import cjk_font
+
+    font = cjk_font()
+    if font is None:
+        hint = "no CJK font to draw pages with (apt-get install fonts-wqy-microhei)"
+        if "pytest" in sys.modules:
+            import pytest
+
+            pytest.skip(hint)
+        raise RuntimeError(hint)
+    return ImageFont.truetype(font.path, size)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+
+
+def layout(report: Report, *, font_px: int = 22, only: str | None = None) -> list[list[tuple[str, float, float, float, float]]]:
+    """The report laid out on A4 pages at 150 dpi: per page, (text, x0, y0, x1, y1) of every text run,
+    plus table rules as ``("|rule|", …)`` entries. ``only="t3"`` lays out just 表3 (a photo of one table)."""
+    font = _font(font_px)
+    pages: list[list[tuple[str, float, float, float, float]]] = [[]]
+    y = MARGIN
+    line_h = font_px * 1.5
+
+    def put(text: str, x: float, top: float) -> None:
+        if text:
+            w = font.getlength(text)
+            pages[-1].append((text, x, top, x + w, top + font_px))
+
+    def need(height: float) -> None:
+        nonlocal y
+        if y + height > PAGE_H - MARGIN:
+            pages.append([])
+            y = MARGIN
+
+    blocks = _blocks(report)
+    if only == "t3":
+        blocks = [b for b in blocks if b[0] == "table" and any("申请人情况" in c for r in b[1] for c in r)]  # type: ignore[union-attr]
+    usable = PAGE_W - 2 * MARGIN
+    for kind, content in blocks:
+        if kind == "p":
+            for part in _wrap(str(content), int(usable // font_px)):
+                need(line_h)
+                put(part, MARGIN, y)
+                y += line_h
+            y += font_px * 0.5
+            continue
+        rows: list[list[str]] = content  # type: ignore[assignment]
+        width = max(len(r) for r in rows)
+        if width >= 15:
+            widths = [usable / width] * width
+        elif width >= 9:
+            widths = [usable * 0.14, usable * 0.30] + [usable * 0.56 / (width - 2)] * (width - 2)
+        elif width > 1:
+            widths = [usable * 0.4] + [usable * 0.6 / (width - 1)] * (width - 1)
+        else:
+            widths = [usable]
+        for row in rows:
+            cells = row + [""] * (width - len(row))
+            chars = [max(1, int((w - 12) // font_px)) for w in widths]
+            wrapped = [_wrap(c, n) for c, n in zip(cells, chars, strict=True)]
+            height = max(len(w) for w in wrapped) * line_h + 8
+            need(height)
+            x = MARGIN
+            for w, lines_ in zip(widths, wrapped, strict=True):
+                for i, text in enumerate(lines_):
+                    put(text, x + 6, y + 6 + i * line_h)
+                pages[-1].append(("|rule|", x, y, x + w, y + height))
+                x += w
+            y += height
+        y += font_px
+    return pages
+
+
+def draw(page: list[tuple[str, float, float, float, float]], *, font_px: int = 22):
+    """One laid-out page as a greyscale PIL image (black text, ruled cells)."""
+    from PIL import Image, ImageDraw
+
+    font = _font(font_px)
+    image = Image.new("L", (PAGE_W, PAGE_H), 255)
+    pen = ImageDraw.Draw(image)
+    for text, x0, y0, x1, y1 in page:
+        if text == "|rule|":
+            pen.rectangle((x0, y0, x1, y1), outline=0, width=1)
+        else:
+            pen.text((x0, y0), text, fill=0, font=font)
+    return image
+
+
+def png(image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
     return buf.getvalue()
