@@ -50,6 +50,7 @@ class Box:
 
 #: Characters OCR confuses with digits in a number cell (only applied when the rest are digits).
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "丨": "1"})
+_CELL_ZERO = str.maketrans({"。": "0", "°": "0", "○": "0"})
 #: A text line that starts a new part (「第二十条第（五）项」「四、行政复议…」), never a wrapped label.
 _SEPARATOR_RE = re.compile(r"^(?:第|[一二三四五六七八九十]+、)")
 _RULE_RE = re.compile(r"^[|丨_\-—=·.。,，:：]+$")
@@ -275,9 +276,14 @@ def page_rows(raw: list[Box], recover: Recover | None = None) -> PageRows:
             else:
                 owner[k] = min(nums, key=lambda n: abs(lines[n].cy - lines[k].cy))
     block_cols: dict[int, list[float]] = {}
-    for block in blocks:
+    all_centres = [_columns([b for k in block if numeric[k] for b in lines[k].numbers], h) for block in blocks]
+    widest = max(all_centres, key=len, default=[])
+    for block, centres in zip(blocks, all_centres, strict=True):
         nums = [k for k in block if numeric[k]]
-        centres = _columns([b for k in nums for b in lines[k].numbers], h)
+        if 0 < len(widest) - len(centres) <= 2 and all(
+            min(abs(c - w) for w in widest) < 1.5 * h for c in centres
+        ):
+            centres = widest  # a short block of the same table lacks a column (blank or lost digits)
         for k in nums:
             block_cols[k] = centres
             _split_glued_label(lines[k], centres, h)
@@ -311,7 +317,9 @@ def page_rows(raw: list[Box], recover: Recover | None = None) -> PageRows:
                     continue
                 got = recover(centres[c] - 0.45 * step, cy - 0.7 * h, centres[c] + 0.45 * step, cy + 0.7 * h)
                 if got is not None:
-                    fixed = normalise_number(Box(got[0], 0, 0, 0, 0, got[1]))
+                    # alone in a number cell, a small round mark is a 0 (the recogniser says 「。」)
+                    text = got[0].translate(_CELL_ZERO)
+                    fixed = normalise_number(Box(text, 0, 0, 0, 0, got[1] * (0.9 if text != got[0] else 1.0)))
                     if is_value_cell(fixed.text):
                         values[c], confs[c] = squash(fixed.text), fixed.conf
         out.confidence[len(out.rows)] = list(zip(values, confs, strict=True))

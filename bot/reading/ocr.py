@@ -194,7 +194,7 @@ def _ink_box(crop: Any) -> tuple[int, int, int, int] | None:
     if band.size < max(3, h // 6):
         return None
     cols = np.flatnonzero(dark[band[0] : band[-1] + 1].any(axis=0))
-    pad = max(3, band.size // 4)
+    pad = max(4, band.size // 2)  # the recogniser wants some white around a lone digit
     return (max(0, band[0] - pad), min(h, band[-1] + 1 + pad), max(0, cols[0] - pad), min(w, cols[-1] + 1 + pad))
 
 

@@ -9,7 +9,7 @@ identities A1–A4 (FORMAT.md §1.6) are evaluated here on the report:
 
 Then no arithmetic error is raised against the office on an uncertain cell: the findings of an identity
 (T3-01/02/03, T4-01) that involves one are removed, errors about blank or odd cells (T3-04/05, T4-02,
-T2-01/02, ING-04/07) become warnings, and one ``OCR-01`` warning lists the cells to check
+T2-01/02, ING-04/05/07) become warnings, and one ``OCR-01`` warning lists the cells to check
 (「以下3个数字识别不确定，请核对：表3 予以公开·自然人（识别为6）…」). A failing identity whose cells are
 all certain stays an error.
 
@@ -31,7 +31,7 @@ LOW_CONFIDENCE = 0.95
 #: Codes of the identities, whose findings are dropped when they involve an uncertain cell.
 _IDENTITY_CODES = frozenset({"T3-01", "T3-02", "T3-03", "T4-01"})
 #: Cell-level errors that a misread or lost digit produces: warnings, not errors, on an OCR'd report.
-_CELL_CODES = frozenset({"T3-04", "T3-05", "T4-02", "T2-01", "T2-02", "ING-04", "ING-07"})
+_CELL_CODES = frozenset({"T3-04", "T3-05", "T4-02", "T2-01", "T2-02", "ING-04", "ING-05", "ING-07"})
 #: What a table-only photo keeps: the table's own rules (not prose, office, year or other tables).
 _TABLE_ONLY_PREFIXES = ("T2-0", "T3-0", "T4-0", "ING-", "OCR-")
 _NEEDS_PROSE = frozenset({"T3-06", "T3-07", "T4-03", "T4-04", "T2-06", "T2-08", "ING-06"})
