@@ -126,9 +126,11 @@ def _is_numeric(line: _Line) -> bool:
 def _columns(numbers: list[Box], h: float) -> list[float]:
     """Column centres of a block: number centres clustered, regular gaps filled with missing columns."""
     xs = sorted(b.cx for b in numbers)
+    # the numbers' own height (a page of tall wrapped boxes must not widen the columns into each other)
+    h = min(h, statistics.median(sorted(b.y1 - b.y0 for b in numbers))) if numbers else h
     clusters: list[list[float]] = []
     for x in xs:
-        if clusters and x - clusters[-1][-1] <= 1.5 * h:
+        if clusters and x - clusters[-1][-1] <= 1.2 * h:
             clusters[-1].append(x)
         else:
             clusters.append([x])
@@ -364,13 +366,17 @@ def _header_runs(lines: list[_Line], numeric: list[bool], owner: dict[int, int],
     Returns line index → the merged row for the run's first line, ``[]`` for its other lines."""
     out: dict[int, list[str]] = {}
     k = 0
+    def cellish(line: _Line) -> bool:  # header words in cells, not a line of prose split in two
+        return all(b.x1 - b.x0 < 8 * h for b in line.boxes)
+
     while k < len(lines):
-        if numeric[k] or k in owner or len(lines[k].boxes) < 2:
+        if numeric[k] or k in owner or len(lines[k].boxes) < 2 or not cellish(lines[k]):
             k += 1
             continue
         run = [k]
         j = k + 1
-        while j < len(lines) and not numeric[j] and j not in owner and lines[j].cy - lines[run[-1]].cy < 2 * h:
+        while (j < len(lines) and not numeric[j] and j not in owner and lines[j].cy - lines[run[-1]].cy < 2 * h
+               and cellish(lines[j])):
             if len(lines[j].boxes) < 2 and not any(
                 b.x0 < c.x1 and b.x1 > c.x0 for b in lines[j].boxes for c in lines[run[-1]].boxes
             ):
