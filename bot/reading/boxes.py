@@ -452,6 +452,9 @@ def attach_confidence(report, doc: BoxDoc) -> None:
         values.extend(row)
     for block in (report.appeals or {}).values():
         values.extend(block.values())
+    for v in values:
+        # a cell the grid could not place (a table the reader gave up on: ING-05/07) is doubtful too
+        v.confidence = 0.0 if v.value is None else 0.5
     by_line: dict[int, list[Value]] = {}
     for v in values:
         m = _LINE_RE.search(v.where or "")
