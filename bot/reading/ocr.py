@@ -351,3 +351,26 @@ def pdf_page_count(data: bytes) -> int:
             pdf.close()
     except Exception:
         return 0
+
+
+def pdf_has_text(data: bytes, pages: int = MAX_OCR_PAGES) -> bool:
+    """True when some page of the PDF has characters in its text layer (then it is not a scan)."""
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - unreadable: let OCR's own reading answer
+        return False
+    try:
+        for i in range(min(len(pdf), pages)):
+            page = pdf[i]
+            text = page.get_textpage()
+            try:
+                if text.count_chars() > 0:
+                    return True
+            finally:
+                text.close()
+                page.close()
+        return False
+    finally:
+        pdf.close()

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from bot.reading import ocr, read_bytes
-from bot.reading.api import read_in_worker, shutdown_pool
+from bot.reading.api import read_batch, read_in_worker, shutdown_pool
 from bot.services import is_table_photo
 from bot.validation import validate
 from tests.support import scans
@@ -106,12 +106,12 @@ def test_an_image_only_pdf_and_a_zip_are_read_in_the_worker_with_a_notice(truth,
     async def run():
         try:
             single = await read_in_worker("扫描版.pdf", scan, on_ocr=lambda n, p: notices.append((n, p)))
-            batch = await read_in_worker("batch.zip", buf.getvalue())
+            batch = [r async for r in read_batch("batch.zip", buf.getvalue())]
         finally:
             shutdown_pool()
         return single, batch
 
-    [single], batch = asyncio.run(run())
+    [single], batch = asyncio.run(run())  # batch: members one at a time, the photo by OCR
     assert notices == [("扫描版.pdf", 1)]
     assert single.error is None and single.report.source.kind == "pdf"
     assert_read_well(single.report, truth)
