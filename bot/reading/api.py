@@ -142,10 +142,10 @@ def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True) -> ReadRe
             except ReadError as err:
                 if err.code != "ING-02" or not ocr:
                     raise
-                from bot.reading.ocr import pdf_has_text
+                from bot.reading.ocr import pdf_is_scan
 
-                if pdf_has_text(data):
-                    raise  # the readers refused a PDF that has text: not a scan, OCR is not the answer
+                if not pdf_is_scan(data):
+                    raise  # text the readers refused, or no page at all: not a scan, OCR is not the answer
             from bot.reading.scanned import read_scanned_pdf  # no text layer: a scan
 
             return ReadResult(filename, read_scanned_pdf(data, source), None)

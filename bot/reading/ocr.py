@@ -353,24 +353,26 @@ def pdf_page_count(data: bytes) -> int:
         return 0
 
 
-def pdf_has_text(data: bytes, pages: int = MAX_OCR_PAGES) -> bool:
-    """True when some page of the PDF has characters in its text layer (then it is not a scan)."""
+def pdf_is_scan(data: bytes, pages: int = MAX_OCR_PAGES) -> bool:
+    """True when the PDF opens, has pages, and none has a character in its text layer (pictures only)."""
     try:
         import pypdfium2 as pdfium
 
         pdf = pdfium.PdfDocument(data)
-    except Exception:  # noqa: BLE001 - unreadable: let OCR's own reading answer
+    except Exception:  # noqa: BLE001 - unreadable: the readers' own error stands
         return False
     try:
+        if len(pdf) == 0:
+            return False
         for i in range(min(len(pdf), pages)):
             page = pdf[i]
             text = page.get_textpage()
             try:
                 if text.count_chars() > 0:
-                    return True
+                    return False
             finally:
                 text.close()
                 page.close()
-        return False
+        return True
     finally:
         pdf.close()
