@@ -24,7 +24,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.deadlines.ticker import default_worker_id
+from bot.deadlines.ticker import dead_on_this_host, default_worker_id
 from storage import inbox as store
 from storage.db import is_unavailable
 
@@ -281,27 +281,6 @@ class UpdateInbox:
         return {"in_flight": len(self.in_flight), "oldest_s": round(now - oldest, 1),
                 "done_pending": len(self._done), "taken_over": self.taken_over,
                 "redeliveries": self.redeliveries}
-
-
-def dead_on_this_host(owners: list[str]) -> list[str]:
-    """Owners ``host:pid:tag`` of this host whose process is gone (killed): their updates need not wait
-    for the lease. Other hosts' owners are judged by their leases only."""
-    import os
-    import socket
-
-    host = socket.gethostname()[:24]
-    dead = []
-    for owner in owners:
-        parts = owner.split(":")
-        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit() or int(parts[1]) == os.getpid():
-            continue
-        try:
-            os.kill(int(parts[1]), 0)
-        except ProcessLookupError:
-            dead.append(owner)
-        except (PermissionError, OverflowError, OSError):
-            continue
-    return dead
 
 
 class InboxApplication(Application):

@@ -82,6 +82,24 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def dead_on_this_host(owners: list[str]) -> list[str]:
+    """Owners ``host:pid:tag`` (:func:`default_worker_id`) of this host whose process is gone (killed):
+    what they held need not wait for its lease. Other hosts' owners are judged by their leases only."""
+    host = socket.gethostname()[:24]
+    dead = []
+    for owner in owners:
+        parts = owner.split(":")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit() or int(parts[1]) == os.getpid():
+            continue
+        try:
+            os.kill(int(parts[1]), 0)
+        except ProcessLookupError:
+            dead.append(owner)
+        except (PermissionError, OverflowError, OSError):
+            continue
+    return dead
+
+
 @dataclass
 class TickReport:
     """What one tick did (counts), for logs, tests and the benchmark."""
@@ -537,18 +555,9 @@ async def reconcile(db: Any, *, now: datetime | None = None) -> int:
     """On start: rows being sent by a process of this host that is no longer running are released now
     (re-sent with 「补发」 on the next tick) instead of waiting for their lease. Returns how many."""
     now = now or datetime.now(UTC)
-    host = socket.gethostname()[:24]
-    dead: list[int] = []
-    for item_id, owner in await store.live_sending_claims(db, now=now):
-        parts = owner.split(":")
-        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit() or int(parts[1]) == os.getpid():
-            continue
-        try:
-            os.kill(int(parts[1]), 0)
-        except ProcessLookupError:
-            dead.append(item_id)
-        except (PermissionError, OverflowError, OSError):
-            continue
+    claims = await store.live_sending_claims(db, now=now)
+    gone = set(dead_on_this_host([owner for _, owner in claims]))
+    dead = [item_id for item_id, owner in claims if owner in gone]
     count = await store.expire_claims(db, item_ids=dead, now=now)
     if count:
         logger.warning("reminders: %d send(s) of a stopped process on this host will be re-sent (「补发」)", count)
