@@ -64,7 +64,8 @@ def build_application(settings: Settings, *, db: Any = None, rate_limit: bool = 
     from bot.reading.api import configure_pool
 
     configure_pool(workers=settings.parse_workers, memory_mb=settings.parse_memory_mb,
-                   recycle_mb=settings.parse_recycle_mb)
+                   recycle_mb=settings.parse_recycle_mb, ocr_memory_mb=settings.ocr_memory_mb,
+                   ocr_seconds_per_page=settings.ocr_seconds_per_page)
     owns_db = db is None
     if db is None:
         from storage.db import Database

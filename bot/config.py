@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     parse_memory_mb: int = Field(default=1024, ge=0, alias="NIANBAO_PARSE_MEMORY_MB")
     #: A parsing worker whose resident memory is above this after a file is replaced, in MB (0 = never).
     parse_recycle_mb: int = Field(default=250, ge=0, alias="NIANBAO_PARSE_RECYCLE_MB")
+    #: Address-space cap of a parsing worker while it runs OCR, in MB (0 = no cap): ONNX Runtime reserves
+    #: far more address space than it uses (bot/reading/ocr.py).
+    ocr_memory_mb: int = Field(default=2048, ge=0, alias="NIANBAO_OCR_MEMORY_MB")
+    #: OCR time limit per page of a scan or photo, in seconds (plus a start-up allowance for the models).
+    ocr_seconds_per_page: int = Field(default=15, ge=1, alias="NIANBAO_OCR_SECONDS_PER_PAGE")
     #: None: INFO for ``run``, WARNING for the other commands (bot/cli.py).
     log_level: str | None = Field(default=None, alias="NIANBAO_LOG_LEVEL")
     # Reminders and the application clock (bot/deadlines/config.py ReminderConfig.from_settings).

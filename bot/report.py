@@ -41,8 +41,9 @@ class Value:
     #: reading, but another reading of the same text fits the identities as well. Rules on blanks and on
     #: arithmetic skip doubtful cells: a reading gap is never reported as the office's error.
     doubt: str = ""
-    #: How sure the reader is of this cell, 0–1, for cells read from pixels (OCR); ``None`` when the
-    #: file carried the text itself (docx, text PDF, OFD …). See bot/validation/uncertain.py.
+    #: The recogniser's confidence in this cell, 0–1, for cells read from pixels (OCR); ``None`` when the
+    #: file carried the text itself (docx, text PDF, OFD …). Evidence only: bot/validation/uncertain.py
+    #: turns it into ``doubt`` before the rules run, so rules look at ``doubt`` alone.
     confidence: float | None = None
 
     @property
@@ -328,6 +329,10 @@ class Report:
                     else None
                 ),
                 "doubts": [[table, row, col, v.doubt] for table, row, col, v in self.cells() if v.doubt],
+                # OCR's evidence per cell (0–1): kept so a stored report is re-validated the same way
+                "confidence": [
+                    [table, row, col, v.confidence] for table, row, col, v in self.cells() if v.confidence is not None
+                ],
                 "extra_rows": self.extra_rows,
                 "missing_rows": self.missing_rows,
                 "ingest_findings": [f.to_json() for f in self.ingest_findings],
@@ -391,6 +396,10 @@ class Report:
                 value = _cell_of(report, table, row, col)
                 if value is not None:
                     value.doubt = doubt
+            for table, row, col, conf in detail.get("confidence") or []:
+                value = _cell_of(report, table, row, col)
+                if value is not None:
+                    value.confidence = conf
             p19 = detail.get("proactive_2019")
             if p19 is not None:
                 report.proactive_2019 = {

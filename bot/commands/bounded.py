@@ -30,7 +30,8 @@ def reader(args: argparse.Namespace) -> Callable[[str], list[ReadResult]]:
 
     settings = load_settings()
     # one file at a time: one worker
-    configure_pool(workers=1, memory_mb=settings.parse_memory_mb, recycle_mb=settings.parse_recycle_mb)
+    configure_pool(workers=1, memory_mb=settings.parse_memory_mb, recycle_mb=settings.parse_recycle_mb,
+                   ocr_memory_mb=settings.ocr_memory_mb, ocr_seconds_per_page=settings.ocr_seconds_per_page)
     timeout = settings.parse_timeout
     return lambda path: read_path_in_worker(path, timeout=timeout)
 

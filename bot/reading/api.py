@@ -468,14 +468,22 @@ WORKERS = max(1, _env_int("NIANBAO_PARSE_WORKERS", 2))
 #: Address-space cap of each parsing worker in MB (NIANBAO_PARSE_MEMORY_MB; 0 = none). A worker needs
 #: about 80 MB; the cap turns a file built to exhaust memory into an ING-01 reply, not a host out of memory.
 MEMORY_MB = max(0, _env_int("NIANBAO_PARSE_MEMORY_MB", 1024))
+#: Address-space cap of a worker while it runs OCR, MB (NIANBAO_OCR_MEMORY_MB via :func:`configure_pool`;
+#: handed to each worker by its initializer, see bot/reading/ocr.py).
+OCR_MEMORY_MB = 2048
 
 
-def _limit_memory(megabytes: int) -> None:
-    """Worker initializer: cap the address space (Linux/BSD; elsewhere, or with 0, nothing).
+def _limit_memory(megabytes: int, ocr_megabytes: int | None = None) -> None:
+    """Worker initializer: cap the address space (Linux/BSD; elsewhere, or with 0, nothing), and give
+    OCR its own, higher cap (``ocr_megabytes``: the worker, not the bot process, runs OCR).
 
     Also quiets pdfminer, which logs a warning for every damaged xref entry or font of a broken PDF
     (hundreds for one hostile file); what matters reaches the user as the file's ING code."""
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if ocr_megabytes is not None:
+        from bot.reading import ocr  # light at import: the engine loads on the first picture
+
+        ocr.OCR_MEMORY_MB = max(0, ocr_megabytes)
     try:
         import resource
     except ImportError:  # Windows
@@ -513,10 +521,15 @@ def _context():
 
 
 def configure_pool(*, workers: int | None = None, memory_mb: int | None = None,
-                   recycle_mb: int | None = None) -> None:
-    """Set the worker count, memory cap and recycling threshold from Settings (so a value in ``.env``
-    counts too); the first two take effect when the pool is next started."""
-    global WORKERS, MEMORY_MB, RECYCLE_MB
+                   recycle_mb: int | None = None, ocr_memory_mb: int | None = None,
+                   ocr_seconds_per_page: int | None = None) -> None:
+    """Set the worker count, memory caps, recycling threshold and OCR time limit from Settings (so a
+    value in ``.env`` counts too); the worker count and the caps take effect when the pool is next started."""
+    global WORKERS, MEMORY_MB, RECYCLE_MB, OCR_MEMORY_MB, OCR_SECONDS_PER_PAGE
+    if ocr_memory_mb is not None:
+        OCR_MEMORY_MB = max(0, ocr_memory_mb)
+    if ocr_seconds_per_page is not None:
+        OCR_SECONDS_PER_PAGE = max(1, ocr_seconds_per_page)
     if workers is not None:
         WORKERS = max(1, workers)
     if memory_mb is not None:
@@ -537,7 +550,7 @@ def _get_pool():
     with _pool_lock:
         if _pool is None or not _pool.active:
             _pool = ProcessPool(max_workers=WORKERS, max_tasks=50, context=_context(),
-                                initializer=_limit_memory, initargs=(MEMORY_MB,))
+                                initializer=_limit_memory, initargs=(MEMORY_MB, OCR_MEMORY_MB))
         return _pool
 
 
@@ -627,8 +640,9 @@ def read_bytes_without_ocr(filename: str, data: bytes) -> list[ReadResult]:
     return read_bytes(filename, data, ocr=False)
 
 
-#: OCR time limit: seconds per page plus a start-up allowance (the models load once per worker).
-OCR_SECONDS_PER_PAGE = max(1, int(os.environ.get("NIANBAO_OCR_SECONDS_PER_PAGE", "15") or 15))
+#: OCR time limit: seconds per page plus a start-up allowance (the models load once per worker);
+#: from Settings (NIANBAO_OCR_SECONDS_PER_PAGE) through :func:`configure_pool`.
+OCR_SECONDS_PER_PAGE = 15
 OCR_START_SECONDS = 20
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import os
 import statistics
 import threading
 from collections.abc import Callable
@@ -26,9 +25,10 @@ from bot.reading.errors import MSG_IMAGE_UNREADABLE, MSG_NO_TEXT, MSG_OCR_UNAVAI
 
 log = logging.getLogger(__name__)
 
-#: Address-space cap while OCR runs in a worker, MB (NIANBAO_OCR_MEMORY_MB; 0 = none). ONNX Runtime
-#: reserves address space generously; the resident peak is measured in bench/ocr.py.
-OCR_MEMORY_MB = max(0, int(os.environ.get("NIANBAO_OCR_MEMORY_MB", "2048") or 0))
+#: Address-space cap while OCR runs in a worker, MB (0 = none). ONNX Runtime reserves address space
+#: generously; the resident peak is measured in bench/ocr.py. Set in each worker from Settings
+#: (NIANBAO_OCR_MEMORY_MB) by the pool's initializer (bot/reading/api.py configure_pool).
+OCR_MEMORY_MB = 2048
 #: Pages of a scanned PDF read at most (the rest is reported as not read).
 MAX_OCR_PAGES = 12
 #: A page is brought to about this many pixels on its long side (≈150 dpi on A4): text is then 20–30

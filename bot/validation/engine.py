@@ -18,6 +18,7 @@ from functools import cached_property
 
 from bot.report import Finding, Number, Report
 from bot.schema import T2_LABELS, T3_ROW_LABELS, T3_ROW_SHORT, t3_result_rows, t3_row_keys
+from bot.validation import uncertain
 from bot.validation.advice import with_advice
 from bot.validation.versions import RULE_FORMATS, required_version
 
@@ -244,7 +245,9 @@ def validate(
         log.debug("ignoring previous report of %s for %s", previous.year, report.year)
         previous = None  # the XY rules compare consecutive years only
     ctx = Context(report, previous, received, today)
-    findings: list[Finding] = [_as_judged(f) for f in report.ingest_findings if not _cut_row_finding(ctx, f)]
+    # cells read by OCR that no identity confirms are marked in doubt here, so every rule skips them
+    findings: list[Finding] = uncertain.mark(report, ctx.fmt)
+    findings += [_as_judged(f) for f in report.ingest_findings if not _cut_row_finding(ctx, f)]
     seen = {(f.code, f.where) for f in findings}
     for r in load_rules():
         if not r.holds_for(ctx.version):
@@ -260,9 +263,7 @@ def validate(
                 continue
             seen.add(key)
             findings.append(f)
-    from bot.validation.uncertain import settle  # cells read by OCR: no error on an uncertain cell
-
-    findings = settle(report, findings, ctx.fmt)
+    findings = uncertain.settle(report, findings)  # a photo of one table: only the table's own checks
     findings.sort(key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     report.findings = findings
     return findings

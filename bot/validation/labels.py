@@ -58,7 +58,10 @@ def is_text(v: Value) -> bool:
 
 def bad_count(v: Value) -> bool:
     """True when a count cell holds a negative or fractional number, plain text, or a number written in
-    Chinese numerals (「三十二」: read as 32 for the arithmetic, but to be typed as digits)."""
+    Chinese numerals (「三十二」: read as 32 for the arithmetic, but to be typed as digits). A cell whose
+    reading is in doubt is not judged: 「1.5」 may be a misread 「15」."""
+    if v.doubt:
+        return False
     x = v.value
     if x is None:
         return is_text(v)

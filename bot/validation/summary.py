@@ -39,7 +39,7 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 _LOW_VALUE = frozenset({"ING-06"})
 #: "We could not read this / are unsure of it" — shown before the other warnings, so a clerk sees first
 #: that a figure is a reading gap and what to send, not the office's error.
-_READING_GAPS = frozenset({"ING-08", "ING-09"})
+_READING_GAPS = frozenset({"ING-08", "ING-09", "OCR-01"})
 
 
 def _where_helps(f: Finding) -> bool:

@@ -1,20 +1,22 @@
-"""Cells read from pixels (OCR): which the identities confirm, which must be checked by a person.
+"""Cells read from pixels (OCR): which the identities confirm, which are in doubt — decided before the rules.
 
-A cell read by OCR carries ``Value.confidence`` (0–1; blank = 0: nothing was read there). The hard
-identities A1–A4 (FORMAT.md §1.6) are evaluated here on the report:
+A cell read by OCR carries ``Value.confidence`` (0–1; blank = 0: nothing was read there) as evidence. At the
+start of ``validate()`` (:func:`mark`) the hard identities A1–A4 (FORMAT.md §1.6) are evaluated on the
+report as read:
 
 * a cell in an identity that **holds** is *confirmed* (a misread cell almost never keeps a sum right);
 * a cell that is not confirmed is *uncertain* when its confidence is low, it is blank, or it sits in an
   identity that **fails** — OCR cannot tell a misread digit from the office's own mistake there.
 
-Then no arithmetic error is raised against the office on an uncertain cell: the findings of an identity
-(T3-01/02/03, T4-01) that involves one are removed, errors about blank or odd cells (T3-04/05, T4-02,
-T2-01/02, ING-04/05/07) become warnings, and one ``OCR-01`` warning lists the cells to check
+An uncertain cell gets ``Value.doubt`` — ``"unread"`` where nothing was read, ``"uncertain"`` otherwise —
+the one mark every rule already honours (``Value.checked``, ``labels.is_blank/is_text/bad_count``,
+``access.*``): no identity, blank-cell or bad-number rule judges it, so no error is raised against the
+office on a cell OCR may have misread. One ``OCR-01`` warning lists the cells to check
 (「以下3个数字识别不确定，请核对：表3 予以公开·自然人（识别为6）…」). A failing identity whose cells are
 all certain stays an error.
 
-For a photo of a single table (``is_fragment``) only the table's own checks are kept, and ``OCR-02``
-says which table it was and what could not be checked without the rest.
+For a photo of a single table (``is_fragment``) only the table's own checks are kept (:func:`settle`),
+and ``OCR-02`` says which table it was and what could not be checked without the rest.
 """
 
 from __future__ import annotations
@@ -28,10 +30,6 @@ from bot.validation import labels as L
 #: Below this OCR confidence a cell that no identity confirms is listed for checking. Wrong cells
 #: measured in bench/ocr.py: see docs/READING.md.
 LOW_CONFIDENCE = 0.95
-#: Codes of the identities, whose findings are dropped when they involve an uncertain cell.
-_IDENTITY_CODES = frozenset({"T3-01", "T3-02", "T3-03", "T4-01"})
-#: Cell-level errors that a misread or lost digit produces: warnings, not errors, on an OCR'd report.
-_CELL_CODES = frozenset({"T3-04", "T3-05", "T4-02", "T2-01", "T2-02", "ING-04", "ING-05", "ING-07"})
 #: What a table-only photo keeps: the table's own rules (not prose, office, year or other tables).
 _TABLE_ONLY_PREFIXES = ("T2-0", "T3-0", "T4-0", "ING-", "OCR-")
 _NEEDS_PROSE = frozenset({"T3-06", "T3-07", "T4-03", "T4-04", "T2-06", "T2-08", "ING-06"})
@@ -168,33 +166,34 @@ def _shown(c: Cell) -> str:
     return f"{c.where}（识别为{text}）"
 
 
-def settle(report: Report, findings: list[Finding], fmt: str = "2021") -> list[Finding]:
-    """The findings of an OCR'd report with its uncertain cells settled (see the module docstring)."""
+def mark(report: Report, fmt: str = "2021") -> list[Finding]:
+    """Mark the uncertain OCR cells of ``report`` as in doubt, before any rule runs; the ``OCR-01`` warning
+    listing them (none for a report whose text is exact, or whose every OCR'd cell is confirmed)."""
     if not is_ocr(report):
+        return []
+    cells, _ = uncertain_cells(report, fmt)
+    if not cells:
+        return []
+    for c in cells:
+        v = c.value
+        if not v.doubt:
+            v.doubt = "unread" if v.value is None and not v.raw.strip() else "uncertain"
+    shown = "、".join(_shown(c) for c in cells[:8]) + ("等" if len(cells) > 8 else "")
+    return [Finding(
+        "OCR-01", "warning",
+        f"以下{len(cells)}个数字识别不确定，请核对：{shown}。",
+        cells[0].where,
+        message_en=f"{len(cells)} number(s) read from the image are uncertain; please check them against "
+                   f"the original: {', '.join(c.where for c in cells[:8])}.",
+    )]
+
+
+def settle(report: Report, findings: list[Finding]) -> list[Finding]:
+    """The findings of a photo of one table: only the table's own checks, and ``OCR-02`` saying so."""
+    if not is_fragment(report) or not is_ocr(report):
         return findings
-    cells, tainted = uncertain_cells(report, fmt)
-    out = list(findings)
-    if cells:
-        drop = {(i.code, i.where) for i in tainted}
-        kept: list[Finding] = []
-        for f in out:
-            if (f.code, f.where) in drop:
-                continue
-            if f.code in _CELL_CODES and f.severity == "error":
-                f.severity = "warning"
-            kept.append(f)
-        out = kept
-        shown = "、".join(_shown(c) for c in cells[:8]) + ("等" if len(cells) > 8 else "")
-        out.append(Finding(
-            "OCR-01", "warning",
-            f"以下{len(cells)}个数字识别不确定，请核对：{shown}。",
-            cells[0].where,
-            message_en=f"{len(cells)} number(s) read from the image are uncertain; please check them against "
-                       f"the original: {', '.join(c.where for c in cells[:8])}.",
-        ))
-    if is_fragment(report):
-        out = [f for f in out if f.code.startswith(_TABLE_ONLY_PREFIXES) and f.code not in _NEEDS_PROSE]
-        out.append(_fragment_note(report))
+    out = [f for f in findings if f.code.startswith(_TABLE_ONLY_PREFIXES) and f.code not in _NEEDS_PROSE]
+    out.append(_fragment_note(report))
     return out
 
 

@@ -28,6 +28,8 @@ def clean_env(monkeypatch, tmp_path):
     ("NIANBAO_APPLY_DAYS", "0", "应不小于 1"),
     ("NIANBAO_PARSE_MEMORY_MB", "lots", "应为整数"),
     ("NIANBAO_PARSE_WORKERS", "abc", "应为整数"),
+    ("NIANBAO_OCR_MEMORY_MB", "2G", "应为整数"),
+    ("NIANBAO_OCR_SECONDS_PER_PAGE", "0", "应不小于 1"),
     ("NIANBAO_LOG_LEVEL", "LOUD", "DEBUG/INFO/WARNING"),
     ("NIANBAO_TOWNSHIP_DEADLINE", "02-30", "01-31 或 03-31"),
     ("NIANBAO_REMINDER_MAX_LATE_HOURS", "soon", "应为数字"),
@@ -68,3 +70,20 @@ def test_good_values_reach_the_reminder_config(clean_env, monkeypatch):
     assert cfg.apply_days == cfg.apply_extension_days == 15 and cfg.apply_count_start
     assert cfg.township_deadline == "03-31"
     assert str(cfg.tz) == "Asia/Shanghai"
+
+
+def test_ocr_settings_reach_the_pool_and_its_workers(clean_env, monkeypatch):
+    """NIANBAO_OCR_* are Settings like the others: configure_pool sets the time limit, and each worker's
+    initializer hands OCR its memory cap (the worker, not the bot process, runs OCR)."""
+    from bot.reading import api, ocr
+
+    monkeypatch.setenv("NIANBAO_OCR_MEMORY_MB", "3000")
+    monkeypatch.setenv("NIANBAO_OCR_SECONDS_PER_PAGE", "40")
+    settings = load_settings()
+    for name in ("OCR_MEMORY_MB", "OCR_SECONDS_PER_PAGE"):
+        monkeypatch.setattr(api, name, getattr(api, name))
+    monkeypatch.setattr(ocr, "OCR_MEMORY_MB", ocr.OCR_MEMORY_MB)
+    api.configure_pool(ocr_memory_mb=settings.ocr_memory_mb, ocr_seconds_per_page=settings.ocr_seconds_per_page)
+    assert (api.OCR_MEMORY_MB, api.OCR_SECONDS_PER_PAGE) == (3000, 40)
+    api._limit_memory(0, api.OCR_MEMORY_MB)  # the worker initializer, run here without a cap
+    assert ocr.OCR_MEMORY_MB == 3000

@@ -79,3 +79,36 @@ def test_settle_leaves_a_report_without_ocr_alone():
     report = make_report(2)
     findings = validate(report)
     assert settle(report, list(findings)) == findings
+
+
+def test_an_uncertain_ocr_cell_is_marked_in_doubt_before_the_rules_judge_it():
+    """The doubt is set before the rules run, so the arithmetic rules skip the cell on their own: run
+    directly on the marked report, no identity rule fires; the same report unmarked does fire."""
+    from bot.validation import Context, get_rule
+    from bot.validation.uncertain import mark
+
+    report = ocr_report()
+    cell = report.applications["granted"][0]
+    cell.value += 3
+    blank = report.appeals["review"]["total"]
+    blank.value, blank.raw, blank.confidence = None, "", 0.0
+    unmarked = [f.code for code in ("T3-02", "T3-03") for f in _run(get_rule(code), Context(report))]
+    assert unmarked == ["T3-02", "T3-03"]
+
+    [note] = mark(report)
+    assert (cell.doubt, blank.doubt) == ("uncertain", "unread")
+    assert note.code == "OCR-01" and "表4 行政复议·总计（未识别出数字）" in note.message
+    for code in ("T3-01", "T3-02", "T3-03", "T3-04", "T4-01", "T4-02"):
+        assert list(_run(get_rule(code), Context(report))) == [], code
+    # the confidence is the evidence kept with the report: a stored report re-validates the same way
+    from bot.report import Report
+
+    again = Report.from_json(report.to_json(detail=True))
+    assert again.applications["granted"][0].confidence == cell.confidence
+    assert again.applications["granted"][0].doubt == "uncertain"
+    validate(again)
+    assert errors(again) == [] and [f.code for f in again.findings].count("OCR-01") == 1
+
+
+def _run(rule, ctx):
+    return list(rule.run(ctx))
