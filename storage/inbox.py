@@ -116,10 +116,14 @@ async def done(db: Database, *, scope: str, update_ids: Iterable[int]) -> None:
 
 async def heartbeat(db: Database, *, scope: str, owner: str, update_ids: Iterable[int], lease: timedelta) -> int:
     """Extend ``owner``'s leases on updates still waiting or running; returns how many it still holds."""
+    return await _set_lease(db, scope=scope, owner=owner, update_ids=update_ids, until=_now() + lease)
+
+
+async def _set_lease(db: Database, *, scope: str, owner: str, update_ids: Iterable[int], until: datetime) -> int:
+    """Set the lease of ``owner``'s updates still working among ``update_ids``; returns how many it holds."""
     ids = sorted(set(update_ids))
     if not ids:
         return 0
-    until = _now() + lease
 
     def run(conn: Connection) -> int:
         held = 0
@@ -145,20 +149,7 @@ async def owners(db: Database, *, scope: str) -> list[str]:
 async def release(db: Database, *, scope: str, owner: str, update_ids: Iterable[int]) -> int:
     """A stopping worker gives back updates it holds but has not started: their leases end now, so any
     other worker takes them over at its next beat. Returns how many."""
-    ids = sorted(set(update_ids))
-    if not ids:
-        return 0
-    gone = _now() - timedelta(seconds=1)
-
-    def run(conn: Connection) -> int:
-        released = 0
-        for start in range(0, len(ids), 400):
-            released += conn.execute(update(INBOX).where(
-                INBOX.c.scope == scope, INBOX.c.owner == owner, INBOX.c.state == WORKING,
-                INBOX.c.update_id.in_(ids[start:start + 400])).values(lease_until=gone)).rowcount
-        return released
-
-    return await db.run(run, write=True)
+    return await _set_lease(db, scope=scope, owner=owner, update_ids=update_ids, until=_now() - timedelta(seconds=1))
 
 
 async def reclaim(db: Database, *, scope: str, owner: str, lease: timedelta, limit: int = 200,

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 from bot.reading.cells import is_value_cell, squash
 from bot.reading.doc import _PAGE_NUMBER_RE, Doc, Row, clean_artefacts
-from bot.reading.errors import MSG_CORRUPT, MSG_SCANNED, ReadError
-from bot.reading.sources import MAX_CHARS, MAX_PDF_PAGES
+from bot.reading.errors import MSG_SCANNED, ReadError
+from bot.reading.sources import MAX_CHARS, MAX_PDF_PAGES, open_pdf
 from bot.reading.sources import _pdf_line_cells as _pdf_line_cells
 
 #: A path thinner than this (pt) is a rule; longer than RULE_MIN it separates cells.
@@ -378,14 +378,7 @@ def _continues(prev: _Item, nxt: _Item) -> bool:
 
 def doc_from_pdf_grid(data: bytes) -> Doc:
     """Rows of a PDF read by geometry (see the module docstring). Raises ReadError like the text reader."""
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ReadError("ING-01", "该PDF已加密，请去除密码后重新发送。") from exc
-        raise ReadError("ING-01", MSG_CORRUPT) from exc
+    pdf = open_pdf(data)
     out = Doc(kind="pdf")
     items: list[_Item] = []
     chars = 0

@@ -254,19 +254,24 @@ def _pdf_line_cells(line: str) -> list[str]:
     return [line.strip()]
 
 
+def open_pdf(data: bytes):
+    """The PDF opened by PDFium, or the ReadError a user should see (password → encrypted, else damaged)."""
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReadError("ING-01", "该PDF已加密，请去除密码后重新发送。") from exc
+        raise ReadError("ING-01", MSG_CORRUPT) from exc
+
+
 def doc_from_pdf_text(data: bytes) -> Doc:
     """Fast path: PDFium's text layer (C code, ~100× faster than pdfminer), table rows split on spaces.
 
     Blank cells are invisible in this text, so a caller falls back to :func:`doc_from_pdf` (ruled
     tables with pdfplumber) when rows come out short."""
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ReadError("ING-01", "该PDF已加密，请去除密码后重新发送。") from exc
-        raise ReadError("ING-01", MSG_CORRUPT) from exc
+    pdf = open_pdf(data)
     out = Doc(kind="pdf")
     line = 0
     chars = 0
