@@ -158,11 +158,14 @@ async def _validate(db: Database, *, chat_id: int, report: Report, received: dat
 
 @dataclass
 class Naming:
-    """What naming did: the office the report now belongs to, and whether it joined an existing one."""
+    """What naming did: the office the report now belongs to, whether it joined an existing one, and the
+    report re-validated under that office (``report``/``stored``; ``None`` if re-validation failed)."""
 
     office: object  # storage.types.OfficeInfo
     year: int | None
     joined: bool
+    report: Report | None = None
+    stored: object | None = None  # storage.types.StoredReport
 
 
 def name_guess(filename: str) -> str:
@@ -243,7 +246,28 @@ async def name_report(db: Database, *, chat_id: int, report_id: int, name: str,
     from bot.questions import forget_offices
 
     forget_offices(chat_id)
-    return Naming(office, stored.year, joined)
+    report, revalidated = await revalidate(db, chat_id=chat_id, stored=stored, office=office)
+    return Naming(office, stored.year, joined, report, revalidated)
+
+
+async def revalidate(db: Database, *, chat_id: int, stored: object, office: object) -> tuple[Report | None, object]:
+    """Validate a stored report again now that its office is known, as the upload would have: under that
+    office's name and kind, with that office's report of the year before in this chat (the cross-year
+    rules), judged on the day it arrived. The new findings, verdict and counts replace the old ones.
+
+    Returns the report and its updated row, or ``(None, stored)`` when that failed (the naming stands;
+    the old findings stay, and the failure is logged)."""
+    from bot.report import Office
+
+    try:
+        report = await repo.load_report(db, report_id=stored.id)
+        report.office = Office(office.name, office.short_name, office.kind or "其他")
+        received = stored.received_at.astimezone(DEFAULT_TZ).date()
+        await _validate(db, chat_id=chat_id, report=report, received=received)
+        return report, await repo.replace_validation(db, report_id=stored.id, report=report)
+    except Exception:
+        log.exception("re-validating report %s after naming failed", stored.id)
+        return None, stored
 
 
 # -- replies ---------------------------------------------------------------------------------------
@@ -366,6 +390,22 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
                      f"/delete {short} unknown." if en else
                      f"未能识别年度：请在标题写明“20XX年度”后重新发送；这份可用 /delete {short} 年份不明 删除。")
     return "\n".join(lines)
+
+
+def naming_reply(naming: Naming, lang: str = "zh") -> str:
+    """The answer to a name: where the report now belongs, then its verdict as re-validated under that
+    office (the cross-year findings an unnamed upload could not have), like the upload's reply."""
+    office, year = naming.office, naming.year
+    if lang == "en":
+        joined = " (added to that office's reports here)" if naming.joined else ""
+        head = f"✅ Recorded as the {year or '?'} report of {office.name}{joined}."
+    else:
+        joined = "（并入本群已有的该单位）" if naming.joined else ""
+        head = f"✅ 已记为“{office.name}”的{year or '年份不明'}{'年度' if year else ''}报告{joined}。"
+    if naming.report is None or naming.stored is None:
+        return head
+    outcome = IngestOutcome(naming.stored.filename, naming.report, StoreResult("new", naming.stored), None)
+    return head + "\n" + verdict_reply(outcome, lang)
 
 
 def _table_photo_reply(report: Report, emoji: str, lang: str) -> str:

@@ -397,15 +397,6 @@ async def take_name(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
     return True
 
 
-def _named_text(naming: Any, lang: str) -> str:
-    office, year = naming.office, naming.year
-    if lang == "en":
-        joined = " (added to that office's reports here)" if naming.joined else ""
-        return f"✅ Recorded as the {year or '?'} report of {office.name}{joined}."
-    joined = "（并入本群已有的该单位）" if naming.joined else ""
-    return f"✅ 已记为“{office.name}”的{year or '年份不明'}{'年度' if year else ''}报告{joined}。"
-
-
 async def on_name_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button under the naming question: that office (or the file name's suggestion) it is."""
     from bot import services
@@ -437,7 +428,7 @@ async def on_name_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if context.chat_data.get("awaiting_name") == report_id:
         context.chat_data.pop("awaiting_name", None)
     await query.answer()
-    await query.edit_message_text(_named_text(naming, lang))
+    await query.edit_message_text(services.naming_reply(naming, lang), reply_markup=findings_button(naming.stored))
 
 
 class _ReplyToNameQuestion(filters.MessageFilter):
@@ -481,7 +472,7 @@ async def _name(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: i
         await message.reply_text("这份报告已经有单位名称了，或已被删除。" if lang == "zh"
                                  else "That report already has an office, or was deleted.")
         return
-    await message.reply_text(_named_text(naming, lang))
+    await send_long(update, context, services.naming_reply(naming, lang), reply_markup=findings_button(naming.stored))
 
 
 def register(app: Application) -> None:

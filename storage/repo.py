@@ -82,6 +82,7 @@ from storage.reports import (  # noqa: F401
     unnamed_office_name,
     years,
 )
+from storage.revalidation import replace_validation
 from storage.roster import roster, roster_add, roster_remove, submission_status
 from storage.workspaces import (
     ensure_workspace,
@@ -114,6 +115,7 @@ __all__ = [
     "report_findings",
     "report_history",
     "report_with_cells",
+    "replace_validation",
     "report_sha256",
     "resolve_office",
     "restore_report",
