@@ -1,15 +1,20 @@
-"""``nianbao import FILE... [--chat ID]`` and ``nianbao db upgrade`` / ``nianbao db status``.
+"""``nianbao import FILE... [--chat ID] [--office NAME]`` and ``nianbao db upgrade`` / ``nianbao db status``.
 
 Import runs exactly the path of a file sent in chat (``bot.services.ingest``), so a batch of reports can
-be loaded from the command line and then asked about in that chat. Exit codes follow ``validate``:
-0 no errors, 1 some report has an error finding, 2 a file could not be read (or the database is not
-ready).
+be loaded from the command line and then asked about in that chat. A report that names no office is
+stored under a placeholder, as in chat; where the chat asks its sender, ``--office`` gives the name (one
+file only — the office of several files is not one answer) and the report is named and re-validated as
+the chat's answer would (``bot.services.name_report``). Unnamed reports left are listed at the end with
+the command that names them: the same file again with ``--office`` (it is recognised, not stored twice).
+Exit codes follow ``validate``: 0 no errors, 1 some report has an error finding, 2 a file could not be
+read, a bad ``--office`` (or the database is not ready).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import shlex
 import sys
 from pathlib import Path
 
@@ -32,6 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=LOCAL_CHAT_ID,
         help=f"保存到哪个群（chat id），默认本地工作区 {LOCAL_CHAT_ID}",
+    )
+    imp.add_argument(
+        "--office",
+        metavar="NAME",
+        help="报告没有写明单位时，按此单位全称保存（只用于一个文件）",
     )
     imp.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言")
     imp.set_defaults(func=run_import)
@@ -103,6 +113,10 @@ def run_import(args: argparse.Namespace) -> int:
     from bot.reading.api import configure_pool
     from storage.db import DatabaseUnavailable
 
+    problem = office_problem(args.office, len(args.files))
+    if problem:  # before anything is read or stored
+        print(problem, file=sys.stderr)
+        return 2
     settings = load_settings()
     configure_pool(workers=settings.parse_workers, memory_mb=settings.parse_memory_mb)
     try:
@@ -113,6 +127,7 @@ def run_import(args: argparse.Namespace) -> int:
                 chat_id=args.chat,
                 lang=args.lang,
                 timeout=settings.parse_timeout,
+                office=args.office,
             )
         )
     except DatabaseUnavailable as exc:
@@ -120,11 +135,25 @@ def run_import(args: argparse.Namespace) -> int:
         return 2
 
 
+def office_problem(office: str | None, files: int) -> str:
+    """Why ``--office`` cannot be used as given (one line), or ``''``."""
+    if office is None:
+        return ""
+    if files != 1:
+        return "--office 只能用于一个文件：几份报告的单位不是同一个回答。请逐个导入：nianbao import 文件 --office 单位全称"
+    if not 2 <= len(office.strip()) <= 40:
+        return "--office 应为单位全称（2到40个字），例如“富阳区鹿山街道”。"
+    return ""
+
+
 async def import_files(
-    url: str, paths: list[Path], *, chat_id: int = LOCAL_CHAT_ID, lang: str = "zh", timeout: float = 20
+    url: str, paths: list[Path], *, chat_id: int = LOCAL_CHAT_ID, lang: str = "zh", timeout: float = 20,
+    office: str | None = None,
 ) -> int:
-    """Import files into the database at ``url`` as if sent in ``chat_id``; returns the exit code."""
-    from bot.services import ingest, verdict_reply
+    """Import files into the database at ``url`` as if sent in ``chat_id``; returns the exit code.
+
+    ``office`` names the one file's report if it names none (see the module docstring)."""
+    from bot.services import ingest, name_report, naming_reply, verdict_reply
     from storage import repo
     from storage.db import UPGRADE_HINT, Database, upgrade
 
@@ -139,6 +168,7 @@ async def import_files(
         if chat_id == LOCAL_CHAT_ID:
             await repo.ensure_workspace(db, chat_id=chat_id, title="本地工作区", kind="local")
         code = 0
+        unnamed: list[tuple[Path, object]] = []
         for path in paths:
             try:
                 data = path.read_bytes()
@@ -148,12 +178,46 @@ async def import_files(
                 continue
             outcomes = await ingest(db, chat_id=chat_id, filename=path.name, data=data, timeout=timeout)
             for outcome in outcomes:
-                print(verdict_reply(outcome, lang))
+                report, text, named = outcome.report, verdict_reply(outcome, lang), False
+                if outcome.unnamed and office and len(outcomes) == 1:
+                    naming = await name_report(db, chat_id=chat_id, report_id=outcome.stored.report.id, name=office)
+                    if naming is not None:
+                        text, report, named = naming_reply(naming, lang), naming.report or report, True
+                elif office and outcome.ok:
+                    text += ("\nℹ️ --office not used: " if lang == "en" else "\nℹ️ 未使用 --office：") + (
+                        "the zip holds several reports." if lang == "en" and len(outcomes) > 1 else
+                        "压缩包里有多份报告。" if len(outcomes) > 1 else
+                        "the report already has an office." if lang == "en" else "报告已有单位名称。")
+                if outcome.unnamed and not named:  # still under its placeholder
+                    unnamed.append((path, outcome))
+                print(text)
                 print()
                 if not outcome.ok:
                     code = 2
-                elif code == 0 and any(f.severity == "error" for f in outcome.report.findings):
+                elif code == 0 and any(f.severity == "error" for f in report.findings):
                     code = 1
+        if unnamed:
+            print(_unnamed_list(unnamed, chat_id, lang))
         return code
     finally:
         await db.close()
+
+
+def _unnamed_list(unnamed: list[tuple[Path, object]], chat_id: int, lang: str) -> str:
+    """The reports left under a placeholder, each with the command that names it (a zip's members are
+    named in chat, or unpacked and imported one by one)."""
+    chat = "" if chat_id == LOCAL_CHAT_ID else f" --chat {chat_id}"
+    en = lang == "en"
+    lines = [f"❓ {len(unnamed)} report(s) do not say which office they are from; name each with:" if en
+             else f"❓ 有{len(unnamed)}份报告没有写明单位，请逐个命名："]
+    colon = ": " if en else "："
+    for path, outcome in unnamed:
+        year = outcome.stored.report.year
+        label = (f"{outcome.filename} ({year or '?'})" if en
+                 else f"{outcome.filename}（{f'{year}年度' if year else '年份不明'}）")
+        if outcome.filename == path.name:
+            lines.append(f"  {label}{colon}nianbao import {shlex.quote(str(path))} --office {'NAME' if en else '单位全称'}{chat}")
+        else:  # a member of a zip
+            lines.append(f"  {label}{colon}" + ("unpack it and import it alone with --office" if en
+                                           else "解压后单独导入并加 --office 单位全称"))
+    return "\n".join(lines)

@@ -70,3 +70,75 @@ def test_import_into_a_chat_and_bad_files(db_env: str, tmp_path: Path, capsys: p
     assert main(["import", str(junk)]) == 2
     out = capsys.readouterr().out
     assert out.startswith("❌ junk.pdf") and "ING-" in out and "Traceback" not in out
+
+
+# -- a report that names no office: --office, or the list of how to name it --------------------------------
+
+
+def _unnamed_file(tmp_path: Path, name: str = "037.txt", variant: str = "") -> Path:
+    from tests.bot.reading.test_office_names import unnamed_report
+
+    path = tmp_path / name
+    path.write_bytes(unnamed_report() + variant.encode())
+    return path
+
+
+def test_an_unnamed_report_is_listed_then_named_by_importing_it_again_with_office(
+    db_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    unnamed = _unnamed_file(tmp_path)
+    assert main(["import", str(unnamed), str(LUSHAN), "--chat", "-100300"]) == 0
+    out = capsys.readouterr().out
+    assert "❓ 有1份报告没有写明单位，请逐个命名：" in out
+    assert f"  037.txt（2021年度）：nianbao import {unnamed} --office 单位全称 --chat -100300" in out
+    names = sorted(s.office.name for s in _reports(db_env, -100300))
+    assert names[0] == "富阳区鹿山街道" and names[1].startswith("未注明单位（037.txt")
+
+    assert main(["import", str(unnamed), "--chat", "-100300", "--office", "临安区青山湖街道"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("✅ 已记为“临安区青山湖街道”的2021年度报告。\n⚠️ 临安区青山湖街道 2021年度")
+    assert "没有写明单位" not in out
+    stored = _reports(db_env, -100300)  # named, not stored a second time
+    assert sorted(s.office.name for s in stored) == ["临安区青山湖街道", "富阳区鹿山街道"]
+
+
+def test_office_runs_the_cross_year_rules_against_that_offices_last_report(
+    db_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from tests.handlers.test_unnamed import _last_year_carrying_forward
+
+    assert main(["db", "upgrade"]) == 0
+
+    async def store_2020() -> None:
+        db = Database(db_env)
+        try:
+            await repo.store_report(db, chat_id=-100301, report=_last_year_carrying_forward(4))
+        finally:
+            await db.close()
+
+    asyncio.run(store_2020())
+    capsys.readouterr()
+    code = main(["import", str(_unnamed_file(tmp_path)), "--chat", "-100301", "--office", "富阳区鹿山街道"])
+    out = capsys.readouterr().out
+    assert code == 1  # XY-01 is an error
+    assert out.startswith("✅ 已记为“富阳区鹿山街道”的2021年度报告（并入本群已有的该单位）。\n❌ 富阳区鹿山街道 2021年度")
+    assert "XY-01" in out
+    assert [(s.office.name, s.year) for s in _reports(db_env, -100301)] == [("富阳区鹿山街道", 2020),
+                                                                          ("富阳区鹿山街道", 2021)]
+
+
+def test_office_is_refused_for_several_files_and_ignored_for_a_named_report(
+    db_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    unnamed = _unnamed_file(tmp_path)
+    assert main(["import", str(unnamed), str(LUSHAN), "--office", "临安区青山湖街道"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("--office 只能用于一个文件") and captured.out == ""
+    assert main(["import", str(unnamed), "--office", "鹿"]) == 2
+    assert "2到40个字" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "nianbao.db").exists() or _reports(db_env, 0) == []  # nothing stored
+
+    assert main(["import", str(LUSHAN), "--office", "临安区青山湖街道"]) == 0
+    out = capsys.readouterr().out
+    assert "ℹ️ 未使用 --office：报告已有单位名称。" in out
+    assert [s.office.name for s in _reports(db_env, 0)] == ["富阳区鹿山街道"]
