@@ -130,9 +130,11 @@ def render_docx(report: Report) -> bytes:
         rows: list[list[str]] = content  # type: ignore[assignment]
         width = max(len(r) for r in rows)
         table = document.add_table(rows=len(rows), cols=width)
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                table.cell(r, c).text = text
+        # row by row: ``table.cell(r, c)`` walks every cell of the table on each call (python-docx), so
+        # filling a 表3 that way took seconds per file; ``row.cells`` walks one row
+        for table_row, row in zip(table.rows, rows, strict=True):
+            for cell, text in zip(table_row.cells[: len(row)], row, strict=True):  # a short row: its first cells
+                cell.text = text
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
