@@ -166,6 +166,9 @@ class Naming:
     joined: bool
     report: Report | None = None
     stored: object | None = None  # storage.types.StoredReport
+    #: The office's report of the year after, when this chat holds one: checked again against this one
+    #: (``before`` as it was, ``after`` re-validated).
+    following: tuple[object, object] | None = None
 
 
 def name_guess(filename: str) -> str:
@@ -247,7 +250,12 @@ async def name_report(db: Database, *, chat_id: int, report_id: int, name: str,
 
     forget_offices(chat_id)
     report, revalidated = await revalidate(db, chat_id=chat_id, stored=stored, office=office)
-    return Naming(office, stored.year, joined, report, revalidated)
+    following = None
+    if stored.year and report is not None:  # next year's report had no last year to compare with either
+        after = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=stored.year + 1)
+        if after is not None:
+            following = (after, (await revalidate(db, chat_id=chat_id, stored=after, office=office))[1])
+    return Naming(office, stored.year, joined, report, revalidated, following)
 
 
 async def revalidate(db: Database, *, chat_id: int, stored: object, office: object) -> tuple[Report | None, object]:
@@ -405,7 +413,16 @@ def naming_reply(naming: Naming, lang: str = "zh") -> str:
     if naming.report is None or naming.stored is None:
         return head
     outcome = IngestOutcome(naming.stored.filename, naming.report, StoreResult("new", naming.stored), None)
-    return head + "\n" + verdict_reply(outcome, lang)
+    text = head + "\n" + verdict_reply(outcome, lang)
+    if naming.following is not None:
+        before, after = naming.following
+        if (before.verdict, before.errors, before.warnings) != (after.verdict, after.errors, after.warnings):
+            text += (f"\nThe {after.year} report, checked against this one: {_emoji(after.verdict)} "
+                     f"{after.errors} error(s), {after.warnings} warning(s) (/report {office.short_name or office.name} "
+                     f"{after.year})." if lang == "en" else
+                     f"\n{after.year}年度报告已与本报告核对：{_emoji(after.verdict)} {after.verdict}，错误{after.errors}项、"
+                     f"警告{after.warnings}项（/report {office.short_name or office.name} {after.year}）。")
+    return text
 
 
 def _table_photo_reply(report: Report, emoji: str, lang: str) -> str:

@@ -142,3 +142,46 @@ def test_office_is_refused_for_several_files_and_ignored_for_a_named_report(
     out = capsys.readouterr().out
     assert "ℹ️ 未使用 --office：报告已有单位名称。" in out
     assert [s.office.name for s in _reports(db_env, 0)] == ["富阳区鹿山街道"]
+
+
+def test_naming_also_checks_next_years_report_against_this_one(
+    db_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """富阳区鹿山街道's 2022 report (上年结转 5) is stored first: it had no 2021 to compare with. Naming the
+    unnamed 2021 report (结转下年度 0) checks 2022 against it: XY-01 there, and the answer says so."""
+    from bot.reading import read_bytes
+    from bot.report import Value
+    from bot.validation import validate
+
+    [result] = read_bytes("鹿山2022.txt", LUSHAN.read_bytes())
+    next_year = result.report
+    next_year.year, next_year.source.sha256 = 2022, "2022" * 16
+    next_year.applications["carried_over"] = [Value(0)] * 6 + [Value(5)]
+    validate(next_year)  # as on upload: no 2021 to compare with
+    assert next_year.verdict == "有错误" and not any(f.code == "XY-01" for f in next_year.findings)
+    errors_before = sum(f.severity == "error" for f in next_year.findings)
+    assert main(["db", "upgrade"]) == 0
+
+    async def store_2022() -> int:
+        db = Database(db_env)
+        try:
+            return (await repo.store_report(db, chat_id=-100302, report=next_year)).report.id
+        finally:
+            await db.close()
+
+    report_id = asyncio.run(store_2022())
+    capsys.readouterr()
+    assert main(["import", str(_unnamed_file(tmp_path)), "--chat", "-100302", "--office", "富阳区鹿山街道"]) == 0
+    out = capsys.readouterr().out
+    assert f"\n2022年度报告已与本报告核对：❌ 有错误，错误{errors_before + 1}项、警告" in out
+    assert "（/report 鹿山 2022）。" in out
+
+    async def findings() -> list:
+        db = Database(db_env)
+        try:
+            return await repo.report_findings(db, report_id=report_id)
+        finally:
+            await db.close()
+
+    [xy] = [f for f in asyncio.run(findings()) if f.code == "XY-01"]
+    assert (xy.left, xy.right) == (5, 0)
