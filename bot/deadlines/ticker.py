@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.deadlines import texts
+from bot.deadlines import obligations, texts
 from bot.deadlines.config import (
     SETTING_LADDER,
     SETTING_TIME,
@@ -37,7 +37,7 @@ from bot.deadlines.config import (
     parse_hhmm,
     parse_ladder,
 )
-from bot.deadlines.filing import statutory_title
+from bot.deadlines.filing import due_plan, statutory_title
 from bot.deadlines.ladder import (
     KIND_CUSTOM,
     current_statutory,
@@ -285,31 +285,30 @@ async def report_stored(db: Any, *, chat_id: int, year: int | None, now: datetim
 # ---------------------------------------------------------------- composing
 
 
-def _has_errors(report: Any) -> bool:
-    verdict = str(getattr(report, "verdict", "") or "")
-    return bool(getattr(report, "errors", 0)) or verdict in ("error", "有错误", "❌")
+async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None,
+                          today: date | None = None) -> tuple[int, list[str], list[str]] | None:
+    """(offices that owe a report, offices without one, offices whose report has errors) for ``year``.
 
-
-async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None
-                          ) -> tuple[int, list[str], list[str]] | None:
-    """(roster size, offices without a report, offices whose report has errors) for ``year``.
-
-    None when the chat has no roster at all (nothing to check against); (0, [], []) when it has a
-    roster but no office of the kinds this deadline is about.
+    What each office owes comes from :mod:`bot.deadlines.obligations`: an exempt office is not counted;
+    an office on an extension that has not run out by ``today`` is not missing (the reminder names it
+    apart). None when the chat has no roster at all (nothing to check against); (0, [], []) when it has
+    a roster but no owing office of the kinds this deadline is about.
     """
-    from storage import repo
-
-    roster = await repo.roster(db, chat_id=chat_id)
-    if not roster:
+    rows = await _owed(db, chat_id=chat_id, year=year, kinds=kinds)
+    if rows is None:
         return None
-    if kinds is not None:
-        roster = [o for o in roster if o.kind in kinds]
-    if not roster:
+    rows = [r for r in rows if not r.exempt]
+    if not rows:
         return 0, [], []
-    status = {office.id: rep for office, rep in await repo.submission_status(db, chat_id=chat_id, year=year)}
-    missing = [o.short_name or o.name for o in roster if status.get(o.id) is None]
-    errors = [o.short_name or o.name for o in roster if status.get(o.id) is not None and _has_errors(status[o.id])]
-    return len(roster), missing, errors
+    today = today or date.max
+    missing = [r.name for r in rows if r.missing and not r.waiting(today)]
+    errors = [r.name for r in rows if r.failing]
+    return len(rows), missing, errors
+
+
+async def _owed(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None) -> list[obligations.Owed] | None:
+    plan = await due_plan(db, chat_id=chat_id, today=date(year + 1, 1, 1), year=year)
+    return await obligations.owed(db, chat_id=chat_id, plan=plan, kinds=kinds)
 
 
 @dataclass
@@ -332,21 +331,23 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
         township = await chat_township(db, d.chat_id, config)
         kinds = office_kinds(d.kind, township) if d.kind != KIND_CUSTOM else None
         title = statutory_title(d.kind, d.report_year, township) if d.kind != KIND_CUSTOM else d.title
-        progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
+        progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds, today=today)
         if progress is None:
             return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
                                                 total=None, missing=[], errors=[]))
         total, missing, errors = progress
         if total == 0:
             return Composed(None, "no roster office of this kind")
-        if not missing and not errors:
+        extended = obligations.waiting_names(await _owed(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
+                                             or [], today)
+        if not missing and not errors and not extended:
             if await store.complete_deadline(db, deadline_id=d.id, now=now, except_item=item.id):
                 return Composed(texts.complete_text(title=title, report_year=d.report_year, total=total))
             return Composed(None, "roster complete")
         if item.step == "check":  # a completion check after an upload: silent unless complete
             return Composed(None, "not complete yet")
         return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
-                                            total=total, missing=missing, errors=errors))
+                                            total=total, missing=missing, errors=errors, extended=extended))
     if item.source == "custom":
         r = await store.get_custom(db, reminder_id=item.source_id or 0)
         if r is None or r.cancelled_at is not None:
