@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.deadlines import obligations, texts
+from bot.deadlines import escalation, obligations, texts
 from bot.deadlines.config import (
     SETTING_LADDER,
     SETTING_TIME,
@@ -360,6 +360,9 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
         left = len(workdays_after(today, a.due))
         return Composed(texts.application_text(seq=a.seq, summary=a.summary, received=a.received, due=a.due,
                                                workdays_left=left))
+    if item.source == escalation.SOURCE:
+        text = await escalation.compose(db, item, today=today)
+        return Composed(text, "" if text else "nothing to escalate")
     if item.source == "missed":
         taken = await store.take_missed(db, chat_id=item.chat_id, now=now)
         if not taken:
@@ -380,6 +383,8 @@ async def describe(db: Any, item: OutboxItem, *, config: ReminderConfig) -> str:
     if item.source == "application":
         a = await store.get_application_by_id(db, application_id=item.source_id or 0)
         return f"{at} 第{a.seq if a else '?'}号申请答复提醒"
+    if item.source == escalation.SOURCE:
+        return f"{at} 下级群逾期汇总"
     return at
 
 
@@ -615,6 +620,11 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
             else:
                 logger.exception("planning statutory deadlines failed")
             report.errors.append(f"schedule: {exc!r}")
+        try:
+            report.planned += await escalation.plan_escalations(db, now=now, config=config)
+        except Exception as exc:
+            logger.warning("planning escalations failed (%r)", exc)
+            report.errors.append(f"escalations: {exc!r}")
 
     to_send, to_miss = due(await store.pending_due(db, now=now), now, max_late=config.max_late)
     missed_chats: set[int] = set()
