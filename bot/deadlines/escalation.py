@@ -151,9 +151,12 @@ async def on_demand(db: Any, *, chat_id: int, today: date, year: int | None = No
         children = [chat_id]
     if not children:
         return "本群没有关联下级群（下级群发 /escalate 上级 生成关联码）。"
-    parts = [await summary(db, child_chat_id=c, today=today, year=year or filing_year(today)) for c in children]
-    return "\n\n".join(p or f"「{await _title(db, c)}」：{year or filing_year(today)}年度没有未交或有错误的单位 ✅"
-                       for c, p in zip(children, parts, strict=True))
+    year = year or filing_year(today)
+    parts = []
+    for child in children:
+        text = await summary(db, child_chat_id=child, today=today, year=year)
+        parts.append(text or f"「{await _title(db, child)}」：{year}年度没有未交或有错误的单位 ✅")
+    return "\n\n".join(parts)
 
 
 # ---------------------------------------------------------------- the summary
