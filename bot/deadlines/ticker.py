@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.deadlines import escalation, obligations, texts
+from bot.deadlines import escalation, obligations, stages, texts
 from bot.deadlines.config import (
     SETTING_LADDER,
     SETTING_TIME,
@@ -241,6 +241,10 @@ async def schedule(db: Any, *, now: datetime, config: ReminderConfig, chats: lis
                for c in chats for s in specs if (c, s.kind, s.due) not in have]
     if missing:
         await store.ensure_deadlines(db, rows=missing)
+        for chat in sorted({m["chat_id"] for m in missing if m["chat_id"] < 0}):  # a new cycle: its stages too
+            if await stages.chat_stages(db, chat):
+                await stages.ensure_stage_deadlines(db, chat_id=chat, report_year=max(s.report_year for s in specs),
+                                                    now=now, config=config)
         existing = await store.list_deadlines(db, due_from=min(s.due for s in specs), kinds=[s.kind for s in specs],
                                               chat_id=chats[0] if len(chats) == 1 else None)
     active = set(chats)
@@ -330,7 +334,9 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
             return Composed(None, "roster complete")
         township = await chat_township(db, d.chat_id, config)
         kinds = office_kinds(d.kind, township) if d.kind != KIND_CUSTOM else None
-        title = statutory_title(d.kind, d.report_year, township) if d.kind != KIND_CUSTOM else d.title
+        title = statutory_title(d.kind, d.report_year, township) if kinds is not None else d.title
+        if stage := stages.office_kind_of(d.kind):  # a chat's internal stage: about that kind only
+            kinds = frozenset({stage})
         progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds, today=today)
         if progress is None:
             return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
