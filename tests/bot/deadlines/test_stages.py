@@ -21,8 +21,11 @@ async def _setup(db):
     await repo.roster_add(db, chat_id=CHAT, name="富阳区鹿山街道", kind="街道")
 
 
-async def _cmd(db, args, day=local(2026, 1, 2, 10)):
-    return await service.deadline_command(db, chat_id=CHAT, args=args, user_id=1, now=day, config=CONFIG)
+JAN_2 = local(2026, 1, 2, 10)
+
+
+async def _cmd(db, args):
+    return await service.deadline_command(db, chat_id=CHAT, args=args, user_id=1, now=JAN_2, config=CONFIG)
 
 
 async def test_a_stage_has_its_own_ladder_about_its_kind_only(sqlite_db):
