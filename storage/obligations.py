@@ -25,6 +25,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -32,9 +33,11 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from storage.models import AuditRow, UTCDateTime, Workspace
@@ -69,6 +72,11 @@ class ChatLinkRow(SQLModel, table=True):
     """A child chat's link to its supervisor chat; pending (code only) until confirmed there."""
 
     __tablename__ = "chat_link"
+    __table_args__ = (
+        Index("uq_chat_link_active_child", "child_chat_id", unique=True,
+              postgresql_where=text("confirmed_at IS NOT NULL AND unlinked_at IS NULL"),
+              sqlite_where=text("confirmed_at IS NOT NULL AND unlinked_at IS NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     child_chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
@@ -227,7 +235,10 @@ async def confirm_link(db: Any, *, code: str, supervisor_chat_id: int, user_id: 
         _audit(conn, _ws(conn, supervisor_chat_id, create=True), user_id, "link_confirmed", detail)
         return "ok", _link(conn.execute(select(LINK).where(LINK.c.id == row.id)).one())
 
-    return await db.run(run, write=True)
+    try:
+        return await db.run(run, write=True)
+    except IntegrityError:  # another code of the same child was confirmed at the same moment
+        return "already_linked", None
 
 
 def active_link_of(conn: Connection, child_chat_id: int) -> Any:
@@ -294,6 +305,18 @@ async def unlink(db: Any, *, chat_id: int, user_id: int | None = None, now: date
     return await db.run(run, write=True)
 
 
+async def migrate_chat(db: Any, *, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: its links follow it (extensions and exemptions hang on the workspace,
+    which ``storage.repo.migrate_chat`` moves)."""
+
+    def run(conn: Connection) -> None:
+        conn.execute(update(LINK).where(LINK.c.child_chat_id == old_chat_id).values(child_chat_id=new_chat_id))
+        conn.execute(update(LINK).where(LINK.c.supervisor_chat_id == old_chat_id)
+                     .values(supervisor_chat_id=new_chat_id))
+
+    await db.run(run, write=True)
+
+
 async def chat_title(db: Any, *, chat_id: int) -> str | None:
     """The chat's stored title (a summary names the child group)."""
 
@@ -305,5 +328,5 @@ async def chat_title(db: Any, *, chat_id: int) -> str | None:
 
 __all__ = [
     "EXEMPTION", "EXTENSION", "active_links", "chat_title", "children_of", "clear_obligation", "code_hash",
-    "confirm_link", "create_link_code", "get_link", "obligations", "set_obligation", "supervisor_of", "unlink",
+    "confirm_link", "create_link_code", "get_link", "migrate_chat", "obligations", "set_obligation", "supervisor_of", "unlink",
 ]

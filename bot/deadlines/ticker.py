@@ -419,7 +419,10 @@ async def _on_chat_gone(db: Any, chat_id: int, now: datetime) -> None:
 
 
 async def _on_chat_moved(db: Any, old: int, new: int) -> None:
+    from storage import obligations as links
+
     await store.migrate_chat(db, old_chat_id=old, new_chat_id=new)
+    await links.migrate_chat(db, old_chat_id=old, new_chat_id=new)
     try:
         from storage import repo
 

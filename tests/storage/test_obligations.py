@@ -88,3 +88,14 @@ async def test_a_new_code_retires_the_unused_one(db):
     await store.create_link_code(db, child_chat_id=CHILD, code="BBBB3333", expires_at=now + timedelta(hours=24))
     assert (await store.confirm_link(db, code="AAAA2222", supervisor_chat_id=SUPERVISOR, user_id=2))[0] == "expired"
     assert (await store.confirm_link(db, code="BBBB3333", supervisor_chat_id=SUPERVISOR, user_id=2))[0] == "ok"
+
+
+async def test_links_follow_a_group_that_became_a_supergroup(db):
+    now = datetime.now(UTC)
+    await store.create_link_code(db, child_chat_id=-1, code="CCCC4444", expires_at=now + timedelta(hours=1))
+    assert (await store.confirm_link(db, code="CCCC4444", supervisor_chat_id=-2, user_id=2))[0] == "ok"
+    await store.migrate_chat(db, old_chat_id=-1, new_chat_id=-1001)
+    await store.migrate_chat(db, old_chat_id=-2, new_chat_id=-1002)
+    link = await store.supervisor_of(db, child_chat_id=-1001)
+    assert link is not None and link.supervisor_chat_id == -1002
+    assert await store.supervisor_of(db, child_chat_id=-1) is None

@@ -52,9 +52,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_chat_link_child_chat_id", "chat_link", ["child_chat_id"])
     op.create_index("ix_chat_link_supervisor_chat_id", "chat_link", ["supervisor_chat_id"])
+    # at most one active link per child chat, even when two codes are confirmed at the same moment
+    active = sa.text("confirmed_at IS NOT NULL AND unlinked_at IS NULL")
+    op.create_index("uq_chat_link_active_child", "chat_link", ["child_chat_id"], unique=True,
+                    postgresql_where=active, sqlite_where=active)
 
 
 def downgrade() -> None:
+    op.drop_index("uq_chat_link_active_child", table_name="chat_link")
     op.drop_index("ix_chat_link_supervisor_chat_id", table_name="chat_link")
     op.drop_index("ix_chat_link_child_chat_id", table_name="chat_link")
     op.drop_table("chat_link")
