@@ -64,6 +64,8 @@ async def test_extension_exemption_and_escalation_end_to_end(start_bot):
         status = await _say(tg, GROUP, MEMBER, "ask", "鹿山交了吗")
         assert f"已延期至{ext_md}" in status and "❌" not in status
         assert f"{year}年度免报" in await _say(tg, GROUP, MEMBER, "ask", "五星交了吗")
+        assert f"已延期至{ext_md}（报告审批中）" in await _say(tg, GROUP, MEMBER, "ask", "鹿山的报告")
+        assert f"{year}年度免报（已撤并）" in await _say(tg, GROUP, MEMBER, "ask", "五星的报告")
 
         # link: code in the child chat, confirmed by an admin of the supervisor chat only
         reply = await _say(tg, GROUP, ADMIN, "escalate", "上级")
