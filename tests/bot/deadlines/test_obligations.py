@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import time_machine
+
 from bot.deadlines import office_terms
 from bot.deadlines.obligations import owed_now
-from bot.deadlines.ticker import roster_progress
+from bot.deadlines.ticker import roster_progress, tick
 from storage import obligations as store
 from storage import repo
 from tests.support.factories import make_report
 
-from .helpers import Recorder, run_days
+from .helpers import CONFIG, Recorder, fast_limiter, local, run_days
 
 CHAT = -1001234567
 JAN_10 = date(2026, 1, 10)
@@ -106,3 +108,19 @@ async def test_bad_input_changes_nothing(sqlite_db):
     assert "不在本群应报名单上" in await exempt("银湖", "2025")
     assert await store.obligations(db, chat_id=CHAT, report_year=2025) == {}
     assert not [e for e in await repo.audit_log(db, chat_id=CHAT) if e.action.startswith("obligation")]
+
+
+async def test_extension_with_time_machine_clock(sqlite_db):
+    """tick() reading the real clock: before the office's own date it is 「已延期」, the day after it is late."""
+    db = sqlite_db
+    await _roster(db)
+    await office_terms.extension_command(db, chat_id=CHAT, text="鹿山 延期至 2月3日", today=JAN_10, user_id=1)
+    send = Recorder()
+    for day in (date(2026, 2, 2), date(2026, 2, 3), date(2026, 2, 4)):
+        with time_machine.travel(local(day.year, day.month, day.day, 9, 0, 20), tick=False):
+            send.now = local(day.year, day.month, day.day, 9)
+            await tick(db, send, config=CONFIG, limiter=fast_limiter())
+    texts = {when.date(): t for when, _, t in send.sent}
+    assert "已延期：鹿山（至2月3日）" in texts[date(2026, 2, 2)] and "鹿山" not in texts[date(2026, 2, 2)].split("\n")[1]
+    assert "已延期：鹿山（至2月3日）" in texts[date(2026, 2, 3)]
+    assert "鹿山" in texts[date(2026, 2, 4)].split("\n")[1] and "已延期" not in texts[date(2026, 2, 4)]
