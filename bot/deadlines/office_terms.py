@@ -28,8 +28,10 @@ EXEMPT_HELP = "用法：/roster 免报 五星 2026 已撤并 · /roster 取消�
 
 
 def is_extension(text: str) -> bool:
-    """Whether /deadline's words are about one office's extension (not the chat's own deadline)."""
-    return bool(EXTEND.match(text) or UNEXTEND.match(text))
+    """Whether /deadline's words are about one office's extension — not the chat's own deadline whose
+    title happens to say 延期 (``/deadline 1月15日 报送延期至说明`` starts with its date)."""
+    m = EXTEND.match(text) or UNEXTEND.match(text)
+    return m is not None and not m["office"].strip()[:1].isdigit()
 
 
 async def _one_office(db: Any, chat_id: int, name: str, today: date, year: int | None

@@ -124,3 +124,9 @@ async def test_extension_with_time_machine_clock(sqlite_db):
     assert "已延期：鹿山（至2月3日）" in texts[date(2026, 2, 2)] and "鹿山" not in texts[date(2026, 2, 2)].split("\n")[1]
     assert "已延期：鹿山（至2月3日）" in texts[date(2026, 2, 3)]
     assert "鹿山" in texts[date(2026, 2, 4)].split("\n")[1] and "已延期" not in texts[date(2026, 2, 4)]
+
+
+def test_a_chat_deadline_whose_title_says_extension_is_not_an_office_extension():
+    assert office_terms.is_extension("鹿山 延期至 2月5日 原因") and office_terms.is_extension("鹿山 取消延期")
+    assert not office_terms.is_extension("1月15日 报送延期至说明")
+    assert not office_terms.is_extension("2027-01-15 提交区政府办")
