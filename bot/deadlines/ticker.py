@@ -311,6 +311,7 @@ async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[
 
 
 async def _owed(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None) -> list[obligations.Owed] | None:
+    """What each roster office (of ``kinds``) owes for ``year``, with the chat's dates for that year."""
     plan = await due_plan(db, chat_id=chat_id, today=date(year + 1, 1, 1), year=year)
     return await obligations.owed(db, chat_id=chat_id, plan=plan, kinds=kinds)
 
