@@ -40,11 +40,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
-from storage.models import AuditRow, UTCDateTime, Workspace
+from storage._access import W, _ensure_ws, _ws_id
+from storage.audit import _audit
+from storage.models import UTCDateTime
 from storage.types import ChatLink, LinkResult, OfficeObligation
-
-W = Workspace.__table__
-AU = AuditRow.__table__
 
 EXTENSION = "extension"
 EXEMPTION = "exemption"
@@ -109,15 +108,8 @@ def code_hash(code: str) -> str:
 
 
 def _ws(conn: Connection, chat_id: int, *, create: bool) -> int | None:
-    ws = conn.execute(select(W.c.id).where(W.c.chat_id == chat_id)).scalar_one_or_none()
-    if ws is None and create:
-        ws = conn.execute(insert(W).values(chat_id=chat_id, kind="group", active=True, settings={},
-                                           created_at=_now())).inserted_primary_key[0]
-    return None if ws is None else int(ws)
-
-
-def _audit(conn: Connection, ws: int | None, user_id: int | None, action: str, detail: str) -> None:
-    conn.execute(insert(AU).values(workspace_id=ws, user_id=user_id, action=action, detail=detail, at=_now()))
+    """The chat's workspace id (created when ``create``): the shared helpers of storage/_access.py."""
+    return _ensure_ws(conn, chat_id) if create else _ws_id(conn, chat_id)
 
 
 def _obligation(row: Any) -> OfficeObligation:
