@@ -20,7 +20,7 @@ from bot.deadlines.filing import due_plan
 from handlers import limits
 from handlers.access import require_admin
 from handlers.common import db_of, here, lang_of, send_long, settings_of
-from handlers.files import VERDICT_EMOJI, findings_button, findings_text
+from handlers.files import VERDICT_EMOJI, findings_button
 from handlers.menu import Command
 from handlers.offices import UNKNOWN_YEAR, Target, choice_buttons, match_offices, parse_args, year_label
 
@@ -144,10 +144,10 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
         await send_long(update, context, f"{here(update)}没有 {office.name} {when}的报告。")
         return
     lang = lang_of(update)
-    if all_findings:
-        findings = await repo.report_findings(db, report_id=stored.id)
-        head = f"{report_line(stored)}\n"
-        await send_long(update, context, head + findings_text(findings, lang), filename="findings.txt")
+    if all_findings:  # with rulings, and the 确认 / 不是问题 buttons for admins
+        from handlers.review import send_findings
+
+        await send_findings(update, context, stored.id)
         return
     report = await repo.load_report(db, report_id=stored.id)
     text = f"📄 {office.name} {year_label(stored.year)}\n" + summarize(report, lang=lang)

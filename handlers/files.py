@@ -297,8 +297,9 @@ async def _ingest_and_reply(
 
 
 async def on_findings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The "see all findings" button: the full list, split under 4096 characters."""
-    from storage import repo
+    """The "see all findings" button: the full list (split under 4096 characters), with the 确认 /
+    不是问题 buttons for admins (handlers/review.py)."""
+    from handlers.review import send_findings
 
     query = update.callback_query
     if query is None or not query.data:
@@ -308,15 +309,7 @@ async def on_findings_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     except ValueError:
         await query.answer("按钮已失效 (button expired)")
         return
-    db = db_of(context)
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    mine = {r.id for r in await repo.list_reports(db, chat_id=chat_id, include_history=True)}
-    if report_id not in mine:  # a button from another chat, or the report was deleted
-        await query.answer("找不到这份报告，可能已被删除。(Report not found.)", show_alert=True)
-        return
-    await query.answer()
-    findings = await repo.report_findings(db, report_id=report_id)
-    await send_long(update, context, findings_text(findings, lang_of(update)), filename="findings.txt")
+    await send_findings(update, context, report_id)
 
 
 def findings_text(findings: list[Any], lang: str = "zh") -> str:

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -33,8 +33,8 @@ from bot.report import Finding
 from bot.review import ReviewState, VersionFindings, effective_counts, fingerprints, review_state
 from bot.review.states import CONFIRMED, DISMISSED, RULABLE
 from storage.db import Database
-from storage.models import AuditRow, ReportFinding, ReportRow, RulingRow, Workspace, utcnow
-from storage.types import OfficeReview, ReviewedFinding, Ruling
+from storage.models import AuditRow, OfficeRow, ReportFinding, ReportRow, RulingRow, Workspace, utcnow
+from storage.types import OfficeReview, ReportReview, ReviewedFinding, Ruling
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ W = Workspace.__table__
 R = ReportRow.__table__
 F = ReportFinding.__table__
 RU = RulingRow.__table__
+O = OfficeRow.__table__  # noqa: E741
 AU = AuditRow.__table__
 
 #: The longest reason a ruling may carry (characters).
@@ -227,22 +228,32 @@ async def rulings_for_report(db: Database, *, report_id: int) -> dict[str, Rulin
     return await db.run(lambda conn: _rulings_of(conn, [report_id])[report_id])
 
 
-async def reviewed_findings(db: Database, *, chat_id: int, report_id: int) -> list[ReviewedFinding] | None:
-    """The report's findings (errors, warnings, infos, stored order within each) with fingerprints and
-    rulings; None when the report is not this chat's or is deleted."""
+async def report_review(db: Database, *, chat_id: int, report_id: int) -> ReportReview | None:
+    """The report with its findings (errors, warnings, infos; stored order within each), their
+    fingerprints and rulings; None when the report is not this chat's or is deleted."""
     rank = {"error": 0, "warning": 1, "info": 2}
 
-    def run(conn: Connection) -> list[ReviewedFinding] | None:
-        row = conn.execute(select(R.c.deleted_at).join(W, W.c.id == R.c.workspace_id)
-                           .where(R.c.id == report_id, W.c.chat_id == chat_id)).first()
+    def run(conn: Connection) -> ReportReview | None:
+        row = conn.execute(
+            select(R.c.deleted_at, R.c.year, R.c.version, R.c.is_current, R.c.verdict, O.c.name, O.c.short_name)
+            .join(W, W.c.id == R.c.workspace_id).join(O, O.c.id == R.c.office_id)
+            .where(R.c.id == report_id, W.c.chat_id == chat_id)).first()
         if row is None or row.deleted_at is not None:
             return None
         rulings = _rulings_of(conn, [report_id])[report_id]
-        out = [ReviewedFinding(_finding(r), fp, rulings.get(fp) if sev in RULABLE else None)
-               for fp, sev, r in _findings_of(conn, [report_id])[report_id]]
-        return sorted(out, key=lambda f: rank.get(f.finding.severity, 3))
+        found = [ReviewedFinding(_finding(r), fp, rulings.get(fp) if sev in RULABLE else None)
+                 for fp, sev, r in _findings_of(conn, [report_id])[report_id]]
+        found.sort(key=lambda f: rank.get(f.finding.severity, 3))
+        return ReportReview(report_id, row.name, row.short_name or "", row.year, row.version,
+                            bool(row.is_current), row.verdict, found)
 
     return await db.run(run)
+
+
+async def reviewed_findings(db: Database, *, chat_id: int, report_id: int) -> list[ReviewedFinding] | None:
+    """Just the findings of :func:`report_review` (None when the report is not this chat's or deleted)."""
+    found = await report_review(db, chat_id=chat_id, report_id=report_id)
+    return None if found is None else found.findings
 
 
 async def rulings_for_reports(db: Database, *, report_ids: Sequence[int]) -> dict[int, dict[str, Ruling]]:
@@ -309,12 +320,6 @@ async def review_states(db: Database, *, chat_id: int, year: int | None) -> dict
     return {r.office.id: ReviewState(r.state) for r in await review_status(db, chat_id=chat_id, year=year)}
 
 
-async def report_chat(db: Database, *, report_id: int) -> int | None:
-    """The chat a report belongs to (None when unknown) — for checks by callers that hold only an id."""
-    return await db.run(lambda conn: conn.execute(
-        select(W.c.chat_id).join(R, and_(R.c.workspace_id == W.c.id, R.c.id == report_id))).scalar_one_or_none())
-
-
 __all__ = [
     "DECISIONS",
     "DECISION_LABEL",
@@ -322,7 +327,7 @@ __all__ = [
     "RulingRefused",
     "carry_rulings",
     "dismissed_fingerprints",
-    "report_chat",
+    "report_review",
     "review_states",
     "reviewed_findings",
     "review_status",

@@ -123,3 +123,17 @@ class ReviewedFinding:
     finding: Finding
     fingerprint: str
     ruling: Ruling | None = None
+
+
+@dataclass(frozen=True)
+class ReportReview:
+    """One report version with every finding, fingerprint and ruling (``storage.review.report_review``)."""
+
+    report_id: int
+    office_name: str
+    short_name: str
+    year: int | None
+    version: int
+    is_current: bool
+    verdict: str
+    findings: list[ReviewedFinding]

@@ -59,9 +59,9 @@ async def test_bad_rulings_change_nothing(db):
     stored = await store(db, SUM, HINT)
     elsewhere = await store(db, SUM, chat=OTHER)
     cases = [
-        (dict(chat=OTHER), "not_found"),  # this report, ruled from another chat (forged button)
-        (dict(reason="x" * 501), "too_long"),
-        (dict(reason=""), "no_reason"),  # 不是问题 needs a reason
+        ({"chat": OTHER}, "not_found"),  # this report, ruled from another chat (forged button)
+        ({"reason": "x" * 501}, "too_long"),
+        ({"reason": ""}, "no_reason"),  # 不是问题 needs a reason
     ]
     for kw, why in cases:
         args = {"reason": "理由", **kw}
