@@ -130,8 +130,9 @@ async def resolve_target(update: Update, context: ContextTypes.DEFAULT_TYPE, com
 async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office: Any, year: int | None,
                       *, all_findings: bool = False) -> None:
     """The verdict summary of one stored report (or its full findings list)."""
+    from bot.review.fingerprint import without
     from bot.validation import summarize
-    from storage import repo
+    from storage import repo, review
 
     db = db_of(context)
     if year == UNKNOWN_YEAR:  # 「/report 鹿山 年份不明」: the report whose year could not be read
@@ -150,7 +151,11 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
         await send_findings(update, context, stored.id)
         return
     report = await repo.load_report(db, report_id=stored.id)
+    dismissed = (await review.dismissed_fingerprints(db, report_ids=[stored.id]))[stored.id]
+    report.findings = without(report.findings, dismissed)  # ruled 不是问题: no longer counts (issue 21)
     text = f"📄 {office.name} {year_label(stored.year)}\n" + summarize(report, lang=lang)
+    if dismissed:
+        text += f"\n（另有{len(dismissed)}条已由管理员标为不是问题，见“查看全部问题”）"
     if stored.year is None:
         text += "\n" + unknown_year_hint(office)
     if stored.version and stored.version > 1:

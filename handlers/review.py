@@ -246,9 +246,9 @@ async def on_reason_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         done = f"{'🚫 Dismissed' if decision == 'dismissed' else '✅ Confirmed'} finding {number}: {reason}"
     else:
         done = f"{'🚫 已标为不是问题' if decision == 'dismissed' else '✅ 已确认'}（第{number}条）：{reason}"
-    await message.reply_text(done)
-    if found is not None:
+    if found is not None:  # the list first, so the ruling shows there by the time the reply is read
         await _edit(context, chat.id, list_id, found, page, lang)
+    await message.reply_text(done)
 
 
 async def on_page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

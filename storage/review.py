@@ -182,8 +182,8 @@ async def rule_finding(
 
     def run(conn: Connection) -> Ruling:
         row = conn.execute(
-            select(R.c.id, R.c.workspace_id, R.c.is_current, R.c.deleted_at, R.c.year, R.c.office_id)
-            .join(W, W.c.id == R.c.workspace_id)
+            select(R.c.id, R.c.workspace_id, R.c.is_current, R.c.deleted_at, R.c.year, R.c.version, O.c.name)
+            .join(W, W.c.id == R.c.workspace_id).join(O, O.c.id == R.c.office_id)
             .where(R.c.id == report_id, W.c.chat_id == chat_id)
         ).first()
         if row is None:
@@ -206,8 +206,9 @@ async def rule_finding(
         _apply_counts(conn, report_id, [(fp, sev) for fp, sev, _ in findings], rulings)
         finding = match[2]
         where = f" {finding.where}" if finding.where else ""
-        detail = (f"R{report_id} {row.year or '年份不明'} {finding.code}{where} → {DECISION_LABEL[decision]}"
-                  f"（{user_name or user_id}）" + (f"：{reason}" if reason else ""))
+        year = f"{row.year}年度" if row.year else "年份不明"
+        detail = (f"{row.name} {year} 第{row.version}版 {finding.code}{where} → {DECISION_LABEL[decision]}"
+                  + (f"：{reason}" if reason else "") + f"（{user_name or user_id}，R{report_id}）")
         conn.execute(insert(AU).values(workspace_id=row.workspace_id, user_id=user_id, action="rule",
                                        detail=detail, at=now))
         return rulings.get(fingerprint) or Ruling(int(new_id), report_id, fingerprint, decision, reason,

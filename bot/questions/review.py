@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.questions.query import Query
 from bot.questions.numbers import latest_year
+from bot.questions.query import Query
 from bot.review.texts import who_must_fix
 
 

@@ -75,3 +75,9 @@ def fingerprints(findings: Iterable[Any]) -> list[str]:
         seen[k] = seen.get(k, 0) + 1
         out.append(fingerprint(finding, seen[k]))
     return out
+
+
+def without(findings: Iterable[Any], dismissed: set[str] | frozenset[str]) -> list[Any]:
+    """``findings`` minus those whose fingerprint is in ``dismissed`` (ruled 不是问题), order kept."""
+    found = list(findings)
+    return [f for f, fp in zip(found, fingerprints(found), strict=True) if fp not in dismissed]
