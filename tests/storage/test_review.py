@@ -121,3 +121,14 @@ async def test_clean_report_passes_and_nothing_is_empty(db):
     assert await review.review_states(db, chat_id=CHAT, year=2021) == {stored.office.id: ReviewState.PASSED}
     assert await review.review_status(db, chat_id=CHAT, year=2020) == []
     assert await review.review_status(db, chat_id=-1, year=2021) == []
+
+
+async def test_rulings_survive_a_chat_migration_into_an_existing_workspace(db):
+    target = -100999
+    await repo.ensure_workspace(db, chat_id=CHAT)
+    stored = await store(db, SUM, chat=target)  # the new id got a report (and a ruling) first
+    await rule(db, stored, SUM, "dismissed", "核实无误", chat=target)
+    await repo.migrate_chat(db, old_chat_id=CHAT, new_chat_id=target)
+    assert (await review.rulings_for_report(db, report_id=stored.id))[fingerprint(SUM)].reason == "核实无误"
+    [after] = await repo.list_reports(db, chat_id=target)
+    assert after.errors == 0
