@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
@@ -199,6 +199,8 @@ async def on_rule_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     placeholder = "\x00"  # the finding's text is escaped; the mention is the one piece of HTML
     prompt = html.escape(texts.reason_prompt(number, reviewed.finding, decision, ref, placeholder, lang))
     prompt = prompt.replace(placeholder, _mention(update))
+    if decision == "dismissed" and chat.type == ChatType.PRIVATE:  # the next text is the reason
+        context.chat_data["awaiting_reason"] = ref
     await chat.send_message(prompt, parse_mode=ParseMode.HTML, reply_markup=ForceReply(
         selective=True, input_field_placeholder="理由（不超过500字）" if lang == "zh" else "reason"))
 
@@ -214,15 +216,33 @@ class _ReplyToReasonPrompt(filters.MessageFilter):
 
 async def on_reason_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The admin's reason: rule (or add the reason to a confirmation), then re-draw the list."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None:
+        return
+    match = REF.search(message.reply_to_message.text or "")
+    if match is not None:
+        context.chat_data.pop("awaiting_reason", None)
+        await _take_reason(update, context, match)
+
+
+async def take_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a private chat right after 不是问题, the next text (not typed as a reply: the console, a habit)
+    is the reason (True); otherwise the text is left to the questions (False)."""
+    ref = context.chat_data.pop("awaiting_reason", None) if context.chat_data is not None else None
+    match = REF.search(ref or "")
+    if match is None:
+        return False
+    await _take_reason(update, context, match)
+    return True
+
+
+async def _take_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, match: re.Match[str]) -> None:
     from storage import review as store
 
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    if message is None or chat is None or user is None or message.reply_to_message is None:
+    if message is None or chat is None or user is None:
         return
     lang = lang_of(update)
-    match = REF.search(message.reply_to_message.text or "")
-    if match is None:
-        return
     if not await require_admin(update, context):
         return
     reason = (message.text or "").strip()

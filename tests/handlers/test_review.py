@@ -243,3 +243,23 @@ async def test_long_list_opens_a_paged_ruling_view(start_bot):
         assert "第2/3页" in tg.messages[(chat, page["message_id"])]["text"]  # stays on its page
         rulings = await review.rulings_for_report(db, report_id=stored.id)
         assert [r.decision for r in rulings.values()] == ["confirmed"]
+
+
+async def test_private_chat_takes_the_next_text_as_the_reason(start_bot):
+    from bot.report import Finding
+
+    async with start_bot(sequential=True) as h:
+        tg, db = h.tg, h.db
+        chat = tg.private(62)
+        report = make_report()
+        report.findings = [Finding("T3-05", "error", "表3有空白单元格", "表3 “予以公开·总计”")]
+        stored = (await repo.store_report(db, chat_id=chat, report=report)).report
+        await tg.send_command(chat, "errors", "鹿山", "2021")
+        [listed] = await tg.wait_messages(chat, 1)
+        await tg.press(chat, listed["message_id"], ruling_button(listed, "T3-05", "不是问题")["callback_data"])
+        await tg.wait_messages(chat, 2)
+        await tg.send_text(chat, "该项确无数据")  # typed, not as a reply (the console does this)
+        assert "已标为不是问题" in (await tg.wait_messages(chat, 3))[-1]["text"]
+        assert [r.reason for r in (await review.rulings_for_report(db, report_id=stored.id)).values()] == ["该项确无数据"]
+        await tg.send_text(chat, "鹿山的报告合格吗")  # the next text is a question again
+        assert (await tg.wait_messages(chat, 4))[-1]["text"].startswith("通过")
