@@ -160,7 +160,7 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
         text += "\n" + unknown_year_hint(office)
     if stored.version and stored.version > 1:
         text += f"\n（第 {stored.version} 版，{stored.filename}）"
-    await send_long(update, context, text, reply_markup=findings_button(stored))
+    await send_long(update, context, text, reply_markup=findings_button(stored, len(dismissed)))
 
 
 async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -79,11 +79,13 @@ def too_big_text(size: int | None) -> str:
     )
 
 
-def findings_button(report: Any) -> InlineKeyboardMarkup | None:
-    """The "see all findings" button under a verdict, when the stored report (StoredReport) has any."""
+def findings_button(report: Any, dismissed: int = 0) -> InlineKeyboardMarkup | None:
+    """The "see all findings" button under a verdict, when the stored report (StoredReport) has any.
+
+    ``dismissed``: findings ruled 不是问题, which the stored counts leave out but the list still shows."""
     if report is None:
         return None
-    count = (report.errors or 0) + (report.warnings or 0) + (report.infos or 0)
+    count = (report.errors or 0) + (report.warnings or 0) + (report.infos or 0) + dismissed
     if not count:
         return None
     return InlineKeyboardMarkup(
