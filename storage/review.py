@@ -271,10 +271,12 @@ async def dismissed_fingerprints(db: Database, *, report_ids: Sequence[int]) -> 
 
 async def review_status(db: Database, *, chat_id: int, year: int | None) -> list[OfficeReview]:
     """Every office with a current report for ``year`` in this chat, with its 整改 state and counts,
-    sorted by office name. The state comes from all (non-deleted) versions of that office-year."""
+    sorted by office name. The state comes from all (non-deleted) versions of that office-year.
+    ``year=None`` means the reports whose year could not be read (「年份不明」), not every year."""
     from storage import repo  # the facade: StoredReport with its OfficeInfo
 
-    current = await repo.list_reports(db, chat_id=chat_id, year=year)
+    # list_reports reads year=None as "every year"; here None is the reports whose year is unknown
+    current = [s for s in await repo.list_reports(db, chat_id=chat_id, year=year) if s.year == year]
     if not current:
         return []
 

@@ -120,6 +120,7 @@ async def test_clean_report_passes_and_nothing_is_empty(db):
     stored = await store(db, HINT)
     assert await review.review_states(db, chat_id=CHAT, year=2021) == {stored.office.id: ReviewState.PASSED}
     assert await review.review_status(db, chat_id=CHAT, year=2020) == []
+    assert await review.review_status(db, chat_id=CHAT, year=None) == []  # 年份不明 only, not every year
     assert await review.review_status(db, chat_id=-1, year=2021) == []
 
 
