@@ -1,7 +1,7 @@
 """Per-office extensions/exemptions and supervisor-chat links.
 
 Revision ID: 0007_obligations
-Revises: 0004_update_inbox
+Revises: 0005_review (re-chained after main gained 0005_review)
 Create Date: 2026-12-05
 
 ``office_obligation``: one row per (workspace, office, report year) that is extended (own due date) or
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_obligations"
-down_revision = "0004_update_inbox"
+down_revision = "0005_review"
 branch_labels = None
 depends_on = None
 
