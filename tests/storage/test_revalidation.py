@@ -35,3 +35,19 @@ async def test_replace_validation_of_an_unknown_report_changes_nothing(db):
     with pytest.raises(LookupError):
         await repo.replace_validation(db, report_id=stored.id + 999, report=make_report(2))
     assert (await repo.list_reports(db, chat_id=CHAT))[0].verdict == stored.verdict
+
+
+async def test_a_dismissed_finding_that_recurs_still_does_not_count(db):
+    from bot.review import fingerprints
+
+    report = make_report(1)
+    report.findings = [Finding("T3-05", "warning", "空白单元格", "表3")]
+    stored = (await repo.store_report(db, chat_id=CHAT, report=report)).report
+    [fp] = fingerprints(report.findings)
+    await repo.rule_finding(db, chat_id=CHAT, report_id=stored.id, fingerprint=fp, decision="dismissed",
+                            reason="模板如此", user_id=1)
+
+    report.findings = [Finding("T3-05", "warning", "空白单元格", "表3"),
+                       Finding("XY-01", "error", "上年结转与上年不符", "表3 上年结转·总计", left=0, right=4, delta=-4)]
+    after = await repo.replace_validation(db, report_id=stored.id, report=report)
+    assert (after.verdict, after.errors, after.warnings) == ("有错误", 1, 0)  # the dismissed warning stays out
