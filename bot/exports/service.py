@@ -121,14 +121,15 @@ async def _require(db: Any, *, chat_id: int | None, year: int | None) -> tuple[i
     return resolved, items
 
 
-def _draw(build: Callable[[], Figure]) -> bytes:
+def draw_png(build: Callable[[], Figure]) -> bytes:
+    """Build a figure and render it to PNG, one chart at a time (blocking: call in a worker thread)."""
     with _CHART_LOCK:
         return to_png(build())
 
 
 async def _png(build: Callable[[], Figure]) -> bytes:
     """Draw and render a chart in a worker thread (matplotlib is CPU-bound and would stall the bot)."""
-    return await asyncio.to_thread(_draw, build)
+    return await asyncio.to_thread(draw_png, build)
 
 
 def export_filename(year: int, fmt: str) -> str:

@@ -1,0 +1,228 @@
+"""One plain-data row per office for a chat and year: what every document (notice, 通报, workbook) prints.
+
+This is the ONE place the documents read the review state of a report from: the 整改 state, the ruling
+on each finding (确认 / 不是问题, with its reason and who made it) and the office's contacts. The notice,
+the 通报 and the 报送情况 sheet only read :class:`OfficeRow`, so when the review and contacts work lands the
+documents follow without change.
+
+Until ``storage.review`` exists the state is derived from the verdict (有错误 → 需整改, otherwise 通过,
+no report → 未提交), no finding has a ruling, and the contact is the person who sent the report. Wiring the
+review in is a few lines in :func:`_review_hooks`::
+
+    from storage import review
+    states = await review.review_states(db, chat_id=chat_id, year=year)        # {office_id: state}
+    rulings = await review.rulings_for_report(db, report_id=stored.id)         # {fingerprint: Ruling}
+
+(:func:`fingerprint` must then be the review module's own, so the keys match.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot.exports.rows import ExportItem
+from bot.report import Finding, Report
+from storage import repo
+from storage.types import OfficeInfo, StoredReport
+
+#: The 整改 states, in the order a 通报 lists them.
+STATE_MISSING = "未提交"
+STATE_PENDING = "待审"
+STATE_FIX = "需整改"
+STATE_FIXED = "已整改"
+STATE_PASSED = "通过"
+STATES: tuple[str, ...] = (STATE_FIX, STATE_PENDING, STATE_FIXED, STATE_PASSED, STATE_MISSING)
+
+CONFIRMED = "confirmed"
+DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """An admin's decision on one finding: ``confirmed`` (确认) or ``dismissed`` (不是问题, with a reason)."""
+
+    status: str
+    reason: str = ""
+    by: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person to address about an office's report (Telegram user)."""
+
+    user_id: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A finding with its stable fingerprint and the ruling on it, if any."""
+
+    finding: Finding
+    fingerprint: str
+    ruling: Ruling | None = None
+
+    @property
+    def dismissed(self) -> bool:
+        return self.ruling is not None and self.ruling.status == DISMISSED
+
+    @property
+    def to_fix(self) -> bool:
+        """What an office is asked to change: every error and each warning an admin confirmed."""
+        if self.dismissed:
+            return False
+        if self.finding.severity == "error":
+            return True
+        return self.finding.severity == "warning" and self.ruling is not None and self.ruling.status == CONFIRMED
+
+
+@dataclass
+class OfficeRow:
+    """One roster office (or reporting office) for a year, with its current report when there is one."""
+
+    office: OfficeInfo
+    year: int
+    stored: StoredReport | None
+    state: str
+    contacts: list[Contact] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
+    report: Report | None = None
+
+    @property
+    def name(self) -> str:
+        return self.office.name
+
+    @property
+    def short(self) -> str:
+        return self.office.short_name or self.office.name
+
+    @property
+    def to_fix(self) -> list[FindingRow]:
+        return [f for f in self.findings if f.to_fix]
+
+    @property
+    def dismissed(self) -> list[FindingRow]:
+        return [f for f in self.findings if f.dismissed]
+
+    def export_item(self) -> ExportItem | None:
+        """The row as the workbook/charts see it (``None`` without a report)."""
+        if self.stored is None or self.report is None:
+            return None
+        return ExportItem(
+            office=self.office.name,
+            short_name=self.short,
+            kind=self.office.kind,
+            year=self.year,
+            verdict=self.stored.verdict,
+            report=self.report,
+            findings=[f.finding for f in self.findings if not f.dismissed],
+        )
+
+
+@dataclass
+class ChatYear:
+    """Every office of a chat for one report year."""
+
+    chat_id: int
+    year: int
+    rows: list[OfficeRow]
+
+    @property
+    def received(self) -> list[OfficeRow]:
+        return [r for r in self.rows if r.stored is not None]
+
+    @property
+    def missing(self) -> list[OfficeRow]:
+        return [r for r in self.rows if r.stored is None]
+
+    def count(self, state: str) -> int:
+        return sum(1 for r in self.rows if r.state == state)
+
+    def export_items(self) -> list[ExportItem]:
+        return [item for r in self.rows if (item := r.export_item()) is not None]
+
+
+def fingerprint(finding: Finding) -> str:
+    """A finding's identity across re-runs and versions: rule code, location and numbers (not the wording)."""
+    key = "|".join(str(x) for x in (finding.code, finding.where, finding.left, finding.right, finding.delta))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def derived_state(stored: StoredReport | None) -> str:
+    """The 整改 state without review: no report → 未提交, errors → 需整改, otherwise 通过."""
+    if stored is None:
+        return STATE_MISSING
+    return STATE_FIX if stored.verdict == "有错误" or stored.errors else STATE_PASSED
+
+
+@dataclass
+class _Hooks:
+    """Where states and rulings come from: derived now, ``storage.review`` once it exists."""
+
+    states: dict[int, str]
+    rulings: Callable[[int], Awaitable[dict[str, Ruling]]]
+
+
+async def _no_rulings(report_id: int) -> dict[str, Ruling]:
+    return {}
+
+
+async def _review_hooks(db: Any, *, chat_id: int, year: int) -> _Hooks:
+    """States and rulings; the only function to change when ``storage.review`` lands (see the module doc)."""
+    return _Hooks(states={}, rulings=_no_rulings)
+
+
+def _contacts(stored: StoredReport | None) -> list[Contact]:
+    """Who to address: the sender of the report (office contacts replace this once they exist)."""
+    if stored is None or (stored.sender_id is None and not stored.sender_name):
+        return []
+    return [Contact(stored.sender_id, stored.sender_name or str(stored.sender_id))]
+
+
+async def _row(db: Any, office: OfficeInfo, stored: StoredReport | None, year: int, hooks: _Hooks) -> OfficeRow:
+    state = hooks.states.get(office.id) or derived_state(stored)
+    if stored is None:
+        return OfficeRow(office=office, year=year, stored=None, state=state)
+    report = await repo.load_report(db, report_id=stored.id)
+    findings = list(report.findings) or await repo.report_findings(db, report_id=stored.id)
+    rulings = await hooks.rulings(stored.id)
+    rows = [FindingRow(f, fp, rulings.get(fp)) for f in findings for fp in (fingerprint(f),)]
+    return OfficeRow(office=office, year=year, stored=stored, state=state, contacts=_contacts(stored),
+                     findings=rows, report=report)
+
+
+async def latest_year(db: Any, *, chat_id: int, year: int | None = None) -> int | None:
+    """``year`` when given, else the latest year with reports in the chat (``None`` when there are none)."""
+    if year is not None:
+        return year
+    known = await repo.years(db, chat_id=chat_id)
+    return max(known) if known else None
+
+
+async def collect(db: Any, *, chat_id: int, year: int) -> ChatYear:
+    """Every office of the chat's roster and every office that reported for ``year``, missing ones first."""
+    hooks = await _review_hooks(db, chat_id=chat_id, year=year)
+    status = await repo.submission_status(db, chat_id=chat_id, year=year)
+    rows = [await _row(db, office, stored, year, hooks) for office, stored in status]
+    return ChatYear(chat_id=chat_id, year=year, rows=rows)
+
+
+async def collect_office(db: Any, *, chat_id: int, office_id: int, year: int | None = None) -> OfficeRow | None:
+    """One office's row for ``year`` (``None`` year = its latest report); ``None`` when it has no report."""
+    stored = await repo.get_report(db, chat_id=chat_id, office_id=office_id, year=year)
+    if stored is None or stored.year is None:
+        return None
+    hooks = await _review_hooks(db, chat_id=chat_id, year=stored.year)
+    return await _row(db, stored.office, stored, stored.year, hooks)
+
+
+def today_local() -> date:
+    """Today's date where the offices are (China); documents are dated with it."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
