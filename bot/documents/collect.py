@@ -21,11 +21,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.exports.rows import ExportItem
+from bot.exports.rows import ExportItem, StatusLine
 from bot.report import Finding, Report
+from bot.schema import OFFICE_KINDS
 from storage import repo
 from storage.types import OfficeInfo, StoredReport
 
@@ -36,6 +38,8 @@ STATE_FIX = "需整改"
 STATE_FIXED = "已整改"
 STATE_PASSED = "通过"
 STATES: tuple[str, ...] = (STATE_FIX, STATE_PENDING, STATE_FIXED, STATE_PASSED, STATE_MISSING)
+
+DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 
 CONFIRMED = "confirmed"
 DISMISSED = "dismissed"
@@ -221,8 +225,41 @@ async def collect_office(db: Any, *, chat_id: int, office_id: int, year: int | N
     return await _row(db, stored.office, stored, stored.year, hooks)
 
 
-def today_local() -> date:
-    """Today's date where the offices are (China); documents are dated with it."""
-    from zoneinfo import ZoneInfo
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
 
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+def dismissed_text(row: OfficeRow) -> str:
+    """The findings an admin ruled 不是问题: 「T3-05 表3有… —— 理由（张三）」, one per line."""
+    lines = []
+    for f in row.dismissed:
+        assert f.ruling is not None
+        who = f"（{f.ruling.by}）" if f.ruling.by else ""
+        lines.append(f"{f.finding.code} {f.finding.message} —— {f.ruling.reason or '未说明理由'}{who}")
+    return "\n".join(lines)
+
+
+def status_lines(data: ChatYear, *, tz: ZoneInfo = DEFAULT_TZ) -> list[StatusLine]:
+    """The 报送情况 sheet of the workbook: every office of the year, by kind then name."""
+
+    def key(row: OfficeRow) -> tuple[int, str]:
+        kind = OFFICE_KINDS.index(row.office.kind) if row.office.kind in OFFICE_KINDS else len(OFFICE_KINDS)
+        return (kind, row.name)
+
+    return [
+        StatusLine(
+            office=row.name,
+            kind=row.office.kind,
+            contact="、".join(c.name for c in row.contacts),
+            received=_local(row.stored.received_at, tz) if row.stored else None,
+            version=row.stored.version if row.stored else None,
+            verdict=row.stored.verdict if row.stored else "",
+            state=row.state,
+            dismissed=dismissed_text(row),
+        )
+        for row in sorted(data.rows, key=key)
+    ]
