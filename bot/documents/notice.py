@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from bot.documents import style
 from bot.documents.collect import FindingRow, OfficeRow
+from bot.report import Report
 from bot.validation.advice import ADVICE, says_what_to_do
 
 #: Working days an office gets when every statutory or chat deadline for the year is already past.
@@ -76,18 +77,23 @@ def split_advice(code: str, message: str) -> tuple[str, str]:
     return message, "请核对并修改上述内容。"
 
 
-def quoted_location(where: str, text: str) -> str:
-    """The table cell as written (表3 “予以公开·总计”), or the sentence on the report line it points at."""
+def quoted_location(where: str, report: Report | None) -> str:
+    """The table cell as written (表3 “予以公开·总计”), or the heading on the file line a finding points at.
+
+    Line numbers are the sent file's lines, which an office cannot see in its Word file: the heading
+    standing on that line is quoted instead («第391行：“5、存在问题及整改情况”»).
+    """
     match = _LINE.match(where.strip())
-    if match and text:
-        lines = text.splitlines()
-        n = int(match.group(1))
-        if 1 <= n <= len(lines) and lines[n - 1].strip():
-            sentence = lines[n - 1].strip()
+    if not match or report is None:
+        return where
+    n = int(match.group(1))
+    for h in report.headings:
+        if h.line == n:
+            sentence = f"{h.numeral}、{h.title}"
             if len(sentence) > _QUOTE_MAX:
                 sentence = sentence[:_QUOTE_MAX] + "……"
-            return f"{where}：“{sentence}”"
-    return where
+            return f"原文{where}：“{sentence}”"
+    return f"原文{where}"
 
 
 def cn_date(day: date) -> str:
@@ -101,14 +107,14 @@ def _number(value: float | int | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def notice_item(row: FindingRow, text: str = "") -> NoticeItem:
+def notice_item(row: FindingRow, report: Report | None = None) -> NoticeItem:
     """A finding as the notice states it."""
     f = row.finding
     problem, change = split_advice(f.code, f.message)
     numbers = ""
     if f.delta not in (None, 0) and f.left is not None and f.right is not None:
         numbers = f"两边分别为{_number(f.left)}和{_number(f.right)}，相差{_number(abs(f.delta))}。"  # type: ignore[arg-type]
-    return NoticeItem(f.severity, f.code, problem, quoted_location(f.where, text), numbers, change)
+    return NoticeItem(f.severity, f.code, problem, quoted_location(f.where, report), numbers, change)
 
 
 def notice_filename(row: OfficeRow) -> str:
@@ -118,7 +124,7 @@ def notice_filename(row: OfficeRow) -> str:
 def build_notice(row: OfficeRow, *, due: Due, issuer: str, today: date) -> bytes:
     """The 整改通知 .docx for one office's current report (which must have something to fix)."""
     assert row.stored is not None
-    items = [notice_item(f, row.report.text if row.report else "") for f in row.to_fix]
+    items = [notice_item(f, row.report) for f in row.to_fix]
     errors = sum(1 for i in items if i.severity == "error")
     confirmed = len(items) - errors
     dismissed = len(row.dismissed)

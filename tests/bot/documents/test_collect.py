@@ -1,0 +1,72 @@
+"""collect: one row per roster office with its report, derived 整改 state, findings and contact."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.documents.collect import (
+    DISMISSED,
+    STATE_FIX,
+    STATE_MISSING,
+    STATE_PASSED,
+    Ruling,
+    collect,
+    collect_office,
+    dismissed_text,
+    fingerprint,
+    status_lines,
+)
+from bot.report import Finding
+from storage import repo
+from tests.bot.documents.conftest import CHAT, MISSING, file_reports
+
+
+async def test_every_roster_office_with_state_findings_and_contact(db) -> None:
+    await file_reports(db)
+    data = await collect(db, chat_id=CHAT, year=2021)
+    rows = {r.short: r for r in data.rows}
+    assert set(rows) == {"鹿山", "青石山", "红旗", "白云"}
+    assert rows["鹿山"].state == STATE_FIX and rows["青石山"].state == STATE_FIX
+    assert rows["红旗"].state == STATE_PASSED
+    assert rows["白云"].state == STATE_MISSING and rows["白云"].stored is None and rows["白云"].name == MISSING
+    lushan = rows["鹿山"]
+    assert [f.finding.code for f in lushan.to_fix] == ["T3-01", "T3-03"]
+    assert [c.name for c in lushan.contacts] == ["王小明"] and lushan.contacts[0].user_id == 21
+    assert rows["白云"].contacts == []
+    assert len(data.received) == 3 and [r.short for r in data.missing] == ["白云"]
+    assert {it.short_name for it in data.export_items()} == {"鹿山", "青石山", "红旗"}
+    # the same rows again: the fingerprints are stable
+    again = {r.short: r for r in (await collect(db, chat_id=CHAT, year=2021)).rows}
+    assert [f.fingerprint for f in again["鹿山"].findings] == [f.fingerprint for f in lushan.findings]
+
+
+async def test_one_office_and_status_lines(filed) -> None:
+    office = await repo.resolve_office(filed, name="富阳区鹿山街道")
+    assert office is not None
+    row = await collect_office(filed, chat_id=CHAT, office_id=office.id)
+    assert row is not None and row.year == 2021 and row.stored is not None and row.stored.version == 1
+    assert await collect_office(filed, chat_id=CHAT, office_id=office.id, year=2019) is None
+    assert await collect_office(filed, chat_id=-1, office_id=office.id) is None  # another chat
+    data = await collect(filed, chat_id=CHAT, year=2021)
+    lines = {line.office: line for line in status_lines(data)}
+    assert lines["富阳区鹿山街道"].state == STATE_FIX and lines["富阳区鹿山街道"].contact == "王小明"
+    assert lines["富阳区鹿山街道"].received is not None and lines["富阳区鹿山街道"].received.tzinfo is None
+    assert lines[MISSING].verdict == "" and lines[MISSING].received is None and lines[MISSING].version is None
+
+
+def test_fingerprint_is_code_place_and_numbers_not_wording() -> None:
+    a = Finding("T3-01", "error", "表3“自然人”列不平", "表3 “自然人”列", left=5, right=3, delta=2)
+    assert fingerprint(a) == fingerprint(replace(a, message="另一种说法"))
+    assert fingerprint(a) != fingerprint(replace(a, right=4, delta=1))
+    assert fingerprint(a) != fingerprint(replace(a, where="表3 “法人”列"))
+    assert fingerprint(a) != fingerprint(replace(a, code="T3-02"))
+
+
+async def test_a_dismissed_finding_is_not_to_fix_and_is_listed_with_its_reason(filed) -> None:
+    office = await repo.resolve_office(filed, name="富阳区鹿山街道")
+    row = await collect_office(filed, chat_id=CHAT, office_id=office.id)
+    first = row.findings[0]
+    row.findings[0] = replace(first, ruling=Ruling(DISMISSED, "该列为口径调整", "李科长"))
+    assert first.finding.code not in [f.finding.code for f in row.to_fix]
+    assert "该列为口径调整（李科长）" in dismissed_text(row) and first.finding.code in dismissed_text(row)
+    assert first.finding not in row.export_item().findings
