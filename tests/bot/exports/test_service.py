@@ -148,7 +148,8 @@ async def test_workbook_has_the_submission_sheet_from_the_roster(db) -> None:
     from datetime import datetime
 
     from bot.exports.xlsx import SHEET_STATUS, STATUS_HEADERS
-    from tests.bot.documents.conftest import CHAT as FILED, MISSING, file_reports
+    from tests.bot.documents.conftest import CHAT as FILED
+    from tests.bot.documents.conftest import MISSING, file_reports
 
     await file_reports(db)
     file = await export_file(db, chat_id=FILED, year=2021)
