@@ -414,8 +414,11 @@ def libreoffice_to_docx(path: Path, outdir: Path) -> bytes | None:
     return libreoffice_convert(path, outdir, "docx")
 
 
-def libreoffice_convert(path: Path, outdir: Path, fmt: str, *, timeout: float = LIBREOFFICE_TIMEOUT) -> bytes | None:
+def libreoffice_convert(path: Path, outdir: Path, fmt: str, *, timeout: float = LIBREOFFICE_TIMEOUT,
+                        env: dict[str, str] | None = None) -> bytes | None:
     """``path`` converted to ``fmt`` (docx, pdf) by headless LibreOffice, or None (not installed, failed, too slow).
+
+    ``env`` replaces the child's environment (e.g. a FONTCONFIG_FILE for the PDF's fonts).
 
     Each process keeps its own LibreOffice profile (a profile cannot be shared by two running
     instances; parse workers run in parallel); a conversion past the timeout is killed with its
@@ -436,7 +439,7 @@ def libreoffice_convert(path: Path, outdir: Path, fmt: str, *, timeout: float = 
            "--convert-to", fmt, "--outdir", str(outdir), str(path)]
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                start_new_session=True, preexec_fn=_libreoffice_limits)  # noqa: PLW1509
+                                start_new_session=True, preexec_fn=_libreoffice_limits, env=env)  # noqa: PLW1509
     except OSError:
         return None
     try:

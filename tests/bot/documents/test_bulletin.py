@@ -14,7 +14,7 @@ from bot.documents import NoDocument, bulletin_files
 from bot.documents import service as document_service
 from bot.documents.bulletin import _cn, build_bulletin
 from bot.documents.collect import DISMISSED, Ruling, collect
-from bot.documents.pdf import docx_to_pdf, pdf_available
+from bot.documents.pdf import docx_to_pdf, fonts_conf, pdf_available
 from tests.bot.documents.conftest import CHAT, MISSING
 
 TODAY = date(2022, 2, 10)
@@ -87,3 +87,19 @@ async def test_a_conversion_past_its_timeout_gives_no_pdf_rather_than_an_error(f
 
 def test_chinese_numerals_for_headings() -> None:
     assert [_cn(n) for n in (1, 9, 10, 11, 20, 25)] == ["一", "九", "十", "十一", "二十", "二十五"]
+
+
+@pytest.mark.skipif(not pdf_available() or shutil.which("pdffonts") is None or shutil.which("fc-match") is None,
+                    reason="LibreOffice, pdffonts or fontconfig is not installed")
+async def test_the_pdf_draws_the_serif_body_with_a_cjk_serif_where_one_is_installed(filed, tmp_path) -> None:
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(fonts_conf(), encoding="utf-8")
+    serif = subprocess.run(["fc-match", "-f", "%{family}", "仿宋"], capture_output=True, text=True,
+                           env={"FONTCONFIG_FILE": str(conf), "PATH": "/usr/bin:/bin"}).stdout
+    if "Serif" not in serif and "Ming" not in serif:
+        pytest.skip(f"no CJK serif font installed (仿宋 → {serif})")
+    data = await collect(filed, chat_id=CHAT, year=2021)
+    pdf = docx_to_pdf(build_bulletin(data, issuer="x", today=TODAY, with_charts=False))
+    assert pdf is not None
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert any(k in fonts for k in ("SerifCJK", "HanSerif", "UMing")), fonts  # not the CJK sans fontconfig picks
