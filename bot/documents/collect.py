@@ -7,13 +7,11 @@ documents follow without change.
 
 Until ``storage.review`` exists the state is derived from the verdict (有错误 → 需整改, otherwise 通过,
 no report → 未提交), no finding has a ruling, and the contact is the person who sent the report. Wiring the
-review in is a few lines in :func:`_review_hooks`::
-
-    from storage import review
-    states = await review.review_states(db, chat_id=chat_id, year=year)        # {office_id: state}
-    rulings = await review.rulings_for_report(db, report_id=stored.id)         # {fingerprint: Ruling}
-
-(:func:`fingerprint` must then be the review module's own, so the keys match.)
+review and the contacts in is the body of :func:`_review_hooks` (its docstring has the lines):
+``storage.review.review_states(db, *, chat_id, year) -> {office_id: state}``, the findings of a report
+with their fingerprints and rulings (``storage.review.reviewed_findings``, or ``rulings_for_report`` by
+fingerprint — :func:`fingerprint` must then be the review's own, so the keys match), and the office's
+bound contacts.
 """
 
 from __future__ import annotations
@@ -166,38 +164,53 @@ def derived_state(stored: StoredReport | None) -> str:
 
 @dataclass
 class _Hooks:
-    """Where states and rulings come from: derived now, ``storage.review`` once it exists."""
+    """Where states, rulings and contacts come from: derived now, ``storage.review``/``storage.contacts`` later."""
 
     states: dict[int, str]
-    rulings: Callable[[int], Awaitable[dict[str, Ruling]]]
+    findings: Callable[[StoredReport, Report], Awaitable[list[FindingRow]]]
+    contacts: Callable[[OfficeInfo, StoredReport | None], Awaitable[list[Contact]]]
 
 
-async def _no_rulings(report_id: int) -> dict[str, Ruling]:
-    return {}
+async def _unruled(stored: StoredReport, report: Report) -> list[FindingRow]:
+    """The report's findings, none ruled on yet."""
+    return [FindingRow(f, fingerprint(f)) for f in report.findings]
 
 
-async def _review_hooks(db: Any, *, chat_id: int, year: int) -> _Hooks:
-    """States and rulings; the only function to change when ``storage.review`` lands (see the module doc)."""
-    return _Hooks(states={}, rulings=_no_rulings)
-
-
-def _contacts(stored: StoredReport | None) -> list[Contact]:
-    """Who to address: the sender of the report (office contacts replace this once they exist)."""
+async def _sender(office: OfficeInfo, stored: StoredReport | None) -> list[Contact]:
+    """Who to address: the sender of the report (until offices have contacts of their own)."""
     if stored is None or (stored.sender_id is None and not stored.sender_name):
         return []
     return [Contact(stored.sender_id, stored.sender_name or str(stored.sender_id))]
 
 
+async def _review_hooks(db: Any, *, chat_id: int, year: int | None) -> _Hooks:
+    """States, findings with rulings, contacts. The only function to change when review and contacts land::
+
+        from storage import contacts, review
+        states = {oid: str(s) for oid, s in (await review.review_states(db, chat_id=chat_id, year=year)).items()}
+        async def findings(stored, report):   # the review's own fingerprints, rulings converted
+            found = await review.reviewed_findings(db, chat_id=chat_id, report_id=stored.id) or []
+            return [FindingRow(f.finding, f.fingerprint, f.ruling and Ruling(f.ruling.decision, f.ruling.reason,
+                               f.ruling.user_name, f.ruling.at)) for f in found]
+        bound = await contacts.contacts_for(db, chat_id=chat_id)
+        async def people(office, stored):
+            return [Contact(c.user_id, c.display_name) for c in bound.get(office.id, [])] \
+                or await _sender(office, stored)
+        return _Hooks(states, findings, people)
+    """
+    return _Hooks(states={}, findings=_unruled, contacts=_sender)
+
+
 async def _row(db: Any, office: OfficeInfo, stored: StoredReport | None, year: int, hooks: _Hooks) -> OfficeRow:
     state = hooks.states.get(office.id) or derived_state(stored)
+    contacts = await hooks.contacts(office, stored)
     if stored is None:
-        return OfficeRow(office=office, year=year, stored=None, state=state)
+        return OfficeRow(office=office, year=year, stored=None, state=state, contacts=contacts)
     report = await repo.load_report(db, report_id=stored.id)
-    findings = list(report.findings) or await repo.report_findings(db, report_id=stored.id)
-    rulings = await hooks.rulings(stored.id)
-    rows = [FindingRow(f, fp, rulings.get(fp)) for f in findings for fp in (fingerprint(f),)]
-    return OfficeRow(office=office, year=year, stored=stored, state=state, contacts=_contacts(stored),
-                     findings=rows, report=report)
+    if not report.findings:
+        report.findings = await repo.report_findings(db, report_id=stored.id)
+    return OfficeRow(office=office, year=year, stored=stored, state=state, contacts=contacts,
+                     findings=await hooks.findings(stored, report), report=report)
 
 
 async def latest_year(db: Any, *, chat_id: int, year: int | None = None) -> int | None:
