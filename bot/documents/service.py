@@ -81,6 +81,8 @@ async def notice_for_report(db: Any, *, chat_id: int, report_id: int, issuer: st
         history = {s.id for s in await repo.list_reports(db, chat_id=chat_id, include_history=True)}
         raise NoDocument("这份报告已有新版本，请对最新版本生成整改通知：/notice 单位简称" if report_id in history
                          else "找不到这份报告，可能已被删除。")
+    if stored.year is None:
+        raise NoDocument("这份报告的年份不明：请在标题中写明“20XX年度”后重新发送，再生成整改通知。")
     row = await collect_office(db, chat_id=chat_id, office_id=stored.office.id, year=stored.year)
     if row is None:
         raise NoDocument("找不到这份报告，可能已被删除。")

@@ -104,3 +104,21 @@ def test_advice_is_split_off_and_report_lines_are_quoted() -> None:
     assert quoted_location("第2行", report) == "原文第2行：“一、总体情况”"
     assert quoted_location("第9行", report) == "原文第9行"
     assert quoted_location("表3 “本年新收”行", report) == "表3 “本年新收”行"
+
+
+async def test_the_button_of_a_report_without_a_year_or_of_another_chat_says_why(filed) -> None:
+    from bot.documents import notice_for_report
+    from bot.report import Finding
+    from tests.support.factories import make_report
+
+    report = make_report(3, office="示范区金山街道", short_name="金山")
+    report.year = None
+    report.findings = [Finding("T3-01", "error", "“总计”列不平。", "表3 “总计”列", left=5, right=3, delta=2)]
+    result = await repo.store_report(filed, chat_id=CHAT, report=report)
+    with pytest.raises(NoDocument, match="年份不明"):
+        await notice_for_report(filed, chat_id=CHAT, report_id=result.report.id, issuer="x", today=TODAY)
+    with pytest.raises(NoDocument, match="找不到这份报告"):
+        await notice_for_report(filed, chat_id=-5, report_id=result.report.id, issuer="x", today=TODAY)
+    [lushan] = [s for s in await repo.list_reports(filed, chat_id=CHAT) if s.office.short_name == "鹿山"]
+    file = await notice_for_report(filed, chat_id=CHAT, report_id=lushan.id, issuer="x", today=TODAY)
+    assert file.filename == "整改通知_鹿山_2021.docx"
