@@ -20,7 +20,7 @@ from bot.deadlines.filing import due_plan
 from handlers import limits
 from handlers.access import require_admin
 from handlers.common import db_of, here, lang_of, send_long, settings_of
-from handlers.files import VERDICT_EMOJI, findings_button, findings_text
+from handlers.files import VERDICT_EMOJI, findings_button
 from handlers.menu import Command
 from handlers.offices import UNKNOWN_YEAR, Target, choice_buttons, match_offices, parse_args, year_label
 
@@ -130,8 +130,9 @@ async def resolve_target(update: Update, context: ContextTypes.DEFAULT_TYPE, com
 async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office: Any, year: int | None,
                       *, all_findings: bool = False) -> None:
     """The verdict summary of one stored report (or its full findings list)."""
+    from bot.review.fingerprint import without
     from bot.validation import summarize
-    from storage import repo
+    from storage import repo, review
 
     db = db_of(context)
     if year == UNKNOWN_YEAR:  # 「/report 鹿山 年份不明」: the report whose year could not be read
@@ -144,18 +145,22 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
         await send_long(update, context, f"{here(update)}没有 {office.name} {when}的报告。")
         return
     lang = lang_of(update)
-    if all_findings:
-        findings = await repo.report_findings(db, report_id=stored.id)
-        head = f"{report_line(stored)}\n"
-        await send_long(update, context, head + findings_text(findings, lang), filename="findings.txt")
+    if all_findings:  # with rulings, and the 确认 / 不是问题 buttons for admins
+        from handlers.review import send_findings
+
+        await send_findings(update, context, stored.id)
         return
     report = await repo.load_report(db, report_id=stored.id)
+    dismissed = (await review.dismissed_fingerprints(db, report_ids=[stored.id]))[stored.id]
+    report.findings = without(report.findings, dismissed)  # ruled 不是问题: no longer counts (issue 21)
     text = f"📄 {office.name} {year_label(stored.year)}\n" + summarize(report, lang=lang)
+    if dismissed:
+        text += f"\n（另有{len(dismissed)}条已由管理员标为不是问题，见“查看全部问题”）"
     if stored.year is None:
         text += "\n" + unknown_year_hint(office)
     if stored.version and stored.version > 1:
         text += f"\n（第 {stored.version} 版，{stored.filename}）"
-    await send_long(update, context, text, reply_markup=findings_button(stored))
+    await send_long(update, context, text, reply_markup=findings_button(stored, len(dismissed)))
 
 
 async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

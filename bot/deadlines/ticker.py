@@ -312,6 +312,16 @@ async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[
     return len(roster), missing, errors
 
 
+async def must_fix_names(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None) -> list[str]:
+    """Roster offices (of ``kinds``) whose current report for ``year`` is 需整改 (storage.review)."""
+    from bot.review import ReviewState
+    from storage import repo, review
+
+    roster = {o.id for o in await repo.roster(db, chat_id=chat_id) if kinds is None or o.kind in kinds}
+    return [s.office.short_name or s.office.name for s in await review.review_status(db, chat_id=chat_id, year=year)
+            if s.office.id in roster and s.state == ReviewState.MUST_FIX]
+
+
 @dataclass
 class Composed:
     """The text to send for an outbox row, or why nothing is sent."""
@@ -339,14 +349,17 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
         total, missing, errors = progress
         if total == 0:
             return Composed(None, "no roster office of this kind")
-        if not missing and not errors:
+        # after the deadline, offices whose confirmed findings are not fixed yet are named (issue 21)
+        must_fix = await must_fix_names(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds) \
+            if d.due < today else []
+        if not missing and not errors and not must_fix:
             if await store.complete_deadline(db, deadline_id=d.id, now=now, except_item=item.id):
                 return Composed(texts.complete_text(title=title, report_year=d.report_year, total=total))
             return Composed(None, "roster complete")
         if item.step == "check":  # a completion check after an upload: silent unless complete
             return Composed(None, "not complete yet")
         return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
-                                            total=total, missing=missing, errors=errors))
+                                            total=total, missing=missing, errors=errors, must_fix=must_fix))
     if item.source == "custom":
         r = await store.get_custom(db, reminder_id=item.source_id or 0)
         if r is None or r.cancelled_at is not None:

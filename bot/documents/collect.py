@@ -5,18 +5,14 @@ on each finding (确认 / 不是问题, with its reason and who made it) and the
 the 通报 and the 报送情况 sheet only read :class:`OfficeRow`, so when the review and contacts work lands the
 documents follow without change.
 
-Until ``storage.review`` exists the state is derived from the verdict (有错误 → 需整改, otherwise 通过,
-no report → 未提交), no finding has a ruling, and the contact is the person who sent the report. Wiring the
-review and the contacts in is the body of :func:`_review_hooks` (its docstring has the lines):
-``storage.review.review_states(db, *, chat_id, year) -> {office_id: state}``, the findings of a report
-with their fingerprints and rulings (``storage.review.reviewed_findings``, or ``rulings_for_report`` by
-fingerprint — :func:`fingerprint` must then be the review's own, so the keys match), and the office's
-bound contacts.
+The 整改 state and the rulings come from ``storage.review`` (待审 / 需整改 / 已整改 / 通过; an office of
+the roster without a report is 未提交), the fingerprints from :mod:`bot.review`. The contact is the person
+who sent the report until office contacts land (storage.contacts: swap :func:`_sender` in
+:func:`_review_hooks` for the office's bound contacts).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.exports.rows import ExportItem, StatusLine
 from bot.report import Finding, Report
+from bot.review import fingerprints
 from bot.schema import OFFICE_KINDS
 from storage import repo
 from storage.types import OfficeInfo, StoredReport
@@ -149,14 +146,8 @@ class ChatYear:
         return [item for r in self.rows if (item := r.export_item()) is not None]
 
 
-def fingerprint(finding: Finding) -> str:
-    """A finding's identity across re-runs and versions: rule code, location and numbers (not the wording)."""
-    key = "|".join(str(x) for x in (finding.code, finding.where, finding.left, finding.right, finding.delta))
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
 def derived_state(stored: StoredReport | None) -> str:
-    """The 整改 state without review: no report → 未提交, errors → 需整改, otherwise 通过."""
+    """The state of an office the review has no state for: no report → 未提交, errors → 需整改, else 通过."""
     if stored is None:
         return STATE_MISSING
     return STATE_FIX if stored.verdict == "有错误" or stored.errors else STATE_PASSED
@@ -172,8 +163,15 @@ class _Hooks:
 
 
 async def _unruled(stored: StoredReport, report: Report) -> list[FindingRow]:
-    """The report's findings, none ruled on yet."""
-    return [FindingRow(f, fingerprint(f)) for f in report.findings]
+    """The report's findings with their fingerprints, none ruled on."""
+    return [FindingRow(f, fp) for f, fp in zip(report.findings, fingerprints(report.findings), strict=True)]
+
+
+def _ruling(ruling: Any) -> Ruling | None:
+    """storage.review's ruling as the documents print it."""
+    if ruling is None:
+        return None
+    return Ruling(ruling.decision, ruling.reason or "", ruling.user_name or "", ruling.at)
 
 
 async def _sender(office: OfficeInfo, stored: StoredReport | None) -> list[Contact]:
@@ -184,21 +182,18 @@ async def _sender(office: OfficeInfo, stored: StoredReport | None) -> list[Conta
 
 
 async def _review_hooks(db: Any, *, chat_id: int, year: int | None) -> _Hooks:
-    """States, findings with rulings, contacts. The only function to change when review and contacts land::
+    """States and rulings from ``storage.review``; contacts are the report's sender (until office contacts)."""
+    from storage import review
 
-        from storage import contacts, review
-        states = {oid: str(s) for oid, s in (await review.review_states(db, chat_id=chat_id, year=year)).items()}
-        async def findings(stored, report):   # the review's own fingerprints, rulings converted
-            found = await review.reviewed_findings(db, chat_id=chat_id, report_id=stored.id) or []
-            return [FindingRow(f.finding, f.fingerprint, f.ruling and Ruling(f.ruling.decision, f.ruling.reason,
-                               f.ruling.user_name, f.ruling.at)) for f in found]
-        bound = await contacts.contacts_for(db, chat_id=chat_id)
-        async def people(office, stored):
-            return [Contact(c.user_id, c.display_name) for c in bound.get(office.id, [])] \
-                or await _sender(office, stored)
-        return _Hooks(states, findings, people)
-    """
-    return _Hooks(states={}, findings=_unruled, contacts=_sender)
+    states = {oid: str(state) for oid, state in (await review.review_states(db, chat_id=chat_id, year=year)).items()}
+
+    async def findings(stored: StoredReport, report: Report) -> list[FindingRow]:
+        found = await review.reviewed_findings(db, chat_id=chat_id, report_id=stored.id)
+        if found is None:  # deleted meanwhile
+            return await _unruled(stored, report)
+        return [FindingRow(f.finding, f.fingerprint, _ruling(f.ruling)) for f in found]
+
+    return _Hooks(states=states, findings=findings, contacts=_sender)
 
 
 async def _row(db: Any, office: OfficeInfo, stored: StoredReport | None, year: int, hooks: _Hooks) -> OfficeRow:

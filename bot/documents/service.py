@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from bot.documents.bulletin import build_bulletin, bulletin_filename
-from bot.documents.collect import OfficeRow, collect, collect_office, latest_year
+from bot.documents.collect import STATE_FIX, STATE_PENDING, OfficeRow, collect, collect_office, latest_year
 from bot.documents.notice import build_notice, notice_filename, resubmit_by
 from bot.documents.pdf import docx_to_pdf, pdf_available
 from bot.exports.service import ExportFile, office_matches
@@ -100,7 +100,7 @@ async def bulletin_files(db: Any, *, chat_id: int, year: int | None = None, issu
         raise NoDocument(f"本群还没有{resolved}年度年报，无法生成通报。")
     docx = await asyncio.to_thread(build_bulletin, data, issuer=issuer, today=today)
     caption = (f"{resolved}年度年报情况通报：已报送{len(data.received)}/{len(data.rows)}个单位，"
-               f"需整改{sum(1 for r in data.rows if r.to_fix)}个")
+               f"需整改{data.count(STATE_FIX)}个、待审{data.count(STATE_PENDING)}个")
     files = Bulletin(ExportFile(bulletin_filename(resolved), docx, caption), None)
     if not pdf:
         return files

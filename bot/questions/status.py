@@ -96,6 +96,16 @@ def _finding_text(finding: object, lang: str) -> str:
     return f"{message}（{finding.code}）" if lang == "zh" else f"{message} ({finding.code})"
 
 
+async def _standing(db: object, chat_id: int, report_id: int) -> list:
+    """The report's findings without those an admin dismissed as 不是问题 (issue 21: they no longer count)."""
+    from storage import review
+
+    reviewed = await review.reviewed_findings(db, chat_id=chat_id, report_id=report_id)
+    if reviewed is None:
+        return await repo.report_findings(db, report_id=report_id)
+    return [r.finding for r in reviewed if r.ruling is None or not r.ruling.dismissed]
+
+
 async def answer_errors(db: object, chat_id: int, query: Query, today: date) -> str:
     lang = query.lang
     year = query.year or await latest_year(db, chat_id)
@@ -126,7 +136,7 @@ async def answer_errors(db: object, chat_id: int, query: Query, today: date) -> 
         return text + (f"（{len(warned)}份有警告）" if warned else "")
     lines = [f"{year}年度有{len(bad)}份报告有错误：" if lang == "zh" else f"{len(bad)} report(s) for {year} have errors:"]
     for stored in bad[:LIST_LIMIT]:
-        findings = await repo.report_findings(db, report_id=stored.id)
+        findings = await _standing(db, chat_id, stored.id)
         first = next((f for f in findings if f.severity == "error"), None)
         why = _finding_text(first, lang) if first else ""
         count = f"{stored.errors}处错误" if lang == "zh" else f"{stored.errors} error(s)"
@@ -143,7 +153,7 @@ async def answer_findings(db: object, chat_id: int, query: Query, today: date) -
     if stored is None:
         latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
         return no_report(office, query.year, lang, latest.year if latest else None)
-    findings = [f for f in await repo.report_findings(db, report_id=stored.id) if f.severity != "info"]
+    findings = [f for f in await _standing(db, chat_id, stored.id) if f.severity != "info"]
     name = R.office_label(office, lang)
     first = yes_no_line(query.yes_no, stored.errors or 0, stored.warnings or 0, lang)
     if not findings:

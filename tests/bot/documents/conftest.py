@@ -31,3 +31,14 @@ async def filed(sqlite_db: Any) -> Any:
     """The SQLite database with the chat's reports filed."""
     await file_reports(sqlite_db)
     return sqlite_db
+
+
+async def rule(db: Any, short: str, code: str, decision: str, reason: str = "", chat_id: int = CHAT) -> None:
+    """An admin's ruling on the first finding ``code`` of the office's current report (storage.review)."""
+    from storage import review
+
+    [stored] = [s for s in await repo.list_reports(db, chat_id=chat_id) if s.office.short_name == short]
+    found = await review.reviewed_findings(db, chat_id=chat_id, report_id=stored.id)
+    fp = next(f.fingerprint for f in found if f.finding.code == code)
+    await review.rule_finding(db, chat_id=chat_id, report_id=stored.id, fingerprint=fp, decision=decision,
+                              reason=reason, user_id=1, user_name="李科长")

@@ -15,29 +15,32 @@ from bot.documents import service as document_service
 from bot.documents.bulletin import _cn, build_bulletin
 from bot.documents.collect import DISMISSED, Ruling, collect
 from bot.documents.pdf import docx_to_pdf, fonts_conf, pdf_available
-from tests.bot.documents.conftest import CHAT, MISSING
+from tests.bot.documents.conftest import CHAT, MISSING, rule
 
 TODAY = date(2022, 2, 10)
 
 
 async def test_bulletin_has_status_problems_ranking_and_charts(filed, monkeypatch) -> None:
     monkeypatch.setattr(document_service, "pdf_available", lambda: False)
+    await rule(filed, "鹿山", "T3-01", "confirmed")
+    await rule(filed, "鹿山", "T3-03", "dismissed", "总计按口径填写")
     files = await bulletin_files(filed, chat_id=CHAT, issuer="某区政务公开办", today=TODAY)
     assert files.pdf is None and "未安装 LibreOffice" in files.note
     assert files.docx.filename == "年报情况通报_2021.docx"
-    assert "已报送3/4个单位，需整改2个" in files.docx.caption
+    assert "已报送3/4个单位，需整改1个、待审2个" in files.docx.caption
     doc = Document(io.BytesIO(files.docx.data))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "关于2021年度政府信息公开工作年度报告报送和审核情况的通报" in text
-    assert "单位共4个，已报送3个，未报送1个。经审核，通过1个，需整改2个，已整改0个。" in text
+    assert "单位共4个，已报送3个，未报送1个。经审核，通过0个，需整改1个，已整改0个，待审2个。" in text
     assert f"未报送单位（1个）：{MISSING}。" in text
-    assert "富阳区鹿山街道（需整改，错误2个、警告" in text
-    assert "【错误】表3“法律服务机构”列：本年新收5+上年结转0=5" in text
-    assert "青石山街道办事处（需整改，错误1个" in text
+    assert "富阳区鹿山街道（需整改，错误1个、警告" in text
+    assert "【错误，经确认】表3“法律服务机构”列：本年新收5+上年结转0=5" in text
+    assert "“本年新收”行" not in text and "另有1个疑似问题经核实不是问题，未列入。" in text
+    assert "青石山街道办事处（待审，错误1个" in text
     status, ranking = doc.tables
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in status.rows[1:]}
     assert rows["富阳区鹿山街道"][3:] == ["第1版", "有错误", "需整改"]
-    assert rows["铁岭市银州区红旗街"][5] == "通过" and rows[MISSING][2:] == ["未报送", "", "", "未提交"]
+    assert rows["铁岭市银州区红旗街"][5] == "待审" and rows[MISSING][2:] == ["未报送", "", "", "未提交"]
     assert [c.text for c in ranking.rows[0].cells][:3] == ["排名", "单位", "本年新收"]
     assert ranking.rows[1].cells[1].text == "富阳区鹿山街道" and ranking.rows[1].cells[2].text == "3"  # its 总计 cell
     assert len(doc.inline_shapes) == 3  # the three charts, as images
@@ -52,7 +55,7 @@ async def test_dismissed_findings_are_not_in_the_problem_list(filed) -> None:
     text = "\n".join(p.text for p in Document(io.BytesIO(
         build_bulletin(data, issuer="x", today=TODAY, with_charts=False))).paragraphs)
     assert "“本年新收”行" not in text and "另有1个疑似问题经核实不是问题，未列入。" in text
-    assert "富阳区鹿山街道（需整改，错误1个" in text
+    assert "富阳区鹿山街道（待审，错误1个" in text
 
 
 async def test_empty_chat_and_unknown_year_get_one_line(sqlite_db, filed) -> None:

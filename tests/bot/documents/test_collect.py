@@ -5,20 +5,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.documents.collect import (
+    CONFIRMED,
     DISMISSED,
     STATE_FIX,
     STATE_MISSING,
     STATE_PASSED,
+    STATE_PENDING,
     Ruling,
     collect,
     collect_office,
     dismissed_text,
-    fingerprint,
     status_lines,
 )
 from bot.report import Finding
+from bot.review import fingerprint
 from storage import repo
-from tests.bot.documents.conftest import CHAT, MISSING, file_reports
+from tests.bot.documents.conftest import CHAT, MISSING, file_reports, rule
 
 
 async def test_every_roster_office_with_state_findings_and_contact(db) -> None:
@@ -26,8 +28,8 @@ async def test_every_roster_office_with_state_findings_and_contact(db) -> None:
     data = await collect(db, chat_id=CHAT, year=2021)
     rows = {r.short: r for r in data.rows}
     assert set(rows) == {"鹿山", "青石山", "红旗", "白云"}
-    assert rows["鹿山"].state == STATE_FIX and rows["青石山"].state == STATE_FIX
-    assert rows["红旗"].state == STATE_PASSED
+    # nothing ruled yet: every office with an error or warning waits for review
+    assert rows["鹿山"].state == STATE_PENDING and rows["青石山"].state == STATE_PENDING
     assert rows["白云"].state == STATE_MISSING and rows["白云"].stored is None and rows["白云"].name == MISSING
     lushan = rows["鹿山"]
     assert [f.finding.code for f in lushan.to_fix] == ["T3-01", "T3-03"]
@@ -40,6 +42,21 @@ async def test_every_roster_office_with_state_findings_and_contact(db) -> None:
     assert [f.fingerprint for f in again["鹿山"].findings] == [f.fingerprint for f in lushan.findings]
 
 
+async def test_rulings_and_states_come_from_the_review(db) -> None:
+    await file_reports(db)
+    await rule(db, "鹿山", "T3-01", CONFIRMED)
+    await rule(db, "鹿山", "T3-03", DISMISSED, "总计按口径填写")
+    for code in {f.code for s in await repo.list_reports(db, chat_id=CHAT) if s.office.short_name == "红旗"
+                 for f in await repo.report_findings(db, report_id=s.id) if f.severity != "info"}:
+        await rule(db, "红旗", code, DISMISSED, "不影响")
+    rows = {r.short: r for r in (await collect(db, chat_id=CHAT, year=2021)).rows}
+    assert rows["鹿山"].state == STATE_FIX and rows["红旗"].state == STATE_PASSED
+    assert [f.finding.code for f in rows["鹿山"].to_fix] == ["T3-01"]
+    [dismissed] = rows["鹿山"].dismissed
+    assert dismissed.ruling.reason == "总计按口径填写" and dismissed.ruling.by == "李科长"
+    assert "T3-03" in dismissed_text(rows["鹿山"]) and "总计按口径填写（李科长）" in dismissed_text(rows["鹿山"])
+
+
 async def test_one_office_and_status_lines(filed) -> None:
     office = await repo.resolve_office(filed, name="富阳区鹿山街道")
     assert office is not None
@@ -49,7 +66,7 @@ async def test_one_office_and_status_lines(filed) -> None:
     assert await collect_office(filed, chat_id=-1, office_id=office.id) is None  # another chat
     data = await collect(filed, chat_id=CHAT, year=2021)
     lines = {line.office: line for line in status_lines(data)}
-    assert lines["富阳区鹿山街道"].state == STATE_FIX and lines["富阳区鹿山街道"].contact == "王小明"
+    assert lines["富阳区鹿山街道"].state == STATE_PENDING and lines["富阳区鹿山街道"].contact == "王小明"
     assert lines["富阳区鹿山街道"].received is not None and lines["富阳区鹿山街道"].received.tzinfo is None
     assert lines[MISSING].verdict == "" and lines[MISSING].received is None and lines[MISSING].version is None
 
