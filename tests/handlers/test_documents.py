@@ -9,6 +9,7 @@ from docx import Document
 from bot.documents.pdf import pdf_available
 from handlers.documents import NOTICE_PREFIX, notice_args
 from storage import repo
+from tests.bot.documents.conftest import rule
 from tests.support.with_errors import HONGQI, lushan_fixed, lushan_with_errors
 
 GROUP = -100888
@@ -76,14 +77,23 @@ async def test_report_doc_sends_the_docx_and_the_pdf(start_bot) -> None:
         await tg.send_document(GROUP, HONGQI.name, HONGQI.read_bytes(), user_id=MEMBER)
         await repo.roster_add(db, chat_id=GROUP, name="示范区白云街道", kind="街道")
         await tg.wait_messages(GROUP, 2)
+        # an admin confirms one error and dismisses the other (storage.review, as the ruling buttons do)
+        await rule(db, "鹿山", "T3-01", "confirmed", chat_id=GROUP)
+        await rule(db, "鹿山", "T3-03", "dismissed", "总计按口径填写", chat_id=GROUP)
+        await tg.send_command(GROUP, "notice", "鹿山", user_id=MEMBER)
+        await tg.wait_calls("sendDocument")
+        notice = docx_text(tg.file_bytes(documents(tg, GROUP)[-1]))
+        assert "发现以下1个问题需要整改（错误1个）；另有1个疑似问题经核实不是问题" in notice
+        assert "“法律服务机构”列" in notice and "“本年新收”行" not in notice
         await tg.send_command(GROUP, "report_doc", "2021", user_id=MEMBER)
-        expected = 2 if pdf_available() else 1
+        expected = 3 if pdf_available() else 2
         await tg.wait_calls("sendDocument", expected, timeout=180)
-        docs = documents(tg, GROUP)
+        docs = documents(tg, GROUP)[1:]
         assert docs[0]["document"]["file_name"] == "年报情况通报_2021.docx"
         text = docx_text(tg.file_bytes(docs[0]))
         assert "已报送2个，未报送1个" in text and "示范区白云街道" in text
-        assert "富阳区鹿山街道（需整改，错误2个" in text and "本年新收5+上年结转0=5" in text
+        assert "富阳区鹿山街道（需整改，错误1个" in text and "本年新收5+上年结转0=5" in text
+        assert "另有1个疑似问题经核实不是问题，未列入。" in text
         assert len(Document(io.BytesIO(tg.file_bytes(docs[0]))).inline_shapes) == 3
         if pdf_available():
             assert docs[1]["document"]["file_name"] == "年报情况通报_2021.pdf"
