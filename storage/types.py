@@ -7,7 +7,7 @@ session is gone, so no lazy loading can surprise them in another task or thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from bot.report import Finding
@@ -74,6 +74,41 @@ class AuditEntry:
     action: str
     detail: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class OfficeObligation:
+    """An office's own terms for one report year in one chat (storage/obligations.py).
+
+    ``kind`` is ``extension`` (then ``due`` is its own date) or ``exemption`` (it owes nothing that year).
+    """
+
+    office_id: int
+    report_year: int
+    kind: str
+    due: date | None
+    reason: str
+    created_by: int | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChatLink:
+    """A child chat's link to its supervisor chat; ``supervisor_chat_id`` is None until confirmed."""
+
+    id: int
+    child_chat_id: int
+    supervisor_chat_id: int | None
+    code_expires_at: datetime | None
+    confirmed_at: datetime | None
+    unlinked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unlinked_at is None
+
+
+LinkResult = Literal["ok", "unknown", "expired", "used", "same_chat", "already_linked"]
 
 
 @dataclass(frozen=True)
