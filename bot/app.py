@@ -6,7 +6,7 @@ matters (ENGINEERING.md §1.3):
 
     group -2  gate       chats not allowed and already-processed update ids stop here
     group -1  observers  workspace bookkeeping: supergroup migration, bot added/removed
-    group  0  features   files, commands, review, questions, reminders, exports, documents
+    group  0  features   files, commands, review, questions, reminders, escalation, exports, documents
     group  1  fallbacks  unknown commands, non-report messages in private chats
 """
 
