@@ -37,9 +37,9 @@ class SchemaNotCurrent(RuntimeError):
 
 def feature_modules() -> list[Any]:
     """The feature modules (group 0) in registration order; each declares its ``COMMANDS`` once."""
-    from handlers import commands, exports, files, questions, reminders
+    from handlers import commands, contacts, exports, files, questions, reminders
 
-    return [commands, files, questions, reminders, exports]
+    return [commands, files, questions, reminders, exports, contacts]
 
 
 def bot_commands(modules: list[Any]) -> list[BotCommand]:

@@ -58,7 +58,8 @@ USAGE = {
     "report": "用法：/report 单位 [年份]，例如 /report 鹿山 2021",
     "delete": "用法：/delete 单位 年份，例如 /delete 鹿山 2021；没有年份的报告：/delete 鹿山 年份不明（管理员）",
     "restore": "用法：/restore 单位 年份，例如 /restore 鹿山 2021（管理员）",
-    "roster": "用法：/roster 查看名单（/roster 2021 看该年度）；/roster add 名称1 名称2…；/roster remove 名称",
+    "roster": "用法：/roster 查看名单（/roster 2021 看该年度）；/roster add 名称1 名称2…；/roster remove 名称；"
+              "/roster 联系人 鹿山 @张三；/roster 点名 关",
 }
 
 
@@ -207,6 +208,11 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     action = args[0].lower() if args else ""
     user = update.effective_user
+    from handlers import contacts
+
+    if action in (*contacts.CONTACT_WORDS, *contacts.TAG_WORDS):  # /roster 联系人 … · /roster 点名 开|关
+        await contacts.on_roster_people(update, context, args)
+        return
     if action in ("add", "添加", "remove", "rm", "del", "删除"):
         names = split_names(" ".join(args[1:]))
         if not names:
@@ -244,15 +250,19 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                           year=asked.year if asked else None)
     status = await repo.submission_status(db, chat_id=chat_id, year=plan.report_year)
     on_roster = {o.id for o in offices}
+    from storage.contacts import contacts_for
+
+    people = await contacts_for(db, chat_id=chat_id)
     lines = [f"应报单位 {len(offices)} 个（{plan.report_year}年度报送情况）："]
     for office, stored in status:
         if office.id not in on_roster:
             continue
+        who = f" — 联系人 {contacts.contact_names(people[office.id])}" if people.get(office.id) else ""
         if stored:
-            lines.append(f"{VERDICT_EMOJI.get(stored.verdict, '•')} 已交 {office.name}")
+            lines.append(f"{VERDICT_EMOJI.get(stored.verdict, '•')} 已交 {office.name}{who}")
         else:
             due = plan.due_for(office.kind or "其他")
-            lines.append(f"⏳ 未交 {office.name}（{due.month}月{due.day}日截止）")
+            lines.append(f"⏳ 未交 {office.name}（{due.month}月{due.day}日截止）{who}")
     await send_long(update, context, "\n".join(lines), filename="roster.txt")
 
 
@@ -342,9 +352,11 @@ COMMANDS: list[Command] = [
             "office [year] one report"),
     Command("errors", "有错误或警告的报告", "收报告", "[单位 年份] 有问题的报告 / 某份的全部问题",
             "[office year] reports with problems / all findings of one"),
-    Command("roster", "应报单位名单（add/remove 需管理员）", "管理",
-            "应报单位名单（/roster add 名称… · /roster remove 名称，管理员）",
-            "offices expected to report (add/remove: admins)"),
+    Command("roster", "应报单位名单与联系人（add/remove/联系人 需管理员）", "管理",
+            "应报单位名单与联系人（管理员：/roster add 名称… · /roster remove 名称 · "
+            "/roster 联系人 鹿山 @张三 · /roster 联系人 鹿山 删除 @张三 · /roster 点名 关/开）",
+            "offices expected to report and their contacts (admins: add/remove, "
+            "/roster contact Lushan @user, /roster tag off|on)"),
     Command("delete", "删除某单位某年报告（管理员）", "管理", "单位 年份 删除报告（管理员）", "office year (admins)"),
     Command("restore", "恢复已删除的报告（管理员）", "管理", "单位 年份 恢复报告（管理员）", "office year (admins)"),
 ]
