@@ -139,11 +139,11 @@ async def bind_contact(db: Any, *, chat_id: int, office_id: int, user_id: int, u
                        display_name: str, bound_by: int | None, now: datetime | None = None) -> bool:
     """Make ``user_id`` a contact of the office in this chat; False when it already was (name refreshed)."""
     async with db.connect(write=True) as conn:
-        res = await conn.execute(_insert(db, CONTACT).values(
+        added = (await conn.execute(_insert(db, CONTACT).values(
             chat_id=chat_id, office_id=office_id, user_id=user_id, username=username,
             display_name=(display_name or "")[:255], bound_by=bound_by, bound_at=now or _now(),
-        ).on_conflict_do_nothing())
-        if res.rowcount == 1:
+        ).on_conflict_do_nothing().returning(CONTACT.c.id))).first()
+        if added is not None:
             return True
         await conn.execute(update(CONTACT).where(
             CONTACT.c.chat_id == chat_id, CONTACT.c.office_id == office_id, CONTACT.c.user_id == user_id,
