@@ -64,7 +64,10 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
     if not missing:
         return (f"{year}年度：名册上的{len(status)}个单位都已提交 ✅" if lang == "zh"
                 else f"{year}: all {len(status)} offices on the roster have submitted ✅")
-    names = [o.name for o in missing]
+    from storage.contacts import contacts_for
+
+    people = await contacts_for(db, chat_id=chat_id, office_ids=[o.id for o in missing])
+    names = [o.name + (f"（{_contact_names(people[o.id])}）" if people.get(o.id) else "") for o in missing]
     dues = sorted({plan.due_for(o.kind) for o in missing})
     recent = [d for d in dues if (d - today).days > -60]  # months after the date it is history, not news
     if lang == "en":
@@ -75,6 +78,11 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
     when = "".join(f"；{d.month}月{d.day}日截止，{when_phrase(d, today)}" for d in recent)
     return (f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(names, lang)}\n"
             f"（名册共{len(status)}个，已交{done}个{when}）")
+
+
+def _contact_names(contacts: list) -> str:
+    """Contacts as text beside an office (no mention entity: an answer does not ping anyone)."""
+    return "、".join(f"@{c.username}" if c.username else c.display_name for c in contacts)
 
 
 async def answer_submitted(db: object, chat_id: int, query: Query, today: date) -> str:

@@ -11,8 +11,7 @@ import pytest
 
 from bot.deadlines import ticker
 from bot.deadlines.config import ReminderConfig
-from storage import contacts, repo
-from storage import reminder_parts
+from storage import contacts, reminder_parts, repo
 from storage import reminders as store
 from tests.bot.deadlines.helpers import TZ, fast_limiter
 
