@@ -151,6 +151,19 @@ async def bind_contact(db: Any, *, chat_id: int, office_id: int, user_id: int, u
     return False
 
 
+async def bind_many(db: Any, *, rows: Iterable[dict[str, Any]]) -> int:
+    """Bulk form of :func:`bind_contact` (keys chat_id, office_id, user_id, username, display_name,
+    bound_by) for imports and the benchmark; existing contacts are kept. Returns how many were new."""
+    values = [{"bound_at": _now(), "bound_by": None, "username": None, **r} for r in rows]
+    added = 0
+    async with db.connect(write=True) as conn:
+        for start in range(0, len(values), 500):
+            res = await conn.execute(_insert(db, CONTACT).on_conflict_do_nothing().returning(CONTACT.c.id),
+                                     values[start:start + 500])
+            added += len(res.all())
+    return added
+
+
 async def unbind_contact(db: Any, *, chat_id: int, office_id: int, user_id: int) -> bool:
     """Remove one contact; False when it was not one."""
     async with db.connect(write=True) as conn:
@@ -283,7 +296,7 @@ async def migrate_chat(db: Any, *, old_chat_id: int, new_chat_id: int) -> None:
 
 
 __all__ = [
-    "CONTACT", "NUDGE", "OPTIN", "SEEN", "answer_nudge", "bind_contact", "contacts_for", "contacts_named",
+    "CONTACT", "NUDGE", "OPTIN", "SEEN", "answer_nudge", "bind_contact", "bind_many", "contacts_for", "contacts_named",
     "find_seen", "mark_hinted", "migrate_chat", "nudge_state", "offices_of_user", "opt_in", "opt_out",
     "opted_in", "seen_user", "unbind_contact",
 ]
