@@ -3,8 +3,8 @@
 Each nudge is a ``reminder_outbox`` row (source ``nudge``, chat id = the contact's user id = their private
 chat, source id = the deadline), so it has the reminders' guarantees: planned with a unique key, claimed
 before it is sent, restart-safe, at most one 【补发】. Rows are planned when the group's ladder reminder of
-that deadline is composed (so nudges follow the chat's ladder, time and roster of the day), only for
-contacts who have opted in (started the bot in private and not blocked it since).
+that deadline is composed (so nudges follow the chat's ladder, time and roster of the day) and sent in the
+same tick, only for contacts who have opted in (started the bot in private and not blocked it since).
 
 The buttons under a nudge (callback ``nd:<action>:<deadline id>``):
 

@@ -776,6 +776,11 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
                           report=report, started=started)
 
     await asyncio.gather(*(_one(i) for i in to_send))
+    # private nudges planned by the group reminders just sent go out in the same tick (bot/deadlines/nudges.py)
+    if any(i.source == "deadline" for i in to_send):
+        done = {i.id for i in to_send}
+        followups = [i for i in await store.pending_due(db, now=now) if i.source == "nudge" and i.id not in done]
+        await asyncio.gather(*(_one(i) for i in followups))
     if report.sent or report.missed or report.failed:
         logger.info("reminder tick: %s", report)
     return report

@@ -203,8 +203,8 @@ async def test_private_nudges_only_to_opted_in_snooze_and_block(start_bot):
         await tg.wait_for(lambda: any("已开启私信提醒" in t for t in tg.texts(ZHANG)))
         assert await contacts.opted_in(db, user_ids=[ZHANG, LI]) == {ZHANG}
         tue = date(2027, 3, 9)
-        await _tick(h, tue)  # the group reminder; it plans the nudges
-        await _tick(h, tue, time(9, 0, 40))  # the next tick sends them
+        await _tick(h, tue)  # the group reminder; it plans the nudges and sends them in the same tick
+        await _tick(h, tue, time(9, 0, 40))  # nothing more
         nudge = next(m for m in tg.bot_messages(ZHANG) if m["text"].startswith("📌"))
         assert "· 鹿山：未提交" in nudge["text"] and "五星" not in nudge["text"]
         assert not [c for c in tg.calls_to("sendMessage") if c.params["chat_id"] == LI]  # never opted in
