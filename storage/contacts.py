@@ -41,7 +41,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel
 
-from storage.models import UTCDateTime
+from storage.models import UTCDateTime, Workspace
 from storage.types import Contact, NudgeState, SeenUser
 
 metadata: MetaData = SQLModel.metadata
@@ -280,6 +280,14 @@ async def answer_nudge(db: Any, *, deadline_id: int, user_id: int, chat_id: int,
                                                       set_=values))
 
 
+async def chat_title(db: Any, *, chat_id: int) -> str:
+    """The group's title as last seen (a private nudge says which group it is about); "" if unknown."""
+    table = Workspace.__table__
+    async with db.connect() as conn:
+        title = (await conn.execute(select(table.c.title).where(table.c.chat_id == chat_id))).scalar_one_or_none()
+    return title or ""
+
+
 # ---------------------------------------------------------------- chat migration
 
 
@@ -296,7 +304,7 @@ async def migrate_chat(db: Any, *, old_chat_id: int, new_chat_id: int) -> None:
 
 
 __all__ = [
-    "CONTACT", "NUDGE", "OPTIN", "SEEN", "answer_nudge", "bind_contact", "bind_many", "contacts_for", "contacts_named",
+    "CONTACT", "NUDGE", "OPTIN", "SEEN", "answer_nudge", "bind_contact", "bind_many", "chat_title", "contacts_for", "contacts_named",
     "find_seen", "mark_hinted", "migrate_chat", "nudge_state", "offices_of_user", "opt_in", "opt_out",
     "opted_in", "seen_user", "unbind_contact",
 ]

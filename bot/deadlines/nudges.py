@@ -101,7 +101,8 @@ async def compose_nudge(db: Any, item: OutboxItem, *, now: datetime, config: Rem
 
     title = d.title if d.kind == KIND_CUSTOM else statutory_title(d.kind, d.report_year,
                                                                     await chat_township(db, d.chat_id, config))
-    part = texts.nudge_part(title=title, due=d.due, today=today, offices=offices, deadline_id=d.id, prefix=PREFIX)
+    part = texts.nudge_part(title=title, due=d.due, today=today, offices=offices, deadline_id=d.id, prefix=PREFIX,
+                            group=await people_store.chat_title(db, chat_id=d.chat_id))
     return Composed(part.text, parts=[part])
 
 

@@ -92,10 +92,11 @@ NUDGE_BUTTONS = (("已提交", "ack"), ("今天提交", "today"), ("推迟一天
 
 
 def nudge_part(*, title: str, due: date, today: date, offices: list[tuple[str, str]], deadline_id: int,
-               prefix: str) -> Part:
+               prefix: str, group: str = "") -> Part:
     """A private nudge: the contact's own offices with their status and what to fix, the deadline, and
     the buttons 已提交 / 今天提交 / 推迟一天提醒 (callback ``<prefix><action>:<deadline id>``)."""
-    lines = [f"📌 {title}，截止{_md(due)}（{when_phrase(due, today)}）。", "你负责的单位："]
+    where = f"【{group}】" if group else ""
+    lines = [f"📌 {where}{title}，截止{_md(due)}（{when_phrase(due, today)}）。", "你负责的单位："]
     lines += [f"· {name}：{state}" for name, state in offices]
     lines.append("请在工作群里发送年报文件（Word/PDF）。")
     buttons = [[[label, f"{prefix}{action}:{deadline_id}"] for label, action in NUDGE_BUTTONS]]

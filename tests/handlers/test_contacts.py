@@ -207,6 +207,7 @@ async def test_private_nudges_only_to_opted_in_snooze_and_block(start_bot):
         await _tick(h, tue, time(9, 0, 40))  # nothing more
         nudge = next(m for m in tg.bot_messages(ZHANG) if m["text"].startswith("📌"))
         assert "· 鹿山：未提交" in nudge["text"] and "五星" not in nudge["text"]
+        assert nudge["text"].startswith("📌 【工作群】提交区政府办，截止3月12日（还有3天）")
         assert not [c for c in tg.calls_to("sendMessage") if c.params["chat_id"] == LI]  # never opted in
         labels = [b["text"] for row in nudge["reply_markup"]["inline_keyboard"] for b in row]
         assert labels == ["已提交", "今天提交", "推迟一天提醒"]
