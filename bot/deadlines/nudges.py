@@ -46,8 +46,11 @@ async def plan_nudges(db: Any, d: store.Deadline, *, office_ids: list[int], now:
         PlannedSend(f"n:{d.id}:{uid}:{day}", uid, "nudge", d.id, "ladder", now) for uid in sorted(ready)])
 
 
-async def _office_lines(db: Any, d: store.Deadline, user_id: int, config: ReminderConfig) -> list[tuple[str, str]]:
-    """(office, what is left to do) for the contact's offices that still have something to do."""
+async def _office_lines(db: Any, d: store.Deadline, user_id: int, config: ReminderConfig, today: Any
+                        ) -> list[tuple[str, str]]:
+    """(office, what is left to do) for the contact's offices that still have something to do (what the
+    group reminder counts: exemptions and running extensions excluded, a chat stage about its kind only)."""
+    from bot.deadlines import stages
     from bot.deadlines.filing import chat_township
     from bot.deadlines.ladder import KIND_CUSTOM, office_kinds
     from bot.deadlines.ticker import roster_progress
@@ -58,7 +61,9 @@ async def _office_lines(db: Any, d: store.Deadline, user_id: int, config: Remind
         return []
     township = await chat_township(db, d.chat_id, config.township_deadline)
     kinds = office_kinds(d.kind, township) if d.kind != KIND_CUSTOM else None
-    progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
+    if stage := stages.office_kind_of(d.kind):
+        kinds = frozenset({stage})
+    progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds, today=today)
     if not progress:
         return []
     _, missing, errors = progress
@@ -92,7 +97,7 @@ async def compose_nudge(db: Any, item: OutboxItem, *, now: datetime, config: Rem
             return Composed(None, "promised today")
         if state.snoozed_until is not None and state.snoozed_until > today:
             return Composed(None, "snoozed")
-    offices = await _office_lines(db, d, user_id, config)
+    offices = await _office_lines(db, d, user_id, config, today)
     if not offices:
         return Composed(None, "nothing to do")
     from bot.deadlines.filing import statutory_title

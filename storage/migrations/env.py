@@ -19,6 +19,7 @@ import storage.models  # noqa: F401  (registers the tables)
 for _module in ("storage.reminders", "storage.contacts", "storage.reminder_parts"):
     if importlib.util.find_spec(_module) is not None:
         importlib.import_module(_module)
+importlib.import_module("storage.obligations")
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,7 +1,7 @@
 """Contacts: who answers for each roster office, users seen in a chat, private opt-in, nudges, parts.
 
 Revision ID: 0006_contacts
-Revises: 0004_update_inbox
+Revises: 0007_obligations (re-chained after merging main)
 Create Date: 2026-12-05
 
 * ``chat_user_seen``  users the bot has seen in a chat, so ``@username`` resolves to a user id
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_contacts"
-down_revision = "0004_update_inbox"
+down_revision = "0007_obligations"
 branch_labels = None
 depends_on = None
 
