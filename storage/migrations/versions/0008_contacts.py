@@ -1,6 +1,6 @@
 """Contacts: who answers for each roster office, users seen in a chat, private opt-in, nudges, parts.
 
-Revision ID: 0006_contacts
+Revision ID: 0008_contacts
 Revises: 0007_obligations (re-chained after merging main)
 Create Date: 2026-12-05
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_contacts"
+revision = "0008_contacts"
 down_revision = "0007_obligations"
 branch_labels = None
 depends_on = None
