@@ -7,8 +7,7 @@ documents follow without change.
 
 The 整改 state and the rulings come from ``storage.review`` (待审 / 需整改 / 已整改 / 通过; an office of
 the roster without a report is 未提交), the fingerprints from :mod:`bot.review`. The contact is the person
-who sent the report until office contacts land (storage.contacts: swap :func:`_sender` in
-:func:`_review_hooks` for the office's bound contacts).
+bound to the office (``storage.contacts``, /roster 联系人), else the person who sent the report.
 """
 
 from __future__ import annotations
@@ -182,7 +181,8 @@ async def _sender(office: OfficeInfo, stored: StoredReport | None) -> list[Conta
 
 
 async def _review_hooks(db: Any, *, chat_id: int, year: int | None) -> _Hooks:
-    """States and rulings from ``storage.review``; contacts are the report's sender (until office contacts)."""
+    """States and rulings from ``storage.review``; contacts from ``storage.contacts`` (else the sender)."""
+    from storage import contacts as contacts_store
     from storage import review
 
     states = {oid: str(state) for oid, state in (await review.review_states(db, chat_id=chat_id, year=year)).items()}
@@ -193,7 +193,13 @@ async def _review_hooks(db: Any, *, chat_id: int, year: int | None) -> _Hooks:
             return await _unruled(stored, report)
         return [FindingRow(f.finding, f.fingerprint, _ruling(f.ruling)) for f in found]
 
-    return _Hooks(states=states, findings=findings, contacts=_sender)
+    bound = await contacts_store.contacts_for(db, chat_id=chat_id)
+
+    async def people(office: OfficeInfo, stored: StoredReport | None) -> list[Contact]:
+        """The office's bound contacts (/roster 联系人), else the person who sent the report."""
+        return [Contact(c.user_id, c.display_name) for c in bound.get(office.id, [])] or await _sender(office, stored)
+
+    return _Hooks(states=states, findings=findings, contacts=people)
 
 
 async def _row(db: Any, office: OfficeInfo, stored: StoredReport | None, year: int, hooks: _Hooks) -> OfficeRow:

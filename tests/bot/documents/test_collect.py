@@ -87,3 +87,14 @@ async def test_a_dismissed_finding_is_not_to_fix_and_is_listed_with_its_reason(f
     assert first.finding.code not in [f.finding.code for f in row.to_fix]
     assert "该列为口径调整（李科长）" in dismissed_text(row) and first.finding.code in dismissed_text(row)
     assert first.finding not in row.export_item().findings
+
+
+async def test_an_office_contact_replaces_the_sender(filed) -> None:
+    from storage import contacts
+
+    office = await repo.resolve_office(filed, name="富阳区鹿山街道")
+    await contacts.bind_contact(filed, chat_id=CHAT, office_id=office.id, user_id=77, username="zhangsan",
+                                display_name="张三", bound_by=1)
+    rows = {r.short: r for r in (await collect(filed, chat_id=CHAT, year=2021)).rows}
+    assert [(c.user_id, c.name) for c in rows["鹿山"].contacts] == [(77, "张三")]
+    assert [c.name for c in rows["青石山"].contacts] == ["王小明"]  # no contact bound: the sender
