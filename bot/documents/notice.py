@@ -34,7 +34,7 @@ class Due:
     """When the corrected report must arrive, and how the notice words it."""
 
     day: date
-    source: str  # "chat" | "statutory" | "workdays"
+    source: str  # "extension" | "chat" | "statutory" | "workdays"
     title: str = ""
 
 
@@ -50,13 +50,19 @@ class NoticeItem:
     change: str
 
 
-async def resubmit_by(db: Any, *, chat_id: int, office_kind: str, year: int, today: date) -> Due:
-    """The chat's earliest open deadline for ``year`` still ahead, else the statutory date, else +10 workdays."""
+async def resubmit_by(db: Any, *, chat_id: int, office_kind: str, year: int, today: date,
+                      office_id: int | None = None) -> Due:
+    """The office's own extension (/deadline 鹿山 延期至…) still ahead, else the chat's earliest open deadline
+    for ``year`` still ahead, else the statutory date, else +10 workdays."""
     from bot.deadlines.filing import chat_township, office_due
     from bot.deadlines.ladder import KIND_CUSTOM
     from bot.deadlines.workdays import add_workdays
-    from storage import reminders
+    from storage import obligations, reminders
 
+    if office_id is not None:
+        own_terms = (await obligations.obligations(db, chat_id=chat_id, report_year=year)).get(office_id)
+        if own_terms is not None and own_terms.kind == "extension" and own_terms.due and own_terms.due >= today:
+            return Due(own_terms.due, "extension", own_terms.reason)
     own = [d for d in await reminders.list_deadlines(db, chat_id=chat_id, due_from=today, kinds=[KIND_CUSTOM])
            if d.report_year == year and d.completed_at is None]
     if own:
@@ -153,7 +159,8 @@ def build_notice(row: OfficeRow, *, due: Due, issuer: str, today: date) -> bytes
 
     style.heading(doc, "二、报送要求")
     when = cn_date(due.day)
-    basis = {"chat": f"（{due.title}）" if due.title else "", "statutory": "（条例第四十九条规定的报送期限）",
+    basis = {"extension": f"（已同意延期：{due.title}）" if due.title else "（已同意延期）",
+             "chat": f"（{due.title}）" if due.title else "", "statutory": "（条例第四十九条规定的报送期限）",
              "workdays": f"（自本通知之日起{FIX_WORKDAYS}个工作日内）"}[due.source]
     style.para(doc, f"请于{when}前{basis}完成整改，并将修改后的年度报告重新发送至本工作群；"
                     "机器人将自动复核新版本。报告已公开的，请同步更新网站上的公开版本。")

@@ -57,7 +57,8 @@ async def notice_for(db: Any, *, chat_id: int, row: OfficeRow, issuer: str, toda
     if not row.to_fix:
         dismissed = f"（{len(row.dismissed)}个疑似问题经核实不是问题）" if row.dismissed else ""
         raise NoDocument(f"{row.name}{row.year}年度报告没有需要整改的错误{dismissed}，不需要整改通知。")
-    due = await resubmit_by(db, chat_id=chat_id, office_kind=row.office.kind, year=row.year, today=today)
+    due = await resubmit_by(db, chat_id=chat_id, office_kind=row.office.kind, year=row.year, today=today,
+                            office_id=row.office.id)
     data = await asyncio.to_thread(build_notice, row, due=due, issuer=issuer, today=today)
     caption = (f"{row.name}{row.year}年度年报整改通知：{len(row.to_fix)}个问题，"
                f"请于{due.day.month}月{due.day.day}日前重新报送")

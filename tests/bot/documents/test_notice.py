@@ -15,7 +15,7 @@ from bot.documents import NoDocument, notice_file
 from bot.documents.collect import CONFIRMED, DISMISSED, Ruling, collect_office
 from bot.documents.notice import Due, build_notice, quoted_location, resubmit_by, split_advice
 from bot.report import Heading, Report, Source
-from storage import reminders, repo
+from storage import obligations, reminders, repo
 from tests.bot.documents.conftest import CHAT
 
 TODAY = date(2022, 2, 10)
@@ -85,6 +85,23 @@ async def test_resubmit_deadline_chat_then_statutory_then_workdays(filed) -> Non
                                  report_year=2021)
     assert await resubmit_by(filed, chat_id=CHAT, office_kind="街道", year=2021, today=TODAY) == \
         Due(date(2022, 2, 20), "chat", "报区政府办")
+
+
+async def test_an_office_extension_still_ahead_is_its_resubmit_date(filed) -> None:
+    office = await repo.resolve_office(filed, name="富阳区鹿山街道")
+    await reminders.add_deadline(filed, chat_id=CHAT, kind=KIND_CUSTOM, due=date(2022, 2, 20), title="报区政府办",
+                                 report_year=2021)
+    await obligations.set_obligation(filed, chat_id=CHAT, office_id=office.id, report_year=2021,
+                                     kind="extension", due=date(2022, 3, 3), reason="系统故障")
+    assert await resubmit_by(filed, chat_id=CHAT, office_kind="街道", year=2021, today=TODAY,
+                             office_id=office.id) == Due(date(2022, 3, 3), "extension", "系统故障")
+    # another office of the chat keeps the chat's date; an extension already past no longer counts
+    assert (await resubmit_by(filed, chat_id=CHAT, office_kind="街道", year=2021, today=TODAY,
+                              office_id=office.id + 999)).source == "chat"
+    assert (await resubmit_by(filed, chat_id=CHAT, office_kind="街道", year=2021, today=date(2022, 3, 4),
+                              office_id=office.id)).source != "extension"
+    file = await notice_file(filed, chat_id=CHAT, name="鹿山", issuer="某区政务公开办", today=TODAY)
+    assert "请于2022年3月3日前（已同意延期：系统故障）完成整改" in text_of(file.data)
 
 
 async def test_chinese_runs_carry_an_east_asian_font(filed) -> None:
