@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from storage import repo
+from storage import repo, reports
 from storage.db import Database, async_url, head_revisions, sync_url, upgrade
 from tests.support.factories import make_report
 
@@ -140,14 +140,14 @@ async def test_data_survives_close_and_a_new_process(db_url: str):
 
 async def test_failure_mid_store_rolls_everything_back(db, monkeypatch):
     await repo.store_report(db, chat_id=5, report=make_report(1))
-    real_insert = repo.insert
+    real_insert = reports.insert
 
     def failing_insert(table):
-        if table is repo.F:  # the findings insert comes after report, office and cells
+        if table is reports.F:  # the findings insert comes after report, office and cells
             raise RuntimeError("disk full")
         return real_insert(table)
 
-    monkeypatch.setattr(repo, "insert", failing_insert)
+    monkeypatch.setattr(reports, "insert", failing_insert)  # the module that stores reports
     broken = make_report(2, office="富阳区银湖街道")
     from bot.report import Finding
 
