@@ -360,6 +360,12 @@ def verdict_reply(outcome: IngestOutcome, lang: str = "zh") -> str:
             had = (f"; it had {before.errors} error(s), {before.warnings} warning(s)" if en
                    else f"；上一版错误{before.errors}项、警告{before.warnings}项")
         lines.append(f"Updated to version {n} (earlier version kept{had})." if en else f"已更新为第{n}版（旧版已保留{had}）。")
+        # rulings carried over from the last version (storage.review): dismissed findings no longer count
+        raw = sum(1 for f in report.findings if f.severity in ("error", "warning"))
+        dismissed = raw - (stored.report.errors + stored.report.warnings)
+        if dismissed > 0:
+            lines.append(f"{dismissed} finding(s) were dismissed on the last version and recur: they do not count."
+                         if en else f"其中{dismissed}条问题上一版已标为不是问题，沿用该裁定，不计入结论。")
     if year is None and stored is not None:  # stored as 「年份不明」: how to fix it and how to remove it
         short = report.office.short_name or report.office.name or outcome.filename
         lines.append(f"Year not recognised: put “20XX年度” in the title and send it again; remove this copy with "

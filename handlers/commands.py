@@ -16,11 +16,12 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.deadlines.filing import due_plan
+from bot.deadlines import office_terms
+from bot.deadlines.obligations import owed_now
 from handlers import limits
 from handlers.access import require_admin
 from handlers.common import db_of, here, lang_of, send_long, settings_of
-from handlers.files import VERDICT_EMOJI, findings_button, findings_text
+from handlers.files import VERDICT_EMOJI, findings_button
 from handlers.menu import Command
 from handlers.offices import UNKNOWN_YEAR, Target, choice_buttons, match_offices, parse_args, year_label
 
@@ -58,7 +59,8 @@ USAGE = {
     "report": "用法：/report 单位 [年份]，例如 /report 鹿山 2021",
     "delete": "用法：/delete 单位 年份，例如 /delete 鹿山 2021；没有年份的报告：/delete 鹿山 年份不明（管理员）",
     "restore": "用法：/restore 单位 年份，例如 /restore 鹿山 2021（管理员）",
-    "roster": "用法：/roster 查看名单（/roster 2021 看该年度）；/roster add 名称1 名称2…；/roster remove 名称",
+    "roster": ("用法：/roster 查看名单（/roster 2021 看该年度）；/roster add 名称1 名称2…；/roster remove 名称；"
+               "/roster 免报 五星 2026 已撤并；/roster 取消免报 五星 2026"),
 }
 
 
@@ -130,8 +132,9 @@ async def resolve_target(update: Update, context: ContextTypes.DEFAULT_TYPE, com
 async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office: Any, year: int | None,
                       *, all_findings: bool = False) -> None:
     """The verdict summary of one stored report (or its full findings list)."""
+    from bot.review.fingerprint import without
     from bot.validation import summarize
-    from storage import repo
+    from storage import repo, review
 
     db = db_of(context)
     if year == UNKNOWN_YEAR:  # 「/report 鹿山 年份不明」: the report whose year could not be read
@@ -144,18 +147,22 @@ async def show_report(update: Update, context: ContextTypes.DEFAULT_TYPE, office
         await send_long(update, context, f"{here(update)}没有 {office.name} {when}的报告。")
         return
     lang = lang_of(update)
-    if all_findings:
-        findings = await repo.report_findings(db, report_id=stored.id)
-        head = f"{report_line(stored)}\n"
-        await send_long(update, context, head + findings_text(findings, lang), filename="findings.txt")
+    if all_findings:  # with rulings, and the 确认 / 不是问题 buttons for admins
+        from handlers.review import send_findings
+
+        await send_findings(update, context, stored.id)
         return
     report = await repo.load_report(db, report_id=stored.id)
+    dismissed = (await review.dismissed_fingerprints(db, report_ids=[stored.id]))[stored.id]
+    report.findings = without(report.findings, dismissed)  # ruled 不是问题: no longer counts (issue 21)
     text = f"📄 {office.name} {year_label(stored.year)}\n" + summarize(report, lang=lang)
+    if dismissed:
+        text += f"\n（另有{len(dismissed)}条已由管理员标为不是问题，见“查看全部问题”）"
     if stored.year is None:
         text += "\n" + unknown_year_hint(office)
     if stored.version and stored.version > 1:
         text += f"\n（第 {stored.version} 版，{stored.filename}）"
-    await send_long(update, context, text, reply_markup=findings_button(stored))
+    await send_long(update, context, text, reply_markup=findings_button(stored, len(dismissed)))
 
 
 async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,6 +214,20 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     action = args[0].lower() if args else ""
     user = update.effective_user
+    if action in ("免报", "取消免报", "exempt", "unexempt"):  # one office owes nothing for a year
+        if len(args) < 2:
+            await update.effective_message.reply_text(office_terms.EXEMPT_HELP)
+            return
+        if not await require_admin(update, context):
+            return
+        if problem := limits.check_args(" ".join(args[1:])):
+            await update.effective_message.reply_text(problem)
+            return
+        text = await office_terms.exemption_command(
+            db, chat_id=chat_id, words=args[1:], lift=action in ("取消免报", "unexempt"),
+            today=datetime.now(settings_of(context).tz).date(), user_id=user.id)
+        await update.effective_message.reply_text(text)
+        return
     if action in ("add", "添加", "remove", "rm", "del", "删除"):
         names = split_names(" ".join(args[1:]))
         if not names:
@@ -240,19 +261,19 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text("应报单位名单为空。管理员可用 /roster add 名称1 名称2… 添加。")
         return
     # the report year and dates 「谁还没交」, /deadline and the reminders use (bot.deadlines.filing)
-    plan = await due_plan(db, chat_id=chat_id, today=datetime.now(settings_of(context).tz).date(),
-                          year=asked.year if asked else None)
-    status = await repo.submission_status(db, chat_id=chat_id, year=plan.report_year)
-    on_roster = {o.id for o in offices}
+    # and each office's own terms (extension, exemption) from bot.deadlines.obligations
+    plan, rows = await owed_now(db, chat_id=chat_id, today=datetime.now(settings_of(context).tz).date(),
+                                year=asked.year if asked else None)
     lines = [f"应报单位 {len(offices)} 个（{plan.report_year}年度报送情况）："]
-    for office, stored in status:
-        if office.id not in on_roster:
-            continue
-        if stored:
-            lines.append(f"{VERDICT_EMOJI.get(stored.verdict, '•')} 已交 {office.name}")
+    for row in sorted(rows or [], key=lambda r: (r.report is not None, r.exempt, r.office.name)):
+        if row.exempt:
+            lines.append(f"🚫 免报 {row.office.name}（{row.note()}）")
+        elif row.report is not None:
+            lines.append(f"{VERDICT_EMOJI.get(row.report.verdict, '•')} 已交 {row.office.name}")
+        elif row.extended:
+            lines.append(f"⏳ 未交 {row.office.name}（{row.note()}）")
         else:
-            due = plan.due_for(office.kind or "其他")
-            lines.append(f"⏳ 未交 {office.name}（{due.month}月{due.day}日截止）")
+            lines.append(f"⏳ 未交 {row.office.name}（{row.due.month}月{row.due.day}日截止）")
     await send_long(update, context, "\n".join(lines), filename="roster.txt")
 
 
@@ -343,7 +364,7 @@ COMMANDS: list[Command] = [
     Command("errors", "有错误或警告的报告", "收报告", "[单位 年份] 有问题的报告 / 某份的全部问题",
             "[office year] reports with problems / all findings of one"),
     Command("roster", "应报单位名单（add/remove 需管理员）", "管理",
-            "应报单位名单（/roster add 名称… · /roster remove 名称，管理员）",
+            "应报单位名单（/roster add 名称… · /roster remove 名称 · /roster 免报 单位 年度 原因，管理员）",
             "offices expected to report (add/remove: admins)"),
     Command("delete", "删除某单位某年报告（管理员）", "管理", "单位 年份 删除报告（管理员）", "office year (admins)"),
     Command("restore", "恢复已删除的报告（管理员）", "管理", "单位 年份 恢复报告（管理员）", "office year (admins)"),

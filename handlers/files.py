@@ -79,11 +79,13 @@ def too_big_text(size: int | None) -> str:
     )
 
 
-def findings_button(report: Any) -> InlineKeyboardMarkup | None:
-    """The "see all findings" button under a verdict, when the stored report (StoredReport) has any."""
+def findings_button(report: Any, dismissed: int = 0) -> InlineKeyboardMarkup | None:
+    """The "see all findings" button under a verdict, when the stored report (StoredReport) has any.
+
+    ``dismissed``: findings ruled 不是问题, which the stored counts leave out but the list still shows."""
     if report is None:
         return None
-    count = (report.errors or 0) + (report.warnings or 0) + (report.infos or 0)
+    count = (report.errors or 0) + (report.warnings or 0) + (report.infos or 0) + dismissed
     if not count:
         return None
     return InlineKeyboardMarkup(
@@ -297,8 +299,9 @@ async def _ingest_and_reply(
 
 
 async def on_findings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The "see all findings" button: the full list, split under 4096 characters."""
-    from storage import repo
+    """The "see all findings" button: the full list (split under 4096 characters), with the 确认 /
+    不是问题 buttons for admins (handlers/review.py)."""
+    from handlers.review import send_findings
 
     query = update.callback_query
     if query is None or not query.data:
@@ -308,15 +311,7 @@ async def on_findings_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     except ValueError:
         await query.answer("按钮已失效 (button expired)")
         return
-    db = db_of(context)
-    chat_id = update.effective_chat.id if update.effective_chat else None
-    mine = {r.id for r in await repo.list_reports(db, chat_id=chat_id, include_history=True)}
-    if report_id not in mine:  # a button from another chat, or the report was deleted
-        await query.answer("找不到这份报告，可能已被删除。(Report not found.)", show_alert=True)
-        return
-    await query.answer()
-    findings = await repo.report_findings(db, report_id=report_id)
-    await send_long(update, context, findings_text(findings, lang_of(update)), filename="findings.txt")
+    await send_findings(update, context, report_id)
 
 
 def findings_text(findings: list[Any], lang: str = "zh") -> str:

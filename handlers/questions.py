@@ -84,10 +84,13 @@ async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every text in a private chat is a question."""
     from handlers.files import take_name
+    from handlers.review import take_reason
 
     message = update.effective_message
     if message and message.text:
         if await take_name(update, context, message.text):  # the name asked for a report just sent
+            return
+        if await take_reason(update, context):  # the reason asked for after 不是问题 (handlers/review.py)
             return
         await reply_answer(update, context, message.text.strip())
 

@@ -177,12 +177,15 @@ async def on_extend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A group became a supergroup: move its deadlines, reminders and applications too."""
+    from storage import obligations
     from storage import reminders as store
 
     message = update.effective_message
     if message is None or not message.migrate_to_chat_id:
         return
     await store.migrate_chat(db_of(context), old_chat_id=message.chat_id, new_chat_id=message.migrate_to_chat_id)
+    await obligations.migrate_chat(db_of(context), old_chat_id=message.chat_id,
+                                   new_chat_id=message.migrate_to_chat_id)  # supervisor-chat links follow
 
 
 def make_sender(bot: Any) -> Any:

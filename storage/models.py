@@ -254,3 +254,31 @@ class UpdateInbox(SQLModel, table=True):
     payload: str | None = Field(default=None, sa_column=Column(Text))
     received_at: datetime = _now_column()
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class RulingRow(SQLModel, table=True):
+    """An admin's ruling on one finding of one report version: ``confirmed`` or ``dismissed`` (不是问题).
+
+    Keyed by the finding's fingerprint (:mod:`bot.review.fingerprint`), so the ruling is found again when
+    the same finding recurs in the next version (it is copied there with ``carried_from`` set). One ruling
+    per finding per version; ruling again replaces it (the audit log keeps every change). Migration
+    ``0005_review``; queries in :mod:`storage.review`.
+    """
+
+    __tablename__ = "ruling"
+    __table_args__ = (UniqueConstraint("report_id", "fingerprint", name="uq_ruling_report_fp"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    fingerprint: str = Field(sa_column=Column(String(32), nullable=False))
+    decision: str = Field(sa_column=Column(String(16), nullable=False))
+    reason: str = Field(default="", sa_column=Column(String(500), nullable=False))
+    user_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    user_name: str = Field(default="", sa_column=Column(String(255), nullable=False))
+    carried_from: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    at: datetime = _now_column()

@@ -7,6 +7,7 @@ The queries live in one module per aggregate, so a reader finds a table's querie
 * :mod:`storage.reports` — ``report``, ``report_cell``, ``report_finding``: store, read, history, delete
 * :mod:`storage.roster` — ``roster``: expected offices, submission status
 * :mod:`storage.audit` — ``audit``: the audit log
+* :mod:`storage.review` — ``ruling``: rulings on findings, the 整改 state (issue 21)
 * :mod:`storage.reminders`, :mod:`storage.inbox` — reminder tables and the update inbox (imported directly)
 
 This module only re-exports them, so ``repo.store_report(...)`` keeps working everywhere. New code may
@@ -82,6 +83,15 @@ from storage.reports import (  # noqa: F401
     unnamed_office_name,
     years,
 )
+from storage.review import (
+    dismissed_fingerprints,
+    report_review,
+    review_states,
+    review_status,
+    rule_finding,
+    rulings_for_report,
+    rulings_for_reports,
+)
 from storage.roster import roster, roster_add, roster_remove, submission_status
 from storage.workspaces import (
     ensure_workspace,
@@ -93,6 +103,13 @@ from storage.workspaces import (
 )
 
 __all__ = [
+    "rulings_for_reports",
+    "rulings_for_report",
+    "rule_finding",
+    "review_status",
+    "review_states",
+    "report_review",
+    "dismissed_fingerprints",
     "UNNAMED",
     "add_alias",
     "audit",

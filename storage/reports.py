@@ -322,6 +322,13 @@ def _store_one(
     report_id = int(result.inserted_primary_key[0])
     batch.cells.extend((report_id, *c) for c in prep.cells)
     batch.findings.extend({"report_id": report_id, **f} for f in prep.findings)
+    if versions:  # rulings on an earlier version carry over where the same finding recurs (storage.review)
+        from storage.review import carry_rulings
+
+        carried = carry_rulings(conn, report_id=report_id, findings=report.findings,
+                                earlier_ids=[r.id for r in versions])
+        if carried is not None:
+            values["verdict"], values["errors"], values["warnings"], values["infos"] = carried
     stored = StoredReport(
         id=report_id,
         workspace_chat_id=batch.chat_id,

@@ -7,8 +7,10 @@ session is gone, so no lazy loading can surprise them in another task or thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
+
+from bot.report import Finding
 
 
 @dataclass(frozen=True)
@@ -72,3 +74,101 @@ class AuditEntry:
     action: str
     detail: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class OfficeObligation:
+    """An office's own terms for one report year in one chat (storage/obligations.py).
+
+    ``kind`` is ``extension`` (then ``due`` is its own date) or ``exemption`` (it owes nothing that year).
+    """
+
+    office_id: int
+    report_year: int
+    kind: str
+    due: date | None
+    reason: str
+    created_by: int | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ChatLink:
+    """A child chat's link to its supervisor chat; ``supervisor_chat_id`` is None until confirmed."""
+
+    id: int
+    child_chat_id: int
+    supervisor_chat_id: int | None
+    code_expires_at: datetime | None
+    confirmed_at: datetime | None
+    unlinked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unlinked_at is None
+
+
+LinkResult = Literal["ok", "unknown", "expired", "used", "same_chat", "already_linked"]
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """An admin's ruling on one finding of one report version (``storage.review``).
+
+    ``decision`` is ``confirmed`` (确认) or ``dismissed`` (不是问题); ``carried`` says it was made on an
+    earlier version and recurred with the same fingerprint.
+    """
+
+    id: int
+    report_id: int
+    fingerprint: str
+    decision: str
+    reason: str
+    user_id: int | None
+    user_name: str
+    at: datetime
+    carried: bool = False
+
+    @property
+    def dismissed(self) -> bool:
+        return self.decision == "dismissed"
+
+
+@dataclass(frozen=True)
+class OfficeReview:
+    """One office's current report for a year in the review loop: its 整改 state and ruling counts.
+
+    ``state`` is a :class:`bot.review.ReviewState` (a ``str``: 待审 / 需整改 / 已整改 / 通过).
+    """
+
+    office: OfficeInfo
+    report_id: int
+    year: int | None
+    version: int
+    state: str
+    confirmed: int
+    dismissed: int
+    unruled: int
+
+
+@dataclass(frozen=True)
+class ReviewedFinding:
+    """A stored finding with its fingerprint and its ruling, if any (``storage.review.reviewed_findings``)."""
+
+    finding: Finding
+    fingerprint: str
+    ruling: Ruling | None = None
+
+
+@dataclass(frozen=True)
+class ReportReview:
+    """One report version with every finding, fingerprint and ruling (``storage.review.report_review``)."""
+
+    report_id: int
+    office_name: str
+    short_name: str
+    year: int | None
+    version: int
+    is_current: bool
+    verdict: str
+    findings: list[ReviewedFinding]

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from storage._access import AU, RO, R, W, _ensure_ws, _read, _write, _ws_id
 from storage.db import Database
+from storage.models import RulingRow
 
 
 async def ensure_workspace(
@@ -48,6 +49,8 @@ async def migrate_chat(db: Database, *, old_chat_id: int, new_chat_id: int) -> N
         if new is not None and new != old:
             conn.execute(update(R).where(R.c.workspace_id == new).values(workspace_id=old))
             conn.execute(update(AU).where(AU.c.workspace_id == new).values(workspace_id=old))
+            conn.execute(update(RulingRow.__table__).where(RulingRow.__table__.c.workspace_id == new)
+                         .values(workspace_id=old))  # rulings (storage.review) follow their reports
             have = set((conn.execute(select(RO.c.office_id).where(RO.c.workspace_id == old))).scalars())
             conn.execute(
                 update(RO)

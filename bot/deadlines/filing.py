@@ -11,7 +11,7 @@ and 街道/乡镇 in a chat that set it so — by 3月31日 of the following yea
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,8 @@ from bot.deadlines.config import SETTING_TOWNSHIP
 from bot.deadlines.ladder import KIND_DEPT, KIND_GOV, filing_year
 
 TOWNSHIP_KINDS = frozenset({"街道", "乡镇"})
+#: Chat setting of multi-stage internal deadlines (bot/deadlines/stages.py): office kind → "MM-DD".
+SETTING_STAGES = "deadline_stages"
 #: Every office kind (bot/report.py Office.kind).
 OFFICE_KINDS = ("部门", "街道", "乡镇", "区县政府", "其他")
 
@@ -64,8 +66,13 @@ class DuePlan:
 
     report_year: int
     township_deadline: str
+    #: the chat's internal stages, ((office kind, "MM-DD"), …): that kind owes this chat by that date
+    stages: tuple[tuple[str, str], ...] = ()
 
     def due_for(self, office_kind: str) -> date:
+        for kind, md in self.stages:
+            if kind == office_kind:
+                return date(self.report_year + 1, int(md[:2]), int(md[3:]))
         return office_due(office_kind, self.report_year, self.township_deadline)
 
     def kinds_for(self, kind: str) -> frozenset[str]:
@@ -97,5 +104,9 @@ async def chat_township(db: Any, chat_id: int, default: str | None = None) -> st
 
 async def due_plan(db: Any, *, chat_id: int, today: date, year: int | None = None,
                    default_township: str | None = None) -> DuePlan:
-    """Which report year is due now in this chat, and by when for each kind of office."""
-    return plan_for(today, await chat_township(db, chat_id, default_township), year=year)
+    """Which report year is due now in this chat, and by when for each kind of office (its stages too)."""
+    from bot.deadlines.stages import chat_stages
+
+    plan = plan_for(today, await chat_township(db, chat_id, default_township), year=year)
+    stages = await chat_stages(db, chat_id)
+    return replace(plan, stages=tuple(sorted(stages.items()))) if stages else plan

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.deadlines import ticker
+from bot.deadlines import office_terms, stages, ticker
 from bot.deadlines.applications import extended_due, reply_due
 from bot.deadlines.config import (
     SETTING_LADDER,
@@ -22,14 +22,16 @@ from bot.deadlines.config import (
     parse_ladder,
 )
 from bot.deadlines.filing import statutory_title
-from bot.deadlines.ladder import KIND_CUSTOM, ladder_steps, next_weekly, report_year_for
+from bot.deadlines.ladder import KIND_CUSTOM, KIND_DEPT, KIND_GOV, ladder_steps, next_weekly, report_year_for
+from bot.deadlines.obligations import owed_now
 from bot.deadlines.parsing import WEEKDAY_NAMES, DateError, parse_day, parse_remind
 from storage import reminders as store
 
 DEADLINE_HELP = (
     "用法：/deadline 1月15日 提交区政府办（添加本群的内部截止日）\n"
     "/deadline（查看截止日）· /deadline 取消 编号\n"
-    "/deadline 提前 14,7,3,1,0（提前几天提醒）· /deadline 时间 9:00 · /deadline 街道 3月31日"
+    "/deadline 提前 14,7,3,1,0（提前几天提醒）· /deadline 时间 9:00 · /deadline 街道 3月31日\n"
+    "/deadline 鹿山 延期至 2月5日 原因 · /deadline 鹿山 取消延期 · /deadline 阶段 部门 1月20日"
 )
 APPLY_HELP = ("用法：/apply 2027-03-01 张三申请公开某某文件（登记收到的申请，自动计算答复期限）\n"
               "/apply（查看未办结的申请）· /apply 办结 编号 · /extend 编号（延期20个工作日）")
@@ -91,6 +93,10 @@ async def deadline_command(db: Any, *, chat_id: int, args: str, user_id: int | N
         value = f"{int(md[0]):02d}-{int(md[1]):02d}"
         await repo.set_chat_setting(db, chat_id=chat_id, key=SETTING_TOWNSHIP, value=value)
         return f"好的，本群街道/乡镇的年报截止日按 {int(md[0])}月{int(md[1])}日 提醒。"
+    if word in ("阶段", "stage"):  # 「阶段 部门 1月20日」: an internal deadline for one kind of office
+        return await stages.stage_command(db, chat_id=chat_id, text=rest, user_id=user_id, now=now, config=config)
+    if office_terms.is_extension(text):  # 「鹿山 延期至 2月5日 原因」「鹿山 取消延期」: one office's own date
+        return await office_terms.extension_command(db, chat_id=chat_id, text=text, today=today, user_id=user_id)
     try:
         due, title = parse_day(text, today=today, prefer="future")
     except DateError as exc:
@@ -119,13 +125,18 @@ async def list_deadlines_text(db: Any, *, chat_id: int, now: datetime, config: R
     lines = ["📅 截止日："]
     for d in items:
         state = "（已全部提交）" if d.completed_at else ""
-        mark = "法定" if d.kind != KIND_CUSTOM else "本群"
-        title = d.title if d.kind == KIND_CUSTOM else statutory_title(d.kind, d.report_year, township)
+        statutory = d.kind in (KIND_DEPT, KIND_GOV)
+        mark = "法定" if statutory else ("阶段" if stages.office_kind_of(d.kind) else "本群")
+        title = statutory_title(d.kind, d.report_year, township) if statutory else d.title
         lines.append(f"#{d.id} {_ymd(d.due)} [{mark}] {title}{state}")
     if len(lines) == 1:
         lines.append("（无）")
     lines.append(f"提醒：截止前 {'、'.join(map(str, ladder))} 天 {at:%H:%M}；逾期后每个工作日提醒一周。")
     lines.append(f"街道/乡镇年报截止：{'3月31日' if township.startswith('03') else '1月31日'}。")
+    plan, rows = await owed_now(db, chat_id=chat_id, today=today)
+    if terms := office_terms.terms_lines(rows):
+        lines.append(f"{plan.report_year}年度单位延期/免报：")
+        lines.extend(terms)
     lines.append("添加：/deadline 1月15日 提交区政府办")
     return "\n".join(lines)
 

@@ -30,8 +30,13 @@ def when_phrase(due: date, today: date) -> str:
 
 
 def deadline_text(*, title: str, due: date, today: date, report_year: int, total: int | None,
-                  missing: list[str], errors: list[str]) -> str:
-    """A ladder or overdue reminder. ``total`` None means the chat has no roster to check against."""
+                  missing: list[str], errors: list[str], must_fix: list[str] | None = None,
+                  extended: list[str] | None = None) -> str:
+    """A ladder or overdue reminder. ``total`` None means the chat has no roster to check against;
+    ``must_fix`` (after the deadline) are offices whose confirmed findings are not fixed yet (需整改).
+
+    ``extended`` names offices on a running extension (「鹿山（至2月5日）」): not late, so not among the
+    missing, but still owing (bot/deadlines/obligations.py)."""
     overdue = due < today
     head = "⚠️ 逾期提醒" if overdue else "⏰ 截止提醒"
     lines = [f"{head}：{title}，截止{_md(due)}（{when_phrase(due, today)}）。"]
@@ -40,8 +45,14 @@ def deadline_text(*, title: str, due: date, today: date, report_year: int, total
         return "\n".join(lines)
     if missing:
         lines.append(f"未提交（{len(missing)}/{total}）：{_names(missing)}")
+    must_fix = must_fix or []
+    errors = [e for e in errors if e not in must_fix]
+    if must_fix:
+        lines.append(f"需整改（{len(must_fix)}）：{_names(must_fix)}（请按确认的问题修改后重新报送）")
     if errors:
         lines.append(f"有错误待修改（{len(errors)}）：{_names(errors)}")
+    if extended:
+        lines.append(f"已延期：{_names(extended)}")
     lines.append("请在群里发送年报文件（Word/PDF）。")
     return "\n".join(lines)
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.deadlines import texts
+from bot.deadlines import escalation, obligations, stages, texts
 from bot.deadlines.config import (
     SETTING_LADDER,
     SETTING_TIME,
@@ -37,7 +37,7 @@ from bot.deadlines.config import (
     parse_hhmm,
     parse_ladder,
 )
-from bot.deadlines.filing import statutory_title
+from bot.deadlines.filing import due_plan, statutory_title
 from bot.deadlines.ladder import (
     KIND_CUSTOM,
     current_statutory,
@@ -241,6 +241,10 @@ async def schedule(db: Any, *, now: datetime, config: ReminderConfig, chats: lis
                for c in chats for s in specs if (c, s.kind, s.due) not in have]
     if missing:
         await store.ensure_deadlines(db, rows=missing)
+        for chat in sorted({m["chat_id"] for m in missing if m["chat_id"] < 0}):  # a new cycle: its stages too
+            if await stages.chat_stages(db, chat):
+                await stages.ensure_stage_deadlines(db, chat_id=chat, report_year=max(s.report_year for s in specs),
+                                                    now=now, config=config)
         existing = await store.list_deadlines(db, due_from=min(s.due for s in specs), kinds=[s.kind for s in specs],
                                               chat_id=chats[0] if len(chats) == 1 else None)
     active = set(chats)
@@ -285,31 +289,41 @@ async def report_stored(db: Any, *, chat_id: int, year: int | None, now: datetim
 # ---------------------------------------------------------------- composing
 
 
-def _has_errors(report: Any) -> bool:
-    verdict = str(getattr(report, "verdict", "") or "")
-    return bool(getattr(report, "errors", 0)) or verdict in ("error", "有错误", "❌")
+async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None,
+                          today: date | None = None) -> tuple[int, list[str], list[str]] | None:
+    """(offices that owe a report, offices without one, offices whose report has errors) for ``year``.
 
-
-async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None
-                          ) -> tuple[int, list[str], list[str]] | None:
-    """(roster size, offices without a report, offices whose report has errors) for ``year``.
-
-    None when the chat has no roster at all (nothing to check against); (0, [], []) when it has a
-    roster but no office of the kinds this deadline is about.
+    What each office owes comes from :mod:`bot.deadlines.obligations`: an exempt office is not counted;
+    an office on an extension that has not run out by ``today`` is not missing (the reminder names it
+    apart). None when the chat has no roster at all (nothing to check against); (0, [], []) when it has
+    a roster but no owing office of the kinds this deadline is about.
     """
-    from storage import repo
-
-    roster = await repo.roster(db, chat_id=chat_id)
-    if not roster:
+    rows = await _owed(db, chat_id=chat_id, year=year, kinds=kinds)
+    if rows is None:
         return None
-    if kinds is not None:
-        roster = [o for o in roster if o.kind in kinds]
-    if not roster:
+    rows = [r for r in rows if not r.exempt]
+    if not rows:
         return 0, [], []
-    status = {office.id: rep for office, rep in await repo.submission_status(db, chat_id=chat_id, year=year)}
-    missing = [o.short_name or o.name for o in roster if status.get(o.id) is None]
-    errors = [o.short_name or o.name for o in roster if status.get(o.id) is not None and _has_errors(status[o.id])]
-    return len(roster), missing, errors
+    today = today or date.max
+    missing = [r.name for r in rows if r.missing and not r.waiting(today)]
+    errors = [r.name for r in rows if r.failing]
+    return len(rows), missing, errors
+
+
+async def _owed(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None) -> list[obligations.Owed] | None:
+    """What each roster office (of ``kinds``) owes for ``year``, with the chat's dates for that year."""
+    plan = await due_plan(db, chat_id=chat_id, today=date(year + 1, 1, 1), year=year)
+    return await obligations.owed(db, chat_id=chat_id, plan=plan, kinds=kinds)
+
+
+async def must_fix_names(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None) -> list[str]:
+    """Roster offices (of ``kinds``) whose current report for ``year`` is 需整改 (storage.review)."""
+    from bot.review import ReviewState
+    from storage import repo, review
+
+    roster = {o.id for o in await repo.roster(db, chat_id=chat_id) if kinds is None or o.kind in kinds}
+    return [s.office.short_name or s.office.name for s in await review.review_status(db, chat_id=chat_id, year=year)
+            if s.office.id in roster and s.state == ReviewState.MUST_FIX]
 
 
 @dataclass
@@ -331,22 +345,30 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
             return Composed(None, "roster complete")
         township = await chat_township(db, d.chat_id, config)
         kinds = office_kinds(d.kind, township) if d.kind != KIND_CUSTOM else None
-        title = statutory_title(d.kind, d.report_year, township) if d.kind != KIND_CUSTOM else d.title
-        progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
+        title = statutory_title(d.kind, d.report_year, township) if kinds is not None else d.title
+        if stage := stages.office_kind_of(d.kind):  # a chat's internal stage: about that kind only
+            kinds = frozenset({stage})
+        progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds, today=today)
         if progress is None:
             return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
                                                 total=None, missing=[], errors=[]))
         total, missing, errors = progress
         if total == 0:
             return Composed(None, "no roster office of this kind")
-        if not missing and not errors:
+        extended = obligations.waiting_names(await _owed(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
+                                             or [], today)
+        # after the deadline, offices whose confirmed findings are not fixed yet are named (issue 21)
+        must_fix = await must_fix_names(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds) \
+            if d.due < today else []
+        if not missing and not errors and not must_fix and not extended:
             if await store.complete_deadline(db, deadline_id=d.id, now=now, except_item=item.id):
                 return Composed(texts.complete_text(title=title, report_year=d.report_year, total=total))
             return Composed(None, "roster complete")
         if item.step == "check":  # a completion check after an upload: silent unless complete
             return Composed(None, "not complete yet")
         return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
-                                            total=total, missing=missing, errors=errors))
+                                            total=total, missing=missing, errors=errors, must_fix=must_fix,
+                                            extended=extended))
     if item.source == "custom":
         r = await store.get_custom(db, reminder_id=item.source_id or 0)
         if r is None or r.cancelled_at is not None:
@@ -359,6 +381,9 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
         left = len(workdays_after(today, a.due))
         return Composed(texts.application_text(seq=a.seq, summary=a.summary, received=a.received, due=a.due,
                                                workdays_left=left))
+    if item.source == escalation.SOURCE:
+        text = await escalation.compose(db, item, today=today)
+        return Composed(text, "" if text else "nothing to escalate")
     if item.source == "missed":
         taken = await store.take_missed(db, chat_id=item.chat_id, now=now)
         if not taken:
@@ -379,6 +404,8 @@ async def describe(db: Any, item: OutboxItem, *, config: ReminderConfig) -> str:
     if item.source == "application":
         a = await store.get_application_by_id(db, application_id=item.source_id or 0)
         return f"{at} 第{a.seq if a else '?'}号申请答复提醒"
+    if item.source == escalation.SOURCE:
+        return f"{at} 下级群逾期汇总"
     return at
 
 
@@ -407,7 +434,10 @@ async def _on_chat_gone(db: Any, chat_id: int, now: datetime) -> None:
 
 
 async def _on_chat_moved(db: Any, old: int, new: int) -> None:
+    from storage import obligations as links
+
     await store.migrate_chat(db, old_chat_id=old, new_chat_id=new)
+    await links.migrate_chat(db, old_chat_id=old, new_chat_id=new)
     try:
         from storage import repo
 
@@ -614,6 +644,11 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
             else:
                 logger.exception("planning statutory deadlines failed")
             report.errors.append(f"schedule: {exc!r}")
+        try:
+            report.planned += await escalation.plan_escalations(db, now=now, config=config)
+        except Exception as exc:
+            logger.warning("planning escalations failed (%r)", exc)
+            report.errors.append(f"escalations: {exc!r}")
 
     to_send, to_miss = due(await store.pending_due(db, now=now), now, max_late=config.max_late)
     missed_chats: set[int] = set()

@@ -22,7 +22,9 @@ from bot.exports.digest import digest_text, empty_message
 from bot.exports.rows import ExportItem
 from bot.exports.tables_csv import summary_csv
 from bot.exports.xlsx import build_workbook
-from storage import repo
+from bot.review import fingerprints
+from bot.review.texts import summary_line
+from storage import repo, review
 from storage.types import OfficeInfo, StoredReport
 
 #: matplotlib's rcParams (fonts) are process-global: draw one chart at a time.
@@ -94,6 +96,10 @@ async def resolve_year(db: Any, *, chat_id: int | None, year: int | None) -> int
 async def _item(db: Any, stored: StoredReport) -> ExportItem:
     report = await repo.load_report(db, report_id=stored.id)
     findings = list(report.findings) or await repo.report_findings(db, report_id=stored.id)
+    # a finding an admin dismissed as 不是问题 no longer counts (issue 21; storage.review)
+    dismissed = (await review.dismissed_fingerprints(db, report_ids=[stored.id]))[stored.id]
+    if dismissed:
+        findings = [f for f, fp in zip(findings, fingerprints(findings), strict=True) if fp not in dismissed]
     return ExportItem(
         office=stored.office.name,
         short_name=stored.office.short_name or stored.office.name,
@@ -227,6 +233,11 @@ async def digest(db: Any, *, chat_id: int, year: int | None = None, lang: str = 
         return empty_message(resolved, lang)
     # submission_status is roster ∪ reporters: an office that reported without being on the roster counts too
     missing = [o.short_name or o.name for o, stored in status if stored is None]
-    return digest_text(
+    text = digest_text(
         items, year=resolved, missing=missing, roster_size=len(status) if roster else 0, lang=lang
     )
+    rectify = summary_line(await review.review_status(db, chat_id=chat_id, year=resolved), lang)
+    if rectify and items:  # 整改 counts above the closing 「明细表格…」 line
+        head, _, last = text.rpartition("\n")
+        text = f"{head}\n{rectify}\n{last}" if head else f"{rectify}\n{last}"
+    return text

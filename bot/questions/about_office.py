@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.deadlines.obligations import office_note
 from bot.questions import replies as R
 from bot.questions.metrics import APPLICANT_COLUMNS, disclosure_rate, t3_metric, t4_metric
 from bot.questions.numbers import (
@@ -63,7 +64,9 @@ async def answer_overview(db: object, chat_id: int, query: Query, today: date) -
     stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=query.year)
     if stored is None:
         latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
-        return no_report(office, query.year, lang, latest.year if latest else None)
+        text = no_report(office, query.year, lang, latest.year if latest else None)
+        note = await office_note(db, chat_id=chat_id, office_id=office.id, today=today, year=query.year)
+        return f"{text}\n{note}。" if note and lang == "zh" else text  # 「已延期至2月5日（…）」「2026年度免报（…）」
     cells = await repo.report_cells(db, report_id=stored.id)
     parts = [
         (t3_metric("new_received"), "新收申请", "new applications"),

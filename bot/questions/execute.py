@@ -27,6 +27,7 @@ from bot.questions.aggregates import answer_aggregate
 from bot.questions.history import answer_history, answer_years
 from bot.questions.parse import parse_question
 from bot.questions.query import Answer, Query
+from bot.questions.review import answer_rectify
 from bot.questions.status import (
     answer_count,
     answer_errors,
@@ -147,6 +148,7 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         "years": answer_years,
         "no_office": _no_office,
         "offices": answer_offices,
+        "rectify": answer_rectify,
     }[query.kind]
     text = await handler(db, chat_id, query, today)
     if query.guessed and query.offices:  # 「六山」: a near miss is answered for 鹿山, and says so

@@ -93,6 +93,8 @@ MAX_QUESTION_CHARS = 200
 _MISSING_FROM = re.compile(r"missing\s+(from|in)\b|缺什么|缺了什么|缺少什么")
 _MORE = re.compile(r"\bmore\b|\bhigher\b|\blarger\b|\bbigger\b|更多|更高|(哪个|谁|哪家).{0,8}(多(?!少)|高)")
 _LESS = re.compile(r"\bless\b|\bfewer\b|\blower\b|\bsmaller\b|更少|更低|(哪个|谁|哪家).{0,8}(?<!多)(少|低)")
+#: 整改 (the review loop, issue 21): 「谁还需要整改」「哪些单位需整改」 "who still needs to fix".
+_RECTIFY = re.compile(r"整改|\b(?:still )?needs? (?:to )?(?:be )?fix(?:ed|ing)?\b|\bmust (?:be )?fix|\brectif")
 _SINCE = re.compile(r"\bsince\b|以来|至今|到现在")
 _LIST_OFFICES = re.compile(
     r"有哪些单位|哪些单位$|单位列表|单位名单|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
@@ -417,6 +419,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
 
     submission = bool(w.missing or w.submitted or (w.count and query.metric is None))
     years, query.year_words, masked = _years(masked, today, submission=submission)
+    if _RECTIFY.search(norm):  # 「谁还需要整改」 "who still needs to fix": the review loop's 需整改 list
+        query.kind, query.year = "rectify", (years[-1] if years else None)
+        return query
 
     found = list(exact.offices)
     query.choices = list(exact.ambiguous)

@@ -25,10 +25,12 @@ from bot.questions.metrics import Metric
 #:   choose     two offices fit the name equally: ask back (``choices``)
 #:   history    one office (or the chat) over every year held: 「平潭历年申请」
 #:   years      one office's key numbers in two years: 「平潭2023年和2021年比较」
+#:   rectify    who still has to fix confirmed findings (整改, issue 21): offices in 需整改
 #:   hello      a greeting or a plea for help (「你好」「怎么用」 "help"): what the bot does, how to ask
 #:   unknown    not understood
 KINDS = ("value", "overview", "aggregate", "compare", "change", "count", "errors", "findings", "missing",
-         "submitted", "submitted_one", "breakdown", "offices", "no_office", "choose", "history", "years", "hello", "unknown")
+         "submitted", "submitted_one", "breakdown", "offices", "no_office", "choose", "history", "years", "rectify", "hello",
+         "unknown")
 
 
 @dataclass

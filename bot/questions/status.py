@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
+from bot.deadlines import obligations
 from bot.deadlines.filing import DuePlan, due_plan, office_due
 from bot.deadlines.ladder import filing_year
 from bot.deadlines.texts import when_phrase
@@ -46,35 +47,42 @@ async def answer_count(db: object, chat_id: int, query: Query, today: date) -> s
 
 
 async def answer_missing(db: object, chat_id: int, query: Query, today: date) -> str:
+    """「谁还没交」: roster offices that owe a report and sent none (bot.deadlines.obligations decides:
+    an exempt office owes nothing, an extended one is named with its own date)."""
     lang = query.lang
     plan = await _plan(db, chat_id, query, today)
     year = plan.report_year
-    status = await repo.submission_status(db, chat_id=chat_id, year=year)
-    on_roster = {o.id for o in await repo.roster(db, chat_id=chat_id)}
-    if not on_roster:  # without a roster nobody can be "missing": say what arrived and how to add one
+    rows = await obligations.owed(db, chat_id=chat_id, plan=plan)
+    if rows is None:  # without a roster nobody can be "missing": say what arrived and how to add one
+        status = await repo.submission_status(db, chat_id=chat_id, year=year)
         got = sum(1 for _, s in status if s is not None)
         if lang == "en":
             return (f"No roster yet ({got} office(s) sent a {year} report). Add the offices expected to report "
                     "with /roster add, then I can tell who has not.")
         return (f"还没有应交单位名册（已收到{got}个单位的{year}年度报告）。"
                 "用 /roster add 名称… 添加应交单位后，我才能说谁还没交。")
-    status = [(o, s) for o, s in status if o.id in on_roster]
-    missing = [o for o, s in status if s is None]
-    done = len(status) - len(missing)
+    exempt = [r for r in rows if r.exempt]
+    owing = [r for r in rows if not r.exempt]
+    missing = [r for r in owing if r.missing]
+    done = len(owing) - len(missing)
+    extra = (f"（另有{len(exempt)}个免报）" if lang == "zh" else f" ({len(exempt)} exempt)") if exempt else ""
     if not missing:
-        return (f"{year}年度：名册上的{len(status)}个单位都已提交 ✅" if lang == "zh"
-                else f"{year}: all {len(status)} offices on the roster have submitted ✅")
-    names = [o.name for o in missing]
-    dues = sorted({plan.due_for(o.kind) for o in missing})
+        return (f"{year}年度：名册上的{len(owing)}个单位都已提交 ✅{extra}" if lang == "zh"
+                else f"{year}: all {len(owing)} offices on the roster have submitted ✅{extra}")
+    if lang == "en":
+        names = [r.office.name + (f" (extended to {r.due:%Y-%m-%d})" if r.extended else "") for r in missing]
+    else:
+        names = [r.office.name + (f"（{r.note()}）" if r.extended else "") for r in missing]
+    dues = sorted({r.chat_due for r in missing})
     recent = [d for d in dues if (d - today).days > -60]  # months after the date it is history, not news
     if lang == "en":
         when = "".join(f"; due {d:%Y-%m-%d}, {(d - today).days} day(s) left" if d >= today
                        else f"; {(today - d).days} day(s) past {d:%Y-%m-%d}" for d in recent)
         return (f"{len(missing)} office(s) have not submitted the {year} report:\n"
-                f"{R.join_names(names, lang)}\n({done} of {len(status)} submitted{when})")
+                f"{R.join_names(names, lang)}\n({done} of {len(owing)} submitted{when}){extra}")
     when = "".join(f"；{d.month}月{d.day}日截止，{when_phrase(d, today)}" for d in recent)
     return (f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(names, lang)}\n"
-            f"（名册共{len(status)}个，已交{done}个{when}）")
+            f"（名册共{len(owing)}个，已交{done}个{when}）{extra}")
 
 
 async def answer_submitted(db: object, chat_id: int, query: Query, today: date) -> str:
@@ -94,6 +102,16 @@ def _finding_text(finding: object, lang: str) -> str:
     if len(message) > 60:
         message = message[:58] + "…"
     return f"{message}（{finding.code}）" if lang == "zh" else f"{message} ({finding.code})"
+
+
+async def _standing(db: object, chat_id: int, report_id: int) -> list:
+    """The report's findings without those an admin dismissed as 不是问题 (issue 21: they no longer count)."""
+    from storage import review
+
+    reviewed = await review.reviewed_findings(db, chat_id=chat_id, report_id=report_id)
+    if reviewed is None:
+        return await repo.report_findings(db, report_id=report_id)
+    return [r.finding for r in reviewed if r.ruling is None or not r.ruling.dismissed]
 
 
 async def answer_errors(db: object, chat_id: int, query: Query, today: date) -> str:
@@ -126,7 +144,7 @@ async def answer_errors(db: object, chat_id: int, query: Query, today: date) -> 
         return text + (f"（{len(warned)}份有警告）" if warned else "")
     lines = [f"{year}年度有{len(bad)}份报告有错误：" if lang == "zh" else f"{len(bad)} report(s) for {year} have errors:"]
     for stored in bad[:LIST_LIMIT]:
-        findings = await repo.report_findings(db, report_id=stored.id)
+        findings = await _standing(db, chat_id, stored.id)
         first = next((f for f in findings if f.severity == "error"), None)
         why = _finding_text(first, lang) if first else ""
         count = f"{stored.errors}处错误" if lang == "zh" else f"{stored.errors} error(s)"
@@ -143,7 +161,7 @@ async def answer_findings(db: object, chat_id: int, query: Query, today: date) -
     if stored is None:
         latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
         return no_report(office, query.year, lang, latest.year if latest else None)
-    findings = [f for f in await repo.report_findings(db, report_id=stored.id) if f.severity != "info"]
+    findings = [f for f in await _standing(db, chat_id, stored.id) if f.severity != "info"]
     name = R.office_label(office, lang)
     first = yes_no_line(query.yes_no, stored.errors or 0, stored.warnings or 0, lang)
     if not findings:
@@ -190,14 +208,23 @@ async def answer_submitted_one(db: object, chat_id: int, query: Query, today: da
     plan = await _plan(db, chat_id, query, today)
     year = plan.report_year
     stored = await repo.get_report(db, chat_id=chat_id, office_id=office.id, year=year)
+    term = next((r for r in await obligations.owed(db, chat_id=chat_id, plan=plan) or []
+                 if r.office.id == office.id), None)
     if stored is None:
+        if term is not None and term.exempt:  # owes nothing this year: neither ⏳ nor ❌
+            return (f"{R.office_label(office, lang)}: exempt from the {year} report ({term.reason})." if lang == "en"
+                    else f"{office.name}：{term.note()}，无需提交。")
         latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
         text = no_report(office, year, lang, latest.year if latest else None)
-        due = plan.due_for(getattr(office, "kind", "") or "其他")
+        due = term.due if term is not None else plan.due_for(getattr(office, "kind", "") or "其他")
         if today <= due:  # not late yet: a reminder of the date, not a red cross
+            if term is not None and term.extended:
+                return (f"⏳ {text} Extended to {due:%Y-%m-%d}." if lang == "en"
+                        else f"⏳ {text}{term.note()}。")
             return (f"⏳ {text} Due {due:%Y-%m-%d}." if lang == "en"
                     else f"⏳ {text}截止日期：{due.year}年{due.month}月{due.day}日。")
-        return "❌ " + text
+        return "❌ " + text + (f"（{term.note()}，已过期）" if term is not None and term.extended and lang == "zh"
+                              else "")
     received = stored.received_at
     if received is not None and received.tzinfo is None:  # stored as naive UTC
         received = received.replace(tzinfo=UTC)

@@ -18,6 +18,7 @@ import storage.models  # noqa: F401  (registers the tables)
 
 if importlib.util.find_spec("storage.reminders") is not None:
     importlib.import_module("storage.reminders")
+importlib.import_module("storage.obligations")
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -279,3 +279,28 @@ async def test_township_setting_moves_streets_to_the_march_deadline(sqlite_db):
     # the titles say for whom, as the chat set it (bot.deadlines.filing), not the stored default
     assert "（部门）" in jan and "街道" not in jan.split("，")[0]
     assert "（本级政府、街道/乡镇）" in mar
+
+
+async def test_overdue_reminder_names_offices_that_still_must_fix(db):
+    """Issue 21: after the deadline, an office whose confirmed finding is not fixed is named as 需整改;
+    one whose only error was dismissed as 不是问题 is not named at all."""
+    from bot.review import fingerprint
+    from storage import review
+
+    await _roster(db)
+    wrong = Finding("T3-01", "error", "表3总计不等于各项之和", "表3 “总计”列", 180, 178, 2)
+    for office, short, seed, decision in (("富阳区东洲街道", "东洲", 2, "confirmed"),
+                                          ("富阳区鹿山街道", "鹿山", 3, "dismissed")):
+        report = make_report(seed, office=office, short_name=short, kind="街道", year=2025)
+        report.findings = [wrong]
+        stored = (await repo.store_report(db, chat_id=CHAT, report=report)).report
+        await review.rule_finding(db, chat_id=CHAT, report_id=stored.id, fingerprint=fingerprint(wrong),
+                                  decision=decision, reason="核实" if decision == "dismissed" else "", user_id=1)
+    send = Recorder()
+    await run_days(db, send, date(2026, 1, 26), date(2026, 2, 3))
+    before = [t for when, _, t in send.sent if when.date() <= date(2026, 1, 31)]
+    after = [t for when, _, t in send.sent if when.date() > date(2026, 1, 31)]
+    assert before and all("需整改" not in t for t in before)  # named as 需整改 only after the deadline
+    assert "有错误待修改（1）：东洲" in before[-1] and "鹿山" not in before[-1]
+    assert after and "需整改（1）：东洲" in after[0] and "有错误待修改" not in after[0]
+    assert "未提交（1/3）：杭州市富阳区财政局" in after[0] and "鹿山" not in after[0]
