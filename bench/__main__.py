@@ -23,8 +23,8 @@ from bench import fmt_number, machine
 
 #: Areas in run order, each a module ``bench/<name>.py`` with ``run(ctx) -> list[Figure]``.
 AREAS: tuple[str, ...] = (
-    "parse", "converted", "pdf_layouts", "validation", "storage", "questions", "e2e", "reminders", "faults", "hostile",
-    "ocr",
+    "parse", "converted", "pdf_layouts", "validation", "storage", "questions", "e2e", "reminders", "tagging", "faults",
+    "hostile", "ocr",
 )
 
 #: Seconds an area may take before it is stopped (full run; quick runs get a quarter).

@@ -37,9 +37,9 @@ class SchemaNotCurrent(RuntimeError):
 
 def feature_modules() -> list[Any]:
     """The feature modules (group 0) in registration order; each declares its ``COMMANDS`` once."""
-    from handlers import commands, escalation, exports, files, questions, reminders, review
+    from handlers import commands, contacts, escalation, exports, files, questions, reminders, review
 
-    return [commands, files, review, questions, reminders, escalation, exports]
+    return [commands, files, review, questions, reminders, escalation, exports, contacts]
 
 
 def bot_commands(modules: list[Any]) -> list[BotCommand]:

@@ -100,6 +100,10 @@ class FakeTelegram:
         }
         self.calls: list[Call] = []
         self.languages: dict[int, str] = {}  # user id → Telegram language_code, e.g. "en"
+        self.usernames: dict[int, str] = {}  # user id → @username (without @); none: the user has none
+        self.names: dict[int, str] = {}  # user id → first name (default 用户<id>)
+        self.bots: set[int] = set()  # user ids that are bot accounts
+        self.left: dict[int, set[int]] = {}  # chat id → user ids no longer members (getChatMember: left)
         self.updates: list[dict[str, Any]] = []  # not yet confirmed by an offset
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat_id, message_id) → message
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # file_id → (File, bytes)
@@ -158,8 +162,12 @@ class FakeTelegram:
     # ------------------------------------------------------------------ chats and users
     def user(self, user_id: int, name: str | None = None) -> dict[str, Any]:
         """A (non-bot) user object; its Telegram language is ``languages[user_id]`` (default zh-hans)."""
-        return {"id": user_id, "is_bot": False, "first_name": name or f"用户{user_id}",
+        user = {"id": user_id, "is_bot": user_id in self.bots,
+                "first_name": name or self.names.get(user_id) or f"用户{user_id}",
                 "language_code": self.languages.get(user_id, "zh-hans")}
+        if user_id in self.usernames:
+            user["username"] = self.usernames[user_id]
+        return user
 
     def private(self, user_id: int) -> int:
         """Register the private chat with ``user_id``; returns its chat id (== user id)."""
@@ -204,19 +212,22 @@ class FakeTelegram:
         return update
 
     async def send_text(self, chat_id: int, text: str, *, user_id: int | None = None,
-                        reply_to: int | None = None) -> dict[str, Any]:
+                        reply_to: int | None = None, entities: list[dict[str, Any]] | None = None
+                        ) -> dict[str, Any]:
         """The user types ``text`` in a chat. Commands and @mentions get their entities.
 
         ``reply_to`` is the message id this message answers (e.g. a bot message). Returns the update.
         """
         user_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1)
         content: dict[str, Any] = {"text": text}
+        entities_extra = list(entities or [])  # e.g. a text_mention the client made for a user
         entities = []
         if text.startswith("/"):
             entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
         mention = "@" + BOT_USERNAME
         if mention in text:
             entities.append({"type": "mention", "offset": text.index(mention), "length": len(mention)})
+        entities += entities_extra
         if entities:
             content["entities"] = entities
         if reply_to is not None:
@@ -468,6 +479,8 @@ class FakeTelegram:
         text = p.get("text", "")
         if len(text) > 4096:
             raise LookupError("message is too long")
+        if p.get("entities"):  # as Telegram: the message carries the entities it was sent with
+            return self._sent(p, text=text, entities=p["entities"])
         return self._sent(p, text=text)
 
     def _upload(self, p: dict[str, Any], part: str, kind: str) -> dict[str, Any]:
@@ -564,6 +577,8 @@ class FakeTelegram:
                 return {"status": "administrator", "user": self.bot_user, **_ADMIN_RIGHTS}
             return {"status": "member", "user": self.bot_user}
         admins = self.admins.get(chat_id, [])
+        if user_id in self.left.get(chat_id, set()):
+            return {"status": "left", "user": self.user(user_id)}
         if user_id in admins:
             if admins.index(user_id) == 0:
                 return {"status": "creator", "user": self.user(user_id), "is_anonymous": False}

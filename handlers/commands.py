@@ -60,7 +60,7 @@ USAGE = {
     "delete": "用法：/delete 单位 年份，例如 /delete 鹿山 2021；没有年份的报告：/delete 鹿山 年份不明（管理员）",
     "restore": "用法：/restore 单位 年份，例如 /restore 鹿山 2021（管理员）",
     "roster": ("用法：/roster 查看名单（/roster 2021 看该年度）；/roster add 名称1 名称2…；/roster remove 名称；"
-               "/roster 免报 五星 2026 已撤并；/roster 取消免报 五星 2026"),
+               "/roster 免报 五星 2026 已撤并；/roster 取消免报 五星 2026；/roster 联系人 鹿山 @张三；/roster 点名 关"),
 }
 
 
@@ -214,6 +214,11 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     action = args[0].lower() if args else ""
     user = update.effective_user
+    from handlers import contacts
+
+    if action in (*contacts.CONTACT_WORDS, *contacts.TAG_WORDS):  # /roster 联系人 … · /roster 点名 开|关
+        await contacts.on_roster_people(update, context, args)
+        return
     if action in ("免报", "取消免报", "exempt", "unexempt"):  # one office owes nothing for a year
         if len(args) < 2:
             await update.effective_message.reply_text(office_terms.EXEMPT_HELP)
@@ -264,16 +269,20 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # and each office's own terms (extension, exemption) from bot.deadlines.obligations
     plan, rows = await owed_now(db, chat_id=chat_id, today=datetime.now(settings_of(context).tz).date(),
                                 year=asked.year if asked else None)
+    from storage.contacts import contacts_for
+
+    people = await contacts_for(db, chat_id=chat_id)
     lines = [f"应报单位 {len(offices)} 个（{plan.report_year}年度报送情况）："]
     for row in sorted(rows or [], key=lambda r: (r.report is not None, r.exempt, r.office.name)):
+        who = f" — 联系人 {contacts.contact_names(people[row.office.id])}" if people.get(row.office.id) else ""
         if row.exempt:
-            lines.append(f"🚫 免报 {row.office.name}（{row.note()}）")
+            lines.append(f"🚫 免报 {row.office.name}（{row.note()}）{who}")
         elif row.report is not None:
-            lines.append(f"{VERDICT_EMOJI.get(row.report.verdict, '•')} 已交 {row.office.name}")
+            lines.append(f"{VERDICT_EMOJI.get(row.report.verdict, '•')} 已交 {row.office.name}{who}")
         elif row.extended:
-            lines.append(f"⏳ 未交 {row.office.name}（{row.note()}）")
+            lines.append(f"⏳ 未交 {row.office.name}（{row.note()}）{who}")
         else:
-            lines.append(f"⏳ 未交 {row.office.name}（{row.due.month}月{row.due.day}日截止）")
+            lines.append(f"⏳ 未交 {row.office.name}（{row.due.month}月{row.due.day}日截止）{who}")
     await send_long(update, context, "\n".join(lines), filename="roster.txt")
 
 
@@ -363,9 +372,11 @@ COMMANDS: list[Command] = [
             "office [year] one report"),
     Command("errors", "有错误或警告的报告", "收报告", "[单位 年份] 有问题的报告 / 某份的全部问题",
             "[office year] reports with problems / all findings of one"),
-    Command("roster", "应报单位名单（add/remove 需管理员）", "管理",
-            "应报单位名单（/roster add 名称… · /roster remove 名称 · /roster 免报 单位 年度 原因，管理员）",
-            "offices expected to report (add/remove: admins)"),
+    Command("roster", "应报单位名单与联系人（add/remove/免报/联系人 需管理员）", "管理",
+            "应报单位名单与联系人（管理员：/roster add 名称… · /roster remove 名称 · /roster 免报 单位 年度 原因 · "
+            "/roster 联系人 鹿山 @张三 · /roster 联系人 鹿山 删除 @张三 · /roster 点名 关/开）",
+            "offices expected to report and their contacts (admins: add/remove, exempt, "
+            "/roster contact Lushan @user, /roster tag off|on)"),
     Command("delete", "删除某单位某年报告（管理员）", "管理", "单位 年份 删除报告（管理员）", "office year (admins)"),
     Command("restore", "恢复已删除的报告（管理员）", "管理", "单位 年份 恢复报告（管理员）", "office year (admins)"),
 ]

@@ -291,8 +291,10 @@ async def _ingest_and_reply(
     else:
         for outcome in outcomes:
             text = services.verdict_reply(outcome, lang)  # says "new version" / "duplicate" itself
-            await send_long(update, context, text,
-                            reply_markup=findings_button(outcome.stored.report if outcome.stored else None))
+            from handlers.contacts import verdict_markup  # 「设为鹿山联系人」 for an admin to confirm
+
+            markup = findings_button(outcome.stored.report if outcome.stored else None)
+            await send_long(update, context, text, reply_markup=await verdict_markup(update, context, outcome, markup))
     for outcome in outcomes:
         if outcome.unnamed:  # the report names no office: ask the sender, never take the file name
             await ask_for_name(update, context, outcome, lang)

@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import (
     Application,
@@ -189,11 +189,17 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 def make_sender(bot: Any) -> Any:
-    """``send(chat_id, text)`` for :func:`tick`, translating Telegram's errors for the core."""
+    """``send(chat_id, text, entities=…, buttons=…)`` for :func:`tick`, translating Telegram's errors for the
+    core; entities are Bot API dicts (mentions, bot/deadlines/mentions.py), buttons rows of [label, data]."""
 
-    async def send(chat_id: int, text: str) -> int:
+    async def send(chat_id: int, text: str, *, entities: list[dict[str, Any]] | None = None,
+                   buttons: list[list[list[str]]] | None = None) -> int:
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                       for row in buttons]) if buttons else None
         try:
-            message = await bot.send_message(chat_id=chat_id, text=text)
+            message = await bot.send_message(
+                chat_id=chat_id, text=text, reply_markup=markup,
+                entities=[MessageEntity.de_json(e, bot) for e in entities] if entities else None)
         except Forbidden as exc:
             raise ChatGone(str(exc)) from exc
         except ChatMigrated as exc:

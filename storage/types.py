@@ -77,6 +77,45 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """A Telegram user who answers for a roster office in one chat (storage/contacts.py).
+
+    ``username`` is None for users without one: they are mentioned by a text mention with their id.
+    """
+
+    chat_id: int
+    office_id: int
+    user_id: int
+    username: str | None
+    display_name: str
+    bound_by: int | None
+    bound_at: datetime
+
+
+@dataclass(frozen=True)
+class SeenUser:
+    """A user the bot has seen write in a chat (the Bot API cannot resolve ``@username`` itself)."""
+
+    chat_id: int
+    user_id: int
+    username: str | None
+    full_name: str
+    is_bot: bool
+
+
+@dataclass(frozen=True)
+class NudgeState:
+    """A contact's answer to the private nudges of one deadline."""
+
+    deadline_id: int
+    user_id: int
+    chat_id: int
+    acked_at: datetime | None
+    promised_on: date | None
+    snoozed_until: date | None
+
+
+@dataclass(frozen=True)
 class OfficeObligation:
     """An office's own terms for one report year in one chat (storage/obligations.py).
 

@@ -10,6 +10,7 @@ fairly. The clock and sleep are injectable for tests and the benchmark.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -26,7 +27,7 @@ class Limiter:
         self.per_chat_gap = per_chat_gap
         self.clock = clock
         self.sleep = sleep
-        self._next_slot = 0.0
+        self._booked: set[int] = set()  # overall grid slots (multiples of ``interval``) already booked
         self._chats: dict[int, deque[float]] = {}
         #: times of the sends actually released in the last second (see ``acquire``)
         self._released: deque[float] = deque()
@@ -43,8 +44,17 @@ class Limiter:
             ready = max(ready, window[-1] + self.per_chat_gap)
             if chat_id < 0 and len(window) == self.per_group_per_minute:
                 ready = max(ready, window[0] + 60.0)
-        slot = max(ready, self._next_slot)
-        self._next_slot = slot + self.interval
+        # the earliest free slot of the overall grid at or after ``ready``: a group that must wait for its own
+        # 1 s gap books ahead without pushing every other group behind it (a reminder sent in parts, or
+        # several for one group, would otherwise serialise everyone — bench "tagging")
+        k = max(math.ceil(ready / self.interval - 1e-9), 0)
+        while k in self._booked:
+            k += 1
+        self._booked.add(k)
+        if len(self._booked) > 4096:  # forget slots more than a second old
+            horizon = (now - 1.0) / self.interval
+            self._booked = {b for b in self._booked if b >= horizon}
+        slot = max(k * self.interval, ready)
         window.append(slot)
         if self.keep_history:
             self.reserved.append((chat_id, slot))

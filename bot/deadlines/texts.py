@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from bot.deadlines.mentions import Line, Part, Person, pack, person_line
+
 MAX_NAMES = 25
+#: Characters of the one line that says what an office has to fix.
+FIX_CHARS = 40
 
 
 def _names(names: list[str]) -> str:
@@ -55,6 +60,65 @@ def deadline_text(*, title: str, due: date, today: date, report_year: int, total
         lines.append(f"已延期：{_names(extended)}")
     lines.append("请在群里发送年报文件（Word/PDF）。")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An office in a tagged reminder: its name, its contacts and (errors) one line of what to fix."""
+
+    name: str
+    people: tuple[Person, ...] = ()
+    fix: str = ""
+
+
+def short_fix(text: str) -> str:
+    """One finding cut to a phone line."""
+    text = " ".join(text.split())
+    return text if len(text) <= FIX_CHARS else text[:FIX_CHARS - 1] + "…"
+
+
+def tagged_deadline_parts(*, title: str, due: date, today: date, total: int, missing: list[Tagged],
+                          errors: list[Tagged], must_fix: list[str] | None = None,
+                          extended: list[str] | None = None) -> list[Part]:
+    """The ladder/overdue reminder naming each office with its contacts mentioned, split into parts
+    within Telegram's limits (bot/deadlines/mentions.py). An office without contacts is named plainly."""
+    overdue = due < today
+    head = "⚠️ 逾期提醒" if overdue else "⏰ 截止提醒"
+    lines = [Line(f"{head}：{title}，截止{_md(due)}（{when_phrase(due, today)}）。")]
+    if missing:
+        lines.append(Line(f"未提交（{len(missing)}/{total}）："))
+        for office in missing:
+            lines += person_line(f"· {office.name}：", office.people) if office.people else [
+                Line(f"· {office.name}（未设联系人）")]
+    must_fix = must_fix or []
+    if must_fix:
+        lines.append(Line(f"需整改（{len(must_fix)}）：{_names(must_fix)}（请按确认的问题修改后重新报送）"))
+    errors = [e for e in errors if e.name not in must_fix]
+    if errors:
+        lines.append(Line(f"有错误待修改（{len(errors)}）："))
+        for office in errors:
+            fix = f" — {short_fix(office.fix)}" if office.fix else ""
+            lines += person_line(f"· {office.name}：", office.people, fix) if office.people else [
+                Line(f"· {office.name}{fix}")]
+    if extended:
+        lines.append(Line(f"已延期：{_names(extended)}"))
+    lines.append(Line("请在群里发送年报文件（Word/PDF）。"))
+    return pack(lines)
+
+
+NUDGE_BUTTONS = (("已提交", "ack"), ("今天提交", "today"), ("推迟一天提醒", "snooze"))
+
+
+def nudge_part(*, title: str, due: date, today: date, offices: list[tuple[str, str]], deadline_id: int,
+               prefix: str, group: str = "") -> Part:
+    """A private nudge: the contact's own offices with their status and what to fix, the deadline, and
+    the buttons 已提交 / 今天提交 / 推迟一天提醒 (callback ``<prefix><action>:<deadline id>``)."""
+    where = f"【{group}】" if group else ""
+    lines = [f"📌 {where}{title}，截止{_md(due)}（{when_phrase(due, today)}）。", "你负责的单位："]
+    lines += [f"· {name}：{state}" for name, state in offices]
+    lines.append("请在工作群里发送年报文件（Word/PDF）。")
+    buttons = [[[label, f"{prefix}{action}:{deadline_id}"] for label, action in NUDGE_BUTTONS]]
+    return Part("\n".join(lines), [], buttons)
 
 
 def complete_text(*, title: str, report_year: int, total: int) -> str:

@@ -47,6 +47,7 @@ from bot.deadlines.ladder import (
     office_kinds,
 )
 from bot.deadlines.limiter import Limiter
+from bot.deadlines.mentions import Part
 from bot.deadlines.workdays import subtract_workdays, workdays_after
 from storage import reminders as store
 from storage.db import is_unavailable
@@ -54,7 +55,9 @@ from storage.reminders import OutboxItem, PlannedSend
 
 logger = logging.getLogger(__name__)
 
-Sender = Callable[[int, str], Awaitable[Any]]
+#: ``send(chat_id, text)`` — or ``send(chat_id, text, entities=[…], buttons=[[…]])`` for a message that
+#: mentions people or carries buttons (Bot API entity dicts; button rows of ``[label, callback_data]``).
+Sender = Callable[..., Awaitable[Any]]
 
 
 class ChatGone(Exception):
@@ -289,8 +292,17 @@ async def report_stored(db: Any, *, chat_id: int, year: int | None, now: datetim
 # ---------------------------------------------------------------- composing
 
 
+@dataclass(frozen=True)
+class RosterEntry:
+    """A roster office in a reminder: id (to find its contacts), the name shown, its current report id."""
+
+    office_id: int
+    name: str
+    report_id: int | None = None
+
+
 async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[str] | None,
-                          today: date | None = None) -> tuple[int, list[str], list[str]] | None:
+                          today: date | None = None) -> tuple[int, list[RosterEntry], list[RosterEntry]] | None:
     """(offices that owe a report, offices without one, offices whose report has errors) for ``year``.
 
     What each office owes comes from :mod:`bot.deadlines.obligations`: an exempt office is not counted;
@@ -305,8 +317,8 @@ async def roster_progress(db: Any, *, chat_id: int, year: int, kinds: frozenset[
     if not rows:
         return 0, [], []
     today = today or date.max
-    missing = [r.name for r in rows if r.missing and not r.waiting(today)]
-    errors = [r.name for r in rows if r.failing]
+    missing = [RosterEntry(r.office.id, r.name) for r in rows if r.missing and not r.waiting(today)]
+    errors = [RosterEntry(r.office.id, r.name, r.report.id) for r in rows if r.failing]
     return len(rows), missing, errors
 
 
@@ -326,12 +338,58 @@ async def must_fix_names(db: Any, *, chat_id: int, year: int, kinds: frozenset[s
             if s.office.id in roster and s.state == ReviewState.MUST_FIX]
 
 
+#: Per-chat setting (``/roster 点名 关``): False = reminders name offices only, nobody is mentioned.
+SETTING_TAGGING = "tag_contacts"
+
+
+async def _tagged(db: Any, chat_id: int, entries: list[RosterEntry], *, with_fix: bool
+                  ) -> list[texts.Tagged]:
+    """Each office with its contacts (storage/contacts.py) and, for errors, its first error finding."""
+    from bot.deadlines.mentions import Person
+    from storage import contacts as people_store
+    from storage import repo
+
+    bound = await people_store.contacts_for(db, chat_id=chat_id, office_ids=[e.office_id for e in entries])
+    out = []
+    for e in entries:
+        fix = ""
+        if with_fix and e.report_id is not None:
+            findings = await repo.report_findings(db, report_id=e.report_id)
+            first = next((f for f in findings if f.severity == "error"), None)
+            fix = f"{first.message}（{first.code}）" if first else ""
+        people = tuple(Person(c.user_id, c.display_name, c.username) for c in bound.get(e.office_id, []))
+        out.append(texts.Tagged(e.name, people, fix))
+    return out
+
+
+async def _deadline_parts(db: Any, d: store.Deadline, *, title: str, today: date, total: int,
+                          missing: list[RosterEntry], errors: list[RosterEntry], must_fix: list[str] | None = None,
+                          extended: list[str] | None = None) -> Composed:
+    """The group reminder: tagged (contacts mentioned, split into parts) when the chat has contacts for
+    these offices and did not turn tagging off; otherwise the compact one-message list of names."""
+    plain = Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
+                                         total=total, missing=[e.name for e in missing],
+                                         errors=[e.name for e in errors], must_fix=must_fix, extended=extended))
+    if await _setting(db, d.chat_id, SETTING_TAGGING) is False:
+        return plain
+    tagged_missing = await _tagged(db, d.chat_id, missing, with_fix=False)
+    tagged_errors = await _tagged(db, d.chat_id, errors, with_fix=True)
+    if not any(t.people for t in (*tagged_missing, *tagged_errors)):
+        return plain
+    parts = texts.tagged_deadline_parts(title=title, due=d.due, today=today, total=total,
+                                        missing=tagged_missing, errors=tagged_errors, must_fix=must_fix,
+                                        extended=extended)
+    return Composed(parts[0].text, parts=parts)
+
+
 @dataclass
 class Composed:
     """The text to send for an outbox row, or why nothing is sent."""
 
     text: str | None
     skip_reason: str = ""
+    #: messages with entities/buttons (bot/deadlines/mentions.py); several = one reminder in parts
+    parts: list[Any] = field(default_factory=list)
 
 
 async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderConfig) -> Composed:
@@ -366,9 +424,17 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
             return Composed(None, "roster complete")
         if item.step == "check":  # a completion check after an upload: silent unless complete
             return Composed(None, "not complete yet")
-        return Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
-                                            total=total, missing=missing, errors=errors, must_fix=must_fix,
-                                            extended=extended))
+        from bot.deadlines import nudges
+
+        # the contacts who started the bot in private get their own nudge (idempotent per day)
+        await nudges.plan_nudges(db, d, office_ids=[e.office_id for e in (*missing, *errors)], now=now,
+                                 config=config)
+        return await _deadline_parts(db, d, title=title, today=today, total=total, missing=missing,
+                                     errors=errors, must_fix=must_fix, extended=extended)
+    if item.source == "nudge":
+        from bot.deadlines import nudges
+
+        return await nudges.compose_nudge(db, item, now=now, config=config)
     if item.source == "custom":
         r = await store.get_custom(db, reminder_id=item.source_id or 0)
         if r is None or r.cancelled_at is not None:
@@ -525,36 +591,40 @@ async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, wor
             report.skipped += 1
             await _after_custom(db, item, now=now, config=config)
             return
-        text = composed.text
+        parts = composed.parts or [Part(composed.text)]
+        heartbeat = asyncio.ensure_future(_heartbeat(db, item.id, worker_id, config, started, now))
+        if len(parts) > 1 or (item.source == "deadline" and await _has_stored_parts(db, item.id)):
+            if await _deliver_parts(db, item, send, parts, worker_id=worker_id, limiter=limiter, report=report,
+                                    claim=claim):
+                heartbeat.cancel()
+                await _record_sent(db, item_id=item.id, worker_id=worker_id, now=now, message_id=None)
+                report.sent += 1
+            return
+        part = parts[0]
         if claim == "resend":
-            text = RESEND_PREFIX + text
+            part = part.shifted(RESEND_PREFIX)
             report.resent += 1
             logger.info("reminder %s: earlier attempt unrecorded; re-sent as 「补发」", item.id)
-        heartbeat = asyncio.ensure_future(_heartbeat(db, item.id, worker_id, config, started, now))
         if not await store.mark_sending(db, item_id=item.id, worker_id=worker_id):
             report.lost += 1  # the lease ran out before we could send: another process has it now
             return
-        chat_id = item.chat_id
-        for attempt in range(2):
-            if attempt:
-                await limiter.acquire(chat_id)
-            try:
-                result = await send(chat_id, text)
-                break
-            except ChatMoved as moved:
-                await _on_chat_moved(db, chat_id, moved.new_chat_id)
-                chat_id = moved.new_chat_id
-        else:
-            raise RuntimeError("chat moved twice")
+        result, _ = await _send_following(db, send, item.chat_id, part, limiter)
         message_id = getattr(result, "message_id", result if isinstance(result, int) else None)
         heartbeat.cancel()
         await _record_sent(db, item_id=item.id, worker_id=worker_id, now=now, message_id=message_id)
         report.sent += 1
         await _after_custom(db, item, now=now, config=config)
     except ChatGone:
+        report.failed += 1
+        if item.source == "nudge":  # the contact blocked the bot: no more private nudges until /start
+            from storage import contacts as people_store
+
+            logger.info("user %s blocked the bot; private nudges stop", item.chat_id)
+            await people_store.opt_out(db, user_id=item.chat_id, now=now)
+            await store.cancel_chat(db, chat_id=item.chat_id, now=now, reason="user blocked the bot")
+            return
         logger.info("chat %s is gone; its reminders are cancelled", item.chat_id)
         await _on_chat_gone(db, item.chat_id, now)
-        report.failed += 1
     except RetryLater as exc:
         await store.release(db, item_id=item.id, worker_id=worker_id,
                             retry_at=now + timedelta(seconds=exc.seconds + 1), result=f"retry after {exc.seconds}s")
@@ -573,6 +643,74 @@ async def deliver(db: Any, item: OutboxItem, send: Sender, *, now: datetime, wor
     finally:
         if heartbeat is not None:
             heartbeat.cancel()
+
+
+async def _has_stored_parts(db: Any, item_id: int) -> bool:
+    """Whether an earlier attempt of this row began sending it in parts (then the same parts continue)."""
+    from storage import reminder_parts as parts_store
+
+    return bool(await parts_store.parts_of(db, outbox_id=item_id))
+
+
+async def _send_part(send: Sender, chat_id: int, part: Part) -> Any:
+    """Call the injected sender; entities and buttons only when the part has them (plain senders keep
+    their two-argument form)."""
+    if part.entities or part.buttons:
+        return await send(chat_id, part.text, entities=part.entities, buttons=part.buttons)
+    return await send(chat_id, part.text)
+
+
+async def _send_following(db: Any, send: Sender, chat_id: int, part: Part, limiter: Limiter) -> tuple[Any, int]:
+    """Send one message, following the group once if it became a supergroup; returns (result, chat id)."""
+    for attempt in range(2):
+        if attempt:
+            await limiter.acquire(chat_id)
+        try:
+            return await _send_part(send, chat_id, part), chat_id
+        except ChatMoved as moved:
+            await _on_chat_moved(db, chat_id, moved.new_chat_id)
+            chat_id = moved.new_chat_id
+    raise RuntimeError("chat moved twice")
+
+
+async def _deliver_parts(db: Any, item: OutboxItem, send: Sender, parts: list[Part], *, worker_id: str,
+                         limiter: Limiter, report: TickReport, claim: str) -> bool:
+    """Send a reminder split into parts, each exactly once (storage/reminder_parts.py).
+
+    The parts are stored the first time (a retry sends the same ones); each part is marked ``sending``
+    before and ``sent`` after its request, so a crash between parts resumes with the next part, and only
+    a part whose outcome is unknown is sent again, with 【补发】. False when this worker lost the row.
+    """
+    from storage import reminder_parts as parts_store
+
+    stored = await parts_store.parts_of(db, outbox_id=item.id)
+    if not stored:
+        await parts_store.store_parts(db, outbox_id=item.id, parts=[(p.text, p.entities, p.buttons) for p in parts])
+        stored = await parts_store.parts_of(db, outbox_id=item.id)
+    if not await store.mark_sending(db, item_id=item.id, worker_id=worker_id):
+        report.lost += 1
+        return False
+    chat_id, first = item.chat_id, True
+    for stored_part in stored:
+        if stored_part.sent_at is not None:
+            continue
+        part = Part(stored_part.text, stored_part.entities, stored_part.buttons)
+        if stored_part.result == parts_store.SENDING and claim == "resend":
+            part = part.shifted(RESEND_PREFIX)
+            report.resent += 1
+        if not first:
+            await limiter.acquire(chat_id)
+        first = False
+        await parts_store.mark_part_sending(db, outbox_id=item.id, idx=stored_part.idx)
+        try:
+            result, chat_id = await _send_following(db, send, chat_id, part, limiter)
+        except Exception as exc:
+            if not _maybe_delivered(exc):  # surely not delivered: the retry need not say 【补发】
+                await parts_store.mark_part_unsent(db, outbox_id=item.id, idx=stored_part.idx)
+            raise
+        message_id = getattr(result, "message_id", result if isinstance(result, int) else None)
+        await parts_store.mark_part_sent(db, outbox_id=item.id, idx=stored_part.idx, message_id=message_id)
+    return True
 
 
 def _maybe_delivered(exc: BaseException) -> bool:
@@ -655,7 +793,7 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
     for item in to_miss:
         if await store.mark_missed(db, item_id=item.id, now=now):
             report.missed += 1
-            if item.source != "missed":
+            if item.source not in ("missed", "nudge"):  # a missed private nudge is not announced
                 missed_chats.add(item.chat_id)
             await _after_custom(db, item, now=now, config=config)
     if missed_chats:
@@ -673,6 +811,11 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
                           report=report, started=started)
 
     await asyncio.gather(*(_one(i) for i in to_send))
+    # private nudges planned by the group reminders just sent go out in the same tick (bot/deadlines/nudges.py)
+    if any(i.source == "deadline" for i in to_send):
+        done = {i.id for i in to_send}
+        followups = [i for i in await store.pending_due(db, now=now) if i.source == "nudge" and i.id not in done]
+        await asyncio.gather(*(_one(i) for i in followups))
     if report.sent or report.missed or report.failed:
         logger.info("reminder tick: %s", report)
     return report

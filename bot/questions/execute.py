@@ -106,6 +106,11 @@ async def answer(db: object, *, chat_id: int, text: str, today: date | None = No
     today = _today(today)
     try:
         offices, cached = await _offices(db, chat_id)
+        from bot.questions.people import answer_people  # 「鹿山的联系人是谁」「张三负责哪个单位」
+
+        people = await answer_people(db, chat_id=chat_id, text=text, offices=offices)
+        if people is not None:
+            return people
         query = parse_question(text, offices=offices, today=today)
         if cached and _might_name_a_new_office(query):
             offices, _ = await _offices(db, chat_id, fresh=True)

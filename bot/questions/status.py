@@ -73,6 +73,11 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
         names = [r.office.name + (f" (extended to {r.due:%Y-%m-%d})" if r.extended else "") for r in missing]
     else:
         names = [r.office.name + (f"（{r.note()}）" if r.extended else "") for r in missing]
+    from storage.contacts import contacts_for  # 「谁还没交」 names each office's contacts (issue 20)
+
+    people = await contacts_for(db, chat_id=chat_id, office_ids=[r.office.id for r in missing])
+    names = [n + (f"（{_contact_names(people[r.office.id])}）" if people.get(r.office.id) else "")
+             for n, r in zip(names, missing, strict=True)]
     dues = sorted({r.chat_due for r in missing})
     recent = [d for d in dues if (d - today).days > -60]  # months after the date it is history, not news
     if lang == "en":
@@ -83,6 +88,11 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
     when = "".join(f"；{d.month}月{d.day}日截止，{when_phrase(d, today)}" for d in recent)
     return (f"{year}年度还有{len(missing)}个单位未交：\n{R.join_names(names, lang)}\n"
             f"（名册共{len(owing)}个，已交{done}个{when}）{extra}")
+
+
+def _contact_names(contacts: list) -> str:
+    """Contacts as text beside an office (no mention entity: an answer does not ping anyone)."""
+    return "、".join(f"@{c.username}" if c.username else c.display_name for c in contacts)
 
 
 async def answer_submitted(db: object, chat_id: int, query: Query, today: date) -> str:

@@ -16,8 +16,9 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
 
-if importlib.util.find_spec("storage.reminders") is not None:
-    importlib.import_module("storage.reminders")
+for _module in ("storage.reminders", "storage.contacts", "storage.reminder_parts"):
+    if importlib.util.find_spec(_module) is not None:
+        importlib.import_module(_module)
 importlib.import_module("storage.obligations")
 
 config = context.config

@@ -54,3 +54,18 @@ async def test_waiters_woken_late_by_a_stalled_loop_are_still_paced():
         released.append(clock.t)
     for i in range(25, len(released)):
         assert released[i] - released[i - 25] >= 1.0 - 1e-9  # never more than 25 in any second
+
+
+async def test_a_group_waiting_for_its_own_gap_does_not_hold_back_the_others():
+    """A reminder in parts books one group's slots a second apart; other groups fill the overall grid in
+    between instead of queueing behind the furthest booking (issue 20: 20 parts per group)."""
+    clock = FakeClock()
+    lim = Limiter(per_second=25, clock=clock, sleep=clock.sleep)
+    start = clock.t
+    parts = [lim.reserve(-1) for _ in range(10)]
+    others = [lim.reserve(-1000 - i) for i in range(50)]
+    assert [b - a for a, b in zip(parts, parts[1:], strict=False)] == [1.0] * 9
+    assert max(others) - start < 2.2  # 50 other groups at 25/s, not after the 10th part at +9 s
+    every = sorted(parts + others)
+    for i in range(25, len(every)):
+        assert every[i] - every[i - 25] >= 1.0 - 1e-9  # still never more than 25 in any second
