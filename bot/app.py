@@ -6,7 +6,7 @@ matters (ENGINEERING.md §1.3):
 
     group -2  gate       chats not allowed and already-processed update ids stop here
     group -1  observers  workspace bookkeeping: supergroup migration, bot added/removed
-    group  0  features   files, commands, questions, reminders, exports
+    group  0  features   files, commands, review, questions, reminders, escalation, exports, contacts, documents
     group  1  fallbacks  unknown commands, non-report messages in private chats
 """
 
@@ -37,9 +37,19 @@ class SchemaNotCurrent(RuntimeError):
 
 def feature_modules() -> list[Any]:
     """The feature modules (group 0) in registration order; each declares its ``COMMANDS`` once."""
-    from handlers import commands, contacts, escalation, exports, files, questions, reminders, review
+    from handlers import (
+        commands,
+        contacts,
+        documents,
+        escalation,
+        exports,
+        files,
+        questions,
+        reminders,
+        review,
+    )
 
-    return [commands, files, review, questions, reminders, escalation, exports, contacts]
+    return [commands, files, review, questions, reminders, escalation, exports, contacts, documents]
 
 
 def bot_commands(modules: list[Any]) -> list[BotCommand]:

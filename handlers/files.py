@@ -80,17 +80,21 @@ def too_big_text(size: int | None) -> str:
 
 
 def findings_button(report: Any, dismissed: int = 0) -> InlineKeyboardMarkup | None:
-    """The "see all findings" button under a verdict, when the stored report (StoredReport) has any.
+    """The "see all findings" button under a verdict, when the stored report (StoredReport) has any,
+    and 「生成整改通知」 (handlers/documents.py) when it has errors.
 
     ``dismissed``: findings ruled 不是问题, which the stored counts leave out but the list still shows."""
     if report is None:
         return None
+    from handlers.documents import NOTICE_PREFIX
+
     count = (report.errors or 0) + (report.warnings or 0) + (report.infos or 0) + dismissed
     if not count:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(f"查看全部问题（{count}）", callback_data=f"{FINDINGS_PREFIX}{report.id}")]]
-    )
+    rows = [[InlineKeyboardButton(f"查看全部问题（{count}）", callback_data=f"{FINDINGS_PREFIX}{report.id}")]]
+    if report.errors:  # something to fix: the 整改通知 for the office, one tap away
+        rows.append([InlineKeyboardButton("生成整改通知", callback_data=f"{NOTICE_PREFIX}{report.id}")])
+    return InlineKeyboardMarkup(rows)
 
 
 def outcome_row(outcome: Any, lang: str = "zh") -> str:

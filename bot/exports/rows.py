@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.report import Finding, Number, Report
 from bot.schema import OFFICE_KINDS, T3_GROUPS
@@ -76,6 +77,25 @@ class ExportItem:
     def label(self) -> str:
         """The short name a person types, for chart axes; the full name when there is none."""
         return self.short_name or self.office
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """One line of the 报送情况 sheet: an office of the roster and where its report stands.
+
+    Plain values (built by :func:`bot.documents.collect.status_lines`), so the workbook stays storage-free.
+    ``received`` is local time without a zone (Excel has none); ``dismissed`` lists the findings an admin
+    ruled 不是问题, each with its reason.
+    """
+
+    office: str
+    kind: str
+    contact: str
+    received: datetime | None
+    version: int | None
+    verdict: str
+    state: str
+    dismissed: str = ""
 
 
 def add(values: Iterable[Number | None]) -> Number | None:

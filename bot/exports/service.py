@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from bot.exports.chart import chart_for, office_years_figure, parse_metric, to_png
 from bot.exports.digest import digest_text, empty_message
-from bot.exports.rows import ExportItem
+from bot.exports.rows import ExportItem, StatusLine
 from bot.exports.tables_csv import summary_csv
 from bot.exports.xlsx import build_workbook
 from bot.review import fingerprints
@@ -127,14 +127,35 @@ async def _require(db: Any, *, chat_id: int | None, year: int | None) -> tuple[i
     return resolved, items
 
 
-def _draw(build: Callable[[], Figure]) -> bytes:
+async def _with_status(db: Any, *, chat_id: int, year: int | None
+                       ) -> tuple[int, list[ExportItem], list[StatusLine]]:
+    """The chat's items and its 报送情况 lines, from :mod:`bot.documents.collect` (states, rulings, contacts).
+
+    Findings an admin dismissed are left out of the items (so out of 问题清单) and listed with their
+    reasons in 报送情况 instead.
+    """
+    from bot.documents.collect import collect as collect_rows
+    from bot.documents.collect import status_lines
+
+    resolved = await resolve_year(db, chat_id=chat_id, year=year)
+    if resolved is None:
+        raise NothingToExport(empty_message(year), empty_message(year, "en"))
+    data = await collect_rows(db, chat_id=chat_id, year=resolved)
+    items = data.export_items()
+    if not items:
+        raise NothingToExport(empty_message(resolved), empty_message(resolved, "en"))
+    return resolved, items, status_lines(data)
+
+
+def draw_png(build: Callable[[], Figure]) -> bytes:
+    """Build a figure and render it to PNG, one chart at a time (blocking: call in a worker thread)."""
     with _CHART_LOCK:
         return to_png(build())
 
 
 async def _png(build: Callable[[], Figure]) -> bytes:
     """Draw and render a chart in a worker thread (matplotlib is CPU-bound and would stall the bot)."""
-    return await asyncio.to_thread(_draw, build)
+    return await asyncio.to_thread(draw_png, build)
 
 
 def export_filename(year: int, fmt: str) -> str:
@@ -146,12 +167,18 @@ async def export_file(
     db: Any, *, chat_id: int | None, year: int | None = None, fmt: str = "xlsx"
 ) -> ExportFile:
     """The workbook (``fmt="xlsx"``) or the 汇总 CSV (``fmt="csv"``) for a year, named with the year."""
-    resolved, items = await _require(db, chat_id=chat_id, year=year)
+    if fmt == "xlsx" and chat_id is not None:
+        resolved, items, status = await _with_status(db, chat_id=chat_id, year=year)
+    else:
+        (resolved, items), status = await _require(db, chat_id=chat_id, year=year), None
     # building a workbook of a hundred offices takes a moment: keep the event loop free meanwhile
-    data = await asyncio.to_thread(build_workbook if fmt == "xlsx" else summary_csv, items)
+    if fmt == "xlsx":
+        data = await asyncio.to_thread(build_workbook, items, status)
+    else:
+        data = await asyncio.to_thread(summary_csv, items)
     caption = f"{resolved}年度年报汇总：{len(items)}个单位"
     if fmt == "xlsx":
-        caption += "（汇总、表2至表4明细、问题清单）"
+        caption += "（汇总、报送情况、表2至表4明细、问题清单）" if status is not None else "（汇总、表2至表4明细、问题清单）"
     return ExportFile(export_filename(resolved, fmt), data, caption)
 
 

@@ -1,4 +1,4 @@
-"""The .xlsx workbook a district office hands to its leaders: 汇总, 表3明细, 表4明细, 问题清单.
+"""The .xlsx workbook a district office hands to its leaders: 汇总, 报送情况, 表3明细, 表4明细, 问题清单.
 
 Written for a clerk opening it in WPS/Excel: Chinese headers, the header row and the office column frozen,
 columns wide enough for Chinese text, numbers stored as numbers and a blank cell left empty (never 0), so
@@ -19,6 +19,7 @@ from bot.exports.rows import (
     SEVERITY_LABELS,
     SUMMARY_COLUMNS,
     ExportItem,
+    StatusLine,
     sort_items,
     summary_row,
     total_row,
@@ -44,6 +45,7 @@ SHEET_T2 = "表2明细"
 SHEET_T3 = "表3明细"
 SHEET_T4 = "表4明细"
 SHEET_FINDINGS = "问题清单"
+SHEET_STATUS = "报送情况"
 
 #: 表2 as one row per office: (row, column) keys in printed order, with their headers.
 T2_FIELDS: tuple[tuple[str, str], ...] = (
@@ -59,6 +61,9 @@ FEE_FORMAT = "0.0000"
 T3_HEADERS: tuple[str, ...] = ("单位", "年度", "分组", "项目", *(T3_COLUMN_LABELS[c] for c in T3_COLUMNS))
 T4_HEADERS: tuple[str, ...] = ("单位", "年度", "类别", *(T4_COLUMN_LABELS[c] for c in T4_COLUMNS))
 FINDING_HEADERS: tuple[str, ...] = ("单位", "年度", "代码", "级别", "问题说明", "位置")
+STATUS_HEADERS: tuple[str, ...] = ("单位", "类型", "联系人", "报送时间", "版本", "校验结论", "整改状态",
+                                   "已排除的问题（原因）")
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 PERCENT_FORMAT = "0.0%"
 _HEADER_FONT = Font(bold=True)
@@ -82,14 +87,20 @@ def t3_row_group(row: str, fmt: str) -> str:
     return T3_ROW_GROUPS[row]
 
 
-def build_workbook(items: Sequence[ExportItem]) -> bytes:
-    """The whole workbook as .xlsx bytes, offices in a stable order (kind, then name)."""
+def build_workbook(items: Sequence[ExportItem], status: Sequence[StatusLine] | None = None) -> bytes:
+    """The whole workbook as .xlsx bytes, offices in a stable order (kind, then name).
+
+    ``status`` (one line per roster office, from :func:`bot.documents.collect.status_lines`) adds the
+    报送情况 sheet after 汇总; without it the sheet is left out (a workbook of bare reports has no roster).
+    """
     ordered = sort_items(items)
     wb = Workbook()
     wb.properties.creator = "年报助手"
     summary = wb.active
     summary.title = SHEET_SUMMARY
     _fill_summary(summary, ordered)
+    if status is not None:
+        _fill_status(wb.create_sheet(SHEET_STATUS), status)
     _fill_t2(wb.create_sheet(SHEET_T2), ordered)
     _fill_t3(wb.create_sheet(SHEET_T3), ordered)
     _fill_t4(wb.create_sheet(SHEET_T4), ordered)
@@ -112,6 +123,17 @@ def _fill_summary(ws: Worksheet, items: Sequence[ExportItem]) -> None:
     for (cell,) in ws.iter_rows(min_row=2, min_col=rate_col, max_col=rate_col):
         cell.number_format = PERCENT_FORMAT
     _finish(ws, freeze="B2")
+
+
+def _fill_status(ws: Worksheet, lines: Sequence[StatusLine]) -> None:
+    _header(ws, STATUS_HEADERS)
+    for line in lines:
+        ws.append([line.office, line.kind, line.contact, line.received, line.version, line.verdict or "未报送",
+                   line.state, line.dismissed])
+    for row in ws.iter_rows(min_row=2):
+        row[3].number_format = DATETIME_FORMAT
+        row[7].alignment = Alignment(wrap_text=True, vertical="top")
+    _finish(ws, freeze="B2", widths={4: 18, 8: _MAX_WIDTH})
 
 
 def _fill_t2(ws: Worksheet, items: Sequence[ExportItem]) -> None:

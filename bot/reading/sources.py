@@ -410,7 +410,15 @@ _PROFILES: set[Path] = set()
 
 
 def libreoffice_to_docx(path: Path, outdir: Path) -> bytes | None:
-    """``path`` converted to .docx by headless LibreOffice, or None (not installed, failed, too slow).
+    """``path`` converted to .docx by headless LibreOffice, or None (not installed, failed, too slow)."""
+    return libreoffice_convert(path, outdir, "docx")
+
+
+def libreoffice_convert(path: Path, outdir: Path, fmt: str, *, timeout: float = LIBREOFFICE_TIMEOUT,
+                        env: dict[str, str] | None = None) -> bytes | None:
+    """``path`` converted to ``fmt`` (docx, pdf) by headless LibreOffice, or None (not installed, failed, too slow).
+
+    ``env`` replaces the child's environment (e.g. a FONTCONFIG_FILE for the PDF's fonts).
 
     Each process keeps its own LibreOffice profile (a profile cannot be shared by two running
     instances; parse workers run in parallel); a conversion past the timeout is killed with its
@@ -428,14 +436,14 @@ def libreoffice_to_docx(path: Path, outdir: Path) -> bytes | None:
         _PROFILES.add(profile)
         atexit.register(shutil.rmtree, profile, True)
     cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-           "--convert-to", "docx", "--outdir", str(outdir), str(path)]
+           "--convert-to", fmt, "--outdir", str(outdir), str(path)]
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                start_new_session=True, preexec_fn=_libreoffice_limits)  # noqa: PLW1509
+                                start_new_session=True, preexec_fn=_libreoffice_limits, env=env)  # noqa: PLW1509
     except OSError:
         return None
     try:
-        proc.wait(timeout=LIBREOFFICE_TIMEOUT)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -443,5 +451,5 @@ def libreoffice_to_docx(path: Path, outdir: Path) -> bytes | None:
             pass
         proc.wait()
         return None
-    out = outdir / f"{path.stem}.docx"
+    out = outdir / f"{path.stem}.{fmt}"
     return out.read_bytes() if proc.returncode == 0 and out.is_file() else None

@@ -41,6 +41,11 @@ ADVICE: dict[str, tuple[str, str]] = {
 _ACTS_RE = re.compile(r"(?<!申)请|应(?:为|当|按|写|填|使用|归入|细分|继续|在|以|说明|列出|补)|须|无需|建议")
 
 
+def says_what_to_do(message: str) -> bool:
+    """True when a message already tells the reader what to do (「请…」「应为…」「建议…」)."""
+    return _ACTS_RE.search(message) is not None
+
+
 def with_advice(code: str, message: str, message_en: str) -> tuple[str, str]:
     """``message`` (and its English) with the code's advice appended when it does not say what to do."""
     advice = ADVICE.get(code)

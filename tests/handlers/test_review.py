@@ -48,7 +48,8 @@ async def upload_and_open_list(tg, user_id=ADMIN, chat=GROUP):
     await tg.send_document(chat, "鹿山街道2021年报.txt", broken_file(), user_id=ADMIN)
     verdict = (await tg.wait_messages(chat, before + 1))[-1]
     assert verdict["text"].startswith("❌")
-    [see_all] = buttons(verdict)
+    see_all, notice = buttons(verdict)  # 查看全部问题 and 生成整改通知 (handlers/documents.py)
+    assert notice["text"] == "生成整改通知"
     await tg.press(chat, verdict["message_id"], see_all["callback_data"], user_id=user_id)
     listed = (await tg.wait_messages(chat, before + 2))[-1]
     assert re.search(r"共 [56] 条", listed["text"])  # 6 with DL-03 (a 2021 report sent years later)

@@ -142,3 +142,31 @@ def test_parse_chart_args() -> None:
     assert parse_chart_args(["结果", "2020年"]) == ChartRequest(2020, "outcomes", None)
     assert parse_year("2021年度") == 2021
     assert parse_year("21") is None
+
+
+async def test_workbook_has_the_submission_sheet_from_the_roster(db) -> None:
+    from datetime import datetime
+
+    from bot.exports.xlsx import SHEET_STATUS, STATUS_HEADERS
+    from tests.bot.documents.conftest import CHAT as FILED
+    from tests.bot.documents.conftest import MISSING, file_reports, rule
+
+    await file_reports(db)
+    await rule(db, "青石山", "T3-05", "dismissed", "该栏不适用")
+    file = await export_file(db, chat_id=FILED, year=2021)
+    assert "报送情况" in file.caption
+    wb = load_workbook(io.BytesIO(file.data))
+    assert wb.sheetnames[:2] == [SHEET_SUMMARY, SHEET_STATUS]
+    ws = wb[SHEET_STATUS]
+    assert tuple(c.value for c in ws[1]) == STATUS_HEADERS
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"富阳区鹿山街道", "青石山街道办事处", "铁岭市银州区红旗街", MISSING}
+    office, kind, contact, received, version, verdict, state, dismissed = rows["富阳区鹿山街道"]
+    assert (contact, version, verdict, state, dismissed) == ("王小明", 1, "有错误", "待审", None)
+    assert isinstance(received, datetime)
+    assert rows["铁岭市银州区红旗街"][5:7] == ("有警告", "待审")
+    assert "T3-05" in rows["青石山街道办事处"][7] and "该栏不适用（李科长）" in rows["青石山街道办事处"][7]
+    findings = [r[0] for r in wb[SHEET_FINDINGS].iter_rows(min_row=2, values_only=True) if r[2] == "T3-05"]
+    assert "青石山街道办事处" not in findings  # a dismissed finding leaves 问题清单
+    assert rows[MISSING][2:7] == (None, None, None, "未报送", "未提交")
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref

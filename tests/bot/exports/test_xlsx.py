@@ -178,3 +178,25 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     assert wb[SHEET_SUMMARY]["A2"].value == report.office.name
     assert wb[SHEET_SUMMARY]["A2"].data_type == "s"
     assert wb[SHEET_FINDINGS]["E2"].data_type == "s"
+
+
+def test_submission_sheet_lists_dismissed_findings_with_reasons(items) -> None:
+    from datetime import datetime
+
+    from bot.exports.rows import StatusLine
+    from bot.exports.xlsx import SHEET_STATUS
+
+    lines = [
+        StatusLine("示范区鹿山街道", "街道", "王小明", datetime(2022, 1, 20, 9, 30), 2, "有错误", "需整改",
+                   "T3-05 表3有空白 —— 该栏不适用（李科长）"),
+        StatusLine("示范区白云街道", "街道", "", None, None, "", "未提交"),
+    ]
+    wb = load_workbook(io.BytesIO(build_workbook(items, lines)))
+    ws = wb[SHEET_STATUS]
+    first, second = list(ws.iter_rows(min_row=2, values_only=True))
+    assert first == ("示范区鹿山街道", "街道", "王小明", datetime(2022, 1, 20, 9, 30), 2, "有错误", "需整改",
+                     "T3-05 表3有空白 —— 该栏不适用（李科长）")
+    assert second[3:7] == (None, None, "未报送", "未提交")
+    assert ws["D2"].number_format == "yyyy-mm-dd hh:mm"
+    # without status lines (bare reports, no roster) the sheet is left out
+    assert SHEET_STATUS not in load_workbook(io.BytesIO(build_workbook(items))).sheetnames
