@@ -24,13 +24,13 @@ from bench import fmt_number, machine
 #: Areas in run order, each a module ``bench/<name>.py`` with ``run(ctx) -> list[Figure]``.
 AREAS: tuple[str, ...] = (
     "parse", "converted", "pdf_layouts", "validation", "storage", "questions", "e2e", "reminders", "tagging", "faults",
-    "hostile",
+    "hostile", "ocr",
 )
 
 #: Seconds an area may take before it is stopped (full run; quick runs get a quarter).
 AREA_TIME_LIMIT = 420
 #: Areas that need longer: storage imports twice (each import has its own time budget, see storage.py).
-AREA_TIME_LIMITS = {"storage": 600, "faults": 600}
+AREA_TIME_LIMITS = {"storage": 600, "faults": 600, "ocr": 1200}
 
 RESULTS = Path(__file__).with_name("results.md")
 

@@ -219,12 +219,55 @@ class PageRows:
 
 
 Recover = Callable[[float, float, float, float], "tuple[str, float] | None"]
+Rules = Callable[[float, float], list[float]]
 
 
-def page_rows(raw: list[Box], recover: Recover | None = None) -> PageRows:
+def _ruled_columns(line: _Line, centres: list[float], h: float, rules: Rules, recover: Recover) -> list[float]:
+    """A ruled row's value columns from the image's vertical rules, when the numbers' own positions
+    cannot give them: digits the detector lost in 表4's narrow cells (「3」 next to the table's border,
+    three cells in a row) leave gaps that clustering misplaces. The cells are the rule intervals from the
+    first number's cell to the last one's, all about one width; beyond them a cell of that width holding
+    no text of the row is a column only when a number is read there (an empty label cell stays out).
+    Without usable rules (a borderless table, a blurred rule) the clustered ``centres`` stand."""
+    nums = line.numbers
+    if len(nums) < 2:
+        return centres
+    # the band of the row's own digits (a page's median box can be a tall header word)
+    h = min(h, statistics.median(b.h for b in nums))
+    cy = statistics.median(b.cy for b in nums)
+    rs = rules(cy - 1.0 * h, cy + 0.2 * h)  # from the row above: a 「1」 is not dark there, a rule is
+    cells = [(a, b) for a, b in zip(rs, rs[1:], strict=False) if b - a > 0.5 * h]
+    where = [next((i for i, (a, b) in enumerate(cells) if a < n.cx < b), None) for n in nums]
+    if not cells or None in where:
+        return centres
+    first, last = min(where), max(where)  # type: ignore[type-var]
+    run = cells[first : last + 1]
+    width = statistics.median(b - a for a, b in (cells[i] for i in set(where)))  # type: ignore[index]
+    if any(not 0.6 * width <= b - a <= 1.5 * width for a, b in run) or any(
+        run[i][1] + 0.5 * h < run[i + 1][0] for i in range(len(run) - 1)
+    ):
+        return centres
+    out = [(a + b) / 2 for a, b in run]
+    for direction, start in ((-1, first - 1), (1, last + 1)):
+        i = start
+        while 0 <= i < len(cells):
+            a, b = cells[i]
+            if not 0.6 * width <= b - a <= 1.5 * width or any(t.x1 > a and t.x0 < b for t in line.boxes):
+                break
+            got = recover(a + 2, cy - 0.7 * h, b - 2, cy + 0.7 * h)
+            if got is None or not is_value_cell(normalise_number(Box(got[0], 0, 0, 0, 0, got[1])).text):
+                break
+            out = [(a + b) / 2, *out] if direction < 0 else [*out, (a + b) / 2]
+            i += direction
+    return out if len(out) >= len(centres) else centres
+
+
+def page_rows(raw: list[Box], recover: Recover | None = None, rules: Rules | None = None) -> PageRows:
     """One page's boxes → rows (text lines and table rows), top to bottom.
 
-    ``recover`` re-reads the area of a cell left empty (OCR): a number found there fills the cell."""
+    ``recover`` re-reads the area of a cell left empty (OCR): a number found there fills the cell.
+    ``rules(y0, y1)`` gives the x of the image's vertical table rules across a band: a lost number in a
+    row's first or last cell is looked for there."""
     boxes: list[Box] = []
     for b in raw:
         text = b.text.replace("丶", "、").strip()
@@ -305,6 +348,8 @@ def page_rows(raw: list[Box], recover: Recover | None = None) -> PageRows:
         label_boxes += [b for c, n in owner.items() if n == k for b in lines[c].boxes]
         labels = _label_cells(label_boxes)
         centres = block_cols[k]
+        if rules is not None and recover is not None:
+            centres = _ruled_columns(line, centres, h, rules, recover)
         slots: list[list[Box]] = [[] for _ in centres]
         for b in line.numbers:
             col = min(range(len(centres)), key=lambda c: abs(centres[c] - b.cx))
@@ -424,7 +469,7 @@ def doc_from_pages(pages: list, kind: str) -> BoxDoc:
         if isinstance(page_in, list):
             page = page_rows(page_in)
         else:
-            page = page_rows(page_in.boxes, page_in.recover)
+            page = page_rows(page_in.boxes, page_in.recover, getattr(page_in, "rules", None))
         for i, cells in enumerate(page.rows):
             line += 1
             doc.rows.append(Row(line, cells))

@@ -56,9 +56,29 @@ def engine() -> Any:
             except ImportError as exc:
                 raise ReadError("ING-02", MSG_OCR_UNAVAILABLE) from exc
             logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+            _return_big_buffers()
             # no angle classifier: pages are upright (a 180° scan is rare and its skew is measured anyway)
             _engine = RapidOCR(use_cls=False, max_side_len=2400, print_verbose=False)
         return _engine
+
+
+#: glibc's M_MMAP_THRESHOLD: a block at least this big gets a mapping of its own, unmapped when freed.
+MMAP_THRESHOLD = 2 * 1024 * 1024
+
+
+def _return_big_buffers() -> None:
+    """Tell this worker's allocator to give the detector's big tensors (tens of MB a page) back to the
+    system when freed. glibc otherwise raises its mmap threshold after the first large free and serves
+    the next page's tensors from a heap that never shrinks: a worker peaked at ~810 MB RSS over a
+    6-page scan, ~600 MB with this (bench/ocr.py). No effect off glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD (also stops its dynamic growth)
+    except (OSError, AttributeError):
+        pass
 
 
 def _prepare(image: Any) -> Any:
@@ -100,6 +120,7 @@ class PageReader:
         import numpy as np
 
         self.array = array
+        self._gray: Any = None
         eng = engine()
         h, w = array.shape[:2]
         scale = min(1.0, DET_LONG_SIDE / max(h, w))
@@ -125,7 +146,57 @@ class PageReader:
             pts = [(x * cos - y * sin, x * sin + y * cos) for x, y in quad.tolist()]
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
             boxes.append(Box(str(text), min(xs), min(ys), max(xs), max(ys), float(score)))
-        self.boxes = self._split_wide(self._split_tall(boxes))
+        self.boxes = self._split_header_tails(self._split_wide(self._split_at_rules(self._split_tall(boxes))))
+
+    def _split_at_rules(self, boxes: list[Box]) -> list[Box]:
+        """A box with digits that crosses a table's vertical rule (「|2|1」 or 「106」: narrow cells of 表4
+        joined by the detector) is cut at the rules, and each cell's piece re-read on its own."""
+        out: list[Box] = []
+        for b in boxes:
+            if not any(ch.isdigit() for ch in b.text) or b.x1 - b.x0 < 1.2 * b.h or b.h > 2.5 * (b.x1 - b.x0):
+                out.append(b)
+                continue
+            inner = [x for x in self.rules(*_rule_band(b.cy, b.h)) if b.x0 + 0.25 * b.h < x < b.x1 - 0.25 * b.h]
+            if not inner:
+                out.append(b)
+                continue
+            edges = [b.x0, *inner, b.x1]
+            found = []
+            for x0, x1 in zip(edges, edges[1:], strict=False):
+                if x1 - x0 < 0.35 * b.h:
+                    continue
+                got = self.recover(x0 + 1, b.y0, x1 - 1, b.y1)
+                if got is not None and any(ch.isdigit() for ch in got[0]):
+                    found.append(Box(got[0], x0, b.y0, x1, b.y1, min(got[1], b.conf)))
+            out.extend(found if found else [b])
+        return out
+
+    def _split_header_tails(self, boxes: list[Box]) -> list[Box]:
+        """A word of a vertical header (「结果纠正」 set one character a line) that the detector ran on into
+        the number under it (read 「正」, the digit lost): when the box's foot lies on a row of numbers,
+        that foot is re-read on its own as the row's cell, and the word ends above the row."""
+        digits = [b for b in boxes if b.text.strip().isdigit()]
+        if len(digits) < 2:
+            return boxes
+        out: list[Box] = []
+        for b in boxes:
+            if b.text.strip().isdigit() or b.h < 1.5 * (b.x1 - b.x0):
+                out.append(b)
+                continue
+            row = [d for d in digits if b.y0 + 0.5 * d.h < d.cy < b.y1 and d.h < 0.8 * b.h
+                   and abs(d.y1 - b.y1) < 0.8 * d.h]
+            if len(row) < 2:
+                out.append(b)
+                continue
+            top = statistics.median(d.y0 for d in row)
+            bottom = statistics.median(d.y1 for d in row)
+            got = self.recover(b.x0, top - 2, b.x1, bottom + 2)
+            if got is None or not got[0].isdigit():
+                out.append(b)
+                continue
+            out.append(Box(b.text, b.x0, b.y0, b.x1, top - 2, b.conf))
+            out.append(Box(got[0], b.x0, top, b.x1, bottom, got[1]))
+        return out
 
     def _split_wide(self, boxes: list[Box]) -> list[Box]:
         """A run of digits far wider than its digits (「32160」 over five narrow cells of 表4, joined by the
@@ -186,6 +257,39 @@ class PageReader:
                     out.append(Box(got[0], b.x0, b.y0 + i * step, b.x1, b.y0 + (i + 1) * step, got[1]))
         return out
 
+    def rules(self, y0: float, y1: float) -> list[float]:
+        """Page x of the vertical table rules crossing the band ``y0``–``y1`` (page coordinates), left to
+        right: columns of ink through the whole band. The band is cut from the image along the page's
+        skew (a photo turned 2° drifts 50 px over a page width), so a rule stays one column."""
+        import cv2
+        import numpy as np
+
+        h, w = self.array.shape[:2]
+        band_h = int(round(y1 - y0))
+        if band_h < 4:
+            return []
+        if self._gray is None:
+            self._gray = cv2.cvtColor(self.array, cv2.COLOR_RGB2GRAY) if self.array.ndim == 3 else self.array
+        cos, sin = math.cos(self.angle), math.sin(self.angle)
+        # WARP_INVERSE_MAP: band (u, v) → image (x, y) with page (u, y0 + v) turned by the skew
+        m = np.array([[cos, -sin, -sin * y0], [sin, cos, cos * y0]], dtype=np.float64)
+        band = cv2.warpAffine(self._gray, m, (w, band_h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+        lo, hi = np.percentile(band, (1, 99))
+        if hi - lo < 60:
+            return []
+        dark = band < (lo + hi) / 2
+        dark = dark[dark.mean(axis=1) < 0.5]  # the row's horizontal rules
+        if dark.shape[0] < 3:
+            return []
+        wide = dark.copy()
+        wide[:, 1:] |= dark[:, :-1]
+        wide[:, :-1] |= dark[:, 1:]
+        cols = np.flatnonzero(wide.mean(axis=0) > 0.9)
+        if cols.size == 0:
+            return []
+        return [float(g[0] + g[-1]) / 2 for g in np.split(cols, np.flatnonzero(np.diff(cols) > 2) + 1)]
+
     def recover(self, x0: float, y0: float, x1: float, y1: float) -> tuple[str, float] | None:
         """Re-read the area of one empty cell (page coordinates): a digit the detector missed is often
         there. ``None`` when nothing is read; the text and the recogniser's confidence otherwise."""
@@ -210,6 +314,13 @@ class PageReader:
         text, score = texts[0]
         text = str(text).strip()
         return (text, float(score)) if text else None
+
+
+def _rule_band(cy: float, h: float) -> tuple[float, float]:
+    """The band where a row of numbers (centre ``cy``, box height ``h``) shows the table's vertical rules:
+    from the row above down to the digits' middle. A 「1」 is dark through its own height, but not in the
+    white above it where a rule still runs."""
+    return cy - 1.0 * h, cy + 0.2 * h
 
 
 def _ink_box(crop: Any) -> tuple[int, int, int, int] | None:
