@@ -306,7 +306,27 @@ async def on_nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Remember who writes in a group (so @username resolves) and who started the bot in private."""
+    """Remember who writes in a group (so @username resolves) and who started the bot in private.
+
+    Runs after the features have answered, so a database that went away meanwhile costs only this
+    bookkeeping (the next message records the user again): it must not reach the error handler, whose
+    「数据库暂时不可用」 would be a second answer to a message already answered (docs/SCALING.md).
+    """
+    from storage.db import is_unavailable
+
+    try:
+        await _observe(update, context)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        from handlers.inbox import _short
+
+        logger.info("update %s: users seen not recorded, database unavailable (%s)", update.update_id,
+                    _short(exc))
+
+
+async def _observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """:func:`observe` itself (database errors propagate)."""
     from storage import contacts as store
 
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
@@ -323,8 +343,9 @@ async def observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         hit = cache.get((0, user.id))
         if hit and now - hit[0] < SEEN_CACHE_SECONDS and not start:
             return
-        cache[(0, user.id)] = (now, None)
-        if await store.opt_in(db, user_id=user.id) and start:
+        opted = await store.opt_in(db, user_id=user.id)
+        cache[(0, user.id)] = (now, None)  # (after the write: a failed one is tried again next time)
+        if opted and start:
             await message.reply_text("✅ 已开启私信提醒：截止日前我会私信你负责单位的报送情况。")
         return
     users = [user]

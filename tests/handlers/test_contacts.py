@@ -258,3 +258,40 @@ def nudge_deadline(data: str) -> int:
 
 
 
+
+
+
+async def test_database_gone_after_the_answer_costs_only_the_bookkeeping(start_bot, sqlite_url):
+    """The observer runs after the answer: if the database goes away in between, the user still gets
+    exactly one answer — not the answer and then 「数据库暂时不可用」 (the fault test's doubles)."""
+    from handlers.gate import DB_DOWN
+    from tests.support.faults import SwitchableDatabase
+
+    db = SwitchableDatabase(sqlite_url)
+    try:
+        async with start_bot(db=db, sequential=True) as h:
+            tg = h.tg
+            people(tg)
+            send = tg._m_sendMessage
+
+            async def answer_then_outage(params):
+                result = await send(params)
+                db.down = True  # the database goes away right after the feature answered
+                return result
+
+            tg._m_sendMessage = answer_then_outage
+            await tg.send_command(GROUP, "help", user_id=ZHANG)
+            await tg.wait_messages(GROUP, 1)
+            await tg.wait_for(lambda: db.refused > 0)  # the observer could not record 张三
+            tg._m_sendMessage = send
+            db.down = False
+            await tg.send_command(GROUP, "help", user_id=ZHANG)  # sequential: the first one has finished
+            texts = [m["text"] for m in await tg.wait_messages(GROUP, 2)]
+            await tg.send_command(GROUP, "help", user_id=WANG)
+            await tg.wait_messages(GROUP, 3)
+            assert DB_DOWN not in tg.texts(GROUP) and len(tg.texts(GROUP)) == 3, tg.texts(GROUP)
+            assert texts[0] == texts[1] and "/report" in texts[0]
+            # the failed write was not remembered as done: 张三's next message recorded him
+            assert await contacts.find_seen(db, chat_id=GROUP, username="zhangsan") is not None
+    finally:
+        await db.close()
