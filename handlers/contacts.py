@@ -6,7 +6,7 @@ button does. What lives here is what needs Telegram:
 * resolving the person — a text mention in the command, ``@username`` among the users this bot has seen
   write in the chat (the Bot API cannot look a username up), or the author of the message replied to —
   and checking with ``getChatMember`` that they are in the chat (and not a bot);
-* the observer (group 3, after every feature) that remembers who writes in a group, and records that a
+* the observer (group 4, after every feature and after the update is marked done) that remembers who writes in a group, and records that a
   user started the bot in private (then they may get private nudges);
 * the deep link ``t.me/<bot>?start=nudge`` the group is told once per contact who has not opted in.
 """
@@ -362,9 +362,12 @@ async def _observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:
-    """Buttons (group 0) and the observer (group 3: after the features, so it never delays an answer)."""
+    """Buttons (group 0) and the observer (:data:`handlers.gate.OBSERVERS`: after the features and after
+    the update is marked done, so it delays neither the answer nor the done mark)."""
     from bot.deadlines.nudges import PREFIX
 
     app.add_handler(CallbackQueryHandler(on_bind_button, pattern=rf"^{BIND_PREFIX}"))
     app.add_handler(CallbackQueryHandler(on_nudge_button, pattern=rf"^{PREFIX}"))
-    app.add_handler(TypeHandler(Update, observe), group=3)
+    from handlers.gate import OBSERVERS
+
+    app.add_handler(TypeHandler(Update, observe), group=OBSERVERS)

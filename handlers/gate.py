@@ -33,6 +33,13 @@ logger = logging.getLogger(__name__)
 NOT_ALLOWED = "抱歉，本机器人只服务指定的工作群。如需使用，请联系管理员。\n(This bot only serves configured chats.)"
 
 
+#: Handler group that marks an update done once every answering group (features 0, fallbacks 1,
+#: reminders' migration 2) has run: before the bookkeeping observers, so a worker killed while they
+#: run does not answer the update twice (docs/SCALING.md).
+ANSWERED = 3
+#: Handler group of observers that only keep records after the answer (handlers/contacts.py).
+OBSERVERS = 4
+
 DB_DOWN = "数据库暂时不可用，请稍后再试。\n(Database briefly unavailable; please try again later.)"
 
 
@@ -71,6 +78,16 @@ async def _check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("update %s already handled or owned by another worker: dropped", update.update_id)
         raise ApplicationHandlerStop
     context.application.bot_data.setdefault("claimed_updates", set()).add(update.update_id)
+
+
+async def answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every answering handler has run: mark the update done now, not after the observers.
+
+    The done mark closes the one window in which a killed worker answers twice (its reply sent, the
+    mark not yet written); bookkeeping that runs after it is lost with the worker, never repeated."""
+    from handlers.inbox import mark_answered
+
+    mark_answered(context.application, update)
 
 
 async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: BaseException) -> None:
@@ -189,9 +206,11 @@ async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def register(app: Application) -> None:
-    """Gate in group -2; observers in group -1 (the first matching observer runs)."""
+    """Gate in group -2; observers in group -1 (the first matching observer runs); the done mark in
+    group :data:`ANSWERED`."""
     app.add_handler(TypeHandler(Update, gate), group=-2)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated), group=-1)
     app.add_handler(ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER), group=-1)
     app.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER), group=-1)
     app.add_handler(TypeHandler(Update, ensure_chat), group=-1)  # any other update: workspace exists
+    app.add_handler(TypeHandler(Update, answered), group=ANSWERED)

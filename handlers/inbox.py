@@ -62,6 +62,7 @@ class UpdateInbox:
         self._claim_loop: asyncio.AbstractEventLoop | None = None
         self._pruned_at = -PRUNE_EVERY
         self._flusher: asyncio.Task[None] | None = None
+        self._pruner: asyncio.Task[None] | None = None
         self._loop_task: asyncio.Task[None] | None = None
         #: set on SIGTERM: keep renewing our leases while the queue drains, take nothing new over
         self.draining = False
@@ -155,14 +156,13 @@ class UpdateInbox:
             if failures:
                 logger.info("inbox: done marks written after %d retries", failures)
             failures = 0
-            await self._prune_now_and_then()
+        # housekeeping in its own task: done marks arriving meanwhile are written at once, not after it
+        if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = time.monotonic()
+            self._pruner = asyncio.get_running_loop().create_task(self._prune(), name="nianbao-inbox-prune")
 
-    async def _prune_now_and_then(self) -> None:
-        """Forget done updates older than a week, at most once an hour (Telegram redelivers for a day)."""
-        now = time.monotonic()
-        if now - self._pruned_at < PRUNE_EVERY:
-            return
-        self._pruned_at = now
+    async def _prune(self) -> None:
+        """Forget done updates older than a week (at most once an hour; Telegram redelivers for a day)."""
         try:
             removed = await store.prune(self.db)
         except Exception as exc:  # noqa: BLE001 - housekeeping: try again in an hour
@@ -283,20 +283,27 @@ class UpdateInbox:
                 "redeliveries": self.redeliveries}
 
 
+def mark_answered(app: Application, update: object) -> None:
+    """Mark an update the gate claimed done (once): by the group after the answering handlers
+    (``handlers.gate.answered``), or when processing ended earlier (a handler stopped it, an error)."""
+    if isinstance(update, Update):
+        claimed: set[int] = app.bot_data.get("claimed_updates", set())
+        if update.update_id in claimed:
+            claimed.discard(update.update_id)
+            inbox = app.bot_data.get("inbox")
+            if inbox is not None:
+                inbox.finished(update.update_id)
+
+
 class InboxApplication(Application):
-    """PTB's Application, plus: an update the gate claimed is marked done once all its handlers ran."""
+    """PTB's Application, plus: an update the gate claimed is marked done at the latest once all its
+    handlers ran (normally earlier, right after the answering groups: ``handlers.gate.answered``)."""
 
     async def process_update(self, update: object) -> None:
         try:
             await super().process_update(update)
         finally:
-            if isinstance(update, Update):
-                claimed: set[int] = self.bot_data.get("claimed_updates", set())
-                if update.update_id in claimed:
-                    claimed.discard(update.update_id)
-                    inbox = self.bot_data.get("inbox")
-                    if inbox is not None:
-                        inbox.finished(update.update_id)
+            mark_answered(self, update)
 
 
 def _json(payload: str) -> Any:

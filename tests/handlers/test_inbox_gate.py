@@ -94,6 +94,34 @@ async def test_handled_updates_are_done_and_a_redelivery_is_dropped(harness):
     assert len(tg.texts(33)) == 1
 
 
+async def test_the_done_mark_does_not_wait_for_the_bookkeeping_observers(harness, monkeypatch):
+    """Answered → done at once: a worker killed while the observers (handlers/contacts.py) still run
+    must not leave an answered update for another worker to answer again (the fault test's doubles)."""
+    from storage import contacts
+
+    tg, app, db = harness.tg, harness.app, harness.db
+    observing, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_seen_user(*args, **kwargs):
+        observing.set()
+        await release.wait()
+
+    monkeypatch.setattr(contacts, "seen_user", slow_seen_user)
+    tg.group(-1009, admins=[5])
+    update = help_update(tg, 88, 35)
+    update["message"]["chat"], update["message"]["from"] = tg.chats[-1009], tg.user(5)
+    task = asyncio.create_task(app.process_update(Update.de_json(update, app.bot)))
+    try:
+        await asyncio.wait_for(observing.wait(), 10)  # answered; the observer is still writing
+        assert "/reports" in tg.texts(-1009)[0]
+        await app.bot_data["inbox"].flush()
+        row = await inbox.state_of(db, scope=app.bot_data["update_scope"], update_id=88)
+        assert row["state"] == "done"
+    finally:
+        release.set()
+        await task
+
+
 async def test_a_stopping_worker_hands_unstarted_updates_back(harness):
     """SIGTERM with a backlog: updates not started yet are given back (their lease ends now) instead of
     being worked through before the process may exit; another worker takes them over."""
