@@ -38,6 +38,9 @@ BEAT_SECONDS = 20.0
 PRUNE_EVERY = 3600.0
 #: Pause between retries of the "done" marks while the database is away.
 RETRY_SECONDS = 1.0
+#: Done-mark transactions at once. One was a queue: a mark waited for the batch being written, and
+#: a worker killed meanwhile answered the update twice (the double window is reply → mark committed).
+WRITERS = 3
 
 
 def bot_scope(token: str) -> str:
@@ -61,7 +64,10 @@ class UpdateInbox:
         self._claimer: asyncio.Task[None] | None = None
         self._claim_loop: asyncio.AbstractEventLoop | None = None
         self._pruned_at = -PRUNE_EVERY
-        self._flusher: asyncio.Task[None] | None = None
+        #: done-mark writers running (up to WRITERS): a mark never waits for a slow earlier batch
+        self._flushers: set[asyncio.Task[None]] = set()
+        self._writing: set[int] = set()
+        self._flush_failing = False
         self._pruner: asyncio.Task[None] | None = None
         self._loop_task: asyncio.Task[None] | None = None
         #: set on SIGTERM: keep renewing our leases while the queue drains, take nothing new over
@@ -128,8 +134,9 @@ class UpdateInbox:
         """Every handler ran (or the update was answered 「数据库暂时不可用」): mark it done, soon."""
         self.in_flight.pop(update_id, None)
         self._done.add(update_id)
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush(), name="nianbao-inbox-done")
+        self._flushers = {task for task in self._flushers if not task.done()}
+        if len(self._flushers) < WRITERS:
+            self._flushers.add(asyncio.get_running_loop().create_task(self._flush(), name="nianbao-inbox-done"))
 
     def dropped(self, update_id: int) -> None:
         """The gate stopped the update without claiming it: nothing to mark."""
@@ -137,23 +144,28 @@ class UpdateInbox:
 
     # ------------------------------------------------------------------ background
     async def _flush(self) -> None:
-        """Write the pending done marks in one transaction; retry while the database is away."""
+        """Write the pending done marks no other writer has taken, in one transaction; retry while the
+        database is away."""
         failures = 0
-        while self._done:
-            batch = set(self._done)
+        while batch := self._done - self._writing:
+            self._writing |= batch
             try:
                 await store.done(self.db, scope=self.scope, update_ids=batch)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 failures += 1
-                if failures == 1:
+                if not self._flush_failing:  # one line per outage, whatever the number of writers
+                    self._flush_failing = True
                     logger.warning("inbox: %d done marks not written yet (%s); retrying", len(batch),
                                    _short(exc))
                 await asyncio.sleep(min(RETRY_SECONDS * failures, 2.0))
                 continue
+            finally:
+                self._writing -= batch
             self._done -= batch
-            if failures:
+            if self._flush_failing:
+                self._flush_failing = False
                 logger.info("inbox: done marks written after %d retries", failures)
             failures = 0
         # housekeeping in its own task: done marks arriving meanwhile are written at once, not after it
@@ -173,9 +185,10 @@ class UpdateInbox:
 
     async def flush(self, timeout: float = 5.0) -> None:
         """Wait (bounded) for the pending done marks — at shutdown."""
-        if self._flusher is not None and not self._flusher.done():
+        running = [task for task in self._flushers if not task.done()]
+        if running:
             with contextlib.suppress(asyncio.TimeoutError, Exception):
-                await asyncio.wait_for(asyncio.shield(self._flusher), timeout)
+                await asyncio.wait_for(asyncio.shield(asyncio.gather(*running, return_exceptions=True)), timeout)
 
     def start(self, app: Application) -> None:
         """Webhook mode: heartbeat this process's leases and take over dead workers' updates."""

@@ -149,3 +149,36 @@ async def test_claims_in_a_burst_share_transactions_and_a_duplicate_wins_once(sq
     assert sum(results) == 30
     assert [r for u, r in zip(ids, results, strict=True) if u == 105].count(True) == 1
     assert not await UpdateInbox(sqlite_db, "bot:burst", owner="other").claim(101)  # owned by a live worker
+
+
+async def test_a_done_mark_does_not_wait_for_a_slow_earlier_batch(sqlite_db, monkeypatch):
+    """The double window is reply → mark committed: a mark is written at once, not after a batch still
+    being written (a loaded host took 100–240 ms per batch in the fault test)."""
+    from handlers.inbox import UpdateInbox
+
+    box = UpdateInbox(sqlite_db, "bot:slow")
+    real_done, slow, written = inbox.done, asyncio.Event(), []
+
+    async def done(db, *, scope, update_ids):
+        ids = sorted(update_ids)
+        if ids == [1]:
+            await slow.wait()
+        await real_done(db, scope=scope, update_ids=ids)
+        written.append(ids)
+
+    monkeypatch.setattr(inbox, "done", done)
+    for update_id in (1, 2):
+        await inbox.receive(sqlite_db, scope="bot:slow", update_id=update_id, payload="{}", owner=box.owner,
+                            lease=box.lease)
+    box.finished(1)
+    await asyncio.sleep(0.05)
+    box.finished(2)
+    for _ in range(100):
+        if written:
+            break
+        await asyncio.sleep(0.02)
+    assert written == [[2]]  # while batch [1] is still being written
+    slow.set()
+    await box.flush()
+    assert written == [[2], [1]]
+    assert (await inbox.state_of(sqlite_db, scope="bot:slow", update_id=1))["state"] == "done"
