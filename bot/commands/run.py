@@ -193,6 +193,7 @@ async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None =
         await app.post_init(app)
     await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
     await app.start()
+    await _warm(app)
     app.bot_data["inbox"].start(app)  # heartbeats; takes over updates of workers that died
     runner = web.AppRunner(webhook_server(app, secret=secret, path=webhook_path(settings),
                                           health_token=settings.health_token), access_log=None)
@@ -211,6 +212,22 @@ async def serve_webhook(app: Any, settings: Any, *, stop: asyncio.Event | None =
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
+
+
+async def _warm(app: Any, timeout: float = 30.0) -> None:
+    """Listen only once the question segmenter is loaded (``bot.app._post_init`` starts it in a thread).
+
+    The load is a second or two of pure Python holding the GIL: every database round trip of the event
+    loop waited for it, so a done mark took 100–240 ms instead of 10 — and a worker killed meanwhile
+    answered updates twice (docs/SCALING.md). Until then the port is closed: the proxy sends updates to
+    the other workers, Telegram retries a lone worker."""
+    task = app.bot_data.get("warm_up")
+    if task is None:
+        return
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout)
+    except Exception as exc:  # noqa: BLE001 - answering slowly beats not answering
+        logger.warning("warm-up not finished (%s); listening anyway", type(exc).__name__)
 
 
 def cmd_console(args: argparse.Namespace) -> int:

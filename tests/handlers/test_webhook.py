@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import SECRET_HEADER, build_application, webhook_path, webhook_server
@@ -85,6 +86,39 @@ async def test_serve_webhook_registers_with_secret_and_stops_cleanly(tmp_path, s
         stop.set()
         await asyncio.wait_for(task, 10)
         assert not app.running
+
+
+async def test_a_worker_listens_only_once_warm(tmp_path, sqlite_db, unused_tcp_port, monkeypatch):
+    """The segmenter's load holds the GIL for a second or two and slowed every done mark tenfold (the
+    fault test's doubles): until it is loaded the port is closed and the proxy uses the other workers."""
+    import threading
+
+    import bot.questions
+
+    loaded = threading.Event()
+    monkeypatch.setattr(bot.questions, "warm_up", lambda: loaded.wait(10))
+    async with FakeTelegram() as tg:
+        settings = settings_for(tg, tmp_path, NIANBAO_WEBHOOK_URL="https://bot.example.gov.cn/hook",
+                                NIANBAO_LISTEN=f"127.0.0.1:{unused_tcp_port}")
+        app = build_application(settings, db=sqlite_db)
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve_webhook(app, settings, stop=stop))
+        await tg.wait_calls("setWebhook")
+        await asyncio.sleep(0.3)
+        with pytest.raises(OSError):  # still warming up: refused
+            await asyncio.open_connection("127.0.0.1", unused_tcp_port)
+        loaded.set()
+        for _ in range(100):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", unused_tcp_port)
+                writer.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("not listening after the warm-up")
+        stop.set()
+        await asyncio.wait_for(task, 10)
 
 
 async def _raw_post(port: int, path: str, headers: list[bytes], body: bytes) -> int:
