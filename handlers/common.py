@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, filters
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +97,20 @@ async def send_long(
             reply_to_message_id=reply_to if i == 0 else None,
         )
     return last
+
+
+class ReplyToBotPrompt(filters.MessageFilter):
+    """A message replying to one of the bot's own prompts whose text carries ``ref`` (「（编号 R12）」).
+
+    The reference in the prompt is the state: the handler reads it back from ``reply_to_message``, so
+    nothing has to be remembered between the question and the answer (and any worker can take the reply).
+    """
+
+    def __init__(self, ref: re.Pattern[str]) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def filter(self, message: Message) -> bool:
+        reply = message.reply_to_message
+        return bool(reply is not None and reply.from_user is not None and reply.from_user.is_bot
+                    and reply.text and self.ref.search(reply.text))

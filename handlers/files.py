@@ -19,7 +19,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 from telegram.constants import ChatAction, ChatType
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from handlers.common import db_of, lang_of, send_long, settings_of
+from handlers.common import ReplyToBotPrompt, db_of, lang_of, send_long, settings_of
 
 logger = logging.getLogger(__name__)
 
@@ -432,15 +432,6 @@ async def on_name_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.edit_message_text(services.naming_reply(naming, lang), reply_markup=findings_button(naming.stored))
 
 
-class _ReplyToNameQuestion(filters.MessageFilter):
-    """A text replying to the bot's 「这是哪个单位的报告？」 (found by its reference, so no state is needed)."""
-
-    def filter(self, message: Message) -> bool:
-        reply = message.reply_to_message
-        return bool(reply is not None and reply.from_user is not None and reply.from_user.is_bot
-                    and reply.text and NAME_REF.search(reply.text))
-
-
 async def on_name_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The sender's reply with the office's name."""
     message = update.effective_message
@@ -483,4 +474,4 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.PHOTO, on_photo))
     app.add_handler(CallbackQueryHandler(on_findings_button, pattern=f"^{FINDINGS_PREFIX}"))
     app.add_handler(CallbackQueryHandler(on_name_button, pattern=f"^{NAME_PREFIX}"))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _ReplyToNameQuestion(), on_name_reply))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ReplyToBotPrompt(NAME_REF), on_name_reply))

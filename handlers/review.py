@@ -23,7 +23,7 @@ import logging
 import re
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -38,7 +38,7 @@ from telegram.ext import (
 from bot.review import texts
 from handlers import limits
 from handlers.access import is_admin, require_admin
-from handlers.common import db_of, lang_of, send_long, settings_of
+from handlers.common import ReplyToBotPrompt, db_of, lang_of, send_long, settings_of
 from handlers.menu import Command
 
 logger = logging.getLogger(__name__)
@@ -205,15 +205,6 @@ async def on_rule_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         selective=True, input_field_placeholder="理由（不超过500字）" if lang == "zh" else "reason"))
 
 
-class _ReplyToReasonPrompt(filters.MessageFilter):
-    """A text replying to the bot's reason prompt (found by its reference, so no state is needed)."""
-
-    def filter(self, message: Message) -> bool:
-        reply = message.reply_to_message
-        return bool(reply is not None and reply.from_user is not None and reply.from_user.is_bot
-                    and reply.text and REF.search(reply.text))
-
-
 async def on_reason_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The admin's reason: rule (or add the reason to a confirmation), then re-draw the list."""
     message = update.effective_message
@@ -319,5 +310,5 @@ def register(app: Application) -> None:
     """Ruling buttons, reason replies (before the questions: a reason is not a question) and /audit."""
     app.add_handler(CallbackQueryHandler(on_rule_button, pattern=f"^{RULE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(on_page_button, pattern=f"^(?:{PAGE_PREFIX}|{OPEN_PREFIX})"))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _ReplyToReasonPrompt(), on_reason_reply))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ReplyToBotPrompt(REF), on_reason_reply))
     app.add_handler(CommandHandler("audit", on_audit))

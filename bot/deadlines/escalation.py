@@ -26,6 +26,7 @@ from bot.deadlines.config import ReminderConfig
 from bot.deadlines.filing import due_plan
 from bot.deadlines.ladder import KIND_DEPT, KIND_GOV, filing_year, office_kinds
 from bot.deadlines.obligations import md, owed, waiting_names
+from bot.deadlines.texts import names_list
 from bot.deadlines.workdays import add_workdays
 from storage import obligations as store
 from storage import reminders as outbox
@@ -184,11 +185,11 @@ async def summary(db: Any, *, child_chat_id: int, today: date, year: int, kind: 
     lines = [f"📣 上报汇总：「{await _title(db, child_chat_id)}」{year}年度报告"
              f"（截止{'、'.join(md(d) for d in due_dates)}）"]
     if missing:
-        lines.append(f"未提交（{len(missing)}/{len(owing)}）：{'、'.join(missing)}")
+        lines.append(f"未提交（{len(missing)}/{len(owing)}）：{names_list(missing)}")
     if failing:
-        lines.append(f"有错误待修改（{len(failing)}）：{'、'.join(failing)}")
+        lines.append(f"有错误待修改（{len(failing)}）：{names_list(failing)}")
     if waiting:
-        lines.append(f"已延期：{'、'.join(waiting)}")
+        lines.append(f"已延期：{names_list(waiting)}")
     return "\n".join(lines)
 
 

@@ -12,7 +12,8 @@ MAX_NAMES = 25
 FIX_CHARS = 40
 
 
-def _names(names: list[str]) -> str:
+def names_list(names: list[str]) -> str:
+    """「鹿山、五星」, cut after MAX_NAMES with 「等N个单位」 so one line stays phone-sized."""
     if len(names) <= MAX_NAMES:
         return "、".join(names)
     return "、".join(names[:MAX_NAMES]) + f" 等{len(names)}个单位"
@@ -49,15 +50,15 @@ def deadline_text(*, title: str, due: date, today: date, report_year: int, total
         lines.append(f"请各单位按时报送{report_year}年度报告。用 /roster 设置名单后，我会列出未交的单位。")
         return "\n".join(lines)
     if missing:
-        lines.append(f"未提交（{len(missing)}/{total}）：{_names(missing)}")
+        lines.append(f"未提交（{len(missing)}/{total}）：{names_list(missing)}")
     must_fix = must_fix or []
     errors = [e for e in errors if e not in must_fix]
     if must_fix:
-        lines.append(f"需整改（{len(must_fix)}）：{_names(must_fix)}（请按确认的问题修改后重新报送）")
+        lines.append(f"需整改（{len(must_fix)}）：{names_list(must_fix)}（请按确认的问题修改后重新报送）")
     if errors:
-        lines.append(f"有错误待修改（{len(errors)}）：{_names(errors)}")
+        lines.append(f"有错误待修改（{len(errors)}）：{names_list(errors)}")
     if extended:
-        lines.append(f"已延期：{_names(extended)}")
+        lines.append(f"已延期：{names_list(extended)}")
     lines.append("请在群里发送年报文件（Word/PDF）。")
     return "\n".join(lines)
 
@@ -92,7 +93,7 @@ def tagged_deadline_parts(*, title: str, due: date, today: date, total: int, mis
                 Line(f"· {office.name}（未设联系人）")]
     must_fix = must_fix or []
     if must_fix:
-        lines.append(Line(f"需整改（{len(must_fix)}）：{_names(must_fix)}（请按确认的问题修改后重新报送）"))
+        lines.append(Line(f"需整改（{len(must_fix)}）：{names_list(must_fix)}（请按确认的问题修改后重新报送）"))
     errors = [e for e in errors if e.name not in must_fix]
     if errors:
         lines.append(Line(f"有错误待修改（{len(errors)}）："))
@@ -101,7 +102,7 @@ def tagged_deadline_parts(*, title: str, due: date, today: date, total: int, mis
             lines += person_line(f"· {office.name}：", office.people, fix) if office.people else [
                 Line(f"· {office.name}{fix}")]
     if extended:
-        lines.append(Line(f"已延期：{_names(extended)}"))
+        lines.append(Line(f"已延期：{names_list(extended)}"))
     lines.append(Line("请在群里发送年报文件（Word/PDF）。"))
     return pack(lines)
 
