@@ -56,6 +56,10 @@ MIN_HEIGHT_SHARE = 0.08
 MAX_CHARS_OVER = 20
 #: Pictures read at most (each costs about a scanned page of OCR time).
 MAX_PICTURES = 12
+#: Page objects past which a page (or the file) is not searched for pictures: each object is looked at
+#: from Python, and a real page holds a few thousand (WPS writes one per glyph) — as api.py's bounds.
+MAX_PAGE_OBJECTS = 20_000
+MAX_OBJECTS = 200_000
 #: Pixels around a cut-out picture, so a rule on its border stays whole.
 PAD_PX = 6
 
@@ -95,11 +99,17 @@ def pdf_pictures(data: bytes, pages: int | None = None) -> list[Picture]:
     except Exception:  # noqa: BLE001 - unopenable: the text readers' own answer stands
         return []
     found: list[Picture] = []
+    seen = 0
     try:
         for i in range(min(len(pdf), pages or MAX_PDF_PAGES)):
             page = pdf[i]
             try:
-                found.extend(_page_pictures(page, i, pdfium_c.FPDF_PAGEOBJ_IMAGE))
+                n = pdfium_c.FPDFPage_CountObjects(page.raw)
+                seen += max(n, 0)
+                if seen > MAX_OBJECTS:
+                    break  # a flate bomb of page objects (they often come without tables): not worth it
+                if n <= MAX_PAGE_OBJECTS:
+                    found.extend(_page_pictures(page, i, pdfium_c.FPDF_PAGEOBJ_IMAGE))
             finally:
                 page.close()
             if len(found) >= MAX_PICTURES:

@@ -104,6 +104,15 @@ def test_without_its_pictures_the_text_is_read_and_the_gap_is_said(pdfs, truth):
     assert report.applications is None and values(report, "t4") == values(truth, "t4")
     [note] = [f for f in report.ingest_findings if f.code == "ING-08"]
     assert "图片" in note.message and "表3" in note.where
+    validate(report)
+    assert not any(f.code == "STR-04" for f in report.findings)  # not 「缺少统计表3」 against the office
+    assert any(f.code == "ING-08" and f.severity == "warning" for f in report.findings)
+
+
+def test_a_table_really_left_out_is_still_str04(pdfs):
+    [result] = read_bytes("缺表.pdf", pdfs["text"])
+    validate(result.report)
+    assert [f.where for f in result.report.findings if f.code == "STR-04"] == ["表3"]
 
 
 # -- OCR ------------------------------------------------------------------------------------------
