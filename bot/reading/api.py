@@ -116,19 +116,19 @@ def _is_ofd(data: bytes) -> bool:
 
 
 def _with_pictures(report: Report, data: bytes, ocr: bool, pictures: bool) -> Report:
-    """A text PDF whose missing tables are pictures (bot/reading/mixed.py): with ``ocr`` the pictures are
+    """A text PDF or .docx whose missing tables are pictures (bot/reading/mixed.py): with ``ocr`` the pictures are
     read and fill those tables; without, ING-02 (:data:`MSG_PICTURES`) sends the file to the OCR task.
     ``pictures=False`` reads the text only (the fallback when that OCR task failed)."""
     if not pictures:
         return report
-    from bot.reading.mixed import pictures_to_read, read_pdf_pictures
+    from bot.reading.mixed import pictures_to_read, read_pictures
 
     found = pictures_to_read(report, data)
     if not found:
         return report
     if not ocr:
         raise ReadError("ING-02", MSG_PICTURES)
-    return read_pdf_pictures(report, data, found)
+    return read_pictures(report, data, found)
 
 
 def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True, pictures: bool = True) -> ReadResult:
@@ -170,7 +170,10 @@ def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True, pictures:
             doc = doc_from_html(data)
         else:
             raise ReadError("ING-01", MSG_UNSUPPORTED)
-        return ReadResult(filename, build_report(_capped(doc), source), None)
+        report = build_report(_capped(doc), source)
+        if kind == "docx":  # tables pasted as pictures (bot/reading/mixed.py)
+            report = _with_pictures(report, data, ocr, pictures)
+        return ReadResult(filename, report, None)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a chat message, not a stack trace
         return ReadResult(filename, None, as_read_error(exc, filename))
 

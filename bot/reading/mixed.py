@@ -162,12 +162,77 @@ def _merged(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float,
     return [(m[0], m[1], m[2], m[3]) for m in out]
 
 
-def pictures_to_read(report: Report, data: bytes) -> list[Picture]:
-    """The pictures to OCR for a text PDF's reading: none unless a table is missing (the usual text PDF
-    is decided without opening it again), else :func:`pdf_pictures`."""
+@dataclass(frozen=True)
+class DocxPicture:
+    """A picture in a .docx body: its image file and its size on the page (EMU, 914,400 an inch)."""
+
+    data: bytes
+    cx: int
+    cy: int
+
+
+#: EMU in a centimetre (Word's drawing unit).
+EMU_PER_CM = 360_000
+#: A .docx picture worth reading is at least this wide and tall on the page (a seal is 4 cm, a signature
+#: 2 cm tall; a pasted 表4 is ~15 × 5 cm).
+MIN_DOCX_WIDTH_CM = 8.0
+MIN_DOCX_HEIGHT_CM = 2.5
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def docx_pictures(data: bytes) -> list[DocxPicture]:
+    """The pictures in a .docx body (inline or floating) big enough to be a table, in document order.
+
+    The zip was checked by the .docx reader (sizes, ratio, encryption) before this runs."""
+    import io
+    import posixpath
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            body = ElementTree.fromstring(zf.read("word/document.xml"))
+            rels = ElementTree.fromstring(zf.read("word/_rels/document.xml.rels"))
+            targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(f"{_PKG}Relationship")}
+            found: list[DocxPicture] = []
+            for frame in body.iter():
+                if frame.tag not in (f"{_WP}inline", f"{_WP}anchor"):
+                    continue
+                extent = frame.find(f"{_WP}extent")
+                blip = next(frame.iter(f"{_A}blip"), None)
+                if extent is None or blip is None:
+                    continue
+                cx, cy = int(extent.get("cx") or 0), int(extent.get("cy") or 0)
+                if cx < MIN_DOCX_WIDTH_CM * EMU_PER_CM or cy < MIN_DOCX_HEIGHT_CM * EMU_PER_CM:
+                    continue
+                target = targets.get(blip.get(f"{_R}embed"), "")
+                if not target or "://" in target:
+                    continue  # a linked (external) picture is not in the file
+                member = posixpath.normpath(posixpath.join("word", target.lstrip("/"))) if not target.startswith("/") \
+                    else target.lstrip("/")
+                try:
+                    found.append(DocxPicture(zf.read(member), cx, cy))
+                except KeyError:
+                    continue
+                if len(found) >= MAX_PICTURES:
+                    break
+            return found
+    except Exception:  # noqa: BLE001 - a damaged part: the text reading stands
+        log.info("looking for pictures in a .docx failed", exc_info=True)
+        return []
+
+
+def pictures_to_read(report: Report, data: bytes) -> list[Any]:
+    """The pictures to OCR for a text PDF's or .docx's reading: none unless a table is missing (the
+    usual file is decided without opening it again), else :func:`pdf_pictures` / :func:`docx_pictures`."""
     if not missing_tables(report):
         return []
-    return pdf_pictures(data)
+    return pdf_pictures(data) if data.startswith(b"%PDF") else docx_pictures(data)
 
 
 def pictures_count(data: bytes) -> int:
@@ -177,7 +242,7 @@ def pictures_count(data: bytes) -> int:
         return len(pdf_pictures(data))
     from bot.reading.ofd import picture_count
 
-    return picture_count(data)
+    return picture_count(data) or len(docx_pictures(data))
 
 
 def render_pictures(data: bytes, pictures: list[Picture]) -> list[Any]:
@@ -205,6 +270,23 @@ def render_pictures(data: bytes, pictures: list[Picture]) -> list[Any]:
                 out.append(np.asarray(image.crop(box)))
     finally:
         pdf.close()
+    return out
+
+
+def docx_arrays(pictures: list[DocxPicture]) -> list[Any]:
+    """Each .docx picture at the size it has on the page at a scanned page's resolution (~154 dpi), so
+    its text is as big for the recogniser as a rendered PDF's (RGB numpy arrays)."""
+    import numpy as np
+
+    from bot.reading.ocr import TARGET_LONG_SIDE, open_image
+
+    dpi = TARGET_LONG_SIDE / (297 / 25.4)  # an A4 page's long side at TARGET_LONG_SIDE pixels
+    out = []
+    for p in pictures:
+        image = open_image(p.data).convert("RGB")
+        width = max(1, round(p.cx / 914_400 * dpi))
+        height = max(1, round(p.cy / 914_400 * dpi))
+        out.append(np.asarray(image.resize((width, height))))
     return out
 
 
@@ -272,12 +354,16 @@ def unread_note(report: Report) -> None:
     ))
 
 
-def read_pdf_pictures(report: Report, data: bytes, pictures: list[Picture]) -> Report:
-    """OCR ``pictures`` of a text PDF and fill the tables its text reading lacks (never raises for the
-    OCR: a failure keeps the text reading, with a note). Pictures that hold no table (a photo of the
-    office, a chart) change nothing."""
+def read_pictures(report: Report, data: bytes, pictures: list[Any]) -> Report:
+    """OCR ``pictures`` of a text PDF or .docx (:func:`pictures_to_read`) and fill the tables its text
+    reading lacks (never raises for the OCR: a failure keeps the text reading, with a note). Pictures
+    that hold no table (a photo of the office, a chart) change nothing."""
     try:
-        fill_missing(report, ocr_arrays(render_pictures(data, pictures), "pdf"))
+        if pictures and isinstance(pictures[0], DocxPicture):
+            arrays, kind = docx_arrays(pictures), "docx"
+        else:
+            arrays, kind = render_pictures(data, pictures), "pdf"
+        fill_missing(report, ocr_arrays(arrays, kind))
     except MemoryError:  # past OCR's cap: the text reading still stands
         log.warning("pictures of %s not read: out of memory", report.source.filename)
         unread_note(report)

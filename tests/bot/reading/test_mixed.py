@@ -1,5 +1,5 @@
-"""PDFs that mix text with pictures of tables (bot/reading/mixed.py): the pictures are read by OCR only for
-the tables the text lacks; the text stays exact; a seal or logo changes nothing.
+"""PDFs and .docx files that mix text with pictures of tables (bot/reading/mixed.py): the pictures are read by
+OCR only for the tables the text lacks; the text stays exact; a seal or logo changes nothing.
 
 The PDFs are made as offices make them: a report written in Word (python-docx) with its tables pasted
 as screenshots, or with 表3 left out of the text and a scanned page appended, turned into a PDF by
@@ -21,9 +21,7 @@ from bot.validation.uncertain import uncertain_cells
 from tests.support import lo_reports, mixed
 from tests.support.factories import make_report
 
-needs_lo = pytest.mark.skipif(lo_reports.soffice() is None, reason="LibreOffice (soffice) is not installed")
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime is not installed")
-pytestmark = needs_lo
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +32,8 @@ def truth():
 @pytest.fixture(scope="session")
 def pdfs(truth) -> dict[str, bytes]:
     """The LibreOffice PDFs: tables as pictures, 表3 left out of the text, the whole report with a seal."""
+    if lo_reports.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
     docs = {"pictured": mixed.pictured_docx(truth), "text": mixed.text_docx(truth), "sealed": mixed.sealed_docx(truth)}
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -182,3 +182,31 @@ def test_an_appended_scanned_table_is_read_in_the_worker_with_a_notice(pdfs, tru
     assert all(v.confidence is not None for v in cells(report, "t3").values())
     assert all(v.confidence is None for t in ("t2", "t4") for v in cells(report, t).values())
     assert values(report, "t2") == values(truth, "t2") and values(report, "t4") == values(truth, "t4")
+
+
+# -- .docx whose tables are pictures (no LibreOffice needed) ---------------------------------------------
+
+
+def test_a_docx_seal_is_no_table_and_a_pasted_table_is_sent_to_ocr(truth):
+    from bot.reading.mixed import docx_pictures
+
+    sealed = mixed.sealed_docx(truth)
+    assert docx_pictures(sealed) == []
+    [result] = read_bytes("盖章.docx", sealed, ocr=False)
+    assert values(result.report) == values(truth)
+    [picture] = docx_pictures(mixed.pictured_docx(truth, ("t4",)))
+    assert (round(picture.cx / 360_000), round(picture.cy / 360_000)) == (16, 5)  # cm on the page
+    [result] = read_bytes("表4是图片.docx", mixed.pictured_docx(truth, ("t4",)), ocr=False)
+    assert result.error.code == "ING-02" and result.error.message == MSG_PICTURES
+
+
+@needs_ocr
+def test_a_docx_with_table4_pasted_as_a_picture_reads_it_by_ocr(truth):
+    [result] = read_bytes("表4是图片.docx", mixed.pictured_docx(truth, ("t4",)))
+    report = result.report
+    assert report.provenance == {"appeals": "ocr"}
+    assert_no_silent_misreads(report, truth)
+    assert all(v.confidence is not None for v in cells(report, "t4").values())
+    assert all(v.confidence is None for t in ("t2", "t3") for v in cells(report, t).values())
+    validate(report)
+    assert not any(f.code == "STR-04" or f.severity == "error" for f in report.findings)
