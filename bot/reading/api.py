@@ -26,6 +26,7 @@ from bot.reading.errors import (
     MSG_NEEDS_OCR,
     MSG_NESTED_ZIP,
     MSG_NOT_REPORT,
+    MSG_PICTURES,
     MSG_TIMEOUT,
     MSG_TOO_BIG,
     MSG_TOO_COMPLEX,
@@ -33,7 +34,6 @@ from bot.reading.errors import (
     ReadError,
     ReadResult,
 )
-from bot.reading.mixed import MSG_PICTURES
 from bot.reading.pdf_grid import doc_from_pdf_grid
 from bot.reading.sources import (
     MAX_PDF_PAGES,

@@ -22,7 +22,7 @@ What is read how:
   ``"ocr"`` for a table read from a picture.
 
 In the bot, OCR runs only in the parse worker's OCR task (``api.read_in_worker``): the text pass
-answers :data:`MSG_PICTURES` (ING-02) for such a file and the OCR task, with OCR's time and memory
+answers ``MSG_PICTURES`` (ING-02, "read me again with OCR") for such a file and the OCR task, with OCR's time and memory
 limits and the on_ocr progress message, reads it again with the pictures.
 """
 
@@ -42,9 +42,6 @@ from bot.report import Finding, Report
 
 log = logging.getLogger(__name__)
 
-#: The answer of the text pass for a document whose missing tables are pictures: "read me again with
-#: OCR" (ING-02 sends it to the OCR task; the user sees the OCR progress message, not this).
-MSG_PICTURES = "文件中的部分表格是图片，需要文字识别。"
 
 #: A picture worth reading covers at least this share of its page's area …
 MIN_AREA_SHARE = 0.10

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from bot.reading.boxes import Box, BoxDoc, doc_from_pages
-from bot.reading.errors import MSG_CORRUPT, MSG_NEEDS_OCR, MSG_SCANNED, ReadError
+from bot.reading.errors import MSG_CORRUPT, MSG_NEEDS_OCR, MSG_PICTURES, MSG_SCANNED, ReadError
 from bot.reading.sources import MAX_PDF_PAGES, check_zip
 from bot.report import Report, Source
 
@@ -185,7 +185,7 @@ def read_ofd(data: bytes, source: Source, *, ocr: bool = True, pictures: bool = 
     pictures (a scanned OFD, or scanned table pages after the text) are read by OCR — all of it when
     no page has text, else only the tables the text lacks (bot/reading/mixed.py). ``ocr=False``: such
     a file answers ING-02 for the OCR task instead; ``pictures=False``: its text only."""
-    from bot.reading.mixed import MSG_PICTURES, fill_missing, missing_tables, unread_note
+    from bot.reading.mixed import fill_missing, missing_tables, unread_note
     from bot.reading.scanned import report_from_boxes
 
     pages = ofd_pages(data)

@@ -15,7 +15,8 @@ import pytest
 
 from bot.reading import ocr, read_bytes
 from bot.reading.api import read_in_worker, read_text_only, shutdown_pool
-from bot.reading.mixed import MSG_PICTURES, missing_tables, pdf_pictures, pictures_to_read
+from bot.reading.errors import MSG_PICTURES
+from bot.reading.mixed import missing_tables, pdf_pictures, pictures_to_read
 from bot.validation import validate
 from bot.validation.uncertain import uncertain_cells
 from tests.support import lo_reports, mixed

@@ -80,8 +80,8 @@ def pictured_ofds():
 
 
 def test_an_ofd_with_picture_pages_goes_to_the_ocr_task(pictured_ofds):
-    from bot.reading.errors import MSG_NEEDS_OCR
-    from bot.reading.mixed import MSG_PICTURES, pictures_count
+    from bot.reading.errors import MSG_NEEDS_OCR, MSG_PICTURES
+    from bot.reading.mixed import pictures_count
 
     _, mixed_ofd, scanned_ofd = pictured_ofds
     [mixed_result] = read_bytes("附扫描页.ofd", mixed_ofd, ocr=False)
