@@ -25,8 +25,10 @@ from bot.reading.errors import (
     MSG_MEMBER_FAILED,
     MSG_NEEDS_OCR,
     MSG_NESTED_ZIP,
+    MSG_NO_CONTENT,
     MSG_NOT_REPORT,
     MSG_PICTURES,
+    MSG_SCANNED,
     MSG_TIMEOUT,
     MSG_TOO_BIG,
     MSG_TOO_COMPLEX,
@@ -115,6 +117,17 @@ def _is_ofd(data: bytes) -> bool:
 
 
 
+def _scan_like(err: ReadError, data: bytes) -> bool:
+    """Whether a PDF the text readers refused is a scan for OCR: no text layer at all, or pages that are
+    mostly scans under stray text (page numbers, a watermark, a typed title page: 「不是年报」/「只有标题」)."""
+    from bot.reading.mixed import mostly_scans
+    from bot.reading.ocr import pdf_is_scan
+
+    if err.code == "ING-02":
+        return pdf_is_scan(data) or mostly_scans(data)
+    return err.message in (MSG_NOT_REPORT, MSG_NO_CONTENT) and mostly_scans(data)
+
+
 def _with_pictures(report: Report, data: bytes, ocr: bool, pictures: bool) -> Report:
     """A text PDF or .docx whose missing tables are pictures (bot/reading/mixed.py): with ``ocr`` the pictures are
     read and fill those tables; without, ING-02 (:data:`MSG_PICTURES`) sends the file to the OCR task.
@@ -157,13 +170,11 @@ def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True, pictures:
             try:
                 return ReadResult(filename, _with_pictures(_read_pdf(data, source), data, ocr, pictures), None)
             except ReadError as err:
-                if err.code != "ING-02" or not ocr:
-                    raise
-                from bot.reading.ocr import pdf_is_scan
-
-                if err.message == MSG_PICTURES or not pdf_is_scan(data):
+                if err.message == MSG_PICTURES or not _scan_like(err, data):
                     raise  # text the readers refused, or no page at all: not a scan, OCR is not the answer
-            from bot.reading.scanned import read_scanned_pdf  # no text layer: a scan
+                if not ocr:
+                    raise err if err.code == "ING-02" else ReadError("ING-02", MSG_SCANNED) from err
+            from bot.reading.scanned import read_scanned_pdf  # a scan
 
             return ReadResult(filename, read_scanned_pdf(data, source), None)
         elif kind == "html":

@@ -70,6 +70,8 @@ class Picture:
     top: float
     right: float
     bottom: float
+    #: the share of its page's area it covers
+    share: float = 0.0
 
 
 def missing_tables(report: Report) -> list[str]:
@@ -139,7 +141,8 @@ def _page_pictures(page: Any, index: int, image_type: int) -> list[Picture]:
     finally:
         text.close()
     kept.sort(key=lambda b: -b[3])  # top down
-    return [Picture(index, left, height - top, right, height - bottom) for left, bottom, right, top in kept]
+    return [Picture(index, left, height - top, right, height - bottom, (right - left) * (top - bottom) / (width * height))
+            for left, bottom, right, top in kept]
 
 
 def _chars(text: str) -> int:
@@ -222,6 +225,21 @@ def docx_pictures(data: bytes) -> list[DocxPicture]:
     except Exception:  # noqa: BLE001 - a damaged part: the text reading stands
         log.info("looking for pictures in a .docx failed", exc_info=True)
         return []
+
+
+#: A page is a scan when a picture without text over it covers this share of it.
+SCAN_SHARE = 0.5
+
+
+def mostly_scans(data: bytes) -> bool:
+    """Whether at least half the pages (and one) of a PDF are scans — a scanned report with some stray
+    text (page numbers, a watermark, a typed title page) that the text readers refuse as "not a report":
+    OCR reads it as a scan rather than the user getting 「不是年报」."""
+    from bot.reading.ocr import MAX_OCR_PAGES, pdf_page_count
+
+    pages = min(pdf_page_count(data), MAX_OCR_PAGES)
+    scanned = {p.page for p in pdf_pictures(data, pages) if p.share >= SCAN_SHARE}
+    return bool(scanned) and 2 * len(scanned) >= pages
 
 
 def pictures_to_read(report: Report, data: bytes) -> list[Any]:

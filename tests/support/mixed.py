@@ -201,3 +201,28 @@ def with_picture_pages(ofd: bytes, pictures: list[bytes], *, mm: tuple[float, fl
                 f'<ofd:ImageObject ID="{2000 + i}" ResourceID="{1000 + i}" Boundary="0 0 {w} {h}" '
                 f'CTM="{w} 0 0 {h} 0 0"/></ofd:Layer></ofd:Content></ofd:Page>'))
     return buf.getvalue()
+
+
+def with_page_numbers(pdf: bytes) -> bytes:
+    """``pdf`` with a text-layer page number 「- n -」 at the foot of every page (what many scanning or
+    merging tools add over a scanned report): the file is then no longer text-free."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(pdf)
+    for i in range(len(doc)):
+        page = doc[i]
+        w, _ = page.get_size()
+        obj = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", 10.0)
+        text = f"- {i + 1} -".encode("utf-16-le") + b"\x00\x00"
+        pdfium_c.FPDFText_SetText(obj, ctypes.cast(ctypes.c_char_p(text), ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, w / 2 - 10, 20)
+        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+        pdfium_c.FPDFPage_GenerateContent(page.raw)
+        page.close()
+    buf = io.BytesIO()
+    doc.save(buf)
+    doc.close()
+    return buf.getvalue()

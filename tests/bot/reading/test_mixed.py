@@ -211,3 +211,29 @@ def test_a_docx_with_table4_pasted_as_a_picture_reads_it_by_ocr(truth):
     assert all(v.confidence is None for t in ("t2", "t3") for v in cells(report, t).values())
     validate(report)
     assert not any(f.code == "STR-04" or f.severity == "error" for f in report.findings)
+
+
+# -- a scan with stray text (page numbers added over the scanned pages) ------------------------------
+
+
+@needs_ocr
+def test_a_scan_with_page_numbers_in_its_text_layer_is_still_read_as_a_scan(truth):
+    """Before: 「该PDF为扫描图片，无法识别文字」 because two characters of text made it "not a scan"."""
+    from bot.reading.mixed import mostly_scans
+    from tests.support import scans
+
+    pdf = mixed.with_page_numbers(scans.scanned_pdf(mixed.scan_pages(truth)))
+    assert mostly_scans(pdf)
+    [result] = read_bytes("扫描加页码.pdf", pdf)
+    assert result.error is None, result.error.message
+    got = values(result.report, "t3")
+    want = values(truth, "t3")
+    assert sum(got[k] == want[k] for k in want) >= 0.97 * len(want)
+    assert all(v.confidence is not None for v in cells(result.report, "t3").values())
+
+
+def test_a_text_pdf_is_not_mostly_scans(pdfs):
+    from bot.reading.mixed import mostly_scans
+
+    assert not mostly_scans(pdfs["sealed"]) and not mostly_scans(pdfs["pictured"])
+    assert not mostly_scans(pdfs["appended"])  # 1 scanned page of 3: the mixed path, not a scan
