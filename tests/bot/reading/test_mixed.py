@@ -237,3 +237,27 @@ def test_a_text_pdf_is_not_mostly_scans(pdfs):
 
     assert not mostly_scans(pdfs["sealed"]) and not mostly_scans(pdfs["pictured"])
     assert not mostly_scans(pdfs["appended"])  # 1 scanned page of 3: the mixed path, not a scan
+
+
+@needs_ocr
+def test_when_the_pictures_time_out_the_text_is_still_read(pdfs, truth, monkeypatch):
+    """Three pictures (~30 CPU s of OCR) with an 8-s limit: the OCR task is killed, and the reply is the
+    text reading with ING-08 for the pictured tables — not 「文件处理超时」 for the whole file."""
+    from bot.reading import api
+
+    monkeypatch.setattr(api, "OCR_START_SECONDS", 0)
+    monkeypatch.setattr(api, "OCR_SECONDS_PER_PAGE", 1)
+
+    async def run():
+        try:
+            return await read_in_worker("图片表格.pdf", pdfs["pictured"], timeout=8)
+        finally:
+            shutdown_pool()
+
+    [result] = asyncio.run(run())
+    assert result.error is None, result.error.message
+    report = result.report
+    assert report.proactive is None and report.applications is None and report.appeals is None
+    assert report.office.name == truth.office.name
+    [note] = [f for f in report.ingest_findings if f.code == "ING-08"]
+    assert note.where == "表2、表3、表4"
