@@ -121,7 +121,10 @@ def pdf_pictures(data: bytes, pages: int | None = None) -> list[Picture]:
 
 
 def _page_pictures(page: Any, index: int, image_type: int) -> list[Picture]:
-    width, height = page.get_size()
+    shown_w, shown_h = page.get_size()
+    turned = page.get_rotation() % 360
+    # objects are placed in the unturned page; a page turned with /Rotate 90/270 shows it sideways
+    width, height = (shown_h, shown_w) if turned in (90, 270) else (shown_w, shown_h)
     if width <= 0 or height <= 0:
         return []
     boxes: list[tuple[float, float, float, float]] = []
@@ -141,6 +144,9 @@ def _page_pictures(page: Any, index: int, image_type: int) -> list[Picture]:
     finally:
         text.close()
     kept.sort(key=lambda b: -b[3])  # top down
+    if turned and kept:  # the whole turned page (the rendering is turned; cutting it out would miss)
+        share = max((r - left) * (t - b) for left, b, r, t in kept) / (width * height)
+        return [Picture(index, 0.0, 0.0, shown_w, shown_h, share)]
     return [Picture(index, left, height - top, right, height - bottom, (right - left) * (top - bottom) / (width * height))
             for left, bottom, right, top in kept]
 
