@@ -701,7 +701,9 @@ async def read_in_worker(
     """:func:`read_bytes` in the process pool with a hard time limit (pebble kills a hung worker).
 
     Pictures and scanned PDFs (a .zip's members too) are then read by OCR, each in a task of its own
-    with OCR's limits; ``on_ocr(name, pages)`` is called first so the chat can say it takes a while."""
+    with OCR's limits; ``on_ocr(name, pages)`` is called first so the chat can say it takes a while.
+    A text file whose missing tables are pictures (bot/reading/mixed.py) goes the same way, ``pages``
+    being its pictures; if that task fails, its text is read without them."""
     if len(data) > MAX_FILE_BYTES:
         return [ReadResult(filename, None, ReadError("ING-03", MSG_TOO_BIG))]
     results = await run_in_worker(read_bytes_without_ocr, filename, data, timeout=timeout)
