@@ -183,7 +183,8 @@ EMU_PER_CM = 360_000
 #: 2 cm tall; a pasted 表4 is ~15 × 5 cm).
 MIN_DOCX_WIDTH_CM = 8.0
 MIN_DOCX_HEIGHT_CM = 2.5
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Longest side a .docx picture is drawn at, EMU (42 cm, A3): Word cannot show a bigger one on a page.
+MAX_DOCX_EMU = 42 * EMU_PER_CM
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -219,8 +220,8 @@ def docx_pictures(data: bytes) -> list[DocxPicture]:
                 target = targets.get(blip.get(f"{_R}embed"), "")
                 if not target or "://" in target:
                     continue  # a linked (external) picture is not in the file
-                member = posixpath.normpath(posixpath.join("word", target.lstrip("/"))) if not target.startswith("/") \
-                    else target.lstrip("/")
+                # a target is relative to word/, or absolute within the package
+                member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"word/{target}")
                 try:
                     found.append(DocxPicture(zf.read(member), cx, cy))
                 except KeyError:
@@ -257,8 +258,8 @@ def pictures_to_read(report: Report, data: bytes) -> list[Any]:
 
 
 def pictures_count(data: bytes) -> int:
-    """Pictures OCR will read in a PDF or OFD (the progress message's page count and the OCR time
-    limit); 0 for another kind or an unreadable file."""
+    """Pictures OCR will read in a PDF, OFD or .docx (the progress message's page count and the OCR
+    time limit); 0 for another kind or an unreadable file."""
     if data.startswith(b"%PDF"):
         return len(pdf_pictures(data))
     from bot.reading.ofd import picture_count
@@ -305,8 +306,9 @@ def docx_arrays(pictures: list[DocxPicture]) -> list[Any]:
     out = []
     for p in pictures:
         image = open_image(p.data).convert("RGB")
-        width = max(1, round(p.cx / 914_400 * dpi))
-        height = max(1, round(p.cy / 914_400 * dpi))
+        # at most an A3 page's size whatever the file claims (a hostile extent must not allocate GBs)
+        width = max(1, round(min(p.cx, MAX_DOCX_EMU) / 914_400 * dpi))
+        height = max(1, round(min(p.cy, MAX_DOCX_EMU) / 914_400 * dpi))
         out.append(np.asarray(image.resize((width, height))))
     return out
 
