@@ -9,7 +9,7 @@ import asyncio
 from datetime import date, time, timedelta
 
 from bot.deadlines import extension_ladder, office_terms, service
-from bot.deadlines.obligations import owed_now
+from bot.deadlines.obligations import office_note, owed_now
 from bot.deadlines.ticker import tick
 from storage import contacts, repo
 from storage import reminders as store
@@ -108,6 +108,10 @@ async def test_an_extended_office_gets_its_own_ladder_then_stays_overdue(sqlite_
     lushan = next(r for r in rows if r.name == "鹿山")
     assert lushan.note(date(2026, 4, 1)) == "延期至3月10日，已逾期22天（合并审批）"
     assert lushan.note() == "已延期至3月10日（合并审批）"
+    assert await office_note(db, chat_id=CHAT, office_id=lushan.office.id, today=date(2026, 4, 1)) == \
+        "延期至3月10日，已逾期22天（合并审批）"  # what 「鹿山的报告」 appends
+    assert await office_note(db, chat_id=CHAT, office_id=lushan.office.id, today=date(2026, 3, 10)) == \
+        "已延期至3月10日（合并审批）"  # its own date: not late yet
 
 
 async def test_its_ladder_day_merges_into_the_chats_own_reminder(sqlite_db):
