@@ -142,6 +142,7 @@ async def exemption_command(db: Any, *, chat_id: int, words: list[str], lift: bo
             f"取消：/roster 取消免报 {row.name} {year}")
 
 
-def terms_lines(rows: list[Owed] | None) -> list[str]:
-    """/deadline's lines about offices with their own terms this year: 「鹿山：已延期至2月5日（…）」."""
-    return [f"· {r.office.name}：{r.note()}" for r in rows or [] if r.exempt or r.extended]
+def terms_lines(rows: list[Owed] | None, today: date | None = None) -> list[str]:
+    """/deadline's lines about offices with their own terms this year: 「鹿山：已延期至2月5日（…）」, or
+    「鹿山：延期至2月5日，已逾期3天」 once ``today`` is past it."""
+    return [f"· {r.office.name}：{r.note(today)}" for r in rows or [] if r.exempt or r.extended]

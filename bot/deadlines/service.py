@@ -140,7 +140,7 @@ async def list_deadlines_text(db: Any, *, chat_id: int, now: datetime, config: R
     lines.append(f"提醒：截止前 {'、'.join(map(str, ladder))} 天 {at:%H:%M}；逾期后每个工作日提醒一周。")
     lines.append(f"街道/乡镇年报截止：{'3月31日' if township.startswith('03') else '1月31日'}。")
     plan, rows = await owed_now(db, chat_id=chat_id, today=today)
-    if terms := office_terms.terms_lines(rows):
+    if terms := office_terms.terms_lines(rows, today):
         lines.append(f"{plan.report_year}年度单位延期/免报：")
         lines.extend(terms)
     lines.append("添加：/deadline 1月15日 提交区政府办")

@@ -112,6 +112,8 @@ async def test_an_extended_office_gets_its_own_ladder_then_stays_overdue(sqlite_
         "延期至3月10日，已逾期22天（合并审批）"  # what 「鹿山的报告」 appends
     assert await office_note(db, chat_id=CHAT, office_id=lushan.office.id, today=date(2026, 3, 10)) == \
         "已延期至3月10日（合并审批）"  # its own date: not late yet
+    listing = await service.deadline_command(db, chat_id=CHAT, args="", now=local(2026, 3, 12), config=CONFIG)
+    assert "富阳区鹿山街道：延期至3月10日，已逾期2天（合并审批）" in listing
 
 
 async def test_its_ladder_day_merges_into_the_chats_own_reminder(sqlite_db):
