@@ -191,7 +191,8 @@ async def summary(db: Any, *, child_chat_id: int, today: date, year: int, kind: 
     waiting = waiting_names(owing, today)
     if not missing and not failing:
         return None
-    due_dates = sorted({r.chat_due for r in owing if r.missing or r.failing})
+    due_dates = sorted({r.due if r.extended and r.late(today) else r.chat_due
+                        for r in owing if r.missing or r.failing})
     lines = [f"📣 上报汇总：「{await _title(db, child_chat_id)}」{year}年度报告"
              f"（截止{'、'.join(md(d) for d in due_dates)}）"]
     if missing:
@@ -246,7 +247,8 @@ async def plan_escalations(db: Any, *, now: datetime, config: ReminderConfig) ->
         deadlines = await outbox.list_deadlines(db, chat_id=link.child_chat_id,
                                                 due_from=today - timedelta(days=MAX_AFTER * 2))
         # the statutory deadlines, and each office's extension (its own summary after its own date)
-        deadlines = [d for d in deadlines if d.kind in (KIND_DEPT, KIND_GOV) or extension_ladder.is_extension_kind(d.kind)]
+        deadlines = [d for d in deadlines
+                     if d.kind in (KIND_DEPT, KIND_GOV) or extension_ladder.is_extension_kind(d.kind)]
         for d in deadlines:
             fire = datetime.combine(add_workdays(d.due, n), at, tzinfo=config.tz)
             confirmed = link.confirmed_at or now

@@ -133,6 +133,7 @@ async def test_an_extension_that_runs_out_gets_its_own_summary_and_stays_overdue
     assert first_day.date() == ESCALATION_DAY and "已延期：鹿山（至2月20日）" in first
     assert when.date() == date(2026, 2, 26)
     assert "未提交（1/1）：鹿山（延期至2月20日，已逾期6天）" in text and "财政局" not in text
+    assert "2025年度报告（截止2月20日）" in text
     assert "延期截止后第3个工作日自动汇总" in text
     asked = await escalation.on_demand(db, chat_id=SUPERVISOR, today=date(2026, 4, 1), year=2025)
     assert "鹿山（延期至2月20日，已逾期40天）" in asked and "财政局" in asked
