@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.deadlines.mentions import Line, Part, Person, pack, person_line
+from bot.deadlines.mentions import Line, Part, pack, person_line
+from storage.types import Contact
 
 MAX_NAMES = 25
 #: Characters of the one line that says what an office has to fix.
@@ -77,7 +78,7 @@ class Tagged:
     """An office in a tagged reminder: its name, its contacts and (errors) one line of what to fix."""
 
     name: str
-    people: tuple[Person, ...] = ()
+    people: tuple[Contact, ...] = ()
     fix: str = ""
 
 

@@ -345,7 +345,6 @@ SETTING_TAGGING = "tag_contacts"
 async def _tagged(db: Any, chat_id: int, entries: list[RosterEntry], *, with_fix: bool
                   ) -> list[texts.Tagged]:
     """Each office with its contacts (storage/contacts.py) and, for errors, its first error finding."""
-    from bot.deadlines.mentions import Person
     from storage import contacts as people_store
     from storage import repo
 
@@ -357,7 +356,7 @@ async def _tagged(db: Any, chat_id: int, entries: list[RosterEntry], *, with_fix
             findings = await repo.report_findings(db, report_id=e.report_id)
             first = next((f for f in findings if f.severity == "error"), None)
             fix = f"{first.message}（{first.code}）" if first else ""
-        people = tuple(Person(c.user_id, c.display_name, c.username) for c in bound.get(e.office_id, []))
+        people = tuple(bound.get(e.office_id, []))
         out.append(texts.Tagged(e.name, people, fix))
     return out
 

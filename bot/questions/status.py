@@ -121,7 +121,7 @@ async def _standing(db: object, chat_id: int, report_id: int) -> list:
     reviewed = await review.reviewed_findings(db, chat_id=chat_id, report_id=report_id)
     if reviewed is None:
         return await repo.report_findings(db, report_id=report_id)
-    return [r.finding for r in reviewed if r.ruling is None or not r.ruling.dismissed]
+    return [r.finding for r in reviewed if not r.dismissed]
 
 
 async def answer_errors(db: object, chat_id: int, query: Query, today: date) -> str:
