@@ -72,7 +72,7 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
     if lang == "en":
         names = [r.office.name + (f" (extended to {r.due:%Y-%m-%d})" if r.extended else "") for r in missing]
     else:
-        names = [r.office.name + (f"（{r.note()}）" if r.extended else "") for r in missing]
+        names = [r.office.name + (f"（{r.note(today)}）" if r.extended else "") for r in missing]  # 逾期 once late
     from storage.contacts import contacts_for  # 「谁还没交」 names each office's contacts (issue 20)
 
     people = await contacts_for(db, chat_id=chat_id, office_ids=[r.office.id for r in missing])
