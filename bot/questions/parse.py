@@ -45,11 +45,12 @@ _EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
            "ten": 10}
 
 _MISSING = re.compile(
-    r"没交|未交|没有交|还没交|未提交|没提交|没有提交|尚未提交|未报送|没报送|没有报送|未上报|没上报|没有上报|没报|"
-    r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报|未收到.{0,6}(单位|街道|谁|哪)|逾期未交|逾期未报|逾期没交"
+    r"没交|未交|没有交|还没交|未提交|没提交|没有提交|尚未提交|未报送|没报送|没有报送|未上报|没上报|没有上报|没报(?![错告])|"
+    r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报(?![错告])|未收到.{0,6}(单位|街道|谁|哪)|逾期未交|逾期未报|逾期没交"
     r"|not\s+(yet\s+)?(been\s+)?(submitted|filed|sent|reported|handed\s+in)\b|hasn'?t\s+(yet\s+)?(submitted|filed|sent|reported)"
     r"|haven'?t\s+(yet\s+)?(submitted|filed|sent|reported)|\bmissing\b|\boutstanding\b|yet\s+to\s+(submit|file|send|report)"
-    r"|\boverdue\b|still\s+owe|not\s+received|提交情况|上报情况|报送情况|交齐|交全|收齐|submission\s+status"
+    r"|\boverdue\b|still\s+owe|not\s+received|still\s+(?:needs?|has|have)\s+to\s+(?:submit|file|send|report)"
+    r"|\b(?:who|which)\b.{0,25}\blate\b|提交情况|上报情况|报送情况|交齐|交全|收齐|submission\s+status"
 )
 _SUBMITTED = re.compile(
     r"(谁|哪些|哪几个|哪个|哪几家).{0,8}(交了|已交|提交了|已提交|报了|已报送|报送了|上报了|交过|提交过)"
@@ -58,11 +59,11 @@ _SUBMITTED = re.compile(
 )
 _COUNT = re.compile(
     r"(多少|几)\s*(个|家|份|位)\s*(单位|街道|部门|乡镇|机关|报告|年报|办事处|政府)?.{0,6}(交|提交|报|收到|上报|有)"
-    r"|收到(了)?(多少|几)\s*(份|个)|(多少|几)\s*(份|个)\s*(报告|年报)|一共(有)?(多少|几)(个|家)(单位|街道)"
+    r"|收到(了)?(多少|几)\s*(份|个)|(交|提交|报送|上报)了?(多少|几)\s*(个|家|份)|(多少|几)\s*(份|个)\s*(报告|年报)|一共(有)?(多少|几)(个|家)(单位|街道)"
     r"|how\s+many\s+(offices|reports|units|streets|subdistricts|bodies)|number\s+of\s+(offices|reports)"
 )
 _ERRORS = re.compile(
-    r"错误|有错|出错|错在|没通过|未通过|不通过|没有通过|不合格|失败|有问题|什么问题|哪些问题|问题|毛病|不对|报错|警告|"
+    r"错误|有错|出错|错在|错了|哪里错|哪错|要改|需要改|要修改|需要修改|得改|没改|未改|怎么回事|咋回事|没通过|未通过|不通过|没有通过|不合格|失败|有问题|什么问题|哪些问题|问题|毛病|不对|报错|警告|"
     r"校验|检查结果|通过了吗|通过没|合格吗|空白|没填|未填|漏填|缺什么|缺了什么|缺少什么|少了什么|\bblank\b|missing\s+(from|in)\b|"
     r"\berrors?\b|\bwrong\b|\bfail(ed|s|ing)?\b|\binvalid\b|\bproblems?\b|"
     r"\bissues?\b|did\s*n[o']t\s+pass|not\s+pass|\bwarnings?\b|\bfindings?\b|\bvalidation\b|\bpass(ed)?\b|\bcheck\b"
@@ -97,7 +98,7 @@ _LESS = re.compile(r"\bless\b|\bfewer\b|\blower\b|\bsmaller\b|更少|更低|(哪
 _RECTIFY = re.compile(r"整改|\b(?:still )?needs? (?:to )?(?:be )?fix(?:ed|ing)?\b|\bmust (?:be )?fix|\brectif")
 _SINCE = re.compile(r"\bsince\b|以来|至今|到现在")
 _LIST_OFFICES = re.compile(
-    r"有哪些单位|哪些单位$|单位列表|单位名单|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
+    r"有哪些单位|哪些单位$|单位列表|单位名单|^名单$|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
     r"|\bwhich\s+offices\s+are\s+(there|here)\b|\broster\b|\ball\s+offices\??$"
 )
 _SUBMIT_ONE = re.compile(
@@ -120,7 +121,7 @@ _BOTTOM = re.compile(
 )
 _RANK = re.compile(r"排第几|第几名|排在第几|排名|排行|排序|排一下|排个序|从高到低|从多到少|从大到小|\brank(ing|ed)?\b|\border(ed)?\b|\bsort(ed)?\b|league\s+table")
 _MAX = re.compile(r"最多|最高|最大|第一多|\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\bmaximum\b|\bmax\b|\btop\b")
-_MIN = re.compile(r"最少|最低|最小|\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b")
+_MIN = re.compile(r"最少|最低|最小|倒数第一|\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b")
 _AVG = re.compile(r"平均|均值|\baverage\b|\bmean\b|\bavg\b")
 _SUM = re.compile(r"一共|总共|合计|共计|加起来|总和|全部|所有|全区|全县|全市|各单位|汇总|总量|"
                   r"\btotal\b|altogether|combined|\bsum\b|overall|all\s+offices|in\s+all")
@@ -458,7 +459,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         if query.kind == "findings" and len(found) == 1:
             query.yes_no = yes_no  # 「青石山的报告合格吗」: 通过/未通过 first
         return query
-    if query.unknown_name and not w.about_all:
+    if query.unknown_name and not w.about_all and _asks_about_place(query, norm):
         query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
 
@@ -469,7 +470,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if metric is None and len(found) <= 1 and query.base_year is not None and query.year != query.base_year:
         query.kind = "years"  # 「平潭2023年和2021年比较」: the key numbers of both years (no office: the chat's)
         return query
-    ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least)
+    ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least or w.avg)
     if metric is None and (len(found) >= 2 or (ranking_words and not found) or (w.change and found)):
         # 「鹿山和青石山比较」「哪个最多」: applications, the number everyone means first
         query.metric = metric = build_metric([("t3row", "*apply")])
@@ -515,7 +516,29 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
             _yes_no_value(query, w, norm)  # 「东湖有没有行政诉讼」「鹿山申请超过100件吗」: 有/没有, 是/否 first
         return query
     _aggregate_kind(query, w, norm, found)
+    if query.implicit and not _asks_something(norm):
+        query.kind, query.aggregate, query.implicit = "unknown", None, False  # 「收到」「收到，谢谢」: chatter
     return query
+
+
+def _asks_something(norm: str) -> bool:
+    """Whether a message with no office and no aggregate word still asks for a number.
+
+    In a group 「收到」「收到，谢谢」 acknowledge a message; read as the 收到 row they would be answered with
+    the chat's total. A question about every office says how much (多少, 几, "how many") or ends in a
+    question mark; otherwise it is chatter and not understood."""
+    return bool(shapes.QUANTITY.search(norm) or shapes.ASKS_WHAT.search(norm) or re.search(r"[?？吗呢]\s*$", norm))
+
+
+def _asks_about_place(query: Query, norm: str) -> bool:
+    """Whether an unknown place name comes with a question (so 「本群没有…」 answers it).
+
+    A Chinese name, or an English one followed by street/town, is a place; a word that only spells as
+    pinyin ("meeting at 3pm") is one only when a number is asked for with it."""
+    name = query.unknown_name
+    if not name.isascii() or _EN_PLACE.search(name):
+        return True
+    return query.metric is not None or bool(shapes.QUANTITY.search(norm))
 
 
 def _yes_no_value(query: Query, w: _Words, norm: str) -> None:
@@ -597,6 +620,8 @@ def _aggregate_kind(query: Query, w: _Words, norm: str, found: list) -> None:
         query.aggregate = "min"
     elif w.avg:
         query.aggregate = "avg"
+    elif w.every and not found and (_MORE.search(norm) or _LESS.search(norm)):
+        query.aggregate = "max" if _MORE.search(norm) else "min"  # 「哪个街道申请少」: the office with the fewest
     elif w.every and re.search(r"各|每个|每家|\beach\b|\bevery\b", norm) and not w.total:
         query.aggregate = "rank"  # 「各街道的公开率」: each office's number, best first
     else:
