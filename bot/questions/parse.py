@@ -131,6 +131,13 @@ _GREETING_ONLY = re.compile(r"^[\s\W]*$")
 _HELLO = re.compile(r"^\W*(?:你好|您好|大家好|在吗|在不在|嗨|哈喽|帮助|求助|help|帮忙|怎么用|如何使用|使用说明|说明|菜单"
                     r"|功能|你能做什么|你会什么|你是谁|hi|hello|hey|start|menu|what can you do|how do i use (?:this|you)"
                     r"|who are you)(?:\W*(?:啊|呀|吗|呢|了|bot|机器人|年报助手|there|please))*\W*$")
+#: A whole message that only acknowledges or thanks (「收到」「好的谢谢」「辛苦了」 "ok thanks"): in a group it
+#: answers a colleague or the bot's reminder, and must not be read as the 收到 row of 表3.
+_CHATTER = re.compile(
+    r"^\W*(?:(?:收到|好的?|好嘞|行|可以|明白|了解|知道|嗯+|哦+|噢+|ok(?:ay)?|谢谢|多谢|感谢|谢了|辛苦|辛苦了|大家辛苦了"
+    r"|麻烦了|没问题|哈+|呵呵|赞|👍|🙏|thanks?(?: you)?|thx|ty|got it|noted|roger|sure|fine|great|cool|nice|lol"
+    r"|will do|no problem|np|copy that|understood|you too|bye|see you(?: tomorrow| later)?)"
+    r"(?:\W*(?:啊|呀|啦|哈|了|的|呢|吧|滴|哒|大家|各位|all|everyone|a lot|so much|very much))*\W*)+$")
 #: 「哪个乡镇」 "which township": restrict an aggregate to one office kind (when the chat has that kind).
 _KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"乡镇|镇政府|乡政府|哪个镇|哪个乡|各镇|各乡|\btowns?(hips?)?\b"), "乡镇"),
@@ -380,6 +387,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     """Parse one chat question into a :class:`Query` (see module docstring for the rules)."""
     norm = normalise(text)
     query = Query(text=text)
+    if _CHATTER.match(norm):  # 「收到」「好的谢谢」「👍」: not a question (kind stays unknown)
+        query.chatter, query.lang = True, "en" if text.isascii() else "zh"
+        return query
     if _GREETING_ONLY.match(norm):
         query.lang = "en" if text.strip() and text.isascii() else "zh"
         return query
@@ -526,8 +536,10 @@ def _asks_something(norm: str) -> bool:
 
     In a group 「收到」「收到，谢谢」 acknowledge a message; read as the 收到 row they would be answered with
     the chat's total. A question about every office says how much (多少, 几, "how many") or ends in a
-    question mark; otherwise it is chatter and not understood."""
-    return bool(shapes.QUANTITY.search(norm) or shapes.ASKS_WHAT.search(norm) or re.search(r"[?？吗呢]\s*$", norm))
+    question mark — a yes/no one (「收到了吗」: was my report received?) asks for no total."""
+    if shapes.QUANTITY.search(norm) or shapes.ASKS_WHAT.search(norm):
+        return True
+    return bool(re.search(r"\?\s*$", norm)) and not re.search(r"吗|么|没有?\W*$|\bdid\b|\bhas\b|\bhave\b", norm)
 
 
 def _asks_about_place(query: Query, norm: str) -> bool:

@@ -146,8 +146,11 @@ def colloquial_cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
         add(Case(q, [BG, "not submitted"]))
 
     # -- group chatter: not a question, never a number ------------------------------------------------
-    for q in ("今天中午吃啥", "收到", "好的谢谢", "收到，谢谢", "好的", "明天开会", "大家辛苦了", "上面那个呢"):
+    for q in ("今天中午吃啥", "收到", "好的谢谢", "收到，谢谢", "好的", "明天开会", "大家辛苦了", "上面那个呢", "👍", "谢谢大家",
+              "收到了吗"):
         add(Case(q, reject=["合计", "件"], understood=False))
+    add(Case("好的，鹿山申请多少", ["3件", LUSHAN]))  # an acknowledgement in front of a real question
+    add(Case("收到多少", [f"{total_new}件", "合计"]))  # 收到 with 多少 is the row, over the whole chat
     for q in ("ok thanks", "thx", "got it", "see you tomorrow", "meeting at 3pm", "lunch?"):
         add(Case(q, reject=["Total", "No office called"], understood=False))
     return out
