@@ -499,9 +499,10 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind = "change"
         return query
     if len(found) >= 2:  # 「鹿山和青石山比较」, or 「…一共」 = the sum over just those offices
-        query.kind, query.aggregate = ("aggregate", "sum") if w.together else ("compare", None)
+        summed = w.together or (re.search(r"\btotal\b", norm) and not w.compare)  # "linan apps total"
+        query.kind, query.aggregate = ("aggregate", "sum") if summed else ("compare", None)
         more, less = w.most or _MORE.search(norm), w.least or _LESS.search(norm)
-        if not w.together and (more or less):
+        if not summed and (more or less):
             query.aggregate = "max" if more else "min"  # 「…哪个公开率最高」: name the winner first
         if (len(found) == 2 and shapes.YES_NO_VALUE.search(norm) and not shapes.QUANTITY.search(norm)
                 and not _ALL_OFFICES.search(norm)):

@@ -53,12 +53,11 @@ def cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, int], Re
     the third, question_set_colloquial.py, is how people really type)."""
     out = _first_half(reports)
     if city is not None:
+        from tests.bot.questions.question_set_colloquial import colloquial_cases
         from tests.bot.questions.question_set_shapes import shape_cases
 
-        out += shape_cases(reports, city)
-    from tests.bot.questions.question_set_colloquial import colloquial_cases
-
-    return out + colloquial_cases(reports)
+        out += shape_cases(reports, city) + colloquial_cases(reports, city)
+    return out
 
 
 def _first_half(reports: dict[tuple[str, int], Report]) -> list[Case]:

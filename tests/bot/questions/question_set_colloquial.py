@@ -20,8 +20,8 @@ NOT_UNDERSTOOD_ZH = ["没看懂"]
 NOT_UNDERSTOOD_EN = ["didn't understand"]
 
 
-def colloquial_cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
-    """Every case of the colloquial part, over the main chat's stored reports."""
+def colloquial_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, int], Report]) -> list[Case]:
+    """Every case of the colloquial part, over the stored reports of the main chat and the city chat."""
 
     def r(short: str, year: int = 2021) -> Report:
         return reports[(short, year)]
@@ -153,4 +153,31 @@ def colloquial_cases(reports: dict[tuple[str, int], Report]) -> list[Case]:
     add(Case("收到多少", [f"{total_new}件", "合计"]))  # 收到 with 多少 is the row, over the whole chat
     for q in ("ok thanks", "thx", "got it", "see you tomorrow", "meeting at 3pm", "lunch?"):
         add(Case(q, reject=["Total", "No office called"], understood=False))
+    out += _city(city)
+    return out
+
+
+def _city(city: dict[tuple[str, int], Report]) -> list[Case]:
+    """The city chat: 临安 names three streets (ask back, or sum them), 玲珑's report has errors (warn),
+    平潭 alone filed for 2023 (a question about 街道 must not be answered from 2023)."""
+    linan = ("玲珑", "锦城", "青山湖")
+    names = {k: f"临安区{k}街道" for k in linan}
+    new = {k: fmt(city[(k, 2021)].t3("new_received")) for k in linan}
+    top = max(linan, key=lambda k: city[(k, 2021)].t3("new_received"))
+    total = fmt(sum(city[(k, 2021)].t3("new_received") for k in linan))
+    warn = "校验有错误"
+    out: list[Case] = []
+    add = out.append
+    add(Case("临安申请多少", choices=list(names.values()), chat="city"))
+    add(Case("临安那几个街道申请一共多少", [f"{total}件", "合计", names["玲珑"], warn], chat="city"))
+    add(Case("linan apps total", [total, "Total", "validation errors"], chat="city"))
+    add(Case("街道里谁的申请最多啊", [f"{new[top]}件", names[top], "2021年度"], reject=["平潭", "2023"], chat="city"))
+    add(Case("街道申请平均多少", ["平均", "2021年度", "3个街道"], reject=["平潭"], chat="city"))
+    add(Case("玲珑申请多少", [f"{new['玲珑']}件", "校验有2处错误"], chat="city"))
+    add(Case("玲龙申请多少", [f"{new['玲珑']}件", "校验有2处错误"], starts="按“", chat="city"))
+    add(Case("市政府办公厅申请多少", choices=["上海市人民政府办公厅", "杭州市人民政府办公厅"], chat="city"))
+    add(Case("上海市政府申请多少", [f"{fmt(city[('上海市政府办公厅', 2021)].t3('new_received'))}件", "上海市人民政府办公厅"],
+             chat="city"))
+    add(Case("平潭今年申请", [f"{fmt(city[('平潭', 2021)].t3('new_received'))}件", "2021年度"], chat="city"))
+    add(Case("平潭23年申请", [f"{fmt(city[('平潭', 2023)].t3('new_received'))}件", "2023年度"], chat="city"))
     return out
