@@ -92,10 +92,11 @@ async def _aggregate(db: object, chat_id: int, query: Query, errored: list) -> s
         return f"{head}（{ylab} · {where}）" + (f"：\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
     if agg == "threshold" and query.threshold:
         op, number = query.threshold
-        test = {">": lambda v: v > number, ">=": lambda v: v >= number, "<": lambda v: v < number}[op]
+        test = {">": lambda v: v > number, ">=": lambda v: v >= number, "<": lambda v: v < number,
+                "=": lambda v: R.same_as_shown(v, number, metric)}[op]
         hits = [R.office_label(s.office, lang) for s, v in sorted(valued, key=lambda sv: -sv[1]) if test(v)]
         shown = R.amount(number, metric, lang)
-        word = {">": ("超过", "over"), ">=": ("不少于", "at least"), "<": ("少于", "under")}[op]
+        word = {">": ("超过", "over"), ">=": ("不少于", "at least"), "<": ("少于", "under"), "=": ("等于", "equal to")}[op]
         if lang == "en":
             head = f"{len(hits)} of {len(valued)} office(s) {word[1]} {shown}"
             return f"{head} · {year} · {where}" + (f":\n{R.join_names(hits, lang)}" if hits else "") + skip_note

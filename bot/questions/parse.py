@@ -54,7 +54,7 @@ _MISSING = re.compile(
 )
 _SUBMITTED = re.compile(
     r"(谁|哪些|哪几个|哪个|哪几家).{0,8}(交了|已交|提交了|已提交|报了|已报送|报送了|上报了|交过|提交过)"
-    r"|(已经|已)(提交|交|报送|上报)的|who\s+(has\s+|have\s+)?(already\s+)?(submitted|filed|sent|reported)"
+    r"|(谁|哪些|哪几个|哪个|哪几家).{0,8}(报告|年报).{0,4}(收到了|已收到|到了)|(已经|已)(提交|交|报送|上报)的|who\s+(has\s+|have\s+)?(already\s+)?(submitted|filed|sent|reported)"
     r"|which\s+offices?\s+(have\s+|has\s+)?(already\s+)?(submitted|filed|sent|reported)"
 )
 _COUNT = re.compile(
@@ -73,7 +73,7 @@ _PASSED = re.compile(
     r"|\bwhich\b.{0,30}(?<!not )(?<!n't )\bpassed\b|\bclean\b"
 )
 _WARNINGS_ONLY = re.compile(r"警告|\bwarnings?\b")
-_ZERO = re.compile(r"没有|为0|为零|是0|是零|零申请|\bno\b|\bzero\b|\bnone\b")
+_ZERO = re.compile(r"没有|没(?=\s)|为0|为零|是0|是零|零申请|\bno\b|\bzero\b|\bnone\b")
 _CHANGE = re.compile(
     r"比(去年|上年|上一年|前一年|往年)|较(去年|上年|上一年)|与(去年|上年)相?比|和(去年|上年)(相)?比|跟(去年|上年)比|同比|环比|"
     r"增长|增加|减少|下降|上升|变化|增减|增幅|降幅|多了|少了|涨了|降了"
@@ -96,6 +96,8 @@ _MORE = re.compile(r"\bmore\b|\bhigher\b|\blarger\b|\bbigger\b|更多|更高|(�
 _LESS = re.compile(r"\bless\b|\bfewer\b|\blower\b|\bsmaller\b|更少|更低|(哪个|谁|哪家).{0,8}(?<!多)(少|低)")
 #: 整改 (the review loop, issue 21): 「谁还需要整改」「哪些单位需整改」 "who still needs to fix".
 _RECTIFY = re.compile(r"整改|\b(?:still )?needs? (?:to )?(?:be )?fix(?:ed|ing)?\b|\bmust (?:be )?fix|\brectif")
+#: 「公开率100%的有哪些」「复议为0件的单位」: a number the offices asked for must equal.
+_EQUAL_AGG = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(%|件|个)\s*的|(?:为|是|等于|达到)\s*(\d+(?:\.\d+)?)\s*(%|件|个)?\s*的")
 _SINCE = re.compile(r"\bsince\b|以来|至今|到现在")
 _LIST_OFFICES = re.compile(
     r"有哪些单位|哪些单位$|单位列表|单位名单|^名单$|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
@@ -103,7 +105,7 @@ _LIST_OFFICES = re.compile(
 )
 _SUBMIT_ONE = re.compile(
     r"交了吗|交了没|交没交|交了没有|提交了吗|提交了没|有没有交|有没有提交|报了吗|报送了吗|上报了吗|收到了吗|交过了吗|交过吗|交了么"
-    r"|什么时候交|哪天交|何时交|什么时候提交|哪天收到|什么时候收到|何时收到|几号交|交的时间"
+    r"|(?:年报|报告)收到(?:了)?(?:没有?|吗)|(?:报|交)上来(?:了)?(?:吗|没有?)|啥时候?交|啥时候?报|什么时候交|哪天交|何时交|什么时候提交|哪天收到|什么时候收到|何时收到|几号交|交的时间"
     r"|\bsubmit(ted|s)?\b|\bsent\s+in\b|\bhanded\s+in\b|\bfiled\s+(its|their|the)\b"
 )
 _BREAKDOWN = re.compile(r"哪里来|来源|构成|分布|按申请人|申请人类型|各类申请人|breakdown|by\s+applicant|who\s+applied|from\s+whom|sources?\b")
@@ -618,6 +620,12 @@ def _aggregate_kind(query: Query, w: _Words, norm: str, found: list) -> None:
         query.aggregate = "threshold"
         query.threshold = ((">=" if inclusive else ">") if w.above else "<", number)
         return
+    equal = _EQUAL_AGG.search(norm) if w.every and not found else None
+    if equal:  # 「公开率100%的有哪些」: the offices at exactly that number, not the pooled rate
+        number = float(equal.group(1) or equal.group(3))
+        rate = metric.is_rate or (equal.group(2) or equal.group(4)) == "%"
+        query.aggregate, query.threshold = "threshold", ("=", number / 100 if rate and metric.is_rate else number)
+        return
     if w.zero and not found:
         query.aggregate = "zero"
         return
@@ -635,8 +643,8 @@ def _aggregate_kind(query: Query, w: _Words, norm: str, found: list) -> None:
         query.aggregate = "avg"
     elif w.every and not found and (_MORE.search(norm) or _LESS.search(norm)):
         query.aggregate = "max" if _MORE.search(norm) else "min"  # 「哪个街道申请少」: the office with the fewest
-    elif w.every and re.search(r"各|每个|每家|\beach\b|\bevery\b", norm) and not w.total:
-        query.aggregate = "rank"  # 「各街道的公开率」: each office's number, best first
+    elif w.every and re.search(r"各|每个|每家|谁|哪些|哪几|哪个|哪家|\beach\b|\bevery\b|\bwhich\b|\bwho\b", norm) and not w.total:
+        query.aggregate = "rank"  # 「各街道的公开率」「谁被告输了」: each office's number, largest first — never a sum
     else:
         query.aggregate = "sum"
         query.implicit = not w.total

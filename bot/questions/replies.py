@@ -17,6 +17,14 @@ def chatter(lang: str) -> str:
     return "👌 有问题随时问，例如：哪个街道申请最多？"
 
 
+def same_as_shown(value: float, number: float, metric: Metric) -> bool:
+    """Whether ``value`` equals what was asked at the precision the bot prints: 14.38% is 「14.4%」, so
+    「公开率是不是14.4%」 is 是 — a user can only type back what the bot showed."""
+    if metric.is_rate:
+        return pct(value) == pct(number)
+    return abs(value - number) < 1e-9
+
+
 def num(value: float | int | None) -> str:
     """3 → "3", 2.5 → "2.5", 1.23456 → "1.2346" (fees have 4 decimals)."""
     if value is None:

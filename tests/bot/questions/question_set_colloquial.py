@@ -145,6 +145,29 @@ def colloquial_cases(reports: dict[tuple[str, int], Report], city: dict[tuple[st
     for q in ("who still needs to submit", "who's late"):
         add(Case(q, [BG, "not submitted"]))
 
+    # -- a second sweep: 输了 (lost = 结果纠正), 没办完, 为0/等于, 报上来了吗, "who" lists ------------------
+    dh = r("东湖")
+    add(Case("东湖复议输了几个", [f"{fmt(dh.t4('review', 'corrected'))}件", "结果纠正"]))
+    add(Case("东湖打官司输了几次", [f"{fmt(dh.t4('litigation_direct', 'corrected') + dh.t4('litigation_after_review', 'corrected'))}件",
+                                  "行政诉讼", "结果纠正"]))
+    add(Case("东湖输了几次", NOT_UNDERSTOOD_ZH, understood=False))  # 复议 or 诉讼? never guess
+    add(Case("东湖发了几个规范性文件", [f"{fmt(dh.t2('normative_documents', 'issued'))}件", "本年制发"]))
+    add(Case("东湖还有多少没办完", [f"{fmt(dh.t3('carried_forward'))}件", "结转下年度"]))
+    add(Case("东湖信息不存在多少", [f"{fmt(dh.t3('unable_not_held'))}件", "不掌握"]))
+    zero_streets = [k for k in streets if reports[k].t3("new_received") == 0]
+    add(Case("哪些街道没收到申请", [f"{len(streets)}个街道中{len(zero_streets)}个为0", QSS], reject=["合计", DH]))
+    add(Case("公开率100%的有哪些", ["1个等于100%", LUSHAN], reject=["合计口径", DH]))
+    no_review = [k for k in main21 if reports[k].t4("review") == 0]
+    add(Case("复议为0件的单位有哪些", [f"{len(no_review)}个等于0件", LUSHAN], reject=["合计"]))
+    add(Case("北关啥时候交", ["未收到示范区北关街道的2021年度报告"]))
+    add(Case("鹿山报上来了吗", ["已交", LUSHAN]))
+    add(Case("鹿山的年报收到没有", ["已交", LUSHAN], reject=["3件"]))
+    add(Case(f"东湖公开率是不是{pct(dh.t3('granted') + dh.t3('partial'), dh.t3('total_processed'))}", [], starts="是："))
+    add(Case("哪些单位的报告收到了", ["已交9个", LUSHAN], reject=["合计"]))
+    add(Case("谁被告输了", ["排名", "结果纠正", XD], reject=["合计"]))
+    add(Case("哪些单位有行政复议", ["排名", "行政复议"], reject=["合计"]))
+    add(Case("which offices had lawsuits", ["Ranking", XD], reject=["Total"]))
+
     # -- group chatter: not a question, never a number ------------------------------------------------
     for q in ("今天中午吃啥", "收到", "好的谢谢", "收到，谢谢", "好的", "明天开会", "大家辛苦了", "上面那个呢", "👍", "谢谢大家",
               "收到了吗"):
