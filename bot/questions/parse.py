@@ -623,8 +623,7 @@ def _aggregate_kind(query: Query, w: _Words, norm: str, found: list) -> None:
     equal = _EQUAL_AGG.search(norm) if w.every and not found else None
     if equal:  # 「公开率100%的有哪些」: the offices at exactly that number, not the pooled rate
         number = float(equal.group(1) or equal.group(3))
-        rate = metric.is_rate or (equal.group(2) or equal.group(4)) == "%"
-        query.aggregate, query.threshold = "threshold", ("=", number / 100 if rate and metric.is_rate else number)
+        query.aggregate, query.threshold = "threshold", ("=", number / 100 if metric.is_rate else number)
         return
     if w.zero and not found:
         query.aggregate = "zero"
