@@ -47,7 +47,12 @@ def available() -> bool:
 
 
 def engine() -> Any:
-    """The RapidOCR engine of this process, loaded on first use (≈1 s)."""
+    """The RapidOCR engine of this process, loaded on first use (≈1 s).
+
+    One ONNX Runtime thread per model: its default pool (a thread a core) spins between operators, and
+    with two parse workers on two cores — or any other load — that spinning cost more than it gained
+    (a 300-dpi page 7.5 → 4.3 CPU s at load 5, and less wall time too; bench/ocr.py). The two cores are
+    used instead by :func:`recognise`: whole batches on two threads."""
     global _engine
     with _engine_lock:
         if _engine is None:
@@ -56,29 +61,107 @@ def engine() -> Any:
             except ImportError as exc:
                 raise ReadError("ING-02", MSG_OCR_UNAVAILABLE) from exc
             logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-            _return_big_buffers()
+            _tune_allocator()
             # no angle classifier: pages are upright (a 180° scan is rare and its skew is measured anyway)
-            _engine = RapidOCR(use_cls=False, max_side_len=2400, print_verbose=False)
+            _engine = RapidOCR(use_cls=False, max_side_len=2400, print_verbose=False, rec_batch_num=REC_BATCH,
+                               intra_op_num_threads=1, inter_op_num_threads=1)
         return _engine
 
 
+#: Crops the recogniser reads in one run. It pads a batch to its widest crop (crops are sorted by width
+#: first): six a batch (RapidOCR's default) cost 9.4 CPU s for a report's 340 crops, two 8.1 s, and less
+#: memory a run; one was no cheaper.
+REC_BATCH = 2
+
+
 #: glibc's M_MMAP_THRESHOLD: a block at least this big gets a mapping of its own, unmapped when freed.
-MMAP_THRESHOLD = 2 * 1024 * 1024
+#: The detector's planned buffer (~300 MB a page) is far above it; the recogniser's tensors (a few MB)
+#: stay below it and are reused from the heap. At 2 MB the recogniser's tensors were mapped too, and
+#: each of its ~60 runs a page faulted its memory in afresh: twice the CPU, a third of it in the kernel.
+MMAP_THRESHOLD = 16 * 1024 * 1024
+
+_libc: Any = None
 
 
-def _return_big_buffers() -> None:
-    """Tell this worker's allocator to give the detector's big tensors (tens of MB a page) back to the
-    system when freed. glibc otherwise raises its mmap threshold after the first large free and serves
-    the next page's tensors from a heap that never shrinks: a worker peaked at ~810 MB RSS over a
-    6-page scan, ~600 MB with this (bench/ocr.py). No effect off glibc."""
+def _tune_allocator() -> None:
+    """Fix this worker's mmap threshold (glibc otherwise raises it after the first large free and serves
+    the next page's detector buffer from a heap that never shrinks). No effect off glibc."""
+    global _libc
     import ctypes
     import ctypes.util
 
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD (also stops its dynamic growth)
+        _libc = libc
     except (OSError, AttributeError):
-        pass
+        _libc = None
+
+
+def _trim() -> None:
+    """Give the heap's free pages back to the system (glibc ``malloc_trim``): after a page's detection
+    or recognition the worker drops back to ~180 MB, so the next detector peak starts from there."""
+    if _libc is not None:
+        try:
+            _libc.malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
+#: Threads one OCR read recognises on (a worker's share of the machine's cores). Detecting the next page
+#: on a third thread meanwhile was faster still, but a detector buffer beside two recognisers took a
+#: worker to 650 MB.
+OCR_THREADS = 2
+
+_helpers: Any = None
+
+
+def _threads() -> Any:
+    """This process's helper threads for the recogniser, created on first use (a parse worker is a
+    process)."""
+    global _helpers
+    with _engine_lock:
+        if _helpers is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _helpers = ThreadPoolExecutor(max_workers=max(1, OCR_THREADS - 1), thread_name_prefix="ocr")
+        return _helpers
+
+
+def recognise(crops: list[Any]) -> list[tuple[str, float]]:
+    """Text and confidence of each crop, in order.
+
+    The recogniser's own batches (crops sorted by width, REC_BATCH a batch, padded to the batch's widest)
+    are shared out whole over OCR_THREADS threads — ONNX Runtime lets go of the GIL while it runs — so
+    each crop is read exactly as one call over all of them would read it."""
+    if not crops:
+        return []
+    eng = engine()
+    size = max(1, int(eng.text_rec.rec_batch_num))
+    if OCR_THREADS < 2 or len(crops) <= size:
+        return [(str(t), float(s)) for t, s in eng.text_rec(crops)[0]]
+    ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+    order = sorted(range(len(crops)), key=ratios.__getitem__)
+    batches = [order[i : i + size] for i in range(0, len(order), size)]
+    # the widest batches first, each to the least loaded thread (a batch costs about its padded width)
+    shares: list[list[list[int]]] = [[] for _ in range(OCR_THREADS)]
+    load = [0.0] * OCR_THREADS
+    for batch in sorted(batches, key=lambda b: -ratios[b[-1]] * len(b)):
+        k = load.index(min(load))
+        shares[k].append(batch)
+        load[k] += ratios[batch[-1]] * len(batch)
+    parts = [sorted((i for b in share for i in b), key=ratios.__getitem__) for share in shares if share]
+
+    def run(part: list[int]) -> list[tuple[str, float]]:
+        return eng.text_rec([crops[i] for i in part])[0]
+
+    futures = [_threads().submit(run, part) for part in parts[1:]]
+    results = [run(parts[0]), *(f.result() for f in futures)]
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for part, got in zip(parts, results, strict=True):
+        for i, (text, score) in zip(part, got, strict=True):
+            out[i] = (str(text), float(score))
+    return out
 
 
 def _prepare(image: Any) -> Any:
@@ -108,35 +191,49 @@ def _skew(quads: list[list[list[float]]]) -> float:
     return statistics.median(angles) if len(angles) >= 3 else 0.0
 
 
-#: Long side of the image the text *detector* sees (the recogniser reads crops of the full image):
-#: detection is most of the time, and finds table text as well at this size.
-DET_LONG_SIDE = 1600
+#: Long side of the image the text *detector* sees (the recogniser reads crops of the full image). Its
+#: buffer grows with the pixels: at 1600 px a worker peaked at ~600 MB, at 1280 px ~450–500 MB; table
+#: text (~17 px high at this size) is found as well (bench/ocr.py, docs/READING.md).
+DET_LONG_SIDE = 1280
+
+
+def detect(array: Any) -> Any:
+    """The text quads of one page (numpy RGB), in its pixels; ``None`` when there is no text. The detector
+    sees the page at ≤ DET_LONG_SIDE px; its buffer (~250 MB) is a mapping of its own, gone when it
+    returns, and the heap is trimmed after."""
+    import numpy as np
+
+    h, w = array.shape[:2]
+    scale = min(1.0, DET_LONG_SIDE / max(h, w))
+    small = array
+    if scale < 1.0:
+        from PIL import Image
+
+        small = np.asarray(Image.fromarray(array).resize((max(1, round(w * scale)), max(1, round(h * scale)))))
+    quads, _ = engine().text_det(small)
+    del small
+    _trim()
+    if quads is None or len(quads) == 0:
+        return None
+    return (np.asarray(quads, dtype=np.float32) / scale).astype(np.float32)
 
 
 class PageReader:
     """One page: OCR boxes de-skewed into page coordinates, and :meth:`recover` to re-read one cell."""
 
     def __init__(self, array: Any) -> None:
-        import numpy as np
-
         self.array = array
         self._gray: Any = None
-        eng = engine()
-        h, w = array.shape[:2]
-        scale = min(1.0, DET_LONG_SIDE / max(h, w))
-        small = array
-        if scale < 1.0:
-            from PIL import Image
-
-            small = np.asarray(Image.fromarray(array).resize((max(1, round(w * scale)), max(1, round(h * scale)))))
-        quads, _ = eng.text_det(small)
+        quads = detect(array)
         self.boxes: list[Box] = []
         self.angle = 0.0
-        if quads is None or len(quads) == 0:
+        if quads is None:
             return
-        quads = (np.asarray(quads, dtype=np.float32) / scale).astype(np.float32)
+        eng = engine()
         crops = eng.get_crop_img_list(array, list(quads))
-        texts, _ = eng.text_rec(crops)
+        texts = recognise(crops)
+        del crops
+        _trim()
         self.angle = _skew([q.tolist() for q in quads])
         cos, sin = math.cos(-self.angle), math.sin(-self.angle)
         boxes: list[Box] = []
@@ -310,9 +407,8 @@ class PageReader:
             return None
         top_, bottom_, left_, right_ = ink
         piece = np.ascontiguousarray(crop[top_:bottom_, left_:right_])
-        texts, _ = engine().text_rec([piece])
-        text, score = texts[0]
-        text = str(text).strip()
+        [(text, score)] = recognise([piece])
+        text = text.strip()
         return (text, float(score)) if text else None
 
 
