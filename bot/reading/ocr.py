@@ -140,27 +140,31 @@ def recognise(crops: list[Any]) -> list[tuple[str, float]]:
     size = max(1, int(eng.text_rec.rec_batch_num))
     if OCR_THREADS < 2 or len(crops) <= size:
         return [(str(t), float(s)) for t, s in eng.text_rec(crops)[0]]
-    ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
-    order = sorted(range(len(crops)), key=ratios.__getitem__)
+    import numpy as np
+
+    # the recogniser's own order (its np.argsort of the same ratios: crops of equal width must fall into
+    # the same batches as in one call, or a crop is padded to another batch's width)
+    ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
+    order = [int(i) for i in np.argsort(np.array(ratios))]
     batches = [order[i : i + size] for i in range(0, len(order), size)]
     # the widest batches first, each to the least loaded thread (a batch costs about its padded width)
     shares: list[list[list[int]]] = [[] for _ in range(OCR_THREADS)]
     load = [0.0] * OCR_THREADS
-    for batch in sorted(batches, key=lambda b: -ratios[b[-1]] * len(b)):
+    for batch in sorted(batches, key=lambda b: -max(ratios[i] for i in b) * len(b)):
         k = load.index(min(load))
         shares[k].append(batch)
-        load[k] += ratios[batch[-1]] * len(batch)
-    parts = [sorted((i for b in share for i in b), key=ratios.__getitem__) for share in shares if share]
+        load[k] += max(ratios[i] for i in batch) * len(batch)
 
-    def run(part: list[int]) -> list[tuple[str, float]]:
-        return eng.text_rec([crops[i] for i in part])[0]
+    def run(share: list[list[int]]) -> list[tuple[int, tuple[str, float]]]:
+        # batch by batch: one call over several batches would sort them again, ties moving across
+        return [(i, got) for batch in share for i, got in zip(batch, eng.text_rec([crops[i] for i in batch])[0],
+                                                               strict=True)]
 
-    futures = [_threads().submit(run, part) for part in parts[1:]]
-    results = [run(parts[0]), *(f.result() for f in futures)]
+    shares = [share for share in shares if share]
+    futures = [_threads().submit(run, share) for share in shares[1:]]
     out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-    for part, got in zip(parts, results, strict=True):
-        for i, (text, score) in zip(part, got, strict=True):
-            out[i] = (str(text), float(score))
+    for i, (text, score) in [*run(shares[0]), *(pair for f in futures for pair in f.result())]:
+        out[i] = (str(text), float(score))
     return out
 
 
