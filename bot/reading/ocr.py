@@ -17,7 +17,7 @@ import logging
 import math
 import statistics
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from bot.reading.boxes import Box, BoxDoc, doc_from_pages
@@ -520,27 +520,39 @@ def doc_from_image(data: bytes) -> BoxDoc:
 
 def pdf_page_images(data: bytes, limit: int = MAX_OCR_PAGES) -> list[Any]:
     """The pages of a PDF as PIL images, rendered by PDFium near TARGET_LONG_SIDE pixels."""
+    return list(iter_pdf_page_images(data, limit))
+
+
+def iter_pdf_page_images(data: bytes, limit: int = MAX_OCR_PAGES) -> Iterator[Any]:
+    """:func:`pdf_page_images` one page at a time: a page is rendered when the reader gets to it, so a
+    12-page scan never holds twelve ~7 MB images (and their arrays) beside the detector's buffer."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
-        images = []
         for i in range(min(len(pdf), limit)):
             page = pdf[i]
             w, h = page.get_size()
             scale = TARGET_LONG_SIDE / max(w, h, 1)
-            images.append(page.render(scale=scale).to_pil())
+            image = page.render(scale=scale).to_pil()
             page.close()
-        return images
+            yield image
     finally:
         pdf.close()
+
+
+def read_pages(images: Iterable[Any]) -> Iterator[PageReader]:
+    """Page images (PIL) → their readers, one at a time (for :func:`doc_from_pages`, which builds a
+    page's rows before it takes the next): only one page's pixels are alive."""
+    for image in images:
+        yield PageReader(_prepare(image))
 
 
 def doc_from_scanned_pdf(data: bytes) -> BoxDoc:
     """An image-only PDF: every page rendered and read by OCR."""
 
     def run() -> BoxDoc:
-        return doc_from_pages([PageReader(_prepare(img)) for img in pdf_page_images(data)], "pdf")
+        return doc_from_pages(read_pages(iter_pdf_page_images(data)), "pdf")
 
     doc = _with_memory_cap(run)
     if not doc.rows:
