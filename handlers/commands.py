@@ -267,8 +267,8 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # the report year and dates 「谁还没交」, /deadline and the reminders use (bot.deadlines.filing)
     # and each office's own terms (extension, exemption) from bot.deadlines.obligations
-    plan, rows = await owed_now(db, chat_id=chat_id, today=datetime.now(settings_of(context).tz).date(),
-                                year=asked.year if asked else None)
+    day = datetime.now(settings_of(context).tz).date()
+    plan, rows = await owed_now(db, chat_id=chat_id, today=day, year=asked.year if asked else None)
     from storage.contacts import contacts_for
 
     people = await contacts_for(db, chat_id=chat_id)
@@ -280,7 +280,7 @@ async def on_roster(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif row.report is not None:
             lines.append(f"{VERDICT_EMOJI.get(row.report.verdict, '•')} 已交 {row.office.name}{who}")
         elif row.extended:
-            lines.append(f"⏳ 未交 {row.office.name}（{row.note()}）{who}")
+            lines.append(f"⏳ 未交 {row.office.name}（{row.note(day)}）{who}")  # 「延期至2月5日，已逾期3天」 once late
         else:
             lines.append(f"⏳ 未交 {row.office.name}（{row.due.month}月{row.due.day}日截止）{who}")
     await send_long(update, context, "\n".join(lines), filename="roster.txt")

@@ -40,6 +40,9 @@ BIND_PREFIX = "ct:"
 OPTIN_PAYLOAD = "nudge"
 #: Seconds a "seen"/"opted in" write is not repeated for the same user (a busy group writes once).
 SEEN_CACHE_SECONDS = 600.0
+#: The private opt-in's answers: recorded (once), or not recorded (database away) — never a false ✅.
+OPTED_IN = "✅ 已开启私信提醒：截止日前我会私信你负责单位的报送情况。"
+OPT_IN_NOT_SAVED = "⚠️ 数据库暂时不可用，私信提醒未能开启，请稍后再发 /start。"
 
 USAGE = ("用法：/roster 联系人 鹿山 @张三（或回复张三的消息发送 /roster 联系人 鹿山）；"
          "/roster 联系人 鹿山 删除 @张三；/roster 点名 关 / 开（提醒里是否@联系人）")
@@ -305,12 +308,36 @@ async def on_nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # ---------------------------------------------------------------- observer
 
 
+def unsaved_starts(app: Application) -> set[int]:
+    """Users whose private /start could not be saved (database away) and who were told so: the private
+    message that records them gets the ✅ confirmation once, even when it is not /start.
+
+    Kept in this process's memory (no table for a rare outage): after a restart, or when another
+    worker records the user, there is no late ✅ — the user was told to send /start again, which
+    confirms as usual."""
+    return app.bot_data.setdefault("unsaved_starts", set())
+
+
+def start_not_saved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """For the gate when the database is away: a private /start gets :data:`OPT_IN_NOT_SAVED` (and is
+    remembered, see :func:`unsaved_starts`) instead of the generic 「数据库暂时不可用」; None otherwise."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None or chat.type != ChatType.PRIVATE:
+        return None
+    if not (message.text or "").startswith("/start"):
+        return None
+    unsaved_starts(context.application).add(user.id)
+    return OPT_IN_NOT_SAVED
+
+
 async def observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remember who writes in a group (so @username resolves) and who started the bot in private.
 
     Runs after the features have answered, so a database that went away meanwhile costs only this
     bookkeeping (the next message records the user again): it must not reach the error handler, whose
     「数据库暂时不可用」 would be a second answer to a message already answered (docs/SCALING.md).
+    One exception: a private /start whose opt-in could not be written is told so (:data:`OPT_IN_NOT_SAVED`)
+    — its help answer said nothing about nudges, and silence would leave the user thinking they are on.
     """
     from storage.db import is_unavailable
 
@@ -328,6 +355,7 @@ async def observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """:func:`observe` itself (database errors propagate)."""
     from storage import contacts as store
+    from storage.db import is_unavailable
 
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None or update.callback_query is not None:
@@ -343,10 +371,19 @@ async def _observe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         hit = cache.get((0, user.id))
         if hit and now - hit[0] < SEEN_CACHE_SECONDS and not start:
             return
-        opted = await store.opt_in(db, user_id=user.id)
+        unsaved = unsaved_starts(context.application)
+        try:
+            opted = await store.opt_in(db, user_id=user.id)
+        except Exception as exc:
+            if start and is_unavailable(exc):  # say so: no false ✅, and how to try again
+                unsaved.add(user.id)
+                await message.reply_text(OPT_IN_NOT_SAVED)
+            raise
         cache[(0, user.id)] = (now, None)  # (after the write: a failed one is tried again next time)
-        if opted and start:
-            await message.reply_text("✅ 已开启私信提醒：截止日前我会私信你负责单位的报送情况。")
+        owed = user.id in unsaved  # a /start that could not be saved: confirm once it is, whatever the message
+        unsaved.discard(user.id)
+        if opted and (start or owed):
+            await message.reply_text(OPTED_IN)
         return
     users = [user]
     if message.reply_to_message and message.reply_to_message.from_user:

@@ -100,7 +100,9 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: BaseE
     if is_unavailable(exc):
         logger.warning("update %s: database unavailable (%s): answered 「数据库暂时不可用」",
                        update.update_id, _short(exc))
-        text = DB_DOWN
+        from handlers.contacts import start_not_saved
+
+        text = start_not_saved(update, context) or DB_DOWN  # a private /start: its opt-in was not saved
         inbox = context.application.bot_data.get("inbox")
         if inbox is not None and isinstance(update.update_id, int):
             inbox.finished(update.update_id)  # answered: not run again when the database is back

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.report import Finding
+from bot.review.states import CONFIRMED, DISMISSED
 
 
 @dataclass(frozen=True)
@@ -78,18 +79,27 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class Contact:
-    """A Telegram user who answers for a roster office in one chat (storage/contacts.py).
+    """A person to address about a roster office in one chat: the one type for the documents, the
+    reminders' mentions and the review.
 
-    ``username`` is None for users without one: they are mentioned by a text mention with their id.
+    Bound via /roster 联系人 (storage/contacts.py: ``bound_by``/``bound_at`` set), or — when an office has
+    nobody bound — the person who sent its report (``bound_at`` None, and ``user_id`` None when the report
+    came without a sender id). ``username`` is None for users without one: they are mentioned by a text
+    mention with their id.
     """
 
     chat_id: int
     office_id: int
-    user_id: int
+    user_id: int | None
     username: str | None
     display_name: str
-    bound_by: int | None
-    bound_at: datetime
+    bound_by: int | None = None
+    bound_at: datetime | None = None
+
+    @property
+    def name(self) -> str:
+        """How documents and mentions write the person: the display name, else the user id."""
+        return self.display_name or (str(self.user_id) if self.user_id is not None else "")
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,11 @@ class Ruling:
 
     @property
     def dismissed(self) -> bool:
-        return self.decision == "dismissed"
+        return self.decision == DISMISSED
+
+    @property
+    def confirmed(self) -> bool:
+        return self.decision == CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -192,11 +206,29 @@ class OfficeReview:
 
 @dataclass(frozen=True)
 class ReviewedFinding:
-    """A stored finding with its fingerprint and its ruling, if any (``storage.review.reviewed_findings``)."""
+    """A stored finding with its fingerprint and its ruling, if any (``storage.review.reviewed_findings``).
+
+    The review list, the notice, the 通报 and the workbook all read these two properties, so what counts
+    as 不是问题 and what an office must change is decided here only.
+    """
 
     finding: Finding
     fingerprint: str
     ruling: Ruling | None = None
+
+    @property
+    def dismissed(self) -> bool:
+        """An admin ruled it 不是问题: it no longer counts anywhere."""
+        return self.ruling is not None and self.ruling.dismissed
+
+    @property
+    def to_fix(self) -> bool:
+        """What an office is asked to change: every error not dismissed and each warning an admin confirmed."""
+        if self.dismissed:
+            return False
+        if self.finding.severity == "error":
+            return True
+        return self.finding.severity == "warning" and self.ruling is not None and self.ruling.confirmed
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.deadlines import extension_ladder
 from bot.deadlines.config import ReminderConfig
 from bot.deadlines.filing import due_plan
 from bot.deadlines.ladder import KIND_DEPT, KIND_GOV, filing_year, office_kinds
@@ -171,17 +172,27 @@ async def summary(db: Any, *, child_chat_id: int, today: date, year: int, kind: 
     out offices whose date (or extension) has not passed yet — they are listed apart as 「已延期」.
     """
     plan = await due_plan(db, chat_id=child_chat_id, today=today, year=year)
-    kinds = office_kinds(kind, plan.township_deadline) if kind else None
-    rows = await owed(db, chat_id=child_chat_id, plan=plan, kinds=kinds)
-    if not rows:
+    everyone = await owed(db, chat_id=child_chat_id, plan=plan)
+    if not everyone:
         return None
+    if kind and (office_id := extension_ladder.office_of(kind)) is not None:  # one office's extension
+        rows = [r for r in everyone if r.office.id == office_id]
+    else:
+        kinds = office_kinds(kind, plan.township_deadline) if kind else None
+        rows = [r for r in everyone if kinds is None or r.office.kind in kinds]
+    # an office of another kind whose extension ran out without a report is still 逾期 (named in every
+    # later summary of the year, after the statutory overdue week too)
+    rows += [r for r in everyone if r not in rows and not r.exempt and r.extended and r.late(today)]
     owing = [r for r in rows if not r.exempt]
-    missing = [r.name for r in owing if r.missing and (r.late(today) or not late_only)]
+    if not owing:
+        return None
+    missing = [_late_name(r, today) for r in owing if r.missing and (r.late(today) or not late_only)]
     failing = [r.name for r in owing if r.failing]
     waiting = waiting_names(owing, today)
     if not missing and not failing:
         return None
-    due_dates = sorted({r.chat_due for r in owing if r.missing or r.failing})
+    due_dates = sorted({r.due if r.extended and r.late(today) else r.chat_due
+                        for r in owing if r.missing or r.failing})
     lines = [f"📣 上报汇总：「{await _title(db, child_chat_id)}」{year}年度报告"
              f"（截止{'、'.join(md(d) for d in due_dates)}）"]
     if missing:
@@ -191,6 +202,13 @@ async def summary(db: Any, *, child_chat_id: int, today: date, year: int, kind: 
     if waiting:
         lines.append(f"已延期：{names_list(waiting)}")
     return "\n".join(lines)
+
+
+def _late_name(row: Any, today: date) -> str:
+    """「鹿山（延期至2月5日，已逾期3天）」 for an office whose extension ran out, else its name."""
+    if row.extended and row.late(today):
+        return f"{row.name}（{row.note(today).split('（')[0]}）"
+    return row.name
 
 
 async def compose(db: Any, item: Any, *, today: date) -> str | None:
@@ -205,7 +223,10 @@ async def compose(db: Any, item: Any, *, today: date) -> str | None:
                          kind=deadline.kind, late_only=True)
     if text is None:
         return None
-    return f"{text}\n（截止后第{await after_workdays(db, link.child_chat_id)}个工作日自动汇总，本年度只发这一次；需要时发 /escalate 汇总）"
+    n = await after_workdays(db, link.child_chat_id)
+    if extension_ladder.is_extension_kind(deadline.kind):
+        return f"{text}\n（延期截止后第{n}个工作日自动汇总，只发这一次；需要时发 /escalate 汇总）"
+    return f"{text}\n（截止后第{n}个工作日自动汇总，本年度只发这一次；需要时发 /escalate 汇总）"
 
 
 async def plan_escalations(db: Any, *, now: datetime, config: ReminderConfig) -> int:
@@ -223,8 +244,11 @@ async def plan_escalations(db: Any, *, now: datetime, config: ReminderConfig) ->
             continue
         n = await after_workdays(db, link.child_chat_id)
         _, at = await chat_ladder(db, link.child_chat_id, config)
-        deadlines = await outbox.list_deadlines(db, chat_id=link.child_chat_id, kinds=[KIND_DEPT, KIND_GOV],
+        deadlines = await outbox.list_deadlines(db, chat_id=link.child_chat_id,
                                                 due_from=today - timedelta(days=MAX_AFTER * 2))
+        # the statutory deadlines, and each office's extension (its own summary after its own date)
+        deadlines = [d for d in deadlines
+                     if d.kind in (KIND_DEPT, KIND_GOV) or extension_ladder.is_extension_kind(d.kind)]
         for d in deadlines:
             fire = datetime.combine(add_workdays(d.due, n), at, tzinfo=config.tz)
             confirmed = link.confirmed_at or now

@@ -10,8 +10,10 @@ A reminder that names forty offices with two contacts each needs several message
   most :data:`MAX_MENTIONS` mentions.
 * 20 messages per minute per group is the limiter's job (bot/deadlines/limiter.py).
 
-A person with a ``@username`` is written as ``@username`` with a ``mention`` entity; one without is
-written as their name with a ``text_mention`` entity carrying the user id (Bot API MessageEntity).
+The people are :class:`storage.types.Contact` — the contacts bound to an office, the same type the
+documents and the review use. A person with a ``@username`` is written as ``@username`` with a
+``mention`` entity; one without is written as their name with a ``text_mention`` entity carrying the user
+id (Bot API MessageEntity); one with neither (a report sender without an id) as their name alone.
 Entities are plain Bot API dicts so this module stays free of ``telegram``; the sender turns them into
 ``telegram.MessageEntity``.
 """
@@ -22,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.types import Contact
+
 MAX_UNITS = 4096
 MAX_MENTIONS = 5
 #: Units kept free in every part for the 「（续 2/3）」 prefix and a 【补发】 label added later.
@@ -31,15 +35,6 @@ RESERVED_UNITS = 32
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit of Telegram's message length and entity offsets."""
     return len(text.encode("utf-16-le")) // 2
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone to mention: ``username`` without the @, or None (then a text mention by id)."""
-
-    user_id: int
-    name: str
-    username: str | None = None
 
 
 @dataclass
@@ -72,15 +67,16 @@ class Line:
         self.text += text
         return self
 
-    def mention(self, person: Person) -> Line:
+    def mention(self, person: Contact) -> Line:
         offset = utf16_len(self.text)
         if person.username:
             label = "@" + person.username
             self.entities.append({"type": "mention", "offset": offset, "length": utf16_len(label)})
         else:
-            label = person.name or str(person.user_id)
-            self.entities.append({"type": "text_mention", "offset": offset, "length": utf16_len(label),
-                                  "user": {"id": person.user_id, "is_bot": False, "first_name": label}})
+            label = person.name
+            if person.user_id is not None:
+                self.entities.append({"type": "text_mention", "offset": offset, "length": utf16_len(label),
+                                      "user": {"id": person.user_id, "is_bot": False, "first_name": label}})
         self.text += label
         return self
 
@@ -93,7 +89,7 @@ class Line:
         return len(self.entities)
 
 
-def person_line(head: str, people: Sequence[Person], tail: str = "", *, max_mentions: int = MAX_MENTIONS,
+def person_line(head: str, people: Sequence[Contact], tail: str = "", *, max_mentions: int = MAX_MENTIONS,
                 continued: str = "（续）") -> list[Line]:
     """``head`` then each person mentioned, then ``tail``; more people than fit one part give more lines."""
     chunks = [list(people[i:i + max_mentions]) for i in range(0, len(people), max_mentions)] or [[]]
@@ -153,4 +149,4 @@ def _fit(line: Line, budget: int) -> Line:
     return fitted
 
 
-__all__ = ["MAX_MENTIONS", "MAX_UNITS", "Line", "Part", "Person", "pack", "person_line", "utf16_len"]
+__all__ = ["MAX_MENTIONS", "MAX_UNITS", "Line", "Part", "pack", "person_line", "utf16_len"]

@@ -21,7 +21,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.deadlines import texts
+from bot.deadlines import extension_ladder, texts
 from bot.deadlines.config import ReminderConfig
 from storage import contacts as people_store
 from storage import reminders as store
@@ -63,6 +63,10 @@ async def _office_lines(db: Any, d: store.Deadline, user_id: int, config: Remind
     kinds = office_kinds(d.kind, township) if d.kind != KIND_CUSTOM else None
     if stage := stages.office_kind_of(d.kind):
         kinds = frozenset({stage})
+    extended_office = extension_ladder.office_of(d.kind)
+    if extended_office is not None:  # an extension's own ladder: that office, on its extension or not
+        mine &= {extended_office}
+        today = None
     progress = await roster_progress(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds, today=today)
     if not progress:
         return []
@@ -104,7 +108,8 @@ async def compose_nudge(db: Any, item: OutboxItem, *, now: datetime, config: Rem
     from bot.deadlines.ladder import KIND_CUSTOM
     from bot.deadlines.ticker import chat_township
 
-    title = d.title if d.kind == KIND_CUSTOM else statutory_title(d.kind, d.report_year,
+    custom_title = d.kind == KIND_CUSTOM or extension_ladder.is_extension_kind(d.kind)
+    title = d.title if custom_title else statutory_title(d.kind, d.report_year,
                                                                     await chat_township(db, d.chat_id, config))
     part = texts.nudge_part(title=title, due=d.due, today=today, offices=offices, deadline_id=d.id, prefix=PREFIX,
                             group=await people_store.chat_title(db, chat_id=d.chat_id))

@@ -70,11 +70,14 @@ class Owed:
     def late(self, today: date) -> bool:
         return self.missing and today > self.due
 
-    def note(self) -> str:
-        """「已延期至2月5日（原因）」 / 「2026年度免报（已撤并）」 / ''."""
+    def note(self, today: date | None = None) -> str:
+        """「已延期至2月5日（原因）」 / 「2026年度免报（已撤并）」 / ''; given ``today``, an extension that ran
+        out without a report says so: 「延期至2月5日，已逾期3天（原因）」 (late, whatever week it is)."""
         why = f"（{self.reason}）" if self.reason else ""
         if self.exempt:
             return f"{self.report_year}年度免报{why}"
+        if self.extended and today is not None and self.late(today):
+            return f"延期至{md(self.due)}，已逾期{(today - self.due).days}天{why}"
         if self.extended:
             return f"已延期至{md(self.due)}{why}"
         return ""
@@ -121,6 +124,14 @@ def waiting_names(rows: list[Owed], today: date) -> list[str]:
     return [f"{r.name}（至{md(r.due)}）" for r in rows if r.waiting(today)]
 
 
+def late_extended_names(rows: list[Owed], today: date, *, after_days: int = 0) -> list[str]:
+    """「鹿山（至2月5日，已逾期3天）」 for each office whose extension ran out more than ``after_days`` ago
+    without a report: it stays 逾期 in every later reminder of the year, after the statutory overdue week
+    too (``after_days``: its own overdue week, whose reminders name it already)."""
+    return [f"{r.name}（至{md(r.due)}，已逾期{(today - r.due).days}天）" for r in rows
+            if r.extended and r.late(today) and (today - r.due).days > after_days]
+
+
 def on_roster(rows: list[Owed] | None, name: str) -> list[Owed]:
     """The roster offices ``name`` can mean: an exact name, short name or alias first, else a substring."""
     if not rows:
@@ -139,4 +150,4 @@ async def office_note(db: Any, *, chat_id: int, office_id: int, today: date, yea
     ``year``), '' when it simply owes the chat's date — for status answers about that office."""
     _, rows = await owed_now(db, chat_id=chat_id, today=today, year=year)
     row = next((r for r in rows or [] if r.office.id == office_id), None)
-    return row.note() if row is not None else ""
+    return row.note(today) if row is not None else ""

@@ -8,13 +8,17 @@ reply. Bad input changes nothing.
 
 from __future__ import annotations
 
+import logging
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.deadlines.config import ReminderConfig
 from bot.deadlines.obligations import EXEMPTION, EXTENSION, Owed, md, on_roster, owed_now
 from bot.deadlines.parsing import DateError, parse_day
 from storage import obligations as store
+
+logger = logging.getLogger(__name__)
 
 #: ``鹿山 延期至 2月5日 原因`` / ``鹿山延期到2027-02-05``.
 EXTEND = re.compile(r"^(?P<office>.+?)\s*延期(?:至|到)\s*(?P<rest>.*)$")
@@ -49,14 +53,30 @@ async def _one_office(db: Any, chat_id: int, name: str, today: date, year: int |
     return hits[0], "", plan.report_year
 
 
-async def extension_command(db: Any, *, chat_id: int, text: str, today: date, user_id: int | None) -> str:
-    """``鹿山 延期至 2月5日 原因`` or ``鹿山 取消延期`` for the report year being filed now."""
+async def _resync_ladders(db: Any, chat_id: int, now: datetime | None, config: ReminderConfig | None) -> None:
+    """Give the chat's extensions their own ladder now (or cancel a lifted one's) instead of at the next
+    tick; the tick would do the same, so a failure here only delays it."""
+    from bot.deadlines import extension_ladder
+
+    try:
+        await extension_ladder.sync(db, now=now or datetime.now(UTC), config=config or ReminderConfig(),
+                                    chats=[chat_id])
+    except Exception:  # noqa: BLE001 — the command itself succeeded; the next tick plans the ladder
+        logger.warning("chat %s: extension ladder not synced now (next tick will)", chat_id, exc_info=True)
+
+
+async def extension_command(db: Any, *, chat_id: int, text: str, today: date, user_id: int | None,
+                            now: datetime | None = None, config: ReminderConfig | None = None) -> str:
+    """``鹿山 延期至 2月5日 原因`` or ``鹿山 取消延期`` for the report year being filed now. An extension
+    gets its own reminder ladder (bot/deadlines/extension_ladder.py); 取消延期 stops it."""
     if m := UNEXTEND.match(text):
         row, problem, year = await _one_office(db, chat_id, m["office"], today, None)
         if row is None:
             return problem
         ok = await store.clear_obligation(db, chat_id=chat_id, office_id=row.office.id, report_year=year,
                                           kind=EXTENSION, user_id=user_id)
+        if ok:
+            await _resync_ladders(db, chat_id, now, config)
         return (f"已取消 {row.office.name} 的延期，{year}年度报告按{md(row.chat_due)}截止。" if ok
                 else f"{row.office.name} 没有{year}年度的延期，未做更改。")
     m = EXTEND.match(text)
@@ -79,9 +99,10 @@ async def extension_command(db: Any, *, chat_id: int, text: str, today: date, us
         return f"{md(due)} 不晚于本群给它的截止日{md(row.chat_due)}，无需延期。未做更改。"
     await store.set_obligation(db, chat_id=chat_id, office_id=row.office.id, report_year=year, kind=EXTENSION,
                                due=due, reason=reason, user_id=user_id)
+    await _resync_ladders(db, chat_id, now, config)
     why = f"（{reason}）" if reason else ""
     return (f"已延期：{row.office.name} {year}年度报告截止改为{due.year}年{md(due)}{why}。"
-            f"此前提醒单列为「已延期」，过期后才算逾期。取消：/deadline {row.name} 取消延期")
+            f"截止前按本群提醒天数单独提醒它，过期后算逾期。取消：/deadline {row.name} 取消延期")
 
 
 def _year_and_reason(words: list[str]) -> tuple[int | None, list[str], str]:
@@ -114,11 +135,14 @@ async def exemption_command(db: Any, *, chat_id: int, words: list[str], lift: bo
         return f"{row.office.name} 已提交{year}年度报告，不能再设为免报。未做更改。"
     await store.set_obligation(db, chat_id=chat_id, office_id=row.office.id, report_year=year, kind=EXEMPTION,
                                reason=reason, user_id=user_id)
+    if row.extended:  # the exemption replaced its extension: its own ladder stops
+        await _resync_ladders(db, chat_id, None, None)
     why = f"（{reason}）" if reason else ""
     return (f"已设为免报：{row.office.name} {year}年度{why}，提醒和「谁还没交」不再列出它。"
             f"取消：/roster 取消免报 {row.name} {year}")
 
 
-def terms_lines(rows: list[Owed] | None) -> list[str]:
-    """/deadline's lines about offices with their own terms this year: 「鹿山：已延期至2月5日（…）」."""
-    return [f"· {r.office.name}：{r.note()}" for r in rows or [] if r.exempt or r.extended]
+def terms_lines(rows: list[Owed] | None, today: date | None = None) -> list[str]:
+    """/deadline's lines about offices with their own terms this year: 「鹿山：已延期至2月5日（…）」, or
+    「鹿山：延期至2月5日，已逾期3天」 once ``today`` is past it."""
+    return [f"· {r.office.name}：{r.note(today)}" for r in rows or [] if r.exempt or r.extended]

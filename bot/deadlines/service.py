@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.deadlines import office_terms, stages, ticker
+from bot.deadlines import extension_ladder, office_terms, stages, ticker
 from bot.deadlines.applications import extended_due, reply_due
 from bot.deadlines.config import (
     SETTING_LADDER,
@@ -67,6 +67,9 @@ async def deadline_command(db: Any, *, chat_id: int, args: str, user_id: int | N
     if word in ("取消", "删除", "cancel"):
         if not rest.isdigit():
             return "请写上编号，例如：/deadline 取消 3（编号见 /deadline）"
+        target = await store.get_deadline(db, deadline_id=int(rest))
+        if target is not None and target.chat_id == chat_id and extension_ladder.is_extension_kind(target.kind):
+            return "这是单位延期的提醒，请用 /deadline 单位名 取消延期。未做更改。"
         ok = await store.cancel_deadline(db, chat_id=chat_id, deadline_id=int(rest), now=now)
         return f"已取消截止日 #{rest}，不再提醒。" if ok else f"没有找到截止日 #{rest}。"
     if word in ("提前", "ladder"):
@@ -96,7 +99,8 @@ async def deadline_command(db: Any, *, chat_id: int, args: str, user_id: int | N
     if word in ("阶段", "stage"):  # 「阶段 部门 1月20日」: an internal deadline for one kind of office
         return await stages.stage_command(db, chat_id=chat_id, text=rest, user_id=user_id, now=now, config=config)
     if office_terms.is_extension(text):  # 「鹿山 延期至 2月5日 原因」「鹿山 取消延期」: one office's own date
-        return await office_terms.extension_command(db, chat_id=chat_id, text=text, today=today, user_id=user_id)
+        return await office_terms.extension_command(db, chat_id=chat_id, text=text, today=today, user_id=user_id,
+                                                    now=now, config=config)
     try:
         due, title = parse_day(text, today=today, prefer="future")
     except DateError as exc:
@@ -124,6 +128,8 @@ async def list_deadlines_text(db: Any, *, chat_id: int, now: datetime, config: R
     township = await ticker.chat_township(db, chat_id, config)
     lines = ["📅 截止日："]
     for d in items:
+        if extension_ladder.is_extension_kind(d.kind):
+            continue  # an office's extension: listed below with the office's terms
         state = "（已全部提交）" if d.completed_at else ""
         statutory = d.kind in (KIND_DEPT, KIND_GOV)
         mark = "法定" if statutory else ("阶段" if stages.office_kind_of(d.kind) else "本群")
@@ -134,7 +140,7 @@ async def list_deadlines_text(db: Any, *, chat_id: int, now: datetime, config: R
     lines.append(f"提醒：截止前 {'、'.join(map(str, ladder))} 天 {at:%H:%M}；逾期后每个工作日提醒一周。")
     lines.append(f"街道/乡镇年报截止：{'3月31日' if township.startswith('03') else '1月31日'}。")
     plan, rows = await owed_now(db, chat_id=chat_id, today=today)
-    if terms := office_terms.terms_lines(rows):
+    if terms := office_terms.terms_lines(rows, today):
         lines.append(f"{plan.report_year}年度单位延期/免报：")
         lines.extend(terms)
     lines.append("添加：/deadline 1月15日 提交区政府办")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.deadlines.mentions import Line, Part, Person, pack, person_line
+from bot.deadlines.mentions import Line, Part, pack, person_line
+from storage.types import Contact
 
 MAX_NAMES = 25
 #: Characters of the one line that says what an office has to fix.
@@ -37,12 +38,14 @@ def when_phrase(due: date, today: date) -> str:
 
 def deadline_text(*, title: str, due: date, today: date, report_year: int, total: int | None,
                   missing: list[str], errors: list[str], must_fix: list[str] | None = None,
-                  extended: list[str] | None = None) -> str:
+                  extended: list[str] | None = None, late_extended: list[str] | None = None) -> str:
     """A ladder or overdue reminder. ``total`` None means the chat has no roster to check against;
     ``must_fix`` (after the deadline) are offices whose confirmed findings are not fixed yet (需整改).
 
     ``extended`` names offices on a running extension (「鹿山（至2月5日）」): not late, so not among the
-    missing, but still owing (bot/deadlines/obligations.py)."""
+    missing, but still owing (bot/deadlines/obligations.py); ``late_extended`` names offices of other
+    kinds whose extension ran out without a report (「鹿山（至2月5日，已逾期3天）」): still 逾期, in every
+    later reminder of that report year."""
     overdue = due < today
     head = "⚠️ 逾期提醒" if overdue else "⏰ 截止提醒"
     lines = [f"{head}：{title}，截止{_md(due)}（{when_phrase(due, today)}）。"]
@@ -59,8 +62,15 @@ def deadline_text(*, title: str, due: date, today: date, report_year: int, total
         lines.append(f"有错误待修改（{len(errors)}）：{names_list(errors)}")
     if extended:
         lines.append(f"已延期：{names_list(extended)}")
+    if late_extended:
+        lines.append(late_extended_line(late_extended))
     lines.append("请在群里发送年报文件（Word/PDF）。")
     return "\n".join(lines)
+
+
+def late_extended_line(names: list[str]) -> str:
+    """「延期已过仍未交（1）：鹿山（至2月5日，已逾期3天）」."""
+    return f"延期已过仍未交（{len(names)}）：{names_list(names)}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ class Tagged:
     """An office in a tagged reminder: its name, its contacts and (errors) one line of what to fix."""
 
     name: str
-    people: tuple[Person, ...] = ()
+    people: tuple[Contact, ...] = ()
     fix: str = ""
 
 
@@ -80,9 +90,12 @@ def short_fix(text: str) -> str:
 
 def tagged_deadline_parts(*, title: str, due: date, today: date, total: int, missing: list[Tagged],
                           errors: list[Tagged], must_fix: list[str] | None = None,
-                          extended: list[str] | None = None) -> list[Part]:
+                          extended: list[str] | list[Tagged] | None = None,
+                          late_extended: list[str] | None = None) -> list[Part]:
     """The ladder/overdue reminder naming each office with its contacts mentioned, split into parts
-    within Telegram's limits (bot/deadlines/mentions.py). An office without contacts is named plainly."""
+    within Telegram's limits (bot/deadlines/mentions.py). An office without contacts is named plainly.
+    Offices on a running extension (``extended``, 「鹿山（至2月5日）」) have their contacts mentioned too
+    when given as :class:`Tagged` — their own ladder day may be merged into this message."""
     overdue = due < today
     head = "⚠️ 逾期提醒" if overdue else "⏰ 截止提醒"
     lines = [Line(f"{head}：{title}，截止{_md(due)}（{when_phrase(due, today)}）。")]
@@ -101,8 +114,16 @@ def tagged_deadline_parts(*, title: str, due: date, today: date, total: int, mis
             fix = f" — {short_fix(office.fix)}" if office.fix else ""
             lines += person_line(f"· {office.name}：", office.people, fix) if office.people else [
                 Line(f"· {office.name}{fix}")]
-    if extended:
-        lines.append(Line(f"已延期：{names_list(extended)}"))
+    tagged_ext = [e for e in extended or [] if isinstance(e, Tagged)]
+    if tagged_ext and any(e.people for e in tagged_ext):
+        lines.append(Line(f"已延期（{len(tagged_ext)}）："))
+        for office in tagged_ext:
+            lines += person_line(f"· {office.name}：", office.people) if office.people else [
+                Line(f"· {office.name}")]
+    elif extended:
+        lines.append(Line(f"已延期：{names_list([e.name if isinstance(e, Tagged) else e for e in extended])}"))
+    if late_extended:
+        lines.append(Line(late_extended_line(late_extended)))
     lines.append(Line("请在群里发送年报文件（Word/PDF）。"))
     return pack(lines)
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.deadlines import escalation, obligations, stages, texts
+from bot.deadlines import escalation, extension_ladder, obligations, stages, texts
 from bot.deadlines.config import (
     SETTING_LADDER,
     SETTING_TIME,
@@ -345,7 +345,6 @@ SETTING_TAGGING = "tag_contacts"
 async def _tagged(db: Any, chat_id: int, entries: list[RosterEntry], *, with_fix: bool
                   ) -> list[texts.Tagged]:
     """Each office with its contacts (storage/contacts.py) and, for errors, its first error finding."""
-    from bot.deadlines.mentions import Person
     from storage import contacts as people_store
     from storage import repo
 
@@ -357,28 +356,34 @@ async def _tagged(db: Any, chat_id: int, entries: list[RosterEntry], *, with_fix
             findings = await repo.report_findings(db, report_id=e.report_id)
             first = next((f for f in findings if f.severity == "error"), None)
             fix = f"{first.message}（{first.code}）" if first else ""
-        people = tuple(Person(c.user_id, c.display_name, c.username) for c in bound.get(e.office_id, []))
+        people = tuple(bound.get(e.office_id, []))
         out.append(texts.Tagged(e.name, people, fix))
     return out
 
 
 async def _deadline_parts(db: Any, d: store.Deadline, *, title: str, today: date, total: int,
                           missing: list[RosterEntry], errors: list[RosterEntry], must_fix: list[str] | None = None,
-                          extended: list[str] | None = None) -> Composed:
+                          extended: list[RosterEntry] | None = None, late_extended: list[str] | None = None
+                          ) -> Composed:
     """The group reminder: tagged (contacts mentioned, split into parts) when the chat has contacts for
-    these offices and did not turn tagging off; otherwise the compact one-message list of names."""
+    these offices and did not turn tagging off; otherwise the compact one-message list of names.
+    ``extended`` are offices on a running extension, named 「鹿山（至2月5日）」 (their contacts are
+    mentioned too: the office's own ladder day may be merged into this reminder)."""
+    extended = extended or []
     plain = Composed(texts.deadline_text(title=title, due=d.due, today=today, report_year=d.report_year,
                                          total=total, missing=[e.name for e in missing],
-                                         errors=[e.name for e in errors], must_fix=must_fix, extended=extended))
+                                         errors=[e.name for e in errors], must_fix=must_fix,
+                                         extended=[e.name for e in extended], late_extended=late_extended))
     if await _setting(db, d.chat_id, SETTING_TAGGING) is False:
         return plain
     tagged_missing = await _tagged(db, d.chat_id, missing, with_fix=False)
     tagged_errors = await _tagged(db, d.chat_id, errors, with_fix=True)
-    if not any(t.people for t in (*tagged_missing, *tagged_errors)):
+    tagged_extended = await _tagged(db, d.chat_id, extended, with_fix=False)
+    if not any(t.people for t in (*tagged_missing, *tagged_errors, *tagged_extended)):
         return plain
     parts = texts.tagged_deadline_parts(title=title, due=d.due, today=today, total=total,
                                         missing=tagged_missing, errors=tagged_errors, must_fix=must_fix,
-                                        extended=extended)
+                                        extended=tagged_extended, late_extended=late_extended)
     return Composed(parts[0].text, parts=parts)
 
 
@@ -401,6 +406,8 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
             return Composed(None, "deadline cancelled")
         if d.completed_at is not None:
             return Composed(None, "roster complete")
+        if extension_ladder.is_extension_kind(d.kind):  # one office's own ladder (/deadline 鹿山 延期至 …)
+            return await extension_ladder.compose(db, d, item, now=now, config=config)
         township = await chat_township(db, d.chat_id, config)
         kinds = office_kinds(d.kind, township) if d.kind != KIND_CUSTOM else None
         title = statutory_title(d.kind, d.report_year, township) if kinds is not None else d.title
@@ -413,8 +420,14 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
         total, missing, errors = progress
         if total == 0:
             return Composed(None, "no roster office of this kind")
-        extended = obligations.waiting_names(await _owed(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds)
-                                             or [], today)
+        everyone = await _owed(db, chat_id=d.chat_id, year=d.report_year, kinds=None) or []
+        mine = [r for r in everyone if kinds is None or r.office.kind in kinds]
+        waiting = [r for r in mine if r.waiting(today)]
+        extended = [RosterEntry(r.office.id, f"{r.name}（至{obligations.md(r.due)}）") for r in waiting]
+        # offices of other kinds whose extension ran out without a report stay 逾期 in every reminder
+        # (after their own overdue week, whose reminders name them already)
+        late_extended = obligations.late_extended_names([r for r in everyone if r not in mine], today,
+                                                        after_days=config.overdue_days)
         # after the deadline, offices whose confirmed findings are not fixed yet are named (issue 21)
         must_fix = await must_fix_names(db, chat_id=d.chat_id, year=d.report_year, kinds=kinds) \
             if d.due < today else []
@@ -426,11 +439,14 @@ async def compose(db: Any, item: OutboxItem, *, now: datetime, config: ReminderC
             return Composed(None, "not complete yet")
         from bot.deadlines import nudges
 
-        # the contacts who started the bot in private get their own nudge (idempotent per day)
-        await nudges.plan_nudges(db, d, office_ids=[e.office_id for e in (*missing, *errors)], now=now,
-                                 config=config)
+        # the contacts who started the bot in private get their own nudge (idempotent per day); an office
+        # on an extension is nudged by its own ladder (bot/deadlines/extension_ladder.py), not twice
+        own_ladder = {r.office.id for r in mine if r.extended}
+        await nudges.plan_nudges(db, d, office_ids=[e.office_id for e in (*missing, *errors)
+                                                    if e.office_id not in own_ladder], now=now, config=config)
         return await _deadline_parts(db, d, title=title, today=today, total=total, missing=missing,
-                                     errors=errors, must_fix=must_fix, extended=extended)
+                                     errors=errors, must_fix=must_fix, extended=extended,
+                                     late_extended=late_extended)
     if item.source == "nudge":
         from bot.deadlines import nudges
 
@@ -782,6 +798,14 @@ async def tick(db: Any, send: Sender, now: datetime | None = None, worker_id: st
             else:
                 logger.exception("planning statutory deadlines failed")
             report.errors.append(f"schedule: {exc!r}")
+        try:  # each running extension's own ladder (bot/deadlines/extension_ladder.py)
+            report.planned += await extension_ladder.sync(db, now=now, config=config)
+        except Exception as exc:
+            if is_unavailable(exc):
+                logger.warning("planning extension ladders failed: database unavailable")
+            else:
+                logger.exception("planning extension ladders failed")
+            report.errors.append(f"extension ladders: {exc!r}")
         try:
             report.planned += await escalation.plan_escalations(db, now=now, config=config)
         except Exception as exc:

@@ -2,8 +2,9 @@
 
 This is the ONE place the documents read the review state of a report from: the 整改 state, the ruling
 on each finding (确认 / 不是问题, with its reason and who made it) and the office's contacts. The notice,
-the 通报 and the 报送情况 sheet only read :class:`OfficeRow`, so when the review and contacts work lands the
-documents follow without change.
+the 通报 and the 报送情况 sheet only read :class:`OfficeRow`. Its findings and contacts are storage's own
+:class:`~storage.types.ReviewedFinding` and :class:`~storage.types.Contact` — the types the review list
+and the reminders use — so what is 不是问题 or 需整改 is decided in one place, not copied here.
 
 The 整改 state and the rulings come from ``storage.review`` (待审 / 需整改 / 已整改 / 通过; an office of
 the roster without a report is 未提交), the fingerprints from :mod:`bot.review`. The contact is the person
@@ -19,65 +20,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.exports.rows import ExportItem, StatusLine
-from bot.report import Finding, Report
-from bot.review import fingerprints
+from bot.report import Report
+from bot.review import ReviewState, fingerprints
 from bot.schema import OFFICE_KINDS
 from storage import repo
-from storage.types import OfficeInfo, StoredReport
+from storage.types import Contact, OfficeInfo, ReviewedFinding, StoredReport
 
 #: The 整改 states, in the order a 通报 lists them.
 STATE_MISSING = "未提交"
-STATE_PENDING = "待审"
-STATE_FIX = "需整改"
-STATE_FIXED = "已整改"
-STATE_PASSED = "通过"
+STATE_PENDING = ReviewState.PENDING.value
+STATE_FIX = ReviewState.MUST_FIX.value
+STATE_FIXED = ReviewState.FIXED.value
+STATE_PASSED = ReviewState.PASSED.value
 STATES: tuple[str, ...] = (STATE_FIX, STATE_PENDING, STATE_FIXED, STATE_PASSED, STATE_MISSING)
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
-
-CONFIRMED = "confirmed"
-DISMISSED = "dismissed"
-
-
-@dataclass(frozen=True)
-class Ruling:
-    """An admin's decision on one finding: ``confirmed`` (确认) or ``dismissed`` (不是问题, with a reason)."""
-
-    status: str
-    reason: str = ""
-    by: str = ""
-    at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Contact:
-    """A person to address about an office's report (Telegram user)."""
-
-    user_id: int | None
-    name: str
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    """A finding with its stable fingerprint and the ruling on it, if any."""
-
-    finding: Finding
-    fingerprint: str
-    ruling: Ruling | None = None
-
-    @property
-    def dismissed(self) -> bool:
-        return self.ruling is not None and self.ruling.status == DISMISSED
-
-    @property
-    def to_fix(self) -> bool:
-        """What an office is asked to change: every error and each warning an admin confirmed."""
-        if self.dismissed:
-            return False
-        if self.finding.severity == "error":
-            return True
-        return self.finding.severity == "warning" and self.ruling is not None and self.ruling.status == CONFIRMED
-
 
 @dataclass
 class OfficeRow:
@@ -88,7 +45,7 @@ class OfficeRow:
     stored: StoredReport | None
     state: str
     contacts: list[Contact] = field(default_factory=list)
-    findings: list[FindingRow] = field(default_factory=list)
+    findings: list[ReviewedFinding] = field(default_factory=list)
     report: Report | None = None
 
     @property
@@ -100,11 +57,11 @@ class OfficeRow:
         return self.office.short_name or self.office.name
 
     @property
-    def to_fix(self) -> list[FindingRow]:
+    def to_fix(self) -> list[ReviewedFinding]:
         return [f for f in self.findings if f.to_fix]
 
     @property
-    def dismissed(self) -> list[FindingRow]:
+    def dismissed(self) -> list[ReviewedFinding]:
         return [f for f in self.findings if f.dismissed]
 
     def export_item(self) -> ExportItem | None:
@@ -154,30 +111,23 @@ def derived_state(stored: StoredReport | None) -> str:
 
 @dataclass
 class _Hooks:
-    """Where states, rulings and contacts come from: derived now, ``storage.review``/``storage.contacts`` later."""
+    """Where states, rulings and contacts come from (``storage.review`` / ``storage.contacts``)."""
 
     states: dict[int, str]
-    findings: Callable[[StoredReport, Report], Awaitable[list[FindingRow]]]
+    findings: Callable[[StoredReport, Report], Awaitable[list[ReviewedFinding]]]
     contacts: Callable[[OfficeInfo, StoredReport | None], Awaitable[list[Contact]]]
 
 
-async def _unruled(stored: StoredReport, report: Report) -> list[FindingRow]:
+async def _unruled(stored: StoredReport, report: Report) -> list[ReviewedFinding]:
     """The report's findings with their fingerprints, none ruled on."""
-    return [FindingRow(f, fp) for f, fp in zip(report.findings, fingerprints(report.findings), strict=True)]
+    return [ReviewedFinding(f, fp) for f, fp in zip(report.findings, fingerprints(report.findings), strict=True)]
 
 
-def _ruling(ruling: Any) -> Ruling | None:
-    """storage.review's ruling as the documents print it."""
-    if ruling is None:
-        return None
-    return Ruling(ruling.decision, ruling.reason or "", ruling.user_name or "", ruling.at)
-
-
-async def _sender(office: OfficeInfo, stored: StoredReport | None) -> list[Contact]:
-    """Who to address: the sender of the report (until offices have contacts of their own)."""
+def _sender(chat_id: int, office: OfficeInfo, stored: StoredReport | None) -> list[Contact]:
+    """Who to address when nobody is bound to the office: the person who sent the report."""
     if stored is None or (stored.sender_id is None and not stored.sender_name):
         return []
-    return [Contact(stored.sender_id, stored.sender_name or str(stored.sender_id))]
+    return [Contact(chat_id, office.id, stored.sender_id, None, stored.sender_name or "")]
 
 
 async def _review_hooks(db: Any, *, chat_id: int, year: int | None) -> _Hooks:
@@ -187,17 +137,17 @@ async def _review_hooks(db: Any, *, chat_id: int, year: int | None) -> _Hooks:
 
     states = {oid: str(state) for oid, state in (await review.review_states(db, chat_id=chat_id, year=year)).items()}
 
-    async def findings(stored: StoredReport, report: Report) -> list[FindingRow]:
+    async def findings(stored: StoredReport, report: Report) -> list[ReviewedFinding]:
         found = await review.reviewed_findings(db, chat_id=chat_id, report_id=stored.id)
         if found is None:  # deleted meanwhile
             return await _unruled(stored, report)
-        return [FindingRow(f.finding, f.fingerprint, _ruling(f.ruling)) for f in found]
+        return found
 
     bound = await contacts_store.contacts_for(db, chat_id=chat_id)
 
     async def people(office: OfficeInfo, stored: StoredReport | None) -> list[Contact]:
         """The office's bound contacts (/roster 联系人), else the person who sent the report."""
-        return [Contact(c.user_id, c.display_name) for c in bound.get(office.id, [])] or await _sender(office, stored)
+        return bound.get(office.id, []) or _sender(chat_id, office, stored)
 
     return _Hooks(states=states, findings=findings, contacts=people)
 
@@ -252,7 +202,7 @@ def dismissed_text(row: OfficeRow) -> str:
     lines = []
     for f in row.dismissed:
         assert f.ruling is not None
-        who = f"（{f.ruling.by}）" if f.ruling.by else ""
+        who = f"（{f.ruling.user_name}）" if f.ruling.user_name else ""
         lines.append(f"{f.finding.code} {f.finding.message} —— {f.ruling.reason or '未说明理由'}{who}")
     return "\n".join(lines)
 

@@ -18,9 +18,10 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from bot.documents import style
-from bot.documents.collect import FindingRow, OfficeRow
+from bot.documents.collect import OfficeRow
 from bot.report import Report
 from bot.validation.advice import ADVICE, says_what_to_do
+from storage.types import ReviewedFinding
 
 #: Working days an office gets when every statutory or chat deadline for the year is already past.
 FIX_WORKDAYS = 10
@@ -113,7 +114,7 @@ def _number(value: float | int | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def notice_item(row: FindingRow, report: Report | None = None) -> NoticeItem:
+def notice_item(row: ReviewedFinding, report: Report | None = None) -> NoticeItem:
     """A finding as the notice states it."""
     f = row.finding
     problem, change = split_advice(f.code, f.message)

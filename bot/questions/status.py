@@ -72,7 +72,7 @@ async def answer_missing(db: object, chat_id: int, query: Query, today: date) ->
     if lang == "en":
         names = [r.office.name + (f" (extended to {r.due:%Y-%m-%d})" if r.extended else "") for r in missing]
     else:
-        names = [r.office.name + (f"（{r.note()}）" if r.extended else "") for r in missing]
+        names = [r.office.name + (f"（{r.note(today)}）" if r.extended else "") for r in missing]  # 逾期 once late
     from storage.contacts import contacts_for  # 「谁还没交」 names each office's contacts (issue 20)
 
     people = await contacts_for(db, chat_id=chat_id, office_ids=[r.office.id for r in missing])
@@ -121,7 +121,7 @@ async def _standing(db: object, chat_id: int, report_id: int) -> list:
     reviewed = await review.reviewed_findings(db, chat_id=chat_id, report_id=report_id)
     if reviewed is None:
         return await repo.report_findings(db, report_id=report_id)
-    return [r.finding for r in reviewed if r.ruling is None or not r.ruling.dismissed]
+    return [r.finding for r in reviewed if not r.dismissed]
 
 
 async def answer_errors(db: object, chat_id: int, query: Query, today: date) -> str:

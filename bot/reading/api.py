@@ -25,7 +25,10 @@ from bot.reading.errors import (
     MSG_MEMBER_FAILED,
     MSG_NEEDS_OCR,
     MSG_NESTED_ZIP,
+    MSG_NO_CONTENT,
     MSG_NOT_REPORT,
+    MSG_PICTURES,
+    MSG_SCANNED,
     MSG_TIMEOUT,
     MSG_TOO_BIG,
     MSG_TOO_COMPLEX,
@@ -114,7 +117,34 @@ def _is_ofd(data: bytes) -> bool:
 
 
 
-def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True) -> ReadResult:
+def _scan_like(err: ReadError, data: bytes) -> bool:
+    """Whether a PDF the text readers refused is a scan for OCR: no text layer at all, or pages that are
+    mostly scans under stray text (page numbers, a watermark, a typed title page: 「不是年报」/「只有标题」)."""
+    from bot.reading.mixed import mostly_scans
+    from bot.reading.ocr import pdf_is_scan
+
+    if err.code == "ING-02":
+        return pdf_is_scan(data) or mostly_scans(data)
+    return err.message in (MSG_NOT_REPORT, MSG_NO_CONTENT) and mostly_scans(data)
+
+
+def _with_pictures(report: Report, data: bytes, ocr: bool, pictures: bool) -> Report:
+    """A text PDF or .docx whose missing tables are pictures (bot/reading/mixed.py): with ``ocr`` the pictures are
+    read and fill those tables; without, ING-02 (:data:`MSG_PICTURES`) sends the file to the OCR task.
+    ``pictures=False`` reads the text only (the fallback when that OCR task failed)."""
+    if not pictures:
+        return report
+    from bot.reading.mixed import pictures_to_read, read_pictures
+
+    found = pictures_to_read(report, data)
+    if not found:
+        return report
+    if not ocr:
+        raise ReadError("ING-02", MSG_PICTURES)
+    return read_pictures(report, data, found)
+
+
+def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True, pictures: bool = True) -> ReadResult:
     source = Source(filename, Source.digest(data), kind)
     try:
         if not data:
@@ -128,7 +158,7 @@ def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True) -> ReadRe
         if kind == "ofd":
             from bot.reading.ofd import read_ofd
 
-            return ReadResult(filename, read_ofd(data, source), None)
+            return ReadResult(filename, read_ofd(data, source, ocr=ocr, pictures=pictures), None)
         if kind == "txt":
             doc = doc_from_text(decode_text(data)[:MAX_TEXT_CHARS])
         elif kind == "docx":
@@ -138,22 +168,23 @@ def _read_one(filename: str, data: bytes, kind: str, ocr: bool = True) -> ReadRe
         elif kind == "pdf":
             check_pdf_streams(data)
             try:
-                return ReadResult(filename, _read_pdf(data, source), None)
+                return ReadResult(filename, _with_pictures(_read_pdf(data, source), data, ocr, pictures), None)
             except ReadError as err:
-                if err.code != "ING-02" or not ocr:
-                    raise
-                from bot.reading.ocr import pdf_is_scan
-
-                if not pdf_is_scan(data):
+                if err.message == MSG_PICTURES or not _scan_like(err, data):
                     raise  # text the readers refused, or no page at all: not a scan, OCR is not the answer
-            from bot.reading.scanned import read_scanned_pdf  # no text layer: a scan
+                if not ocr:
+                    raise err if err.code == "ING-02" else ReadError("ING-02", MSG_SCANNED) from err
+            from bot.reading.scanned import read_scanned_pdf  # a scan
 
             return ReadResult(filename, read_scanned_pdf(data, source), None)
         elif kind == "html":
             doc = doc_from_html(data)
         else:
             raise ReadError("ING-01", MSG_UNSUPPORTED)
-        return ReadResult(filename, build_report(_capped(doc), source), None)
+        report = build_report(_capped(doc), source)
+        if kind == "docx":  # tables pasted as pictures (bot/reading/mixed.py)
+            report = _with_pictures(report, data, ocr, pictures)
+        return ReadResult(filename, report, None)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a chat message, not a stack trace
         return ReadResult(filename, None, as_read_error(exc, filename))
 
@@ -419,18 +450,20 @@ def _read_zip(filename: str, data: bytes, ocr: bool = True) -> list[ReadResult]:
     return [item if isinstance(item, ReadResult) else _read_one(*item, ocr) for item in zip_members(filename, data)]
 
 
-def read_bytes(filename: str, data: bytes, ocr: bool = True) -> list[ReadResult]:
+def read_bytes(filename: str, data: bytes, ocr: bool = True, pictures: bool = True) -> list[ReadResult]:
     """Read one sent file. A .zip gives one result per member; errors are results, never exceptions.
 
     With ``ocr=False`` a picture or scan is not read but answered ING-02 (``MSG_NEEDS_OCR`` for an
-    image): :func:`read_in_worker` reads those in a task of their own, with OCR's time limit."""
+    image, ``MSG_PICTURES`` for a text PDF or OFD whose missing tables are pictures):
+    :func:`read_in_worker` reads those in a task of their own, with OCR's time limit. With
+    ``pictures=False`` such a file's text is read and its pictures are left alone."""
     try:
         if len(data) > MAX_FILE_BYTES:
             return [ReadResult(filename, None, ReadError("ING-03", MSG_TOO_BIG))]
         kind = kind_of(filename, data)
         if kind == "zip":
             return _read_zip(filename, data, ocr)
-        return [_read_one(filename, data, kind, ocr)]
+        return [_read_one(filename, data, kind, ocr, pictures)]
     except Exception as exc:  # noqa: BLE001
         return [ReadResult(filename, None, as_read_error(exc, filename))]
 
@@ -640,6 +673,18 @@ def read_bytes_without_ocr(filename: str, data: bytes) -> list[ReadResult]:
     return read_bytes(filename, data, ocr=False)
 
 
+def read_text_only(filename: str, data: bytes) -> list[ReadResult]:
+    """:func:`read_bytes` of a mixed file's text alone, its pictures left unread and said so (the
+    worker task when reading its pictures failed or ran out of time: the text is never lost to OCR)."""
+    results = read_bytes(filename, data, ocr=False, pictures=False)
+    for result in results:
+        if result.report is not None:
+            from bot.reading.mixed import unread_note
+
+            unread_note(result.report)
+    return results
+
+
 #: OCR time limit: seconds per page plus a start-up allowance (the models load once per worker);
 #: from Settings (NIANBAO_OCR_SECONDS_PER_PAGE) through :func:`configure_pool`.
 OCR_SECONDS_PER_PAGE = 15
@@ -656,7 +701,9 @@ async def read_in_worker(
     """:func:`read_bytes` in the process pool with a hard time limit (pebble kills a hung worker).
 
     Pictures and scanned PDFs (a .zip's members too) are then read by OCR, each in a task of its own
-    with OCR's limits; ``on_ocr(name, pages)`` is called first so the chat can say it takes a while."""
+    with OCR's limits; ``on_ocr(name, pages)`` is called first so the chat can say it takes a while.
+    A text file whose missing tables are pictures (bot/reading/mixed.py) goes the same way, ``pages``
+    being its pictures; if that task fails, its text is read without them."""
     if len(data) > MAX_FILE_BYTES:
         return [ReadResult(filename, None, ReadError("ING-03", MSG_TOO_BIG))]
     results = await run_in_worker(read_bytes_without_ocr, filename, data, timeout=timeout)
@@ -673,7 +720,13 @@ async def read_in_worker(
             out.append(result)  # a .zip member: read_batch reads members one at a time, with OCR
             continue
         member = data
-        pages = 1 if not member.startswith(b"%PDF") else min(max(pdf_page_count(member), 1), MAX_OCR_PAGES)
+        mixed = result.error.message == MSG_PICTURES
+        if mixed or kind_of(result.filename, member) == "ofd":
+            from bot.reading.mixed import pictures_count
+
+            pages = min(max(pictures_count(member), 1), MAX_OCR_PAGES)
+        else:
+            pages = 1 if not member.startswith(b"%PDF") else min(max(pdf_page_count(member), 1), MAX_OCR_PAGES)
         if on_ocr is not None:
             try:
                 waiting = on_ocr(result.filename, pages)
@@ -682,7 +735,11 @@ async def read_in_worker(
             except Exception:  # a failed "reading the scan…" message must not lose the file
                 log.warning("OCR notice failed", exc_info=True)
         limit = max(timeout, OCR_START_SECONDS + OCR_SECONDS_PER_PAGE * pages)
-        out.extend(await run_in_worker(read_bytes, result.filename, member, timeout=limit))
+        read = await run_in_worker(read_bytes, result.filename, member, timeout=limit)
+        if mixed and any(r.report is None for r in read):
+            # the pictures' OCR timed out or crashed the worker: the text is still worth its reply
+            read = await run_in_worker(read_text_only, result.filename, member, timeout=timeout)
+        out.extend(read)
     return out
 
 

@@ -15,10 +15,26 @@ from bot.reading.meta import (
     office_from_title,
     prose_numbers,
 )
-from bot.reading.tables import read_tables
+from bot.reading.tables import Tables, read_tables
 from bot.report import Finding, Report, Source
 
 _REPORT_WORDS = ("政府信息公开", "信息公开", "政务公开")
+
+
+def table_fields(tables: Tables) -> dict:
+    """The :class:`Report` fields that come from the table reader, as keyword arguments.
+
+    One place for them, because three readers make a Report from tables: a whole document
+    (:func:`build_report`), a photo of one table (scanned.py) and the OCR'd pictures of a mixed PDF
+    (mixed.py); a table field added to Report is then carried by all three."""
+    return {
+        "proactive": tables.proactive,
+        "applications": tables.applications,
+        "appeals": tables.appeals,
+        "proactive_2019": tables.proactive_2019,
+        "extra_rows": tables.extra_rows,
+        "missing_rows": tables.missing_rows,
+    }
 
 
 def build_report(doc: Doc, source: Source) -> Report:
@@ -61,12 +77,7 @@ def build_report(doc: Doc, source: Source) -> Report:
         headings=[h for _, h in headings],
         section_text=section_text,
         text=text,
-        proactive=tables.proactive,
-        applications=tables.applications,
-        appeals=tables.appeals,
-        proactive_2019=tables.proactive_2019,
-        extra_rows=tables.extra_rows,
-        missing_rows=tables.missing_rows,
+        **table_fields(tables),
     )
     offsets = [0]
     for r in rows:

@@ -61,6 +61,8 @@ MSG_NO_CONTENT = "文件里只有标题，没有找到统计表和正文章节�
 MSG_MEMBER_FAILED = "压缩包内该文件无法解压（已损坏或压缩方式不受支持），已跳过。"
 #: Pictures and scans (OCR, bot/reading/ocr.py).
 MSG_NEEDS_OCR = "这是一张图片或扫描件，需要文字识别。"
+#: A text PDF/.docx/OFD whose missing tables are pictures (bot/reading/mixed.py): read again with OCR.
+MSG_PICTURES = "文件中的部分表格是图片，需要文字识别。"
 MSG_OCR_UNAVAILABLE = "该文件是图片或扫描件，本机未安装文字识别组件，请提供Word原件或可复制文字的PDF。"
 MSG_IMAGE_UNREADABLE = "无法打开这张图片，请重新拍摄或发送原文件。"
 MSG_NO_TEXT = "图片中没有识别到文字，请拍清楚一些（对准表格、光线充足）后重新发送。"
@@ -89,6 +91,7 @@ _ENGLISH = {
     "这是一张图片，无法读取表格数据，请发送Word、PDF或网页版年报。":
         "This is a picture; its tables cannot be read. Send the report as Word, PDF or a web page.",
     MSG_NEEDS_OCR: "This is a picture or a scan; its text has to be recognised (OCR).",
+    MSG_PICTURES: "Some tables in the file are pictures; their text has to be recognised (OCR).",
     MSG_OCR_UNAVAILABLE: "This file is a picture or a scan and text recognition is not installed here; send the "
                          "Word original or a PDF whose text can be copied.",
     MSG_IMAGE_UNREADABLE: "The picture cannot be opened; take it again or send the original file.",

@@ -9,7 +9,7 @@ are still read on their own, and the validator checks only what one table can sh
 from __future__ import annotations
 
 from bot.reading.boxes import BoxDoc, attach_confidence
-from bot.reading.build import build_report
+from bot.reading.build import build_report, table_fields
 from bot.reading.cells import squash
 from bot.reading.errors import MSG_NOT_REPORT, ReadError
 from bot.reading.meta import detect_format
@@ -40,13 +40,8 @@ def _table_only(doc: BoxDoc, source: Source) -> Report:
         format=fmt,
         format_evidence=evidence,
         text=doc.text,
-        proactive=tables.proactive,
-        applications=tables.applications,
-        appeals=tables.appeals,
-        proactive_2019=tables.proactive_2019,
-        extra_rows=tables.extra_rows,
-        missing_rows=tables.missing_rows,
         ingest_findings=list(tables.findings),
+        **table_fields(tables),
     )
 
 

@@ -295,3 +295,65 @@ async def test_database_gone_after_the_answer_costs_only_the_bookkeeping(start_b
             assert await contacts.find_seen(db, chat_id=GROUP, username="zhangsan") is not None
     finally:
         await db.close()
+
+
+async def test_start_while_the_database_is_down_says_so_and_confirms_once_recorded(start_bot, sqlite_url):
+    """The private opt-in never answers a false ✅: a /start the gate could not record (database away)
+    is told it was not saved and to send /start again; the next private message that records the user
+    brings the ✅ once."""
+    from handlers.contacts import OPT_IN_NOT_SAVED, OPTED_IN
+    from handlers.gate import DB_DOWN
+    from tests.support.faults import SwitchableDatabase
+
+    db = SwitchableDatabase(sqlite_url)
+    try:
+        async with start_bot(db=db, sequential=True) as h:
+            tg = h.tg
+            chat = tg.private(ZHANG)
+            db.down = True
+            await tg.send_command(chat, "start", "nudge", user_id=ZHANG)
+            assert [m["text"] for m in await tg.wait_messages(chat, 1)] == [OPT_IN_NOT_SAVED]
+            db.down = False
+            assert await contacts.opted_in(db, user_ids=[ZHANG]) == set()
+            await tg.send_command(chat, "help", user_id=ZHANG)  # any private message records them now
+            await tg.wait_for(lambda: OPTED_IN in tg.texts(chat))
+            assert await contacts.opted_in(db, user_ids=[ZHANG]) == {ZHANG}
+            await tg.send_command(chat, "help", user_id=ZHANG)
+            await tg.wait_for(lambda: len(tg.texts(chat)) >= 4)
+            texts = tg.texts(chat)
+            assert texts.count(OPTED_IN) == 1 and DB_DOWN not in texts and len(texts) == 4, texts
+    finally:
+        await db.close()
+
+
+async def test_start_whose_record_fails_after_the_help_gets_no_false_confirmation(start_bot, sqlite_url):
+    """The database goes away after the /start help was sent, before the opt-in is written: the user is
+    told it was not saved (never ✅); once the database is back, /start confirms as usual."""
+    from handlers.contacts import OPT_IN_NOT_SAVED, OPTED_IN
+    from tests.support.faults import SwitchableDatabase
+
+    db = SwitchableDatabase(sqlite_url)
+    try:
+        async with start_bot(db=db, sequential=True) as h:
+            tg = h.tg
+            chat = tg.private(ZHANG)
+            send = tg._m_sendMessage
+
+            async def answer_then_outage(params):
+                result = await send(params)
+                db.down = True  # right after the help answer
+                return result
+
+            tg._m_sendMessage = answer_then_outage
+            await tg.send_command(chat, "start", user_id=ZHANG)
+            await tg.wait_for(lambda: OPT_IN_NOT_SAVED in tg.texts(chat))
+            tg._m_sendMessage = send
+            db.down = False
+            texts = tg.texts(chat)
+            assert len(texts) == 2 and "/report" in texts[0] and OPTED_IN not in texts, texts
+            await tg.send_command(chat, "start", user_id=ZHANG)
+            await tg.wait_for(lambda: OPTED_IN in tg.texts(chat))
+            assert tg.texts(chat).count(OPTED_IN) == 1
+            assert await contacts.opted_in(db, user_ids=[ZHANG]) == {ZHANG}
+    finally:
+        await db.close()

@@ -118,8 +118,26 @@ def render_txt(report: Report, layout: str = "cells") -> str:
     return "\n".join(out) + "\n"
 
 
-def render_docx(report: Report) -> bytes:
-    """A Word file with real tables (python-docx)."""
+def _ruled_widths(width: int) -> list[int]:
+    """Column widths (EMU) of a ruled table as offices print it: label columns wider than number columns."""
+    from docx.shared import Cm
+
+    if width >= 15:  # 表4
+        return [Cm(1.1)] * width
+    if width >= 9:  # 表3: group label, row label, 7 numbers
+        return [Cm(2.2), Cm(4.2)] + [Cm(1.4)] * (width - 2)
+    if width > 1:
+        return [Cm(5.0)] + [Cm(10.0 / (width - 1))] * (width - 1)
+    return [Cm(15.0)]
+
+
+def render_docx(report: Report, *, ruled: bool = False) -> bytes:
+    """A Word file with real tables (python-docx).
+
+    ``ruled``: bordered tables (「Table Grid」) with fixed column widths, as offices print them — what
+    LibreOffice turns into the scans of the OCR tests (tests/support/scans.py). Without it the tables
+    are python-docx's plain ones, which the reading tests parse.
+    """
     import docx
 
     document = docx.Document()
@@ -130,11 +148,20 @@ def render_docx(report: Report) -> bytes:
         rows: list[list[str]] = content  # type: ignore[assignment]
         width = max(len(r) for r in rows)
         table = document.add_table(rows=len(rows), cols=width)
+        widths = _ruled_widths(width) if ruled else []
+        if ruled:
+            table.style = "Table Grid"
+            table.autofit = False
+            for column, column_width in zip(table.columns, widths, strict=True):
+                column.width = column_width
         # row by row: ``table.cell(r, c)`` walks every cell of the table on each call (python-docx), so
         # filling a 表3 that way took seconds per file; ``row.cells`` walks one row
         for table_row, row in zip(table.rows, rows, strict=True):
-            for cell, text in zip(table_row.cells[: len(row)], row, strict=True):  # a short row: its first cells
-                cell.text = text
+            for c, cell in enumerate(table_row.cells):
+                if ruled:
+                    cell.width = widths[c]
+                if c < len(row):  # a short row: its first cells
+                    cell.text = row[c]
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()

@@ -17,43 +17,12 @@ import tempfile
 from pathlib import Path
 
 from bot.report import Report
-from tests.support.render import _blocks
+from tests.support.render import _blocks, render_docx
 
 
 def ruled_docx(report: Report) -> bytes:
     """The report as .docx with bordered tables, label columns wider than number columns."""
-    import docx
-    from docx.shared import Cm
-
-    document = docx.Document()
-    for kind, content in _blocks(report):
-        if kind == "p":
-            document.add_paragraph(str(content))
-            continue
-        rows: list[list[str]] = content  # type: ignore[assignment]
-        width = max(len(r) for r in rows)
-        table = document.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
-        table.autofit = False
-        if width >= 15:  # 表4
-            widths = [Cm(1.1)] * width
-        elif width >= 9:  # 表3: group label, row label, 7 numbers
-            widths = [Cm(2.2), Cm(4.2)] + [Cm(1.4)] * (width - 2)
-        elif width > 1:
-            widths = [Cm(5.0)] + [Cm(10.0 / (width - 1))] * (width - 1)
-        else:
-            widths = [Cm(15.0)]
-        for c, column in enumerate(table.columns):
-            column.width = widths[c] if c < len(widths) else Cm(1.1)
-        for r, row in enumerate(rows):
-            for c in range(width):
-                cell = table.cell(r, c)
-                cell.width = widths[c] if c < len(widths) else Cm(1.1)
-                if c < len(row):
-                    cell.text = row[c]
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
+    return render_docx(report, ruled=True)
 
 
 def soffice_available() -> bool:

@@ -116,3 +116,24 @@ async def test_link_command_answers(sqlite_db):
     assert await escalation.after_workdays(db, CHILD) == 5
     assert "上级群" in await escalation.status_text(db, chat_id=CHILD)
     assert "下级群" in await escalation.status_text(db, chat_id=SUPERVISOR)
+
+
+async def test_an_extension_that_runs_out_gets_its_own_summary_and_stays_overdue(sqlite_db):
+    """鹿山 extended to Friday 2026-02-20 (a Spring Festival holiday): the 1月31日 summary lists it as
+    「已延期」; 3 working days after its own date (2/24, 2/25, 2/26) the supervisor gets one summary about
+    it, and every later summary calls it 逾期."""
+    db = sqlite_db
+    await _setup(db)
+    office = await repo.resolve_office(db, name="富阳区鹿山街道")
+    await store.set_obligation(db, chat_id=CHILD, office_id=office.id, report_year=2025, kind="extension",
+                               due=date(2026, 2, 20), reason="合并中")
+    send = Recorder()
+    await run_days(db, send, date(2026, 1, 25), date(2026, 3, 10))
+    [(first_day, first), (when, text)] = _summaries(send)
+    assert first_day.date() == ESCALATION_DAY and "已延期：鹿山（至2月20日）" in first
+    assert when.date() == date(2026, 2, 26)
+    assert "未提交（1/1）：鹿山（延期至2月20日，已逾期6天）" in text and "财政局" not in text
+    assert "2025年度报告（截止2月20日）" in text
+    assert "延期截止后第3个工作日自动汇总" in text
+    asked = await escalation.on_demand(db, chat_id=SUPERVISOR, today=date(2026, 4, 1), year=2025)
+    assert "鹿山（延期至2月20日，已逾期40天）" in asked and "财政局" in asked

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bot import services
 from storage import repo
+from storage.types import Ruling
 from tests.support.with_errors import HONGQI, QINGSHISHAN, lushan_with_errors
 
 CHAT = -100777
@@ -31,6 +33,12 @@ async def filed(sqlite_db: Any) -> Any:
     """The SQLite database with the chat's reports filed."""
     await file_reports(sqlite_db)
     return sqlite_db
+
+
+def ruling(decision: str, reason: str = "", by: str = "", fingerprint: str = "") -> Ruling:
+    """A ruling made in the test, not stored (``id`` 0): to see how the documents print it."""
+    return Ruling(id=0, report_id=0, fingerprint=fingerprint, decision=decision, reason=reason, user_id=None,
+                  user_name=by, at=datetime(2022, 2, 24, tzinfo=UTC))
 
 
 async def rule(db: Any, short: str, code: str, decision: str, reason: str = "", chat_id: int = CHAT) -> None:

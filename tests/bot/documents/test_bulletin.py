@@ -13,9 +13,10 @@ from docx import Document
 from bot.documents import NoDocument, bulletin_files
 from bot.documents import service as document_service
 from bot.documents.bulletin import _cn, build_bulletin
-from bot.documents.collect import DISMISSED, Ruling, collect
+from bot.documents.collect import collect
 from bot.documents.pdf import docx_to_pdf, fonts_conf, pdf_available
-from tests.bot.documents.conftest import CHAT, MISSING, rule
+from bot.review.states import DISMISSED
+from tests.bot.documents.conftest import CHAT, MISSING, rule, ruling
 
 TODAY = date(2022, 2, 10)
 
@@ -51,7 +52,7 @@ async def test_dismissed_findings_are_not_in_the_problem_list(filed) -> None:
     data = await collect(filed, chat_id=CHAT, year=2021)
     [lushan] = [r for r in data.rows if r.short == "鹿山"]
     lushan.findings = [f if f.finding.code != "T3-03" else
-                       type(f)(f.finding, f.fingerprint, Ruling(DISMISSED, "口径", "李科长")) for f in lushan.findings]
+                       type(f)(f.finding, f.fingerprint, ruling(DISMISSED, "口径", "李科长")) for f in lushan.findings]
     text = "\n".join(p.text for p in Document(io.BytesIO(
         build_bulletin(data, issuer="x", today=TODAY, with_charts=False))).paragraphs)
     assert "“本年新收”行" not in text and "另有1个疑似问题经核实不是问题，未列入。" in text

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.documents.collect import (
-    CONFIRMED,
-    DISMISSED,
     STATE_FIX,
     STATE_MISSING,
     STATE_PASSED,
     STATE_PENDING,
-    Ruling,
     collect,
     collect_office,
     dismissed_text,
@@ -19,8 +16,9 @@ from bot.documents.collect import (
 )
 from bot.report import Finding
 from bot.review import fingerprint
+from bot.review.states import CONFIRMED, DISMISSED
 from storage import repo
-from tests.bot.documents.conftest import CHAT, MISSING, file_reports, rule
+from tests.bot.documents.conftest import CHAT, MISSING, file_reports, rule, ruling
 
 
 async def test_every_roster_office_with_state_findings_and_contact(db) -> None:
@@ -53,7 +51,7 @@ async def test_rulings_and_states_come_from_the_review(db) -> None:
     assert rows["鹿山"].state == STATE_FIX and rows["红旗"].state == STATE_PASSED
     assert [f.finding.code for f in rows["鹿山"].to_fix] == ["T3-01"]
     [dismissed] = rows["鹿山"].dismissed
-    assert dismissed.ruling.reason == "总计按口径填写" and dismissed.ruling.by == "李科长"
+    assert dismissed.ruling.reason == "总计按口径填写" and dismissed.ruling.user_name == "李科长"
     assert "T3-03" in dismissed_text(rows["鹿山"]) and "总计按口径填写（李科长）" in dismissed_text(rows["鹿山"])
 
 
@@ -83,7 +81,7 @@ async def test_a_dismissed_finding_is_not_to_fix_and_is_listed_with_its_reason(f
     office = await repo.resolve_office(filed, name="富阳区鹿山街道")
     row = await collect_office(filed, chat_id=CHAT, office_id=office.id)
     first = row.findings[0]
-    row.findings[0] = replace(first, ruling=Ruling(DISMISSED, "该列为口径调整", "李科长"))
+    row.findings[0] = replace(first, ruling=ruling(DISMISSED, "该列为口径调整", "李科长"))
     assert first.finding.code not in [f.finding.code for f in row.to_fix]
     assert "该列为口径调整（李科长）" in dismissed_text(row) and first.finding.code in dismissed_text(row)
     assert first.finding not in row.export_item().findings

@@ -12,11 +12,12 @@ from docx import Document
 
 from bot.deadlines.ladder import KIND_CUSTOM
 from bot.documents import NoDocument, notice_file
-from bot.documents.collect import CONFIRMED, DISMISSED, Ruling, collect_office
+from bot.documents.collect import collect_office
 from bot.documents.notice import Due, build_notice, quoted_location, resubmit_by, split_advice
 from bot.report import Heading, Report, Source
+from bot.review.states import CONFIRMED, DISMISSED
 from storage import obligations, reminders, repo
-from tests.bot.documents.conftest import CHAT
+from tests.bot.documents.conftest import CHAT, ruling
 
 TODAY = date(2022, 2, 10)
 
@@ -50,8 +51,8 @@ async def test_dismissed_findings_are_left_out_and_confirmed_warnings_go_in(file
     row = await collect_office(filed, chat_id=CHAT, office_id=office.id)
     codes = [f.finding.code for f in row.findings]
     t303, str02 = codes.index("T3-03"), codes.index("STR-02")
-    row.findings[t303] = replace(row.findings[t303], ruling=Ruling(DISMISSED, "总计按口径填写", "李科长"))
-    row.findings[str02] = replace(row.findings[str02], ruling=Ruling(CONFIRMED, by="李科长"))
+    row.findings[t303] = replace(row.findings[t303], ruling=ruling(DISMISSED, "总计按口径填写", "李科长"))
+    row.findings[str02] = replace(row.findings[str02], ruling=ruling(CONFIRMED, by="李科长"))
     text = text_of(build_notice(row, due=Due(date(2022, 3, 1), "chat", "报区政府办"), issuer="区政务公开办",
                                 today=TODAY))
     assert "“本年新收”行" not in text  # the dismissed T3-03
