@@ -195,16 +195,54 @@ def _skew(quads: list[list[list[float]]]) -> float:
     return statistics.median(angles) if len(angles) >= 3 else 0.0
 
 
-#: Long side of the image the text *detector* sees (the recogniser reads crops of the full image). Its
-#: buffer grows with the pixels: at 1600 px a worker peaked at ~600 MB, at 1280 px ~450–500 MB; table
-#: text (~17 px high at this size) is found as well (bench/ocr.py, docs/READING.md).
-DET_LONG_SIDE = 1280
+#: Long side of the image the text *detector* sees (the recogniser reads crops of the full image): small
+#: print (18-px table text on a 150-dpi page) is lost below this — whole 表3 rows at 1280 px.
+DET_LONG_SIDE = 1600
+#: The detector's buffer grows with the pixels it is given (~250 MB for 1.25 M pixels): a page is read
+#: in horizontal strips of at most this many pixels, so a worker peaks ~100 MB lower than for the whole
+#: page at once (and under the 600 MB bar) for ~15 % more detection time.
+DET_STRIP_PIXELS = 1_200_000
+#: Rows two neighbouring strips share: a box is kept from the strip where its centre lies above the
+#: middle of the shared rows, so any box up to this tall (a vertical header word, four characters)
+#: is whole in the strip it is kept from.
+DET_OVERLAP = 240
+
+
+def _strips(h: int, w: int) -> list[tuple[int, int]]:
+    """Top and bottom rows of the strips covering ``h`` rows of width ``w`` (one strip when it fits).
+    A strip's rows are a multiple of 32, as the detector wants them: it would stretch the strip else."""
+    n = 1
+    while n < 8:
+        rows = -(-(h + (n - 1) * DET_OVERLAP) // n)
+        if rows * w <= DET_STRIP_PIXELS or rows <= 2 * DET_OVERLAP:
+            break
+        n += 1
+    if n == 1:
+        return [(0, h)]
+    rows = min(h, 32 * -(-(h + (n - 1) * DET_OVERLAP) // (32 * n)))
+    step = (h - rows) / (n - 1)
+    return [(round(k * step), round(k * step) + rows) for k in range(n)]
+
+
+def _bounds(quad: Any) -> tuple[float, float, float, float]:
+    return float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max())
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    """Two quads from neighbouring strips that are the same text: they overlap over half the smaller."""
+    ax0, ay0, ax1, ay1 = _bounds(a)
+    bx0, by0, bx1, by1 = _bounds(b)
+    inter = max(0.0, min(ax1, bx1) - max(ax0, bx0)) * max(0.0, min(ay1, by1) - max(ay0, by0))
+    return inter > 0.5 * min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
 
 
 def detect(array: Any) -> Any:
-    """The text quads of one page (numpy RGB), in its pixels; ``None`` when there is no text. The detector
-    sees the page at ≤ DET_LONG_SIDE px; its buffer (~250 MB) is a mapping of its own, gone when it
-    returns, and the heap is trimmed after."""
+    """The text quads of one page (numpy RGB), in its pixels; ``None`` when there is no text.
+
+    The detector sees the page at ≤ DET_LONG_SIDE px, strip by strip (:func:`_strips`); each strip's
+    buffer is a mapping of its own, gone when it returns, and the heap is trimmed after. A box is taken
+    from the strip where its centre lies above the middle of the rows shared with the next strip; one
+    near that middle may be seen by both strips, a little differently: it is taken once, from the upper."""
     import numpy as np
 
     h, w = array.shape[:2]
@@ -214,12 +252,34 @@ def detect(array: Any) -> Any:
         from PIL import Image
 
         small = np.asarray(Image.fromarray(array).resize((max(1, round(w * scale)), max(1, round(h * scale)))))
-    quads, _ = engine().text_det(small)
+    strips = _strips(*small.shape[:2])
+    cuts = [-1.0, *((strips[k][1] + strips[k + 1][0]) / 2 for k in range(len(strips) - 1)), float("inf")]
+    margin = DET_OVERLAP / 4
+    found: list[Any] = []
+    previous: list[Any] = []  # the upper strip's boxes near the cut
+    for k, (top, bottom) in enumerate(strips):
+        quads, _ = engine().text_det(np.ascontiguousarray(small[top:bottom]))
+        _trim()
+        if quads is None or len(quads) == 0:
+            previous = []
+            continue
+        quads = np.asarray(quads, dtype=np.float32)
+        quads[:, :, 1] += top
+        near: list[Any] = []
+        for quad in quads:
+            centre = float(quad[:, 1].mean())
+            if not cuts[k] - margin <= centre < cuts[k + 1] + margin:
+                continue
+            if centre < cuts[k] + margin and any(_same_text(quad, p) for p in previous):
+                continue
+            found.append(quad)
+            if centre >= cuts[k + 1] - margin:
+                near.append(quad)
+        previous = near
     del small
-    _trim()
-    if quads is None or len(quads) == 0:
+    if not found:
         return None
-    return (np.asarray(quads, dtype=np.float32) / scale).astype(np.float32)
+    return (np.asarray(found, dtype=np.float32) / scale).astype(np.float32)
 
 
 class PageReader:
