@@ -199,13 +199,15 @@ def _skew(quads: list[list[list[float]]]) -> float:
 #: print (18-px table text on a 150-dpi page) is lost below this — whole 表3 rows at 1280 px.
 DET_LONG_SIDE = 1600
 #: The detector's buffer grows with the pixels it is given (~250 MB for 1.25 M pixels): a page is read
-#: in horizontal strips of at most this many pixels, so a worker peaks ~100 MB lower than for the whole
-#: page at once (and under the 600 MB bar) for ~15 % more detection time.
-DET_STRIP_PIXELS = 1_200_000
+#: in horizontal strips of at most this many pixels (two for an A4 page), so a worker peaks ~150 MB lower
+#: than for the whole page at once, for ~25 % more detection time. Not quite the same boxes: the
+#: detector weighs its channels by the whole image's average (squeeze-excitation), so a strip's boxes
+#: shift by a pixel or two — on 2400 cells of 12 scanned reports, one cell read otherwise, and listed.
+DET_STRIP_PIXELS = 1_300_000
 #: Rows two neighbouring strips share: a box is kept from the strip where its centre lies above the
-#: middle of the shared rows, so any box up to this tall (a vertical header word, four characters)
-#: is whole in the strip it is kept from.
-DET_OVERLAP = 240
+#: middle of the shared rows, so a box up to this tall (a vertical header word) is whole in the strip
+#: it is kept from; the wider margin also keeps the boxes kept away from a strip's edge.
+DET_OVERLAP = 384
 
 
 def _strips(h: int, w: int) -> list[tuple[int, int]]:
