@@ -3,8 +3,10 @@
 Used for image-only PDF pages, photos and scans (.jpg/.png …). The models ship inside the
 ``rapidocr-onnxruntime`` wheel: nothing is downloaded at run time. The engine is loaded lazily, once per
 *parse worker* (never in the bot process: this module imports nothing heavy at import time), and a read
-runs under its own memory cap (``OCR_MEMORY_MB``) — the models and one page need about 400 MB, more
-than a text parse. See docs/READING.md for the comparison with Tesseract that chose this engine.
+runs under its own memory cap (``OCR_MEMORY_MB``) — a worker with the models peaks near 500 MB on a page
+(the detector's buffer, read in strips), more than a text parse. Recognition is ~75 % of a page's time:
+it runs on two threads (:func:`recognise`), ONNX Runtime on one thread per model. See docs/READING.md
+for the comparison with Tesseract that chose this engine, and for the speed and memory measurements.
 
 A photo is rarely square to the page: the text boxes' own slant gives the skew, and the box corners
 are rotated back before the grid is built (``boxes.py``), so the image itself is never re-sampled.
