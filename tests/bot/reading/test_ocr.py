@@ -141,3 +141,17 @@ def test_the_recognisers_batches_on_two_threads_read_every_crop_as_one_call_does
     one_call = [(str(t), float(s)) for t, s in ocr.engine().text_rec(crops)[0]]
     assert ocr.recognise(crops) == one_call
     assert sum(t.strip().isdigit() for t, _ in one_call) > 20  # the table's numbers were read
+
+
+def test_a_photo_of_half_a_table_says_to_take_the_whole_table(truth):
+    """The lower half of 表3 (its header on the page before, as a phone shoots page 2 of a printout):
+    not a whole table, so nothing is checked — the reply says what to photograph, not "not a report"."""
+    from PIL import Image
+
+    [page] = scans.layout(truth, font_px=SMALL, only="t3")
+    image = Image.open(io.BytesIO(scans.png(scans.draw(page, font_px=SMALL))))
+    lower = image.crop((0, image.height // 2, image.width, image.height))
+    [result] = read_bytes("第2页.jpg", scans.phone_photo(scans.png(lower), seed=3))
+    assert result.report is None and result.error.code == "ING-01"
+    assert "完整" in result.error.message and "表头" in result.error.message
+    assert "whole table" in result.error.message_en
