@@ -137,7 +137,7 @@ async def _speed(pdf_pages: list[bytes], photo: bytes) -> dict[str, Any]:
     notices: list[tuple[str, int]] = []
     api.shutdown_pool()
     start = time.perf_counter()
-    first = await api.read_in_worker("scan.pdf", pdf, on_ocr=lambda name, pages: notices.append((name, pages)))
+    first = await api.read_in_worker("scan.pdf", pdf, on_ocr=lambda name, pages, _pictures: notices.append((name, pages)))
     cold = time.perf_counter() - start
     start = time.perf_counter()
     await api.read_in_worker("scan.pdf", pdf)

@@ -105,7 +105,7 @@ def test_an_image_only_pdf_and_a_zip_are_read_in_the_worker_with_a_notice(truth,
 
     async def run():
         try:
-            single = await read_in_worker("扫描版.pdf", scan, on_ocr=lambda n, p: notices.append((n, p)))
+            single = await read_in_worker("扫描版.pdf", scan, on_ocr=lambda n, p, _pictures: notices.append((n, p)))
             batch = [r async for r in read_batch("batch.zip", buf.getvalue())]
         finally:
             shutdown_pool()
