@@ -105,9 +105,13 @@ class _Line:
 
 
 def _lines(boxes: list[Box], h: float) -> list[_Line]:
+    """Boxes → lines: a box joins the line above within half a text height. The height is the page's
+    median capped by the box's own and the line's: on a page of tall vertical header words the median
+    is two lines high, and a heading just under a row of numbers (「五、存在的主要问题…」 under 表4's
+    last row) would join that row and be lost as a label that does not sit left of the numbers."""
     lines: list[_Line] = []
     for b in sorted(boxes, key=lambda b: b.cy):
-        if lines and abs(b.cy - lines[-1].cy) <= 0.5 * h:
+        if lines and abs(b.cy - lines[-1].cy) <= 0.5 * min(h, b.h, max(x.h for x in lines[-1].boxes)):
             lines[-1].boxes.append(b)
         else:
             lines.append(_Line([b]))

@@ -54,3 +54,19 @@ def test_an_empty_cell_beyond_the_numbers_does_not_become_a_column():
 
     rows = page_rows(_boxes({0}), recover, _rules).rows
     assert rows[-1] == ROW[1:]
+
+
+def test_a_heading_right_under_a_row_of_numbers_stays_its_own_line_on_a_page_of_tall_headers():
+    """表4's last page (a phone photo, as OCR boxed it): the vertical header words are 3–5 lines tall, so
+    the page's median box height is two text lines. 「五、存在的主要问题…」 sits one line under the row of
+    numbers; it must stay a line of its own, not join the row (where it was dropped and gave a false
+    STR-01 「缺少第五部分」)."""
+    headers = [Box(word, 200 + 72 * i, 180, 235 + 72 * i, 180 + 150 + 10 * (i % 3), 1.0)
+               for i, word in enumerate(("议结果维持", "讼结果纠正", "其他结果", "尚未审结", "总计", "复议后起诉"))]
+    tall = [Box("果", 900 + 70 * i, 440, 935 + 70 * i, 518, 1.0) for i in range(6)]
+    numbers = [Box(str(n), 200 + 72 * i, 563, 214 + 72 * i, 589, 1.0) for i, n in enumerate((3, 2, 1, 0, 6, 0))]
+    heading = Box("五、存在的主要问题及改进情况", 199, 590, 548, 620, 0.98)
+    prose = Box("主要问题是公开内容不够丰富。", 201, 647, 700, 674, 1.0)
+    rows = page_rows([*headers, *tall, *numbers, heading, prose]).rows
+    assert ["3", "2", "1", "0", "6", "0"] in rows
+    assert ["五、存在的主要问题及改进情况"] in rows
