@@ -370,10 +370,21 @@ def _continues(prev: _Item, nxt: _Item) -> bool:
     label = _label(nxt.cells)
     if label and _ROW_START_RE.match(squash(label)):
         return False
+    if label and _label(prev.cells) and _digits_continue(prev.cells, nxt.cells):
+        # the rest of a wrapped label with the last digits of numbers too wide for their column
+        # (「25」 | 「9」): Word breaks the row's every cell at the same line
+        return True
     for a, b in zip(prev.cells, nxt.cells, strict=True):
         if a and b and (is_value_cell(a) or is_value_cell(b)):
             return False  # both halves hold a number in the same column: two rows
     return True
+
+
+def _digits_continue(prev: list[str], nxt: list[str]) -> bool:
+    """Whether every number of ``nxt`` sits under a number of ``prev`` (bare digits both): digits wrapped
+    onto the next line of the same cells, not a row of its own (which would fill its columns alone)."""
+    pairs = [(a, b) for a, b in zip(prev, nxt, strict=True) if b and is_value_cell(b)]
+    return bool(pairs) and all(squash(a).isdigit() and squash(b).isdigit() for a, b in pairs)
 
 
 def doc_from_pdf_grid(data: bytes) -> Doc:
