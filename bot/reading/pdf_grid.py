@@ -36,6 +36,8 @@ RULE_MIN = 4.0
 SNAP = 1.6
 
 #: The start of a table row label: 「一、」「（三）」「3.」「3、」 — a line that does not start so continues a row.
+#: Part of a number wrapped in a narrow cell: 「25」, 「1,8」 (thousands separator kept).
+_DIGITS_RE = re.compile(r"^[\d,]+$")
 _ROW_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．])")
 
 
@@ -384,7 +386,7 @@ def _digits_continue(prev: list[str], nxt: list[str]) -> bool:
     """Whether every number of ``nxt`` sits under a number of ``prev`` (bare digits both): digits wrapped
     onto the next line of the same cells, not a row of its own (which would fill its columns alone)."""
     pairs = [(a, b) for a, b in zip(prev, nxt, strict=True) if b and is_value_cell(b)]
-    return bool(pairs) and all(squash(a).isdigit() and squash(b).isdigit() for a, b in pairs)
+    return bool(pairs) and all(_DIGITS_RE.match(squash(a)) and _DIGITS_RE.match(squash(b)) for a, b in pairs)
 
 
 def doc_from_pdf_grid(data: bytes) -> Doc:

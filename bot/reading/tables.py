@@ -412,6 +412,15 @@ def _join_t2_lines(rows: list[Row]) -> list[Row]:
     return out
 
 
+#: A 表2 unit column some templates add (「单位」 header, 「个」「件」「万元」 in each row): not a label, not a value.
+_UNIT_WORDS = frozenset({"个", "件", "条", "项", "元", "万元", "次", "宗", "部", "单位", "计量单位"})
+
+
+def _is_unit(cell: str) -> bool:
+    s = squash(cell)
+    return s in _UNIT_WORDS or s.startswith("单位:") and len(s) <= 6
+
+
 def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
     is2019 = fmt == "2019"
     want = {
@@ -432,13 +441,13 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
                 Finding("FMT-05", "info", "收费金额表头为地方模板（保留4位小数），按“万元”处理。", "表2 第二十条第（八）项",
                         message_en="The fee heading is a local variant (4 decimals); read as 10,000 yuan.")
             )
-        texts = [i for i, c in enumerate(row.cells) if clean_cell(c) and not is_value_cell(c)]
+        texts = [i for i, c in enumerate(row.cells) if clean_cell(c) and not is_value_cell(c) and not _is_unit(c)]
         if not texts:
             continue
         key = _match_t2(row.cells[texts[-1]])
         if key is None or (key in found and any(v.value is not None or v.raw for v in found[key])):
             continue  # (a label first met without numbers — inside a fill-in note — gives way to the row)
-        after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :]]
+        after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :] if not _is_unit(c)]
         n = want[key]
         filled = [c for c in after if c]
         if not filled:
