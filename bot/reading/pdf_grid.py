@@ -372,7 +372,8 @@ def _continues(prev: _Item, nxt: _Item) -> bool:
     label = _label(nxt.cells)
     if label and _ROW_START_RE.match(squash(label)):
         return False
-    if label and _label(prev.cells) and _digits_continue(prev.cells, nxt.cells):
+    if (label and _label(prev.cells) and not any(c and _names_row(c) for c in nxt.cells)
+            and _digits_continue(prev.cells, nxt.cells)):
         # the rest of a wrapped label with the last digits of numbers too wide for their column
         # (「25」 | 「9」): Word breaks the row's every cell at the same line
         return True
@@ -380,6 +381,13 @@ def _continues(prev: _Item, nxt: _Item) -> bool:
         if a and b and (is_value_cell(a) or is_value_cell(b)):
             return False  # both halves hold a number in the same column: two rows
     return True
+
+
+def _names_row(label: str) -> bool:
+    """Whether a label is a table row's own name (「行政规范性文件」「1.属于国家秘密」), not the rest of one."""
+    from bot.reading.tables import _match_t2, match_group, match_t3
+
+    return bool(match_t3(label) or _match_t2(label) or match_group(label))
 
 
 def _digits_continue(prev: list[str], nxt: list[str]) -> bool:
