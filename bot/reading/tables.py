@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
-from bot.reading.t3_sequence import all_hold, identities, names_label, read_sequence, score_t3
+from bot.reading.t3_sequence import all_hold, identities, names_label, read_sequence, score_t3, wrapped_fits
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
@@ -498,6 +498,9 @@ class _T3Row:
     line: int
     cells: list[str]
     blank_lines: int = 0  # empty lines seen before the first value (one-cell-per-line page text)
+    #: bare digits on the line(s) right after the whole row: the ends of numbers wrapped in a narrow cell
+    #: (「55 31 … 17」 then 「2」 under the total: 172), see :func:`_wrapped_digits`
+    overflow: list[str] = field(default_factory=list)
 
 
 _ALL_LABELS = "\n".join(squash(lb).replace("、", ".") for lb in [*T3_ROW_LABELS.values(), *_GROUPS])
@@ -531,6 +534,24 @@ def _pick7(cells: list[str]) -> tuple[list[str] | None, list[str]]:
     return None, []
 
 
+def _wrapped_digits(row: list[Value], overflow: list[str]) -> None:
+    """Digits printed on the line after a whole row (converted text of a PDF whose number columns are too
+    narrow: 「…13 28 17」 then 「2」) are the end of one of its numbers. When the row does not add up as
+    read, the one placement of those digits (left to right, one per cell) that makes it add up is taken;
+    when none or several do, the row is ``uncertain`` — never an arithmetic error of the office."""
+    values = [v.value for v in row]
+    if any(not isinstance(x, int) for x in values) or sum(values[:6]) == values[6]:  # type: ignore[arg-type]
+        return  # the row adds up without them (a page number, a stray mark): nothing was cut
+    fits = wrapped_fits(values, overflow)
+    if len(fits) == 1:
+        for c, digits in zip(fits[0], overflow, strict=True):
+            row[c].value = int(f"{row[c].value}{digits}")
+            row[c].raw = f"{row[c].raw}{digits}"
+        return
+    for v in row:
+        v.doubt = "uncertain"
+
+
 def _label_before_text_cells(cells: list[str], texts: list[int], last: int) -> tuple[int, str | None]:
     """「本年新收 | 3 | 见附件 | 0 | …」: text typed into a count cell is that cell's finding (T3-04), not
     the end of the row. The label is the rightmost text cell naming a 表3 row when the cells after it
@@ -555,7 +576,14 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         cells = [clean_cell(c) for c in row.cells]
         texts = [i for i, c in enumerate(cells) if c and not is_value_cell(c)]
         if not texts:
-            if current is None or sum(1 for c in current.cells if c) >= 7:
+            if current is not None and sum(1 for c in current.cells if c) >= 7:
+                short = [squash(c) for c in cells if c]
+                if short and len(short) <= 3 and all(c.isdigit() and len(c) <= 2 for c in short) and not current.overflow:
+                    current.overflow = short  # (only the line right after: further lines are not this row's)
+                else:
+                    current = None  # anything else after a whole row ends it
+                continue
+            if current is None:
                 continue
             if len(current.cells) >= 7 and any(current.cells):
                 # seven cells with a number are a whole row: the empty line after it ends the row
@@ -625,6 +653,8 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line), "unread") for i in range(7)]
         elif cells is not None:
             apps[e.key] = [parse_value(c, _t3_where(e.key, i, e.line)) for i, c in enumerate(cells)]
+            if e.overflow:
+                _wrapped_digits(apps[e.key], e.overflow)
         elif digits:
             glued_rows[e.key] = digits
             apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line)) for i in range(7)]
