@@ -42,6 +42,11 @@ def _core(label: str) -> str:
     return _NUMERAL_RE.sub("", squash(label).replace("、", "."), count=1)
 
 
+def t3_label_core(label: str) -> str:
+    """A 表3 label without its numeral, squashed (「1.属于国家秘密」→「属于国家秘密」)."""
+    return _core(label)
+
+
 def _numeral(label: str) -> str:
     m = _NUMERAL_RE.match(squash(label).replace("、", "."))
     return m.group(0) if m else ""

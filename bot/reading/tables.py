@@ -16,7 +16,15 @@ from functools import lru_cache
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
-from bot.reading.t3_sequence import all_hold, identities, names_label, read_sequence, score_t3, wrapped_fits
+from bot.reading.t3_sequence import (
+    all_hold,
+    identities,
+    names_label,
+    read_sequence,
+    score_t3,
+    t3_label_core,
+    wrapped_fits,
+)
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
@@ -647,7 +655,10 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             out.extra_rows.append(T3_ROW_LABELS[e.key])
             continue
         cells, digits = _pick7(e.cells)
-        if not e.cells and not e.blank_lines:
+        if not any(e.cells) and len(e.cells) < 7:
+            # nothing after the label but empty lines (or nothing at all): converted text loses empty cells,
+            # so nothing is known — unread, never seven blanks the office would be told to fill (a row
+            # that really shows seven blanks has seven cells: a TAB- or |-delimited line)
             # a label with no cell after it at all (converted text loses empty cells): nothing was seen,
             # so nothing is known — unread, never seven blanks the office would be told to fill
             apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line), "unread") for i in range(7)]
@@ -718,10 +729,12 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         ]
         if "other_other" in best and "other_no_correction" not in best and fmt != "2019":
             out.single_other_row = True
+    _labels_present(rows, fmt, out)
     apps = out.applications or {}
-    _, broken, _ = identities(apps, fmt)
+    kept, broken, _ = identities(apps, fmt)
     placed = _rows_of(broken, fmt)  # rows in a broken A1/A2 (A3 is the row's own sum, placement aside)
     if not placed:
+        _unconfirmed_rows(apps, kept, broken, weak)
         return
     doubtful: set[tuple[str, int]] = set()
     top = score_t3(best, fmt, weak)
@@ -744,6 +757,45 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
 
 
 _A1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def _labels_present(rows: list[Row], fmt: str, out: Tables) -> None:
+    """A row no reading placed whose label is in the table's text (raw ``pdftotext`` puts a narrow
+    column's labels in a block of their own, out of order) is there but unread — not missing: the office
+    did not leave it out (no STR-05, no one-row 「（六）其他处理」 FMT-04 against it)."""
+    apps = out.applications
+    if not apps:
+        return
+    missing = [k for k in t3_row_keys(fmt) if k not in apps]
+    if not missing:
+        return
+    text = squash("".join(c for r in rows for c in r.cells)).replace("、", ".")
+    found = [k for k in missing if len(core := t3_label_core(T3_ROW_LABELS[k])) >= 6 and core in text]
+    if not found:
+        return
+    for k in found:
+        apps[k] = [Value(None, "", _t3_where(k, i, 0).replace(" (第0行)", ""), "unread") for i in range(7)]
+    out.applications = {k: apps[k] for k in t3_row_keys(fmt) if k in apps}
+    out.missing_rows = [T3_ROW_LABELS[k] for k in t3_row_keys(fmt) if k not in apps]
+    if "other_no_correction" in apps or "other_fee_unpaid" in apps:
+        out.single_other_row = False
+
+
+def _unconfirmed_rows(apps: dict[str, list[Value]], kept: set[tuple], broken: set[tuple], weak: set[str]) -> None:
+    """A converted text the reader only partly placed (cells unread, rows placed by order) and whose column
+    sums (A1/A2) cannot be checked at all: nothing confirms that a row's numbers are that row's — in raw
+    ``pdftotext`` output labels and numbers come in separate blocks. A row that does not add up there is
+    ``uncertain`` (ING-09), not an arithmetic error of the office."""
+    if any(kind in ("A1", "A2") for kind, _ in kept | broken):
+        return  # the columns check the placement: a row that does not add up is the office's
+    lossy = weak or any(v.doubt for row in apps.values() for v in row)
+    if not lossy:
+        return
+    for kind, key in broken:
+        if kind == "A3" and key in apps:
+            for v in apps[key]:
+                if v.value is not None and not v.doubt:
+                    v.doubt = "uncertain"
 
 
 def _rows_of(broken: set[tuple], fmt: str) -> set[str]:
