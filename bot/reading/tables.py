@@ -655,10 +655,11 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             out.extra_rows.append(T3_ROW_LABELS[e.key])
             continue
         cells, digits = _pick7(e.cells)
-        if not any(e.cells) and len(e.cells) < 7:
-            # nothing after the label but empty lines (or nothing at all): converted text loses empty cells,
-            # so nothing is known — unread, never seven blanks the office would be told to fill (a row
-            # that really shows seven blanks has seven cells: a TAB- or |-delimited line)
+        if not e.cells and e.blank_lines < 7:
+            # nothing after the label but a few empty lines (raw pdftotext separates its text blocks so) or
+            # nothing at all: converted text loses empty cells, so nothing is known — unread, never seven
+            # blanks the office would be told to fill (a row that shows its blanks has empty TAB- or
+            # |-delimited cells, or one empty line per cell)
             # a label with no cell after it at all (converted text loses empty cells): nothing was seen,
             # so nothing is known — unread, never seven blanks the office would be told to fill
             apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line), "unread") for i in range(7)]
