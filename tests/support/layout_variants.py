@@ -223,7 +223,7 @@ def write(outdir: Path, count: int, seed: int = 31) -> list[dict[str, Any]]:
                                     ("copypaste", copy_paste(raw, rng), rng.choice(("utf-8", "gbk")))):
                 f = f"{pdf.stem}.{name}.txt"
                 (outdir / f).write_bytes(text.replace("\f", "\n").encode(enc, errors="replace"))
-                truths.append({**t, "file": f, "variant": f"{name}({t['variant']})" if False else name})
+                truths.append({**t, "file": f, "variant": name})
     with open(outdir / "truth.jsonl", "w", encoding="utf-8") as fh:
         for t in truths:
             fh.write(json.dumps(t, ensure_ascii=False) + "\n")
@@ -276,12 +276,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--count", type=int, default=4, help="reports per docx variant")
+    parser.add_argument("--seed", type=int, default=31)
     parser.add_argument("--score-only", action="store_true")
     args = parser.parse_args(argv)
     if args.score_only:
         truths = [json.loads(x) for x in (args.outdir / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
     else:
-        truths = write(args.outdir, args.count)
+        truths = write(args.outdir, args.count, args.seed)
     for variant, r in sorted(score(args.outdir, truths).items()):
         print(f"{variant:18} files {r['files']:3} right {r['right']}/{r['cells']} doubt {r['doubt']} "
               f"wrong {r['wrong']} false-errors {r['false_error']} found {r['found']}/{r['injected']}")
