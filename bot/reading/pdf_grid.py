@@ -377,10 +377,26 @@ def _continues(prev: _Item, nxt: _Item) -> bool:
         # the rest of a wrapped label with the last digits of numbers too wide for their column
         # (「25」 | 「9」): Word breaks the row's every cell at the same line
         return True
+    if not label and _digits_continue(prev.cells, nxt.cells):
+        # only digits on the next page, under digits: the label was whole on the first page. Joined only
+        # when the row then adds up (表3: six counts = 总计) and did not before — else two rows
+        joined = [a + b for a, b in zip(prev.cells, nxt.cells, strict=True)]
+        if _adds_up(joined) and _adds_up(prev.cells) is False:
+            return True
     for a, b in zip(prev.cells, nxt.cells, strict=True):
         if a and b and (is_value_cell(a) or is_value_cell(b)):
             return False  # both halves hold a number in the same column: two rows
     return True
+
+
+def _adds_up(cells: list[str]) -> bool | None:
+    """Whether a row's last seven cells are numbers whose first six sum to the seventh (None: not such a row)."""
+    # a number cut by the page break keeps half its separators (「1,3」): its digits are what counts
+    values = [int(s.replace(",", "")) if _DIGITS_RE.match(s := squash(c)) and s.strip(",") else None
+              for c in cells[-7:]]
+    if len(values) != 7 or any(v is None for v in values):
+        return None
+    return sum(values[:6]) == values[6]  # type: ignore[arg-type]
 
 
 def _names_row(label: str) -> bool:

@@ -69,7 +69,7 @@ def test_docx_variants_read_cell_exact(variant):
 @pytest.mark.parametrize("name", [n for n in TRUTH if n.endswith(".pdf")])
 def test_pdf_variants_read_cell_exact(name):
     # tinycols: 「25」 | page break | 「9」 is 259; t2unit: 「规章 0 0 0 个」 and 「行政规范性文件 …」 on the next page
-    # stay two rows; thousands: 「1,8」 | page break | 「28」 is 1,828
+    # stay two rows; thousands: 「1,8」 | page break | 「28」 is 1,828 (with the label on the next page or not)
     truth = TRUTH[name]
     report = _read(name, (FIXTURES / name).read_bytes())
     assert not _wrong(report, truth)
