@@ -252,7 +252,7 @@ def _rejoin_wrapped(run: _Item, i: int) -> bool:
     (「… 13 28 17」 then 「2」: the total is 172): when that line does not add up and exactly one of its
     numbers, extended by these digits, makes it add up, the digits go there (True: the caller drops the
     lone number)."""
-    if i < 7 or len(set(run.lines[i - 7 : i])) != 1 or run.lines[i] != run.lines[i - 1] + 1:
+    if i < 7 or len(set(run.lines[i - 7 : i])) != 1 or not 0 < run.lines[i] - run.lines[i - 1] <= 2:
         return False
     if run.lines.count(run.lines[i - 1]) != 7:
         return False

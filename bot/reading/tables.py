@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
@@ -734,8 +736,7 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
     apps = out.applications or {}
     kept, broken, _ = identities(apps, fmt)
     placed = _rows_of(broken, fmt)  # rows in a broken A1/A2 (A3 is the row's own sum, placement aside)
-    if not placed:
-        _unconfirmed_rows(apps, kept, broken, weak)
+    if _unconfirmed_rows(apps, kept, broken, weak, fmt) or not placed:
         return
     doubtful: set[tuple[str, int]] = set()
     top = score_t3(best, fmt, weak)
@@ -760,6 +761,9 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
 _A1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 
 
+_NOT_LABEL_RE = re.compile(r"[\d,]+")
+
+
 def _labels_present(rows: list[Row], fmt: str, out: Tables) -> None:
     """A row no reading placed whose label is in the table's text (raw ``pdftotext`` puts a narrow
     column's labels in a block of their own, out of order) is there but unread — not missing: the office
@@ -770,8 +774,10 @@ def _labels_present(rows: list[Row], fmt: str, out: Tables) -> None:
     missing = [k for k in t3_row_keys(fmt) if k not in apps]
     if not missing:
         return
-    text = squash("".join(c for r in rows for c in r.cells)).replace("、", ".")
-    found = [k for k in missing if len(core := t3_label_core(T3_ROW_LABELS[k])) >= 6 and core in text]
+    # numbers of other columns (「-layout」 text sets them between a wrapped label's lines) are no part of it
+    text = _NOT_LABEL_RE.sub("", squash("".join(c for r in rows for c in r.cells)).replace("、", "."))
+    found = [k for k in missing if len(core := t3_label_core(T3_ROW_LABELS[k])) >= 6 and (
+        core in text or len(core) >= 10 and fuzz.partial_ratio(core, text) >= 90)]
     if not found:
         return
     for k in found:
@@ -782,21 +788,29 @@ def _labels_present(rows: list[Row], fmt: str, out: Tables) -> None:
         out.single_other_row = False
 
 
-def _unconfirmed_rows(apps: dict[str, list[Value]], kept: set[tuple], broken: set[tuple], weak: set[str]) -> None:
-    """A converted text the reader only partly placed (cells unread, rows placed by order) and whose column
-    sums (A1/A2) cannot be checked at all: nothing confirms that a row's numbers are that row's — in raw
-    ``pdftotext`` output labels and numbers come in separate blocks. A row that does not add up there is
-    ``uncertain`` (ING-09), not an arithmetic error of the office."""
-    if any(kind in ("A1", "A2") for kind, _ in kept | broken):
-        return  # the columns check the placement: a row that does not add up is the office's
+def _unconfirmed_rows(
+    apps: dict[str, list[Value]], kept: set[tuple], broken: set[tuple], weak: set[str], fmt: str
+) -> bool:
+    """Converted text the reader only partly placed (cells unread, rows placed by order) is not evidence
+    enough to blame the office for a sum when (a) no column identity (A1/A2) can be checked at all — in raw
+    ``pdftotext`` output labels and numbers come in separate blocks, nothing confirms a row's numbers are
+    that row's — or (b) several rows do not add up: numbers wrapped digit by digit in narrow columns
+    (``pdftotext -layout``) read as their first digits, which no office's table looks like. The rows in the
+    broken identities are then ``uncertain`` (ING-09, not judged). True when it did so."""
     lossy = weak or any(v.doubt for row in apps.values() for v in row)
     if not lossy:
-        return
-    for kind, key in broken:
-        if kind == "A3" and key in apps:
-            for v in apps[key]:
-                if v.value is not None and not v.doubt:
-                    v.doubt = "uncertain"
+        return False
+    rows_bad = {key for kind, key in broken if kind == "A3"}
+    columns_checked = any(kind in ("A1", "A2") for kind, _ in kept | broken)
+    if columns_checked and len(rows_bad) < 2:
+        return False  # the columns check the placement: a row that does not add up is the office's
+    if not rows_bad:
+        return False
+    for key in rows_bad | _rows_of(broken, fmt):
+        for v in apps.get(key, []):
+            if v.value is not None and not v.doubt:
+                v.doubt = "uncertain"
+    return True
 
 
 def _rows_of(broken: set[tuple], fmt: str) -> set[str]:
