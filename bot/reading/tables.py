@@ -909,6 +909,21 @@ def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[s
 _HEADER_WORDS_RE = re.compile(r"\d+(?:\.\d+)?|[^\d\s]+")
 
 
+def _ragged(tokens: list[tuple[str, int]]) -> bool:
+    """Whether 表4's numbers came on lines of uneven counts (not 15 on one line, 5 per block, or one per line)."""
+    counts = [sum(1 for _, ln in tokens if ln == line) for line in dict.fromkeys(ln for _, ln in tokens)]
+    return not (all(n % 5 == 0 for n in counts) or all(n == 1 for n in counts))
+
+
+def _t4_adds_up(appeals: dict) -> bool:
+    """A4 in every block: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
+    for block in appeals.values():
+        vals = [block[c].value for c in T4_COLUMNS]
+        if None not in vals and sum(vals[:4]) != vals[4]:
+            return False
+    return True
+
+
 def _read_t4(rows: list[Row], out: Tables) -> None:
     tokens: list[tuple[str, int]] = []
     spaced = False
@@ -942,6 +957,13 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
         for i, (t, line) in enumerate(tokens[-15:]):
             b, c = cols[i]
             appeals[b][c] = parse_value(t, where(i, line))
+        if spaced and _ragged(tokens[-15:]) and not _t4_adds_up(appeals):
+            # 「0」 over 「1 0 3」 over 「3 0 6 …」: numbers (with units) wrapped in narrow columns and set
+            # out line by line in -layout text — their order is not the table's
+            for block in appeals.values():
+                for v in block.values():
+                    if v.value is not None:
+                        v.doubt = "uncertain"
         out.appeals = appeals
         return
     if not tokens:

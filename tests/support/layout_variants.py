@@ -231,7 +231,8 @@ def write(outdir: Path, count: int, seed: int = 31) -> list[dict[str, Any]]:
 
 
 def score(outdir: Path, truths: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per variant: cells right, cells marked in doubt, wrong values, false errors, injected errors found."""
+    """Per variant: cells right, cells marked in doubt, wrong (missing, blank or another number — ``misread``
+    counts the other numbers), reports with a false error-level finding, injected errors found."""
     from bot.reading import read_bytes
     from bot.validation import validate
 
@@ -254,6 +255,8 @@ def score(outdir: Path, truths: list[dict[str, Any]]) -> dict[str, dict[str, Any
                 row["doubt"] += 1
             else:
                 row["wrong"] += 1
+                if v is not None and v.value is not None:
+                    row["misread"] += 1  # a number shown to the user that is not the document's
                 row.setdefault("examples", [])
                 if len(row["examples"]) < 4:
                     row["examples"].append(f"{t['file']}:{k}={v.value if v else None}≠{want}")
@@ -285,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         truths = write(args.outdir, args.count, args.seed)
     for variant, r in sorted(score(args.outdir, truths).items()):
         print(f"{variant:18} files {r['files']:3} right {r['right']}/{r['cells']} doubt {r['doubt']} "
-              f"wrong {r['wrong']} false-errors {r['false_error']} found {r['found']}/{r['injected']}")
+              f"wrong {r['wrong']} (misread {r['misread']}) false-errors {r['false_error']} found {r['found']}/{r['injected']}")
         for e in r.get("examples", []) + r.get("false", []):
             print("    ", e)
     return 0
