@@ -475,12 +475,25 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
                 )
                 found[key] = [Value(None, "".join(filled), _t2_where(key, c, row.line), "unread") for c in names]
                 continue
+        if not filled and not after:
+            # a label with no cell after it at all (converted text: 「行政处罚」 alone, its numbers elsewhere):
+            # nothing was seen — unread, never blanks the office would be told to fill (a table row or a
+            # delimited line shows its empty cells)
+            found[key] = [Value(None, "", _t2_where(key, c, row.line), "unread") for c in names]
+            continue
         cells = filled[:n] if filled else [""] * n
         cells += [""] * (n - len(cells))
         found[key] = [parse_value(c, _t2_where(key, names[i], row.line)) for i, c in enumerate(cells)]
     if not found:
         return
     t2 = empty_proactive()
+    lossy = any(v.doubt == "unread" for vals in found.values() for v in vals)
+    for key, cell in t2.items():
+        if lossy and (key not in found and key != "fees_10k_yuan" or key == "fees_10k_yuan" and "fees" not in found):
+            # converted text that already lost cells of this table, and a row whose name is nowhere in it:
+            # nothing was seen, so it is unread, not blank (a .docx whose office deleted the row keeps T2-01)
+            for v in cell.values() if isinstance(cell, dict) else [cell]:
+                v.doubt = "unread"
     for key in ("regulations", "normative_documents"):
         if key in found:
             t2[key] = dict(zip(("issued", "repealed", "in_force"), found[key], strict=True))

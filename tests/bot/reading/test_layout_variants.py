@@ -120,3 +120,12 @@ def test_text_of_hostile_pdfs_has_no_false_error(name):
     report = _read(name, (FIXTURES / name).read_bytes())
     expected = {e["code"] for e in truth["expected"] if e["severity"] == "error"}
     assert _errors(report) <= expected
+
+
+def test_t2_rows_of_raw_pdftotext_are_unread_not_blank():
+    # 「行政处罚」「行政强制」 alone, their numbers elsewhere; 「规章」 nowhere: never 「空白单元格…应填0」
+    name = "lo_31_004_wide_typos.pdftotext.txt"
+    report = _read(name, (FIXTURES / name).read_bytes())
+    assert report.proactive["penalty"].doubt == "unread"
+    assert report.proactive["regulations"]["issued"].doubt == "unread"
+    assert "T2-01" not in {f.code for f in validate(report)}
