@@ -260,7 +260,10 @@ def score(outdir: Path, truths: list[dict[str, Any]]) -> dict[str, dict[str, Any
                 row.setdefault("examples", [])
                 if len(row["examples"]) < 4:
                     row["examples"].append(f"{t['file']}:{k}={v.value if v else None}≠{want}")
-        errors = {f.code for f in validate(rep) if f.severity == "error"}
+        findings = validate(rep)
+        if None not in t["cells"].values() and any(f.code in ("T2-01", "T3-05", "T4-02") for f in findings):
+            row["false_blank"] += 1  # a cell the document fills was made to look blank
+        errors = {f.code for f in findings if f.severity == "error"}
         expected = {e["code"] for e in t["expected"] if e["severity"] == "error"}
         if None in t["cells"].values():
             errors.discard("T3-05")
@@ -288,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         truths = write(args.outdir, args.count, args.seed)
     for variant, r in sorted(score(args.outdir, truths).items()):
         print(f"{variant:18} files {r['files']:3} right {r['right']}/{r['cells']} doubt {r['doubt']} "
-              f"wrong {r['wrong']} (misread {r['misread']}) false-errors {r['false_error']} found {r['found']}/{r['injected']}")
+              f"wrong {r['wrong']} (misread {r['misread']}) false-errors {r['false_error']} false-blank {r['false_blank']} found {r['found']}/{r['injected']}")
         for e in r.get("examples", []) + r.get("false", []):
             print("    ", e)
     return 0
