@@ -13,10 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.report import Finding, Report
 from storage import repo
+
+if TYPE_CHECKING:
+    from bot.reading.api import OcrNotice
 from storage.db import Database
 from storage.types import StoreResult
 
@@ -71,14 +75,14 @@ async def ingest(
     timeout: float = 20,
     progress: Progress | None = None,
     received: date | None = None,
-    on_ocr: Callable[[str, int], Awaitable[None] | None] | None = None,
+    on_ocr: OcrNotice | None = None,
 ) -> list[IngestOutcome]:
     """Read → previous year → validate → store, one outcome per document (a .zip gives several).
 
     ``progress(done, total)`` is awaited after each document of a multi-document upload (a failing
     callback is logged, never fatal). ``received`` is the arrival date for DL-01 (default: today in
     China). Database errors propagate; unreadable files become outcomes with ``error`` set.
-    ``on_ocr(name, pages)`` is called before a picture or scan is read by OCR (it takes seconds).
+    ``on_ocr(name, pages, pictures)`` is called before a picture or scan is read by OCR (it takes seconds).
     A photo of a single table is validated but not stored (it is not a report of an office and year).
     """
     from bot.reading.api import batch_size, read_batch

@@ -219,12 +219,18 @@ def addressed(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 def ocr_notice(message: Message, lang: str):
-    """The ``on_ocr`` callback: one message before a scan of several pages is read (it takes seconds)."""
+    """The ``on_ocr`` callback: one message before a scan of several pages, or a file whose tables are
+    pictures, is read by OCR (it takes seconds)."""
 
-    async def notice(name: str, pages: int) -> None:
+    async def notice(name: str, pages: int, pictures: bool) -> None:
+        shown = PurePath(name).name
+        if pictures:
+            await message.reply_text(
+                f"🔍 {shown}: {pages} table(s) are pictures; reading their text, about {3 * pages + 3} s…"
+                if lang == "en" else f"🔍 {shown} 中有{pages}处表格是图片，正在识别文字，约需{3 * pages + 3}秒…")
+            return
         if pages < 2:
             return  # one photo takes a few seconds: the typing indicator is enough
-        shown = PurePath(name).name
         await message.reply_text(
             f"🔍 {shown} is a scan ({pages} pages): reading the text, about {3 * pages} s…" if lang == "en"
             else f"🔍 {shown} 是扫描件（{pages}页），正在识别文字，约需{3 * pages}秒…")

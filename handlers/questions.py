@@ -52,8 +52,12 @@ def addressed_to_bot(message: Message, bot_username: str, bot_id: int) -> str | 
     return None
 
 
-async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    """Ask the questions engine and send its answer, with office buttons when it asks back."""
+async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *,
+                       quiet_chatter: bool = False) -> None:
+    """Ask the questions engine and send its answer, with office buttons when it asks back.
+
+    ``quiet_chatter``: a group reply to the bot that only acknowledges (「收到」「好的谢谢」 under a
+    reminder) gets no answer — every member would see the bot talk back to a thank-you."""
     from bot import questions
 
     chat = update.effective_chat
@@ -63,6 +67,8 @@ async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
         await update.effective_message.reply_text(too_long_text(question))
         return
     answer = await questions.answer(db_of(context), chat_id=chat.id, text=question)
+    if answer.chatter and quiet_chatter:
+        return
     markup = None
     if answer.choices:
         pending: dict[str, str] = context.chat_data.setdefault("pending_questions", {})
@@ -102,7 +108,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     question = addressed_to_bot(message, context.bot.username or "", context.bot.id)
     if question:
-        await reply_answer(update, context, question)
+        await reply_answer(update, context, question, quiet_chatter=True)
 
 
 async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -55,7 +55,7 @@ def yes_no_word(query: Query, value: float | None, lang: str) -> str:
         return ("Yes: " if yes else "No: ") if lang == "en" else ("有：" if yes else "没有：")
     op, number = query.threshold
     yes = {">": value > number, ">=": value >= number, "<": value < number,
-           "=": abs(value - number) < 1e-9}[op]
+           "=": query.metric is not None and R.same_as_shown(value, number, query.metric)}[op]
     return ("Yes: " if yes else "No: ") if lang == "en" else ("是：" if yes else "否：")
 
 

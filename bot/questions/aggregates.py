@@ -7,19 +7,58 @@ from datetime import date
 from bot.questions import replies as R
 from bot.questions.numbers import LIST_LIMIT, latest_year, metric_column
 from bot.questions.query import Query
+from storage import repo
 
 _KIND_EN = {"街道": "subdistrict", "乡镇": "town", "部门": "department"}
 
 
+async def _latest_of(db: object, chat_id: int, offices: list) -> int | None:
+    """The latest year any of the named offices reported: 「临安的街道一共多少」 sums their own latest
+    reports, not the chat's latest year (平潭's 2023, which none of them filed)."""
+    years = []
+    for office in offices:
+        latest = await repo.get_report(db, chat_id=chat_id, office_id=office.id)
+        if latest is not None and latest.year:
+            years.append(latest.year)
+    return max(years) if years else None
+
+
 async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) -> str:
+    """The aggregate's answer, with a warning naming the counted reports that failed validation: a total
+    over a report with errors is no firmer than that report's own number."""
+    errored: list = []
+    text = await _aggregate(db, chat_id, query, errored)
+    if not errored:
+        return text
+    names = R.join_names([R.office_label(o, query.lang) for o in errored], query.lang, 3)
+    if query.lang == "en":
+        return text + f"\n⚠️ Counted report(s) with validation errors: {names}; use with care."
+    return text + f"\n⚠️ 其中{names}的报告校验有错误，数字仅供参考。"
+
+
+async def _aggregate(db: object, chat_id: int, query: Query, errored: list) -> str:
+    """The aggregate itself; ``errored`` receives the offices whose counted report has errors."""
     metric, lang = query.metric, query.lang
-    year = query.year or await latest_year(db, chat_id)
+    year = query.year
+    if year is None and query.offices and query.aggregate in ("sum", "avg"):
+        year = await _latest_of(db, chat_id, query.offices)
+    year = year or await latest_year(db, chat_id)
     if year is None:
         return "还没有收到任何报告。" if lang == "zh" else "No reports have been received yet."
     column = await metric_column(db, chat_id, year, metric)
     if query.offices and query.aggregate in ("sum", "avg"):  # 「东湖和南苑一共」: only the named offices
         wanted = {o.id for o in query.offices}
         column = [(s, r) for s, r in column if s.office.id in wanted]
+    if query.year is None and query.office_kind and not any(s.office.kind == query.office_kind for s, _ in column):
+        # 「哪个街道申请最多」 with no year, where the latest year held is one county's 2023 report only:
+        # the streets' own latest year, not "no street reported" for a year they were never due
+        for earlier in reversed(await repo.years(db, chat_id=chat_id)):
+            if earlier >= year:
+                continue
+            found = await metric_column(db, chat_id, earlier, metric)
+            if any(s.office.kind == query.office_kind for s, _ in found):
+                year, column = earlier, found
+                break
     unit = "单位"
     kind_note = ""
     if query.office_kind and any(s.office.kind == query.office_kind for s, _ in column):
@@ -42,6 +81,7 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
     if not valued:
         return (f"{ylab}的{len(column)}份报告中该项都为空白或缺失。" if lang == "zh"
                 else f"That item is blank or missing in all {len(column)} reports for {year}.")
+    errored.extend(s.office for s, _ in valued if getattr(s, "errors", 0))
     agg = query.aggregate
     if agg == "zero":
         zeros = [R.office_label(s.office, lang) for s, v in valued if v == 0]
@@ -52,10 +92,11 @@ async def answer_aggregate(db: object, chat_id: int, query: Query, today: date) 
         return f"{head}（{ylab} · {where}）" + (f"：\n{R.join_names(zeros, lang)}" if zeros else "") + skip_note
     if agg == "threshold" and query.threshold:
         op, number = query.threshold
-        test = {">": lambda v: v > number, ">=": lambda v: v >= number, "<": lambda v: v < number}[op]
+        test = {">": lambda v: v > number, ">=": lambda v: v >= number, "<": lambda v: v < number,
+                "=": lambda v: R.same_as_shown(v, number, metric)}[op]
         hits = [R.office_label(s.office, lang) for s, v in sorted(valued, key=lambda sv: -sv[1]) if test(v)]
         shown = R.amount(number, metric, lang)
-        word = {">": ("超过", "over"), ">=": ("不少于", "at least"), "<": ("少于", "under")}[op]
+        word = {">": ("超过", "over"), ">=": ("不少于", "at least"), "<": ("少于", "under"), "=": ("等于", "equal to")}[op]
         if lang == "en":
             head = f"{len(hits)} of {len(valued)} office(s) {word[1]} {shown}"
             return f"{head} · {year} · {where}" + (f":\n{R.join_names(hits, lang)}" if hits else "") + skip_note

@@ -130,6 +130,8 @@ async def run_query(db: object, *, chat_id: int, query: Query, offices: list, to
         names = [o.name for o in query.choices]
         text = "有几个单位都符合，您问的是哪一个？" if lang == "zh" else "Several offices match. Which one do you mean?"
         return Answer(text, lang, True, names)
+    if query.kind == "unknown" and query.chatter:
+        return Answer(R.chatter(lang), lang, False, [], chatter=True)
     if query.kind == "unknown":
         return Answer(await _not_understood(db, chat_id, query, offices), lang, False, [])
     if query.kind == "hello":

@@ -84,9 +84,10 @@ def _en(kind: str, value: str, *phrases: str) -> None:
 _zh("t3row", "received_total", "受理合计", "受理总数", "受理总量", "申请总量", "受理申请总数", "收到申请总量",
     "新收和结转", "新收加结转", "新收加上年结转")
 _zh("t3row", "new_received", "本年新收", "新收", "收到", "受理", "新增申请", "新申请", "接收", "收了")
-_zh("t3row", "carried_over", "上年结转", "上一年结转", "上年度结转", "从上年结转", "结转过来", "上年转入")
+_zh("t3row", "carried_over", "上年结转", "上一年结转", "上年度结转", "从上年结转", "结转过来", "上年转入",
+    "去年结转", "去年转过来", "去年遗留", "上年遗留")
 _zh("t3row", "carried_forward", "尚未办结", "未办结", "还在办理", "结转下年度继续办理", "结转下年度", "结转下年", "结转到下一年", "结转至下年",
-    "转入下年", "结转到明年", "结转")
+    "转入下年", "结转到明年", "结转", "没办完", "未办完", "还没办完", "没有办完", "没办结")
 _zh("t3row", "total_processed", "（七）总计", "办结", "办理完毕", "办理完成", "处理了", "处理完", "答复了",
     "办理结果总计", "办理总数", "办了")
 _zh("t3row", "granted", "予以公开", "全部公开", "同意公开", "准予公开", "公开了")
@@ -101,7 +102,7 @@ _zh("t3row", "deny_process", "四类过程性信息", "过程性信息", "过程
 _zh("t3row", "deny_enforcement_file", "行政执法案卷", "执法案卷")
 _zh("t3row", "deny_admin_query", "行政查询事项", "行政查询", "查询事项")
 _zh("t3row", "g:unable", "无法提供")
-_zh("t3row", "unable_not_held", "本机关不掌握相关政府信息", "不掌握相关政府信息", "不掌握相关信息", "不掌握")
+_zh("t3row", "unable_not_held", "本机关不掌握相关政府信息", "不掌握相关政府信息", "不掌握相关信息", "不掌握", "信息不存在")
 _zh("t3row", "unable_needs_creation", "没有现成信息需要另行制作", "需要另行制作", "另行制作", "没有现成信息")
 _zh("t3row", "unable_unclear", "补正后申请内容仍不明确", "申请内容仍不明确", "仍不明确", "内容不明确")
 _zh("t3row", "g:noproc", "不予处理")
@@ -116,7 +117,7 @@ _zh("t3row", "other_fee_unpaid", "逾期未缴纳费用", "未按收费通知要
 _zh("t3row", "other_other", "其他处理中的其他", "其他处理·其他", "其他处理里的其他")
 _zh("t3row", "*apply", "申请", "依申请")
 # 表3 applicant columns.
-_zh("t3col", "natural_person", "自然人", "个人申请", "公民", "群众", "个人")
+_zh("t3col", "natural_person", "自然人", "个人申请", "公民", "群众", "个人", "老百姓", "居民", "市民", "百姓")
 _zh("t3col", "commercial", "商业企业", "企业", "公司")
 _zh("t3col", "research", "科研机构", "科研院所", "科研")
 _zh("t3col", "social_welfare", "社会公益组织", "公益组织", "社会组织", "公益")
@@ -126,10 +127,13 @@ _zh("t3col", "*legal_persons", "法人或其他组织", "法人和其他组织",
 # 表4.
 _zh("t4block", "litigation_after_review", "复议后起诉", "经复议后起诉", "复议后诉讼")
 _zh("t4block", "litigation_direct", "未经复议直接起诉", "直接起诉", "未经复议")
-_zh("t4block", "*litigation", "行政诉讼", "诉讼", "起诉", "被诉", "官司", "应诉")
+_zh("t4block", "*litigation", "行政诉讼", "诉讼", "起诉", "被诉", "官司", "应诉", "被告", "被人告")
 _zh("t4block", "review", "行政复议", "复议")
 _zh("t4col", "upheld", "结果维持", "维持")
 _zh("t4col", "corrected", "结果纠正", "被纠正", "纠正", "纠错")
+# Weak words (value ending in "~"): they name a column only beside the table part they qualify — 「复议输了」
+# is 复议·结果纠正, but 「输了」 or 「微博发了」 alone name no cell (see ``build_metric``).
+_zh("t4col", "corrected~", "输了", "输掉", "被撤销")
 _zh("t4col", "other", "其他结果")
 _zh("t4col", "pending", "尚未审结", "未审结", "还没审结", "在审", "未结案")
 # Rates.
@@ -145,6 +149,7 @@ _zh("t2row", "fees_10k_yuan", "行政事业性收费", "收费金额", "收费",
 _zh("t2row", "regulations", "规章")
 _zh("t2row", "normative_documents", "行政规范性文件", "规范性文件", "规范文件")
 _zh("t2col", "issued", "本年制发", "制发", "新制定", "制定", "印发", "发布", "出台")
+_zh("t2col", "issued~", "发了", "新发", "发过")
 _zh("t2col", "repealed", "本年废止", "废止", "废除", "取消")
 _zh("t2col", "in_force", "现行有效", "有效")
 
@@ -412,6 +417,10 @@ def build_metric(concepts: list[Concept]) -> Metric | None:
     Precedence: a rate, then 表4, then a named 表3 row, then 表2, then the generic 「申请」 (new
     applications). A lone applicant column ("律所有几件") means new applications from that column.
     """
+    kinds = {kind for kind, _ in concepts}
+    partner = {"t2col": "t2row", "t4col": "t4block"}  # what a weak word needs beside it
+    concepts = [(kind, value.rstrip("~")) for kind, value in concepts
+                if not value.endswith("~") or partner.get(kind) in kinds]
     by_kind: dict[str, list[str]] = {}
     for kind, value in concepts:
         by_kind.setdefault(kind, []).append(value)

@@ -45,24 +45,25 @@ _EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
            "ten": 10}
 
 _MISSING = re.compile(
-    r"没交|未交|没有交|还没交|未提交|没提交|没有提交|尚未提交|未报送|没报送|没有报送|未上报|没上报|没有上报|没报|"
-    r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报|未收到.{0,6}(单位|街道|谁|哪)|逾期未交|逾期未报|逾期没交"
+    r"没交|未交|没有交|还没交|未提交|没提交|没有提交|尚未提交|未报送|没报送|没有报送|未上报|没上报|没有上报|没报(?![错告])|"
+    r"还差|缺了?(哪|谁)|谁还没|哪些还没|还有谁没|没有报(?![错告])|未收到.{0,6}(单位|街道|谁|哪)|逾期未交|逾期未报|逾期没交"
     r"|not\s+(yet\s+)?(been\s+)?(submitted|filed|sent|reported|handed\s+in)\b|hasn'?t\s+(yet\s+)?(submitted|filed|sent|reported)"
     r"|haven'?t\s+(yet\s+)?(submitted|filed|sent|reported)|\bmissing\b|\boutstanding\b|yet\s+to\s+(submit|file|send|report)"
-    r"|\boverdue\b|still\s+owe|not\s+received|提交情况|上报情况|报送情况|交齐|交全|收齐|submission\s+status"
+    r"|\boverdue\b|still\s+owe|not\s+received|still\s+(?:needs?|has|have)\s+to\s+(?:submit|file|send|report)"
+    r"|\b(?:who|which)\b.{0,25}\blate\b|提交情况|上报情况|报送情况|交齐|交全|收齐|submission\s+status"
 )
 _SUBMITTED = re.compile(
     r"(谁|哪些|哪几个|哪个|哪几家).{0,8}(交了|已交|提交了|已提交|报了|已报送|报送了|上报了|交过|提交过)"
-    r"|(已经|已)(提交|交|报送|上报)的|who\s+(has\s+|have\s+)?(already\s+)?(submitted|filed|sent|reported)"
+    r"|(谁|哪些|哪几个|哪个|哪几家).{0,8}(报告|年报).{0,4}(收到了|已收到|到了)|(已经|已)(提交|交|报送|上报)的|who\s+(has\s+|have\s+)?(already\s+)?(submitted|filed|sent|reported)"
     r"|which\s+offices?\s+(have\s+|has\s+)?(already\s+)?(submitted|filed|sent|reported)"
 )
 _COUNT = re.compile(
     r"(多少|几)\s*(个|家|份|位)\s*(单位|街道|部门|乡镇|机关|报告|年报|办事处|政府)?.{0,6}(交|提交|报|收到|上报|有)"
-    r"|收到(了)?(多少|几)\s*(份|个)|(多少|几)\s*(份|个)\s*(报告|年报)|一共(有)?(多少|几)(个|家)(单位|街道)"
+    r"|收到(了)?(多少|几)\s*(份|个)|(交|提交|报送|上报)了?(多少|几)\s*(个|家|份)|(多少|几)\s*(份|个)\s*(报告|年报)|一共(有)?(多少|几)(个|家)(单位|街道)"
     r"|how\s+many\s+(offices|reports|units|streets|subdistricts|bodies)|number\s+of\s+(offices|reports)"
 )
 _ERRORS = re.compile(
-    r"错误|有错|出错|错在|没通过|未通过|不通过|没有通过|不合格|失败|有问题|什么问题|哪些问题|问题|毛病|不对|报错|警告|"
+    r"错误|有错|出错|错在|错了|哪里错|哪错|要改|需要改|要修改|需要修改|得改|没改|未改|怎么回事|咋回事|没通过|未通过|不通过|没有通过|不合格|失败|有问题|什么问题|哪些问题|问题|毛病|不对|报错|警告|"
     r"校验|检查结果|通过了吗|通过没|合格吗|空白|没填|未填|漏填|缺什么|缺了什么|缺少什么|少了什么|\bblank\b|missing\s+(from|in)\b|"
     r"\berrors?\b|\bwrong\b|\bfail(ed|s|ing)?\b|\binvalid\b|\bproblems?\b|"
     r"\bissues?\b|did\s*n[o']t\s+pass|not\s+pass|\bwarnings?\b|\bfindings?\b|\bvalidation\b|\bpass(ed)?\b|\bcheck\b"
@@ -72,7 +73,7 @@ _PASSED = re.compile(
     r"|\bwhich\b.{0,30}(?<!not )(?<!n't )\bpassed\b|\bclean\b"
 )
 _WARNINGS_ONLY = re.compile(r"警告|\bwarnings?\b")
-_ZERO = re.compile(r"没有|为0|为零|是0|是零|零申请|\bno\b|\bzero\b|\bnone\b")
+_ZERO = re.compile(r"没有|没(?=\s)|为0|为零|是0|是零|零申请|\bno\b|\bzero\b|\bnone\b")
 _CHANGE = re.compile(
     r"比(去年|上年|上一年|前一年|往年)|较(去年|上年|上一年)|与(去年|上年)相?比|和(去年|上年)(相)?比|跟(去年|上年)比|同比|环比|"
     r"增长|增加|减少|下降|上升|变化|增减|增幅|降幅|多了|少了|涨了|降了"
@@ -95,14 +96,16 @@ _MORE = re.compile(r"\bmore\b|\bhigher\b|\blarger\b|\bbigger\b|更多|更高|(�
 _LESS = re.compile(r"\bless\b|\bfewer\b|\blower\b|\bsmaller\b|更少|更低|(哪个|谁|哪家).{0,8}(?<!多)(少|低)")
 #: 整改 (the review loop, issue 21): 「谁还需要整改」「哪些单位需整改」 "who still needs to fix".
 _RECTIFY = re.compile(r"整改|\b(?:still )?needs? (?:to )?(?:be )?fix(?:ed|ing)?\b|\bmust (?:be )?fix|\brectif")
+#: 「公开率100%的有哪些」「复议为0件的单位」: a number the offices asked for must equal.
+_EQUAL_AGG = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(%|件|个)\s*的|(?:为|是|等于|达到)\s*(\d+(?:\.\d+)?)\s*(%|件|个)?\s*的")
 _SINCE = re.compile(r"\bsince\b|以来|至今|到现在")
 _LIST_OFFICES = re.compile(
-    r"有哪些单位|哪些单位$|单位列表|单位名单|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
+    r"有哪些单位|哪些单位$|单位列表|单位名单|^名单$|名册|都有谁|有谁|\blist\s+(all\s+)?(the\s+)?offices\b"
     r"|\bwhich\s+offices\s+are\s+(there|here)\b|\broster\b|\ball\s+offices\??$"
 )
 _SUBMIT_ONE = re.compile(
     r"交了吗|交了没|交没交|交了没有|提交了吗|提交了没|有没有交|有没有提交|报了吗|报送了吗|上报了吗|收到了吗|交过了吗|交过吗|交了么"
-    r"|什么时候交|哪天交|何时交|什么时候提交|哪天收到|什么时候收到|何时收到|几号交|交的时间"
+    r"|(?:年报|报告)收到(?:了)?(?:没有?|吗)|(?:报|交)上来(?:了)?(?:吗|没有?)|啥时候?交|啥时候?报|什么时候交|哪天交|何时交|什么时候提交|哪天收到|什么时候收到|何时收到|几号交|交的时间"
     r"|\bsubmit(ted|s)?\b|\bsent\s+in\b|\bhanded\s+in\b|\bfiled\s+(its|their|the)\b"
 )
 _BREAKDOWN = re.compile(r"哪里来|来源|构成|分布|按申请人|申请人类型|各类申请人|breakdown|by\s+applicant|who\s+applied|from\s+whom|sources?\b")
@@ -120,7 +123,7 @@ _BOTTOM = re.compile(
 )
 _RANK = re.compile(r"排第几|第几名|排在第几|排名|排行|排序|排一下|排个序|从高到低|从多到少|从大到小|\brank(ing|ed)?\b|\border(ed)?\b|\bsort(ed)?\b|league\s+table")
 _MAX = re.compile(r"最多|最高|最大|第一多|\bmost\b|\bhighest\b|\blargest\b|\bbiggest\b|\bmaximum\b|\bmax\b|\btop\b")
-_MIN = re.compile(r"最少|最低|最小|\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b")
+_MIN = re.compile(r"最少|最低|最小|倒数第一|\bleast\b|\bfewest\b|\blowest\b|\bsmallest\b|\bminimum\b|\bmin\b")
 _AVG = re.compile(r"平均|均值|\baverage\b|\bmean\b|\bavg\b")
 _SUM = re.compile(r"一共|总共|合计|共计|加起来|总和|全部|所有|全区|全县|全市|各单位|汇总|总量|"
                   r"\btotal\b|altogether|combined|\bsum\b|overall|all\s+offices|in\s+all")
@@ -130,6 +133,13 @@ _GREETING_ONLY = re.compile(r"^[\s\W]*$")
 _HELLO = re.compile(r"^\W*(?:你好|您好|大家好|在吗|在不在|嗨|哈喽|帮助|求助|help|帮忙|怎么用|如何使用|使用说明|说明|菜单"
                     r"|功能|你能做什么|你会什么|你是谁|hi|hello|hey|start|menu|what can you do|how do i use (?:this|you)"
                     r"|who are you)(?:\W*(?:啊|呀|吗|呢|了|bot|机器人|年报助手|there|please))*\W*$")
+#: A whole message that only acknowledges or thanks (「收到」「好的谢谢」「辛苦了」 "ok thanks"): in a group it
+#: answers a colleague or the bot's reminder, and must not be read as the 收到 row of 表3.
+_CHATTER = re.compile(
+    r"^\W*(?:(?:收到|好的?|好嘞|行|可以|明白|了解|知道|嗯+|哦+|噢+|ok(?:ay)?|谢谢|多谢|感谢|谢了|辛苦|辛苦了|大家辛苦了"
+    r"|麻烦了|没问题|哈+|呵呵|赞|👍|🙏|thanks?(?: you)?|thx|ty|got it|noted|roger|sure|fine|great|cool|nice|lol"
+    r"|will do|no problem|np|copy that|understood|you too|bye|see you(?: tomorrow| later)?)"
+    r"(?:\W*(?:啊|呀|啦|哈|了|的|呢|吧|滴|哒|大家|各位|all|everyone|a lot|so much|very much))*\W*)+$")
 #: 「哪个乡镇」 "which township": restrict an aggregate to one office kind (when the chat has that kind).
 _KIND_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"乡镇|镇政府|乡政府|哪个镇|哪个乡|各镇|各乡|\btowns?(hips?)?\b"), "乡镇"),
@@ -379,6 +389,9 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     """Parse one chat question into a :class:`Query` (see module docstring for the rules)."""
     norm = normalise(text)
     query = Query(text=text)
+    if _CHATTER.match(norm):  # 「收到」「好的谢谢」「👍」: not a question (kind stays unknown)
+        query.chatter, query.lang = True, "en" if text.isascii() else "zh"
+        return query
     if _GREETING_ONLY.match(norm):
         query.lang = "en" if text.strip() and text.isascii() else "zh"
         return query
@@ -458,7 +471,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         if query.kind == "findings" and len(found) == 1:
             query.yes_no = yes_no  # 「青石山的报告合格吗」: 通过/未通过 first
         return query
-    if query.unknown_name and not w.about_all:
+    if query.unknown_name and not w.about_all and _asks_about_place(query, norm):
         query.kind = "no_office"  # 「西湖街道申请多少」 with no 西湖 here: say so, not the chat total
         return query
 
@@ -469,7 +482,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     if metric is None and len(found) <= 1 and query.base_year is not None and query.year != query.base_year:
         query.kind = "years"  # 「平潭2023年和2021年比较」: the key numbers of both years (no office: the chat's)
         return query
-    ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least)
+    ranking_words = bool(w.top or w.bottom or w.rank or w.most or w.least or w.avg)
     if metric is None and (len(found) >= 2 or (ranking_words and not found) or (w.change and found)):
         # 「鹿山和青石山比较」「哪个最多」: applications, the number everyone means first
         query.metric = metric = build_metric([("t3row", "*apply")])
@@ -488,9 +501,10 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
         query.kind = "change"
         return query
     if len(found) >= 2:  # 「鹿山和青石山比较」, or 「…一共」 = the sum over just those offices
-        query.kind, query.aggregate = ("aggregate", "sum") if w.together else ("compare", None)
+        summed = w.together or (re.search(r"\btotal\b", norm) and not w.compare)  # "linan apps total"
+        query.kind, query.aggregate = ("aggregate", "sum") if summed else ("compare", None)
         more, less = w.most or _MORE.search(norm), w.least or _LESS.search(norm)
-        if not w.together and (more or less):
+        if not summed and (more or less):
             query.aggregate = "max" if more else "min"  # 「…哪个公开率最高」: name the winner first
         if (len(found) == 2 and shapes.YES_NO_VALUE.search(norm) and not shapes.QUANTITY.search(norm)
                 and not _ALL_OFFICES.search(norm)):
@@ -515,7 +529,31 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
             _yes_no_value(query, w, norm)  # 「东湖有没有行政诉讼」「鹿山申请超过100件吗」: 有/没有, 是/否 first
         return query
     _aggregate_kind(query, w, norm, found)
+    if query.implicit and not _asks_something(norm):
+        query.kind, query.aggregate, query.implicit = "unknown", None, False  # 「收到」「收到，谢谢」: chatter
     return query
+
+
+def _asks_something(norm: str) -> bool:
+    """Whether a message with no office and no aggregate word still asks for a number.
+
+    In a group 「收到」「收到，谢谢」 acknowledge a message; read as the 收到 row they would be answered with
+    the chat's total. A question about every office says how much (多少, 几, "how many") or ends in a
+    question mark — a yes/no one (「收到了吗」: was my report received?) asks for no total."""
+    if shapes.QUANTITY.search(norm) or shapes.ASKS_WHAT.search(norm):
+        return True
+    return bool(re.search(r"\?\s*$", norm)) and not re.search(r"吗|么|没有?\W*$|\bdid\b|\bhas\b|\bhave\b", norm)
+
+
+def _asks_about_place(query: Query, norm: str) -> bool:
+    """Whether an unknown place name comes with a question (so 「本群没有…」 answers it).
+
+    A Chinese name, or an English one followed by street/town, is a place; a word that only spells as
+    pinyin ("meeting at 3pm") is one only when a number is asked for with it."""
+    name = query.unknown_name
+    if not name.isascii() or _EN_PLACE.search(name):
+        return True
+    return query.metric is not None or bool(shapes.QUANTITY.search(norm))
 
 
 def _yes_no_value(query: Query, w: _Words, norm: str) -> None:
@@ -582,6 +620,11 @@ def _aggregate_kind(query: Query, w: _Words, norm: str, found: list) -> None:
         query.aggregate = "threshold"
         query.threshold = ((">=" if inclusive else ">") if w.above else "<", number)
         return
+    equal = _EQUAL_AGG.search(norm) if w.every and not found else None
+    if equal:  # 「公开率100%的有哪些」: the offices at exactly that number, not the pooled rate
+        number = float(equal.group(1) or equal.group(3))
+        query.aggregate, query.threshold = "threshold", ("=", number / 100 if metric.is_rate else number)
+        return
     if w.zero and not found:
         query.aggregate = "zero"
         return
@@ -597,8 +640,10 @@ def _aggregate_kind(query: Query, w: _Words, norm: str, found: list) -> None:
         query.aggregate = "min"
     elif w.avg:
         query.aggregate = "avg"
-    elif w.every and re.search(r"各|每个|每家|\beach\b|\bevery\b", norm) and not w.total:
-        query.aggregate = "rank"  # 「各街道的公开率」: each office's number, best first
+    elif w.every and not found and (_MORE.search(norm) or _LESS.search(norm)):
+        query.aggregate = "max" if _MORE.search(norm) else "min"  # 「哪个街道申请少」: the office with the fewest
+    elif w.every and re.search(r"各|每个|每家|谁|哪些|哪几|哪个|哪家|\beach\b|\bevery\b|\bwhich\b|\bwho\b", norm) and not w.total:
+        query.aggregate = "rank"  # 「各街道的公开率」「谁被告输了」: each office's number, largest first — never a sum
     else:
         query.aggregate = "sum"
         query.implicit = not w.total

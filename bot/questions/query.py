@@ -58,6 +58,7 @@ class Query:
     guessed: bool = False  # the office was a near miss (「六山」 for 鹿山): the answer says whom it is for
     yes_no: str = ""  # findings asked as yes/no: "pass" (合格吗) → 通过/未通过 first, "errors" (有错误吗) → 是/否
     unread: str = ""  # words of the question nothing could read (「主动公开」): not understood, say so
+    chatter: bool = False  # 「收到」「好的谢谢」 "ok thanks": an acknowledgement, no question (kind stays unknown)
 
     @property
     def understood(self) -> bool:
@@ -73,3 +74,6 @@ class Answer:
     lang: str = "zh"
     understood: bool = True
     choices: list[str] = field(default_factory=list)
+    #: 「收到」「好的谢谢」: group talk, not a question. A group reply to the bot's message stays unanswered
+    #: (handlers/questions.py); a private chat gets a one-line acknowledgement.
+    chatter: bool = False

@@ -10,6 +10,21 @@ EXAMPLES_EN = ("How many applications did {a} receive in {y}?", "Which office ha
                "Who has not submitted yet?")
 
 
+def chatter(lang: str) -> str:
+    """The reply to 「收到」「好的谢谢」 in a private chat (a group reply to the bot gets none): one line."""
+    if lang == "en":
+        return "👌 Ask me about the reports any time, e.g. “Which office had the most applications?”"
+    return "👌 有问题随时问，例如：哪个街道申请最多？"
+
+
+def same_as_shown(value: float, number: float, metric: Metric) -> bool:
+    """Whether ``value`` equals what was asked at the precision the bot prints: 14.38% is 「14.4%」, so
+    「公开率是不是14.4%」 is 是 — a user can only type back what the bot showed."""
+    if metric.is_rate:
+        return pct(value) == pct(number)
+    return abs(value - number) < 1e-9
+
+
 def num(value: float | int | None) -> str:
     """3 → "3", 2.5 → "2.5", 1.23456 → "1.2346" (fees have 4 decimals)."""
     if value is None:

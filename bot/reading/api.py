@@ -685,6 +685,10 @@ def read_text_only(filename: str, data: bytes) -> list[ReadResult]:
     return results
 
 
+#: ``on_ocr(name, pages, pictures)``: told before a file is read by OCR — a scan or photo of ``pages``
+#: pages, or (``pictures`` True) a text file with ``pages`` tables pasted as pictures.
+OcrNotice = Callable[[str, int, bool], Awaitable[None] | None]
+
 #: OCR time limit: seconds per page plus a start-up allowance (the models load once per worker);
 #: from Settings (NIANBAO_OCR_SECONDS_PER_PAGE) through :func:`configure_pool`.
 OCR_SECONDS_PER_PAGE = 15
@@ -696,14 +700,14 @@ async def read_in_worker(
     data: bytes,
     *,
     timeout: float = 20,
-    on_ocr: Callable[[str, int], Awaitable[None] | None] | None = None,
+    on_ocr: OcrNotice | None = None,
 ) -> list[ReadResult]:
     """:func:`read_bytes` in the process pool with a hard time limit (pebble kills a hung worker).
 
     Pictures and scanned PDFs (a .zip's members too) are then read by OCR, each in a task of its own
-    with OCR's limits; ``on_ocr(name, pages)`` is called first so the chat can say it takes a while.
-    A text file whose missing tables are pictures (bot/reading/mixed.py) goes the same way, ``pages``
-    being its pictures; if that task fails, its text is read without them."""
+    with OCR's limits; ``on_ocr(name, pages, pictures)`` is called first so the chat can say it takes a
+    while. A text file whose missing tables are pictures (bot/reading/mixed.py) goes the same way, ``pages``
+    being its pictures and ``pictures`` True; if that task fails, its text is read without them."""
     if len(data) > MAX_FILE_BYTES:
         return [ReadResult(filename, None, ReadError("ING-03", MSG_TOO_BIG))]
     results = await run_in_worker(read_bytes_without_ocr, filename, data, timeout=timeout)
@@ -729,7 +733,7 @@ async def read_in_worker(
             pages = 1 if not member.startswith(b"%PDF") else min(max(pdf_page_count(member), 1), MAX_OCR_PAGES)
         if on_ocr is not None:
             try:
-                waiting = on_ocr(result.filename, pages)
+                waiting = on_ocr(result.filename, pages, mixed)
                 if waiting is not None:
                     await waiting
             except Exception:  # a failed "reading the scan…" message must not lose the file
@@ -763,7 +767,7 @@ async def read_batch(
     data: bytes,
     *,
     timeout: float = 20,
-    on_ocr: Callable[[str, int], Awaitable[None] | None] | None = None,
+    on_ocr: OcrNotice | None = None,
 ) -> AsyncIterator[ReadResult]:
     """:func:`read_in_worker`, one document at a time: a .zip's members are unpacked here (after the
     size, ratio and path checks) and each read in the worker on its own, so the caller validates and

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.reading.cells import is_value_cell, squash
@@ -458,11 +458,12 @@ class BoxDoc(Doc):
     confidence: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
 
 
-def doc_from_pages(pages: list, kind: str) -> BoxDoc:
+def doc_from_pages(pages: Iterable, kind: str) -> BoxDoc:
     """Every page's rows in order, numbered as lines; confidences kept by line.
 
     A page is a list of boxes, or an object with ``boxes`` and ``recover(x0, y0, x1, y1)`` (an OCR'd
-    page that can re-read an empty cell)."""
+    page that can re-read an empty cell). ``pages`` may be an iterator: a page's rows are built before
+    the next page is taken, so an OCR'd page's image can go before the next one is read."""
     doc = BoxDoc(kind=kind)
     line = 0
     for page_in in pages:
@@ -475,6 +476,7 @@ def doc_from_pages(pages: list, kind: str) -> BoxDoc:
             doc.rows.append(Row(line, cells))
             if i in page.confidence:
                 doc.confidence[line] = page.confidence[i]
+        del page_in  # not held while the next page is read
     return doc
 
 

@@ -66,6 +66,8 @@ MSG_PICTURES = "文件中的部分表格是图片，需要文字识别。"
 MSG_OCR_UNAVAILABLE = "该文件是图片或扫描件，本机未安装文字识别组件，请提供Word原件或可复制文字的PDF。"
 MSG_IMAGE_UNREADABLE = "无法打开这张图片，请重新拍摄或发送原文件。"
 MSG_NO_TEXT = "图片中没有识别到文字，请拍清楚一些（对准表格、光线充足）后重新发送。"
+#: A photo with text but no whole table (e.g. the lower half of 表3, its header on the page before).
+MSG_NO_TABLE_IN_PHOTO = "照片中没有找到完整的表二、表三或表四（需拍到表头）。请把整张表拍进一张照片，或发送年报原件。"
 
 
 #: English for every message above and for the ones raised with their own wording (one table, so a new
@@ -97,6 +99,8 @@ _ENGLISH = {
     MSG_IMAGE_UNREADABLE: "The picture cannot be opened; take it again or send the original file.",
     MSG_NO_TEXT: "No text was found in the picture; take it sharper (the table filling the frame, good light) and "
                  "resend it.",
+    MSG_NO_TABLE_IN_PHOTO: "No whole table 2, 3 or 4 was found in the photo (its header must show). Take the whole "
+                           "table in one photo, or send the report file.",
     "压缩包内文件路径异常，已跳过。": "A file in the archive has a suspicious path; skipped.",
     "压缩包内文件已加密，请去除密码后重新发送。": "A file in the archive is encrypted; remove the password and resend it.",
     "压缩包内文件解压后超过20MB，已跳过。": "A file in the archive is over 20 MB unpacked; skipped.",

@@ -3,8 +3,10 @@
 Used for image-only PDF pages, photos and scans (.jpg/.png …). The models ship inside the
 ``rapidocr-onnxruntime`` wheel: nothing is downloaded at run time. The engine is loaded lazily, once per
 *parse worker* (never in the bot process: this module imports nothing heavy at import time), and a read
-runs under its own memory cap (``OCR_MEMORY_MB``) — the models and one page need about 400 MB, more
-than a text parse. See docs/READING.md for the comparison with Tesseract that chose this engine.
+runs under its own memory cap (``OCR_MEMORY_MB``) — a worker with the models peaks near 500 MB on a page
+(the detector's buffer, read in strips), more than a text parse. Recognition is ~75 % of a page's time:
+it runs on two threads (:func:`recognise`), ONNX Runtime on one thread per model. See docs/READING.md
+for the comparison with Tesseract that chose this engine, and for the speed and memory measurements.
 
 A photo is rarely square to the page: the text boxes' own slant gives the skew, and the box corners
 are rotated back before the grid is built (``boxes.py``), so the image itself is never re-sampled.
@@ -17,7 +19,7 @@ import logging
 import math
 import statistics
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from bot.reading.boxes import Box, BoxDoc, doc_from_pages
@@ -47,7 +49,12 @@ def available() -> bool:
 
 
 def engine() -> Any:
-    """The RapidOCR engine of this process, loaded on first use (≈1 s)."""
+    """The RapidOCR engine of this process, loaded on first use (≈1 s).
+
+    One ONNX Runtime thread per model: its default pool (a thread a core) spins between operators, and
+    with two parse workers on two cores — or any other load — that spinning cost more than it gained
+    (a 300-dpi page 7.5 → 4.3 CPU s at load 5, and less wall time too; bench/ocr.py). The two cores are
+    used instead by :func:`recognise`: whole batches on two threads."""
     global _engine
     with _engine_lock:
         if _engine is None:
@@ -56,29 +63,111 @@ def engine() -> Any:
             except ImportError as exc:
                 raise ReadError("ING-02", MSG_OCR_UNAVAILABLE) from exc
             logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-            _return_big_buffers()
+            _tune_allocator()
             # no angle classifier: pages are upright (a 180° scan is rare and its skew is measured anyway)
-            _engine = RapidOCR(use_cls=False, max_side_len=2400, print_verbose=False)
+            _engine = RapidOCR(use_cls=False, max_side_len=2400, print_verbose=False, rec_batch_num=REC_BATCH,
+                               intra_op_num_threads=1, inter_op_num_threads=1)
         return _engine
 
 
+#: Crops the recogniser reads in one run. It pads a batch to its widest crop (crops are sorted by width
+#: first): six a batch (RapidOCR's default) cost 9.4 CPU s for a report's 340 crops, two 8.1 s, and less
+#: memory a run; one was no cheaper.
+REC_BATCH = 2
+
+
 #: glibc's M_MMAP_THRESHOLD: a block at least this big gets a mapping of its own, unmapped when freed.
-MMAP_THRESHOLD = 2 * 1024 * 1024
+#: The detector's planned buffer (~300 MB a page) is far above it; the recogniser's tensors (a few MB)
+#: stay below it and are reused from the heap. At 2 MB the recogniser's tensors were mapped too, and
+#: each of its ~60 runs a page faulted its memory in afresh: twice the CPU, a third of it in the kernel.
+MMAP_THRESHOLD = 16 * 1024 * 1024
+
+_libc: Any = None
 
 
-def _return_big_buffers() -> None:
-    """Tell this worker's allocator to give the detector's big tensors (tens of MB a page) back to the
-    system when freed. glibc otherwise raises its mmap threshold after the first large free and serves
-    the next page's tensors from a heap that never shrinks: a worker peaked at ~810 MB RSS over a
-    6-page scan, ~600 MB with this (bench/ocr.py). No effect off glibc."""
+def _tune_allocator() -> None:
+    """Fix this worker's mmap threshold (glibc otherwise raises it after the first large free and serves
+    the next page's detector buffer from a heap that never shrinks). No effect off glibc."""
+    global _libc
     import ctypes
     import ctypes.util
 
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD (also stops its dynamic growth)
+        _libc = libc
     except (OSError, AttributeError):
-        pass
+        _libc = None
+
+
+def _trim() -> None:
+    """Give the heap's free pages back to the system (glibc ``malloc_trim``): after a page's detection
+    or recognition the worker drops back to ~180 MB, so the next detector peak starts from there."""
+    if _libc is not None:
+        try:
+            _libc.malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
+#: Threads one OCR read recognises on (a worker's share of the machine's cores). Detecting the next page
+#: on a third thread meanwhile was faster still, but a detector buffer beside two recognisers took a
+#: worker to 650 MB.
+OCR_THREADS = 2
+
+_helpers: Any = None
+
+
+def _threads() -> Any:
+    """This process's helper threads for the recogniser, created on first use (a parse worker is a
+    process)."""
+    global _helpers
+    with _engine_lock:
+        if _helpers is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _helpers = ThreadPoolExecutor(max_workers=max(1, OCR_THREADS - 1), thread_name_prefix="ocr")
+        return _helpers
+
+
+def recognise(crops: list[Any]) -> list[tuple[str, float]]:
+    """Text and confidence of each crop, in order.
+
+    The recogniser's own batches (crops sorted by width, REC_BATCH a batch, padded to the batch's widest)
+    are shared out whole over OCR_THREADS threads — ONNX Runtime lets go of the GIL while it runs — so
+    each crop is read exactly as one call over all of them would read it."""
+    if not crops:
+        return []
+    eng = engine()
+    size = max(1, int(eng.text_rec.rec_batch_num))
+    if OCR_THREADS < 2 or len(crops) <= size:
+        return [(str(t), float(s)) for t, s in eng.text_rec(crops)[0]]
+    import numpy as np
+
+    # the recogniser's own order (its np.argsort of the same ratios: crops of equal width must fall into
+    # the same batches as in one call, or a crop is padded to another batch's width)
+    ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
+    order = [int(i) for i in np.argsort(np.array(ratios))]
+    batches = [order[i : i + size] for i in range(0, len(order), size)]
+    # the widest batches first, each to the least loaded thread (a batch costs about its padded width)
+    shares: list[list[list[int]]] = [[] for _ in range(OCR_THREADS)]
+    load = [0.0] * OCR_THREADS
+    for batch in sorted(batches, key=lambda b: -max(ratios[i] for i in b) * len(b)):
+        k = load.index(min(load))
+        shares[k].append(batch)
+        load[k] += max(ratios[i] for i in batch) * len(batch)
+
+    def run(share: list[list[int]]) -> list[tuple[int, tuple[str, float]]]:
+        # batch by batch: one call over several batches would sort them again, ties moving across
+        return [(i, got) for batch in share for i, got in zip(batch, eng.text_rec([crops[i] for i in batch])[0],
+                                                               strict=True)]
+
+    shares = [share for share in shares if share]
+    futures = [_threads().submit(run, share) for share in shares[1:]]
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for i, (text, score) in [*run(shares[0]), *(pair for f in futures for pair in f.result())]:
+        out[i] = (str(text), float(score))
+    return out
 
 
 def _prepare(image: Any) -> Any:
@@ -108,35 +197,111 @@ def _skew(quads: list[list[list[float]]]) -> float:
     return statistics.median(angles) if len(angles) >= 3 else 0.0
 
 
-#: Long side of the image the text *detector* sees (the recogniser reads crops of the full image):
-#: detection is most of the time, and finds table text as well at this size.
+#: Long side of the image the text *detector* sees (the recogniser reads crops of the full image): small
+#: print (18-px table text on a 150-dpi page) is lost below this — whole 表3 rows at 1280 px.
 DET_LONG_SIDE = 1600
+#: The detector's buffer grows with the pixels it is given (~250 MB for 1.25 M pixels): a page is read
+#: in horizontal strips of at most this many pixels (two for an A4 page), so a worker peaks ~150 MB lower
+#: than for the whole page at once, for ~25 % more detection time. Not quite the same boxes: the
+#: detector weighs its channels by the whole image's average (squeeze-excitation), so a strip's boxes
+#: shift by a pixel or two — on 2400 cells of 12 scanned reports, one cell read otherwise, and listed.
+DET_STRIP_PIXELS = 1_300_000
+#: Rows two neighbouring strips share: a box is kept from the strip where its centre lies above the
+#: middle of the shared rows, so a box up to this tall (a vertical header word) is whole in the strip
+#: it is kept from; the wider margin also keeps the boxes kept away from a strip's edge.
+DET_OVERLAP = 384
+
+
+def _strips(h: int, w: int) -> list[tuple[int, int]]:
+    """Top and bottom rows of the strips covering ``h`` rows of width ``w`` (one strip when it fits).
+    A strip's rows are a multiple of 32, as the detector wants them: it would stretch the strip else."""
+    n = 1
+    while n < 8:
+        rows = -(-(h + (n - 1) * DET_OVERLAP) // n)
+        if rows * w <= DET_STRIP_PIXELS or rows <= 2 * DET_OVERLAP:
+            break
+        n += 1
+    if n == 1:
+        return [(0, h)]
+    rows = min(h, 32 * -(-(h + (n - 1) * DET_OVERLAP) // (32 * n)))
+    step = (h - rows) / (n - 1)
+    return [(round(k * step), round(k * step) + rows) for k in range(n)]
+
+
+def _bounds(quad: Any) -> tuple[float, float, float, float]:
+    return float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max())
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    """Two quads from neighbouring strips that are the same text: they overlap over half the smaller."""
+    ax0, ay0, ax1, ay1 = _bounds(a)
+    bx0, by0, bx1, by1 = _bounds(b)
+    inter = max(0.0, min(ax1, bx1) - max(ax0, bx0)) * max(0.0, min(ay1, by1) - max(ay0, by0))
+    return inter > 0.5 * min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+
+
+def detect(array: Any) -> Any:
+    """The text quads of one page (numpy RGB), in its pixels; ``None`` when there is no text.
+
+    The detector sees the page at ≤ DET_LONG_SIDE px, strip by strip (:func:`_strips`); each strip's
+    buffer is a mapping of its own, gone when it returns, and the heap is trimmed after. A box is taken
+    from the strip where its centre lies above the middle of the rows shared with the next strip; one
+    near that middle may be seen by both strips, a little differently: it is taken once, from the upper."""
+    import numpy as np
+
+    h, w = array.shape[:2]
+    scale = min(1.0, DET_LONG_SIDE / max(h, w))
+    small = array
+    if scale < 1.0:
+        from PIL import Image
+
+        small = np.asarray(Image.fromarray(array).resize((max(1, round(w * scale)), max(1, round(h * scale)))))
+    strips = _strips(*small.shape[:2])
+    cuts = [-1.0, *((strips[k][1] + strips[k + 1][0]) / 2 for k in range(len(strips) - 1)), float("inf")]
+    margin = DET_OVERLAP / 4
+    found: list[Any] = []
+    previous: list[Any] = []  # the upper strip's boxes near the cut
+    for k, (top, bottom) in enumerate(strips):
+        quads, _ = engine().text_det(np.ascontiguousarray(small[top:bottom]))
+        _trim()
+        if quads is None or len(quads) == 0:
+            previous = []
+            continue
+        quads = np.asarray(quads, dtype=np.float32)
+        quads[:, :, 1] += top
+        near: list[Any] = []
+        for quad in quads:
+            centre = float(quad[:, 1].mean())
+            if not cuts[k] - margin <= centre < cuts[k + 1] + margin:
+                continue
+            if centre < cuts[k] + margin and any(_same_text(quad, p) for p in previous):
+                continue
+            found.append(quad)
+            if centre >= cuts[k + 1] - margin:
+                near.append(quad)
+        previous = near
+    del small
+    if not found:
+        return None
+    return (np.asarray(found, dtype=np.float32) / scale).astype(np.float32)
 
 
 class PageReader:
     """One page: OCR boxes de-skewed into page coordinates, and :meth:`recover` to re-read one cell."""
 
     def __init__(self, array: Any) -> None:
-        import numpy as np
-
         self.array = array
         self._gray: Any = None
-        eng = engine()
-        h, w = array.shape[:2]
-        scale = min(1.0, DET_LONG_SIDE / max(h, w))
-        small = array
-        if scale < 1.0:
-            from PIL import Image
-
-            small = np.asarray(Image.fromarray(array).resize((max(1, round(w * scale)), max(1, round(h * scale)))))
-        quads, _ = eng.text_det(small)
+        quads = detect(array)
         self.boxes: list[Box] = []
         self.angle = 0.0
-        if quads is None or len(quads) == 0:
+        if quads is None:
             return
-        quads = (np.asarray(quads, dtype=np.float32) / scale).astype(np.float32)
+        eng = engine()
         crops = eng.get_crop_img_list(array, list(quads))
-        texts, _ = eng.text_rec(crops)
+        texts = recognise(crops)
+        del crops
+        _trim()
         self.angle = _skew([q.tolist() for q in quads])
         cos, sin = math.cos(-self.angle), math.sin(-self.angle)
         boxes: list[Box] = []
@@ -310,9 +475,8 @@ class PageReader:
             return None
         top_, bottom_, left_, right_ = ink
         piece = np.ascontiguousarray(crop[top_:bottom_, left_:right_])
-        texts, _ = engine().text_rec([piece])
-        text, score = texts[0]
-        text = str(text).strip()
+        [(text, score)] = recognise([piece])
+        text = text.strip()
         return (text, float(score)) if text else None
 
 
@@ -420,27 +584,39 @@ def doc_from_image(data: bytes) -> BoxDoc:
 
 def pdf_page_images(data: bytes, limit: int = MAX_OCR_PAGES) -> list[Any]:
     """The pages of a PDF as PIL images, rendered by PDFium near TARGET_LONG_SIDE pixels."""
+    return list(iter_pdf_page_images(data, limit))
+
+
+def iter_pdf_page_images(data: bytes, limit: int = MAX_OCR_PAGES) -> Iterator[Any]:
+    """:func:`pdf_page_images` one page at a time: a page is rendered when the reader gets to it, so a
+    12-page scan never holds twelve ~7 MB images (and their arrays) beside the detector's buffer."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
-        images = []
         for i in range(min(len(pdf), limit)):
             page = pdf[i]
             w, h = page.get_size()
             scale = TARGET_LONG_SIDE / max(w, h, 1)
-            images.append(page.render(scale=scale).to_pil())
+            image = page.render(scale=scale).to_pil()
             page.close()
-        return images
+            yield image
     finally:
         pdf.close()
+
+
+def read_pages(images: Iterable[Any]) -> Iterator[PageReader]:
+    """Page images (PIL) → their readers, one at a time (for :func:`doc_from_pages`, which builds a
+    page's rows before it takes the next): only one page's pixels are alive."""
+    for image in images:
+        yield PageReader(_prepare(image))
 
 
 def doc_from_scanned_pdf(data: bytes) -> BoxDoc:
     """An image-only PDF: every page rendered and read by OCR."""
 
     def run() -> BoxDoc:
-        return doc_from_pages([PageReader(_prepare(img)) for img in pdf_page_images(data)], "pdf")
+        return doc_from_pages(read_pages(iter_pdf_page_images(data)), "pdf")
 
     doc = _with_memory_cap(run)
     if not doc.rows:

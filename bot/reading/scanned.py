@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.reading.boxes import BoxDoc, attach_confidence
 from bot.reading.build import build_report, table_fields
 from bot.reading.cells import squash
-from bot.reading.errors import MSG_NOT_REPORT, ReadError
+from bot.reading.errors import MSG_NO_TABLE_IN_PHOTO, ReadError
 from bot.reading.meta import detect_format
 from bot.reading.tables import read_tables
 from bot.report import Report, Source
@@ -34,7 +34,7 @@ def _table_only(doc: BoxDoc, source: Source) -> Report:
     fmt, evidence = detect_format(squash(doc.text))
     tables = read_tables(doc.rows, fmt)
     if tables.proactive is None and tables.applications is None and tables.appeals is None:
-        raise ReadError("ING-01", MSG_NOT_REPORT)
+        raise ReadError("ING-01", MSG_NO_TABLE_IN_PHOTO)
     return Report(
         source=source,
         format=fmt,

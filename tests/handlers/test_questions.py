@@ -44,6 +44,12 @@ async def test_group_answers_only_when_addressed(start_bot):
         await tg.send_command(GROUP, "ask", user_id=4)
         messages = await tg.wait_messages(GROUP, 4)
         assert messages[3]["text"].startswith("用法")
+        # 「收到，谢谢」 under the bot's answer thanks it: no reply (read as 收到 it was the chat's total)
+        await tg.send_text(GROUP, "收到，谢谢", user_id=3, reply_to=first["message_id"])
+        await tg.send_text(GROUP, f"@{BOT_USERNAME} 好的", user_id=3)
+        await tg.send_text(GROUP, f"@{BOT_USERNAME} 鹿山的报告合格吗", user_id=2)  # handled in order: after them
+        messages = await tg.wait_messages(GROUP, 5)
+        assert len(messages) == 5 and "通过" in messages[4]["text"], [m["text"] for m in messages]
 
 
 async def test_ambiguous_office_question_offers_buttons(harness):

@@ -49,12 +49,14 @@ def pct(num: float, den: float) -> str:
 
 
 def cases(reports: dict[tuple[str, int], Report], city: dict[tuple[str, int], Report] | None = None) -> list[Case]:
-    """Every case, built over the stored reports (the second half, question_set_shapes.py, needs ``city``)."""
+    """Every case, built over the stored reports (the second half, question_set_shapes.py, needs ``city``;
+    the third, question_set_colloquial.py, is how people really type)."""
     out = _first_half(reports)
     if city is not None:
+        from tests.bot.questions.question_set_colloquial import colloquial_cases
         from tests.bot.questions.question_set_shapes import shape_cases
 
-        out += shape_cases(reports, city)
+        out += shape_cases(reports, city) + colloquial_cases(reports, city)
     return out
 
 

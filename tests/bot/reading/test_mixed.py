@@ -168,7 +168,7 @@ def test_an_appended_scanned_table_is_read_in_the_worker_with_a_notice(pdfs, tru
 
     async def run():
         try:
-            return await read_in_worker("附扫描页.pdf", pdfs["appended"], on_ocr=lambda n, p: notices.append((n, p)))
+            return await read_in_worker("附扫描页.pdf", pdfs["appended"], on_ocr=lambda n, p, _pictures: notices.append((n, p)))
         finally:
             shutdown_pool()
 

@@ -105,7 +105,7 @@ def test_an_image_only_pdf_and_a_zip_are_read_in_the_worker_with_a_notice(truth,
 
     async def run():
         try:
-            single = await read_in_worker("扫描版.pdf", scan, on_ocr=lambda n, p: notices.append((n, p)))
+            single = await read_in_worker("扫描版.pdf", scan, on_ocr=lambda n, p, _pictures: notices.append((n, p)))
             batch = [r async for r in read_batch("batch.zip", buf.getvalue())]
         finally:
             shutdown_pool()
@@ -125,3 +125,33 @@ def test_a_picture_that_is_not_an_image_is_refused_clearly():
     [result] = read_bytes("照片.jpg", b"\xff\xd8\xff\xe0 not really a jpeg")
     assert result.report is None and result.error.code == "ING-01"
     assert "图片" in result.error.message and result.error.message_en != result.error.message
+
+
+def test_the_recognisers_batches_on_two_threads_read_every_crop_as_one_call_does(truth):
+    """``recognise`` shares whole batches out over two threads: the same text and confidence for each
+    crop, in order, as the recogniser reading all of them in one call (a drawn page of 表3, its crops)."""
+    import numpy as np
+
+    [page] = scans.layout(truth, font_px=SMALL, only="t3")
+    array = np.asarray(scans.draw(page, font_px=SMALL).convert("RGB"))
+    quads = ocr.detect(array)
+    crops = ocr.engine().get_crop_img_list(array, list(quads))
+    assert len(crops) > 4 * ocr.REC_BATCH  # enough batches for both threads
+    assert ocr.OCR_THREADS == 2
+    one_call = [(str(t), float(s)) for t, s in ocr.engine().text_rec(crops)[0]]
+    assert ocr.recognise(crops) == one_call
+    assert sum(t.strip().isdigit() for t, _ in one_call) > 20  # the table's numbers were read
+
+
+def test_a_photo_of_half_a_table_says_to_take_the_whole_table(truth):
+    """The lower half of 表3 (its header on the page before, as a phone shoots page 2 of a printout):
+    not a whole table, so nothing is checked — the reply says what to photograph, not "not a report"."""
+    from PIL import Image
+
+    [page] = scans.layout(truth, font_px=SMALL, only="t3")
+    image = Image.open(io.BytesIO(scans.png(scans.draw(page, font_px=SMALL))))
+    lower = image.crop((0, image.height // 2, image.width, image.height))
+    [result] = read_bytes("第2页.jpg", scans.phone_photo(scans.png(lower), seed=3))
+    assert result.report is None and result.error.code == "ING-01"
+    assert "完整" in result.error.message and "表头" in result.error.message
+    assert "whole table" in result.error.message_en
