@@ -20,6 +20,9 @@ _QUOTES_RE = re.compile(r"[\"'“”‘’「」『』]")
 _NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _UNIT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(?:件|条|个|项|元|万元|次|人)$")
 #: 「1e308」「2.5E3」: a number in scientific notation — a value cell (the row is kept), never a count.
+#: 「1,234」「12,345.5」: thousands separators (Excel's number format, typed by some offices); groups of
+#: exactly three digits, so 「1,2」 or 「12,34」 (two cells run together) stay text.
+_THOUSANDS_RE = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?=\D|$)")
 _SCIENTIFIC_RE = re.compile(r"^[+-]?\d{1,20}(?:\.\d{1,20})?[eE][+-]?\d{1,6}$")
 #: Chinese numerals a clerk may type into a count cell: 「三十二」「一百零五」「两千」.
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -72,11 +75,21 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", _NFKC_RARE_RE.sub(_nfkc_char, text))
 
 
+def _no_thousands(s: str) -> str:
+    """「1,234」→「1234」 (also before a unit: 「1,234件」); any other text unchanged."""
+    if "," not in s:
+        return s
+    m = _THOUSANDS_RE.match(s)
+    return m.group(1).replace(",", "") + s[m.end():] if m else s
+
+
 def _squash(text: str) -> str:
     s = nfkc(text)
     # every character _SPACE_RE removes is either " " or not printable: most lines skip that scan
     if " " in s or not s.isprintable():
         s = _SPACE_RE.sub("", s)
+    if "其它" in s:
+        s = s.replace("其它", "其他")  # the common variant offices type (「其它法律行政法规」「其它结果」)
     return _QUOTES_RE.sub("", s)
 
 
@@ -102,7 +115,7 @@ def clean_cell(text: str) -> str:
 @lru_cache(maxsize=8192)
 def is_value_cell(text: str) -> bool:
     """True when the cell holds a number, a slash/dash/「空」 blank marker or a number with a unit."""
-    s = squash(text)
+    s = _no_thousands(squash(text))
     if not s:
         return False
     return bool(
@@ -164,6 +177,7 @@ def parse_value(text: str, where: str = "") -> Value:
         return Value(None, raw, where)
     if s in _CN_ZERO:
         return Value(0, raw, where)
+    s = _no_thousands(s)
     m = _NUMBER_RE.match(s) or _UNIT_RE.match(s)
     if not m:
         cn = chinese_number(s)

@@ -36,6 +36,8 @@ RULE_MIN = 4.0
 SNAP = 1.6
 
 #: The start of a table row label: 「一、」「（三）」「3.」「3、」 — a line that does not start so continues a row.
+#: Part of a number wrapped in a narrow cell: 「25」, 「1,8」 (thousands separator kept).
+_DIGITS_RE = re.compile(r"^[\d,]+$")
 _ROW_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．])")
 
 
@@ -370,10 +372,45 @@ def _continues(prev: _Item, nxt: _Item) -> bool:
     label = _label(nxt.cells)
     if label and _ROW_START_RE.match(squash(label)):
         return False
+    if (label and _label(prev.cells) and not any(c and _names_row(c) for c in nxt.cells)
+            and _digits_continue(prev.cells, nxt.cells)):
+        # the rest of a wrapped label with the last digits of numbers too wide for their column
+        # (「25」 | 「9」): Word breaks the row's every cell at the same line
+        return True
+    if not label and _digits_continue(prev.cells, nxt.cells):
+        # only digits on the next page, under digits: the label was whole on the first page. Joined only
+        # when the row then adds up (表3: six counts = 总计) and did not before — else two rows
+        joined = [a + b for a, b in zip(prev.cells, nxt.cells, strict=True)]
+        if _adds_up(joined) and _adds_up(prev.cells) is False:
+            return True
     for a, b in zip(prev.cells, nxt.cells, strict=True):
         if a and b and (is_value_cell(a) or is_value_cell(b)):
             return False  # both halves hold a number in the same column: two rows
     return True
+
+
+def _adds_up(cells: list[str]) -> bool | None:
+    """Whether a row's last seven cells are numbers whose first six sum to the seventh (None: not such a row)."""
+    # a number cut by the page break keeps half its separators (「1,3」): its digits are what counts
+    values = [int(s.replace(",", "")) if _DIGITS_RE.match(s := squash(c)) and s.strip(",") else None
+              for c in cells[-7:]]
+    if len(values) != 7 or any(v is None for v in values):
+        return None
+    return sum(values[:6]) == values[6]  # type: ignore[arg-type]
+
+
+def _names_row(label: str) -> bool:
+    """Whether a label is a table row's own name (「行政规范性文件」「1.属于国家秘密」), not the rest of one."""
+    from bot.reading.tables import _match_t2, match_group, match_t3
+
+    return bool(match_t3(label) or _match_t2(label) or match_group(label))
+
+
+def _digits_continue(prev: list[str], nxt: list[str]) -> bool:
+    """Whether every number of ``nxt`` sits under a number of ``prev`` (bare digits both): digits wrapped
+    onto the next line of the same cells, not a row of its own (which would fill its columns alone)."""
+    pairs = [(a, b) for a, b in zip(prev, nxt, strict=True) if b and is_value_cell(b)]
+    return bool(pairs) and all(_DIGITS_RE.match(squash(a)) and _DIGITS_RE.match(squash(b)) for a, b in pairs)
 
 
 def doc_from_pdf_grid(data: bytes) -> Doc:

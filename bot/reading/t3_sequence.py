@@ -20,6 +20,7 @@ to them) are reported as ``weak`` so the arbiter can move them, or call a broken
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,11 @@ _SHORT = 4
 
 def _core(label: str) -> str:
     return _NUMERAL_RE.sub("", squash(label).replace("、", "."), count=1)
+
+
+def t3_label_core(label: str) -> str:
+    """A 表3 label without its numeral, squashed (「1.属于国家秘密」→「属于国家秘密」)."""
+    return _core(label)
 
 
 def _numeral(label: str) -> str:
@@ -223,6 +229,10 @@ def _drop_page_numbers(run: _Item) -> None:
     """A run one to three numbers longer than whole rows holds page numbers, each alone on its line
     (「- 4 -」 loses its dashes in some converters): drop them when exactly that many lone numbers are
     there — with more candidates than extra numbers, nothing is guessed (the row stays unread)."""
+    if not run.fixed:
+        for i in reversed(range(7, len(run.numbers))):
+            if run.lines.count(run.lines[i]) == 1 and _rejoin_wrapped(run, i):
+                del run.numbers[i], run.lines[i]
     extra = len(run.numbers) % 7
     if len(run.numbers) == 1 and not run.fixed:
         run.numbers.clear()  # one number alone between labels is no row: a page number (「6」)
@@ -235,6 +245,43 @@ def _drop_page_numbers(run: _Item) -> None:
         return
     for i in reversed(alone):
         del run.numbers[i], run.lines[i]
+
+
+def _rejoin_wrapped(run: _Item, i: int) -> bool:
+    """A lone number right under a line of seven may be the end of one of them, wrapped in a narrow cell
+    (「… 13 28 17」 then 「2」: the total is 172): when that line does not add up and exactly one of its
+    numbers, extended by these digits, makes it add up, the digits go there (True: the caller drops the
+    lone number)."""
+    if i < 7 or len(set(run.lines[i - 7 : i])) != 1 or not 0 < run.lines[i] - run.lines[i - 1] <= 2:
+        return False
+    if run.lines.count(run.lines[i - 1]) != 7:
+        return False
+    row = [parse_value(t).value for t in run.numbers[i - 7 : i]]
+    digits = squash(run.numbers[i])
+    if not digits.isdigit() or len(digits) > 2:
+        return False
+    fits = wrapped_fits(row, [digits])
+    if len(fits) != 1:
+        return False
+    (col,) = fits[0]
+    run.numbers[i - 7 + col] = f"{squash(run.numbers[i - 7 + col])}{digits}"
+    return True
+
+
+def wrapped_fits(values: list, overflow: list[str]) -> list[tuple[int, ...]]:
+    """The columns (one per piece of ``overflow``, left to right) whose numbers, extended by those digits,
+    make a 表3 row add up (six counts = 总计) — when the row as read does not. Empty when it already adds
+    up or a cell is not a whole number."""
+    if len(values) != 7 or any(not isinstance(x, int) for x in values) or sum(values[:6]) == values[6]:
+        return []
+    fits = []
+    for cols in itertools.combinations(range(7), len(overflow)):
+        trial = list(values)
+        for c, digits in zip(cols, overflow, strict=True):
+            trial[c] = int(f"{trial[c]}{digits}")
+        if sum(trial[:6]) == trial[6]:
+            fits.append(cols)
+    return fits
 
 
 def _where(key: str, col: int, line: int) -> str:

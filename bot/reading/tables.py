@@ -13,10 +13,20 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from bot.reading import glued
 from bot.reading.cells import clean_cell, is_digits, is_value_cell, nfkc, parse_value, squash
 from bot.reading.doc import Row
-from bot.reading.t3_sequence import all_hold, identities, names_label, read_sequence, score_t3
+from bot.reading.t3_sequence import (
+    all_hold,
+    identities,
+    names_label,
+    read_sequence,
+    score_t3,
+    t3_label_core,
+    wrapped_fits,
+)
 from bot.report import Finding, Value, empty_appeals, empty_applications, empty_proactive
 from bot.schema import (
     T2_LABELS,
@@ -412,6 +422,15 @@ def _join_t2_lines(rows: list[Row]) -> list[Row]:
     return out
 
 
+#: A 表2 unit column some templates add (「单位」 header, 「个」「件」「万元」 in each row): not a label, not a value.
+_UNIT_WORDS = frozenset({"个", "件", "条", "项", "元", "万元", "次", "宗", "部", "单位", "计量单位"})
+
+
+def _is_unit(cell: str) -> bool:
+    s = squash(cell)
+    return s in _UNIT_WORDS or s.startswith("单位:") and len(s) <= 6
+
+
 def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
     is2019 = fmt == "2019"
     want = {
@@ -432,13 +451,13 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
                 Finding("FMT-05", "info", "收费金额表头为地方模板（保留4位小数），按“万元”处理。", "表2 第二十条第（八）项",
                         message_en="The fee heading is a local variant (4 decimals); read as 10,000 yuan.")
             )
-        texts = [i for i, c in enumerate(row.cells) if clean_cell(c) and not is_value_cell(c)]
+        texts = [i for i, c in enumerate(row.cells) if clean_cell(c) and not is_value_cell(c) and not _is_unit(c)]
         if not texts:
             continue
         key = _match_t2(row.cells[texts[-1]])
         if key is None or (key in found and any(v.value is not None or v.raw for v in found[key])):
             continue  # (a label first met without numbers — inside a fill-in note — gives way to the row)
-        after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :]]
+        after = [clean_cell(c) for c in row.cells[texts[-1] + 1 :] if not _is_unit(c)]
         n = want[key]
         filled = [c for c in after if c]
         if not filled:
@@ -456,12 +475,25 @@ def _read_t2(rows: list[Row], fmt: str, out: Tables) -> None:
                 )
                 found[key] = [Value(None, "".join(filled), _t2_where(key, c, row.line), "unread") for c in names]
                 continue
+        if not filled and not after:
+            # a label with no cell after it at all (converted text: 「行政处罚」 alone, its numbers elsewhere):
+            # nothing was seen — unread, never blanks the office would be told to fill (a table row or a
+            # delimited line shows its empty cells)
+            found[key] = [Value(None, "", _t2_where(key, c, row.line), "unread") for c in names]
+            continue
         cells = filled[:n] if filled else [""] * n
         cells += [""] * (n - len(cells))
         found[key] = [parse_value(c, _t2_where(key, names[i], row.line)) for i, c in enumerate(cells)]
     if not found:
         return
     t2 = empty_proactive()
+    lossy = any(v.doubt == "unread" for vals in found.values() for v in vals)
+    for key, cell in t2.items():
+        if lossy and (key not in found and key != "fees_10k_yuan" or key == "fees_10k_yuan" and "fees" not in found):
+            # converted text that already lost cells of this table, and a row whose name is nowhere in it:
+            # nothing was seen, so it is unread, not blank (a .docx whose office deleted the row keeps T2-01)
+            for v in cell.values() if isinstance(cell, dict) else [cell]:
+                v.doubt = "unread"
     for key in ("regulations", "normative_documents"):
         if key in found:
             t2[key] = dict(zip(("issued", "repealed", "in_force"), found[key], strict=True))
@@ -489,6 +521,9 @@ class _T3Row:
     line: int
     cells: list[str]
     blank_lines: int = 0  # empty lines seen before the first value (one-cell-per-line page text)
+    #: bare digits on the line(s) right after the whole row: the ends of numbers wrapped in a narrow cell
+    #: (「55 31 … 17」 then 「2」 under the total: 172), see :func:`_wrapped_digits`
+    overflow: list[str] = field(default_factory=list)
 
 
 _ALL_LABELS = "\n".join(squash(lb).replace("、", ".") for lb in [*T3_ROW_LABELS.values(), *_GROUPS])
@@ -522,6 +557,24 @@ def _pick7(cells: list[str]) -> tuple[list[str] | None, list[str]]:
     return None, []
 
 
+def _wrapped_digits(row: list[Value], overflow: list[str]) -> None:
+    """Digits printed on the line after a whole row (converted text of a PDF whose number columns are too
+    narrow: 「…13 28 17」 then 「2」) are the end of one of its numbers. When the row does not add up as
+    read, the one placement of those digits (left to right, one per cell) that makes it add up is taken;
+    when none or several do, the row is ``uncertain`` — never an arithmetic error of the office."""
+    values = [v.value for v in row]
+    if any(not isinstance(x, int) for x in values) or sum(values[:6]) == values[6]:  # type: ignore[arg-type]
+        return  # the row adds up without them (a page number, a stray mark): nothing was cut
+    fits = wrapped_fits(values, overflow)
+    if len(fits) == 1:
+        for c, digits in zip(fits[0], overflow, strict=True):
+            row[c].value = int(f"{row[c].value}{digits}")
+            row[c].raw = f"{row[c].raw}{digits}"
+        return
+    for v in row:
+        v.doubt = "uncertain"
+
+
 def _label_before_text_cells(cells: list[str], texts: list[int], last: int) -> tuple[int, str | None]:
     """「本年新收 | 3 | 见附件 | 0 | …」: text typed into a count cell is that cell's finding (T3-04), not
     the end of the row. The label is the rightmost text cell naming a 表3 row when the cells after it
@@ -546,7 +599,14 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         cells = [clean_cell(c) for c in row.cells]
         texts = [i for i, c in enumerate(cells) if c and not is_value_cell(c)]
         if not texts:
-            if current is None or sum(1 for c in current.cells if c) >= 7:
+            if current is not None and sum(1 for c in current.cells if c) >= 7:
+                short = [squash(c) for c in cells if c]
+                if short and len(short) <= 3 and all(c.isdigit() and len(c) <= 2 for c in short) and not current.overflow:
+                    current.overflow = short  # (only the line right after: further lines are not this row's)
+                else:
+                    current = None  # anything else after a whole row ends it
+                continue
+            if current is None:
                 continue
             if len(current.cells) >= 7 and any(current.cells):
                 # seven cells with a number are a whole row: the empty line after it ends the row
@@ -610,12 +670,18 @@ def _read_t3(rows: list[Row], fmt: str, out: Tables) -> None:
             out.extra_rows.append(T3_ROW_LABELS[e.key])
             continue
         cells, digits = _pick7(e.cells)
-        if not e.cells and not e.blank_lines:
+        if not e.cells and e.blank_lines < 7:
+            # nothing after the label but a few empty lines (raw pdftotext separates its text blocks so) or
+            # nothing at all: converted text loses empty cells, so nothing is known — unread, never seven
+            # blanks the office would be told to fill (a row that shows its blanks has empty TAB- or
+            # |-delimited cells, or one empty line per cell)
             # a label with no cell after it at all (converted text loses empty cells): nothing was seen,
             # so nothing is known — unread, never seven blanks the office would be told to fill
             apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line), "unread") for i in range(7)]
         elif cells is not None:
             apps[e.key] = [parse_value(c, _t3_where(e.key, i, e.line)) for i, c in enumerate(cells)]
+            if e.overflow:
+                _wrapped_digits(apps[e.key], e.overflow)
         elif digits:
             glued_rows[e.key] = digits
             apps[e.key] = [Value(None, "", _t3_where(e.key, i, e.line)) for i in range(7)]
@@ -679,10 +745,11 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
         ]
         if "other_other" in best and "other_no_correction" not in best and fmt != "2019":
             out.single_other_row = True
+    _labels_present(rows, fmt, out)
     apps = out.applications or {}
-    _, broken, _ = identities(apps, fmt)
+    kept, broken, _ = identities(apps, fmt)
     placed = _rows_of(broken, fmt)  # rows in a broken A1/A2 (A3 is the row's own sum, placement aside)
-    if not placed:
+    if _unconfirmed_rows(apps, kept, broken, weak, fmt) or not placed:
         return
     doubtful: set[tuple[str, int]] = set()
     top = score_t3(best, fmt, weak)
@@ -705,6 +772,58 @@ def arbitrate_t3(rows: list[Row], fmt: str, out: Tables) -> None:
 
 
 _A1_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+_NOT_LABEL_RE = re.compile(r"[\d,]+")
+
+
+def _labels_present(rows: list[Row], fmt: str, out: Tables) -> None:
+    """A row no reading placed whose label is in the table's text (raw ``pdftotext`` puts a narrow
+    column's labels in a block of their own, out of order) is there but unread — not missing: the office
+    did not leave it out (no STR-05, no one-row 「（六）其他处理」 FMT-04 against it)."""
+    apps = out.applications
+    if not apps:
+        return
+    missing = [k for k in t3_row_keys(fmt) if k not in apps]
+    if not missing:
+        return
+    # numbers of other columns (「-layout」 text sets them between a wrapped label's lines) are no part of it
+    text = _NOT_LABEL_RE.sub("", squash("".join(c for r in rows for c in r.cells)).replace("、", "."))
+    found = [k for k in missing if len(core := t3_label_core(T3_ROW_LABELS[k])) >= 6 and (
+        core in text or len(core) >= 10 and fuzz.partial_ratio(core, text) >= 90)]
+    if not found:
+        return
+    for k in found:
+        apps[k] = [Value(None, "", _t3_where(k, i, 0).replace(" (第0行)", ""), "unread") for i in range(7)]
+    out.applications = {k: apps[k] for k in t3_row_keys(fmt) if k in apps}
+    out.missing_rows = [T3_ROW_LABELS[k] for k in t3_row_keys(fmt) if k not in apps]
+    if "other_no_correction" in apps or "other_fee_unpaid" in apps:
+        out.single_other_row = False
+
+
+def _unconfirmed_rows(
+    apps: dict[str, list[Value]], kept: set[tuple], broken: set[tuple], weak: set[str], fmt: str
+) -> bool:
+    """Converted text the reader only partly placed (cells unread, rows placed by order) is not evidence
+    enough to blame the office for a sum when (a) no column identity (A1/A2) can be checked at all — in raw
+    ``pdftotext`` output labels and numbers come in separate blocks, nothing confirms a row's numbers are
+    that row's — or (b) several rows do not add up: numbers wrapped digit by digit in narrow columns
+    (``pdftotext -layout``) read as their first digits, which no office's table looks like. The rows in the
+    broken identities are then ``uncertain`` (ING-09, not judged). True when it did so."""
+    lossy = weak or any(v.doubt for row in apps.values() for v in row)
+    if not lossy:
+        return False
+    rows_bad = {key for kind, key in broken if kind == "A3"}
+    columns_checked = any(kind in ("A1", "A2") for kind, _ in kept | broken)
+    if columns_checked and len(rows_bad) < 2:
+        return False  # the columns check the placement: a row that does not add up is the office's
+    if not rows_bad:
+        return False
+    for key in rows_bad | _rows_of(broken, fmt):
+        for v in apps.get(key, []):
+            if v.value is not None and not v.doubt:
+                v.doubt = "uncertain"
+    return True
 
 
 def _rows_of(broken: set[tuple], fmt: str) -> set[str]:
@@ -803,6 +922,21 @@ def _resolve_glued_t3(apps: dict[str, list[Value]], glued_rows: dict[str, list[s
 _HEADER_WORDS_RE = re.compile(r"\d+(?:\.\d+)?|[^\d\s]+")
 
 
+def _ragged(tokens: list[tuple[str, int]]) -> bool:
+    """Whether 表4's numbers came on lines of uneven counts (not 15 on one line, 5 per block, or one per line)."""
+    counts = [sum(1 for _, ln in tokens if ln == line) for line in dict.fromkeys(ln for _, ln in tokens)]
+    return not (all(n % 5 == 0 for n in counts) or all(n == 1 for n in counts))
+
+
+def _t4_adds_up(appeals: dict) -> bool:
+    """A4 in every block: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
+    for block in appeals.values():
+        vals = [block[c].value for c in T4_COLUMNS]
+        if None not in vals and sum(vals[:4]) != vals[4]:
+            return False
+    return True
+
+
 def _read_t4(rows: list[Row], out: Tables) -> None:
     tokens: list[tuple[str, int]] = []
     spaced = False
@@ -836,6 +970,13 @@ def _read_t4(rows: list[Row], out: Tables) -> None:
         for i, (t, line) in enumerate(tokens[-15:]):
             b, c = cols[i]
             appeals[b][c] = parse_value(t, where(i, line))
+        if spaced and _ragged(tokens[-15:]) and not _t4_adds_up(appeals):
+            # 「0」 over 「1 0 3」 over 「3 0 6 …」: numbers (with units) wrapped in narrow columns and set
+            # out line by line in -layout text — their order is not the table's
+            for block in appeals.values():
+                for v in block.values():
+                    if v.value is not None:
+                        v.doubt = "uncertain"
         out.appeals = appeals
         return
     if not tokens:

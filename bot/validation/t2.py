@@ -58,8 +58,8 @@ _UNIT_RE = re.compile(r"[元￥¥]|万")
 def bad_counts(ctx: Context) -> Iterator[Hit]:
     """Counts (everything but the fee) are non-negative integers; the fee is a non-negative number."""
     for row, col, v in _cells(ctx):
-        if L.is_blank(v) or row in ctx.unreadable:
-            continue
+        if L.is_blank(v) or v.doubt or row in ctx.unreadable:
+            continue  # a cell the reader could not read is not judged (ING-08/09 say so)
         if row == "fees_10k_yuan":
             if v.value is None and _UNIT_RE.search(v.raw):
                 continue  # a unit typed into the cell is T2-03
