@@ -58,12 +58,17 @@ async def test_one_summary_on_the_nth_working_day_even_across_a_restart(db_url):
     assert any(chat == CHILD for _, chat, _ in send.sent)
 
 
-async def test_extended_office_is_not_escalated_before_its_date_and_unlink_stops_it(sqlite_db):
-    db = sqlite_db
-    await _setup(db)
+async def _extend_lushan(db) -> None:
+    """鹿山 extended to Friday 2026-02-20 (a Spring Festival holiday) in the child chat."""
     office = await repo.resolve_office(db, name="富阳区鹿山街道")
     await store.set_obligation(db, chat_id=CHILD, office_id=office.id, report_year=2025, kind="extension",
                                due=date(2026, 2, 20), reason="合并中")
+
+
+async def test_extended_office_is_not_escalated_before_its_date_and_unlink_stops_it(sqlite_db):
+    db = sqlite_db
+    await _setup(db)
+    await _extend_lushan(db)
     send = Recorder()
     await run_days(db, send, date(2026, 1, 25), date(2026, 2, 10))
     [(_, text)] = _summaries(send)
@@ -124,9 +129,7 @@ async def test_an_extension_that_runs_out_gets_its_own_summary_and_stays_overdue
     it, and every later summary calls it 逾期."""
     db = sqlite_db
     await _setup(db)
-    office = await repo.resolve_office(db, name="富阳区鹿山街道")
-    await store.set_obligation(db, chat_id=CHILD, office_id=office.id, report_year=2025, kind="extension",
-                               due=date(2026, 2, 20), reason="合并中")
+    await _extend_lushan(db)
     send = Recorder()
     await run_days(db, send, date(2026, 1, 25), date(2026, 3, 10))
     [(first_day, first), (when, text)] = _summaries(send)

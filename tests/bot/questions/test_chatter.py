@@ -14,23 +14,23 @@ CHATTER = ("收到", "收到！", "收到，谢谢", "好的", "好的好的", "
 QUESTIONS = ("收到多少", "好的，鹿山申请多少", "鹿山收到多少申请", "ok lushan apps", "申请？")
 
 
-@pytest.mark.parametrize("text", CHATTER)
-async def test_an_acknowledgement_is_chatter_with_no_number(qa_data: Dataset, text: str) -> None:
-    db = Database(qa_data.url)
+async def _ask(data: Dataset, text: str):
+    db = Database(data.url)
     try:
-        reply = await answer(db, chat_id=CHAT, text=text, today=TODAY)
+        return await answer(db, chat_id=CHAT, text=text, today=TODAY)
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("text", CHATTER)
+async def test_an_acknowledgement_is_chatter_with_no_number(qa_data: Dataset, text: str) -> None:
+    reply = await _ask(qa_data, text)
     assert reply.chatter and not reply.understood, reply
     assert not any(ch.isdigit() for ch in reply.text), reply.text
 
 
 @pytest.mark.parametrize("text", QUESTIONS)
 async def test_a_question_with_the_same_words_is_answered(qa_data: Dataset, text: str) -> None:
-    db = Database(qa_data.url)
-    try:
-        reply = await answer(db, chat_id=CHAT, text=text, today=TODAY)
-    finally:
-        await db.close()
+    reply = await _ask(qa_data, text)
     assert reply.understood and not reply.chatter, reply
     assert any(ch.isdigit() for ch in reply.text.splitlines()[0]), reply.text
