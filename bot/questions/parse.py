@@ -434,6 +434,7 @@ def parse_question(text: str, *, offices: list[OfficeLike], today: date) -> Quer
     years, query.year_words, masked = _years(masked, today, submission=submission)
     if _RECTIFY.search(norm):  # 「谁还需要整改」 "who still needs to fix": the review loop's 需整改 list
         query.kind, query.year = "rectify", (years[-1] if years else None)
+        query.offices = list(exact.offices)  # 「青石山需要整改吗」: that office's state, not the chat's list
         return query
 
     found = list(exact.offices)

@@ -160,6 +160,30 @@ def who_must_fix(statuses: Sequence[Any], year: int | None, lang: str = "zh") ->
     return "\n".join(lines)
 
 
+def office_fix_state(statuses: Sequence[Any], offices: Sequence[Any], year: int | None, lang: str = "zh") -> str:
+    """The answer to 「青石山需要整改吗」: each named office's own 整改 state for the year, one line each."""
+    when = (f"{year}" if lang == "en" else f"{year}年度") if year else ""
+    by_id = {s.office.id: s for s in statuses}
+    lines = []
+    for office in offices:
+        s = by_id.get(office.id)
+        if s is None:
+            lines.append(f"No {when} report from {office.name} yet." if lang == "en"
+                         else f"还没有收到{office.name}{when}报告。")
+        elif s.state == ReviewState.MUST_FIX:
+            lines.append(f"{office.name} ({when}): must fix — {s.confirmed} confirmed finding(s)." if lang == "en"
+                         else f"{office.name}{when}报告需整改：确认的问题 {s.confirmed} 条。")
+        elif s.state == ReviewState.PENDING:
+            lines.append(f"{office.name} ({when}): to review — {s.unruled} finding(s) not ruled on yet." if lang == "en"
+                         else f"{office.name}{when}报告待审：还有 {s.unruled} 条问题未裁定。")
+        elif s.state == ReviewState.FIXED:
+            lines.append(f"{office.name} ({when}): fixed ✅" if lang == "en" else f"{office.name}{when}报告已整改 ✅")
+        else:
+            lines.append(f"{office.name} ({when}): passed, nothing to fix ✅" if lang == "en"
+                         else f"{office.name}{when}报告通过，无需整改 ✅")
+    return "\n".join(lines)
+
+
 #: How /audit names the actions storage records.
 ACTIONS = {
     "rule": "裁定",

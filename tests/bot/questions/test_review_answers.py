@@ -32,7 +32,14 @@ async def test_who_must_fix_and_dismissed_errors_do_not_count(db) -> None:
     none_yet = await answer(db, chat_id=CHAT, text="谁还需要整改", today=TODAY)
     assert "没有需要整改的单位" in none_yet.text and "待审 1 个" in none_yet.text
 
+    one = await answer(db, chat_id=CHAT, text="青石山需要整改吗", today=TODAY)
+    assert one.text == "青石山街道办事处2021年度报告待审：还有 1 条问题未裁定。", one.text
+
     await _rule(db, "青石山", "confirmed")
+    one = await answer(db, chat_id=CHAT, text="青石山需要整改吗", today=TODAY)
+    assert one.text == "青石山街道办事处2021年度报告需整改：确认的问题 1 条。", one.text
+    lushan = await answer(db, chat_id=CHAT, text="does lushan need to fix its report", today=TODAY)
+    assert "Lushan" not in lushan.text and "鹿山" in lushan.text and "passed, nothing to fix" in lushan.text
     must = await answer(db, chat_id=CHAT, text="2021年谁还需要整改", today=TODAY)
     assert "需整改的单位（1 个）" in must.text and "青石山街道办事处（确认的问题 1 条）" in must.text
     assert "鹿山" not in must.text
